@@ -1,0 +1,54 @@
+"""Fuzzy matching of typed text against names, for pickers and palette commands.
+
+Analysts type fragments ("shoi", "csto", "mi35"): a candidate matches when the folded query's
+characters appear in order in the folded name. Contiguous runs, word starts and a match at the
+very beginning score higher, so ``csto`` ranks ``CSTO`` above ``Collective Security Treaty
+Organization``, and an exact name beats everything.
+"""
+
+from __future__ import annotations
+
+from store.search_index import fold
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum() or ch == " ")
+
+
+def fuzzy_score(query: str, candidate: str) -> float | None:
+    """Score ``candidate`` for ``query`` (higher is better), or ``None`` if it does not match."""
+    q = _squash(query).replace(" ", "")
+    c = _squash(candidate)
+    if not q:
+        return 0.0
+    if c.replace(" ", "") == q:
+        return 1000.0
+    score = 0.0
+    position = 0
+    previous = -2
+    for ch in q:
+        found = c.find(ch, position)
+        if found == -1:
+            return None
+        if found == previous + 1:
+            score += 5
+        if found == 0 or c[found - 1] == " ":
+            score += 8
+        score += 1
+        previous = found
+        position = found + 1
+    if c.startswith(q):
+        score += 50
+    elif q in c:
+        score += 25
+    return score - 0.05 * len(c)
+
+
+def best_name(query: str, names: tuple[str, ...]) -> tuple[float, str] | None:
+    """The best-scoring of several names (a canonical name and its aliases)."""
+    best: tuple[float, str] | None = None
+    for name in names:
+        score = fuzzy_score(query, name)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, name)
+    return best

@@ -1,0 +1,180 @@
+"""Domain records handed out by the store.
+
+Every record is a frozen dataclass built from a copy of the stored document, so callers (the
+app, the CLI, users' scripts) can keep, compare and print them without any risk of mutating the
+database behind the store's back (mutating a TinyDB search result corrupts its query cache:
+tinydb issue #516). ``to_dict`` gives the plain-JSON form the CLI and exports print.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+#: Entity types offered by default; users may add their own (any upper-case word).
+ENTITY_TYPES: tuple[str, ...] = (
+    "PERSON",
+    "ORG",
+    "PLACE",
+    "EQUIPMENT",
+    "DOCUMENT",
+    "EVENT",
+    "DATE",
+    "MONEY",
+)
+
+#: Review states of an annotation (suggestions come from later entity-suggestion work).
+STATUSES: tuple[str, ...] = ("accepted", "suggested", "rejected")
+
+#: Article fields the user may correct; corrections survive a re-import.
+EDITABLE_FIELDS: tuple[str, ...] = ("title", "source", "author", "published", "url")
+
+
+def _plain(value: Any) -> Any:
+    """Turn dataclass field values into JSON-friendly values."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned article.
+
+    ``text`` is the cleaned body: paragraphs separated by one blank line. All annotation
+    offsets are character offsets into this string.
+    """
+
+    id: str
+    title: str | None
+    source: str | None
+    author: str | None
+    published: date | None
+    url: str | None
+    text: str
+    origin: str = ""
+    language: str | None = None
+    imported: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the file name when the text states none (never invented)."""
+        if self.title:
+            return self.title
+        if self.origin:
+            return self.origin.rsplit("/", 1)[-1]
+        return self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the CLI and exports."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation, place, weapon system, treaty... that mentions link to."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    def names(self) -> tuple[str, ...]:
+        """The canonical name followed by every alias."""
+        return (self.name, *self.aliases)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the CLI and exports."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A span of an article: an entity mention (``entity_id`` set) or a passage (labels, note).
+
+    ``quote`` with ``prefix``/``suffix`` is a TextQuoteSelector: it lets the store re-anchor the
+    annotation when the article text changes. ``orphaned`` is set when the quoted words are no
+    longer in the text; such annotations are kept, never silently moved or dropped.
+    """
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    entity_id: str | None = None
+    labels: tuple[str, ...] = ()
+    note: str = ""
+    status: str = "accepted"
+    author: str = ""
+    created: str = ""
+    updated: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    orphaned: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``"entity"`` for an entity mention, ``"passage"`` otherwise."""
+        return "entity" if self.entity_id else "passage"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the CLI and exports."""
+        data = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        data["kind"] = self.kind
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text search result: where in which article, with a snippet to show."""
+
+    article_id: str
+    start: int
+    end: int
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention with the sentence it appears in, for cross-reference lists."""
+
+    annotation: Annotation
+    article: Article
+    sentence: str
+    sentence_start: int
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, file by file: the CLI prints it and the app summarises it."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    updated: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    orphaned: int = 0
+
+    @property
+    def read_count(self) -> int:
+        """Files that were read successfully (added, updated or already present)."""
+        return len(self.added) + len(self.updated) + len(self.unchanged)
+
+    def summary(self) -> str:
+        """One line for status bars and notifications."""
+        parts = [f"{len(self.added)} added"]
+        if self.updated:
+            parts.append(f"{len(self.updated)} updated")
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} unchanged")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        if self.orphaned:
+            parts.append(f"{self.orphaned} annotations orphaned")
+        return ", ".join(parts)

@@ -1,0 +1,39 @@
+r"""Make untrusted text safe and tidy before it is stored.
+
+Article text is data. It is shown in a terminal, so no character from an article may reach the
+terminal as a control sequence: C0 and C1 control characters (ESC, CSI ``\x9b``, BEL...) are
+removed, bidirectional overrides and isolates (which can make text read differently from what
+is stored, "Trojan Source") are removed, and the odd spaces of scraped pages are made plain.
+The same function cleans anything else typed or imported that ends up on screen (entity names,
+labels, notes).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+# C0 except \n, DEL, C1; zero-width space/word joiner/BOM; bidi embeddings, overrides, isolates.
+_STRIP = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+_LINE_SEPARATORS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def sanitize_text(text: str) -> str:
+    """Normalise line ends, spaces and Unicode form; drop control and bidi-override characters.
+
+    Newlines are kept (they carry paragraph structure); tabs and odd spaces become one space;
+    runs of spaces collapse; trailing spaces go.
+    """
+    text = _LINE_SEPARATORS.sub("\n", text)
+    text = _SPACES.sub(" ", text)
+    text = _STRIP.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _RUNS_OF_SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def sanitize_line(text: str) -> str:
+    """Sanitise a one-line value (a name, a label, a title): also folds newlines into spaces."""
+    return " ".join(sanitize_text(text).split())

@@ -1,0 +1,784 @@
+"""The Dossier store: articles, entities and annotations in plain TinyDB files.
+
+Layout of a store directory:
+
+* ``articles.json``: the corpus (bulky, rarely changing), table ``articles``;
+* ``annotations.json``: tables ``annotations`` and ``entities`` (small, often changing), so
+  saving an annotation never rewrites the corpus;
+* ``.lock``: held while writing, so several processes can share the store.
+
+Both JSON files are ordinary TinyDB databases. The store reads them once, keeps the records and
+the indexes (full text, annotations per article and per entity) in memory, and updates both
+incrementally on every change. Every change goes through :meth:`Store._commit` as a list of
+record-level before/after states: that single path is what makes undo and redo possible for
+anything, and what later operations (entity rename, merge, split) will reuse.
+"""
+
+from __future__ import annotations
+
+import getpass
+import math
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from store import anchoring, textunits
+from store.fuzzy import best_name
+from store.ingest import ParsedFile, SkippedFile, discover, parse_file
+from store.models import (
+    EDITABLE_FIELDS,
+    STATUSES,
+    Annotation,
+    Article,
+    Entity,
+    ImportReport,
+    Mention,
+    SearchHit,
+)
+from store.sanitize import sanitize_line, sanitize_text
+from store.search_index import SearchIndex
+from store.storage import AtomicJSONStorage, Tables
+
+ARTICLES_FILE = "articles.json"
+ANNOTATIONS_FILE = "annotations.json"
+LOCK_FILE = ".lock"
+
+ARTICLES = "articles"
+ANNOTATIONS = "annotations"
+ENTITIES = "entities"
+_FILE_OF_TABLE = {ARTICLES: ARTICLES_FILE, ANNOTATIONS: ANNOTATIONS_FILE, ENTITIES: ANNOTATIONS_FILE}
+
+#: A stale lock (its holder crashed) never blocks for longer than this.
+LOCK_TIMEOUT_S = 10.0
+
+_UNSET: Any = object()
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One record's state before and after a change (``None``: absent)."""
+
+    table: str
+    key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def inverted(self) -> Change:
+        """The change that undoes this one."""
+        return Change(self.table, self.key, self.after, self.before)
+
+
+@dataclass(frozen=True, slots=True)
+class Changeset:
+    """Changes made by one user action, undone and redone together."""
+
+    label: str
+    changes: tuple[Change, ...]
+
+    def inverted(self) -> Changeset:
+        """The changeset that undoes this one."""
+        return Changeset(self.label, tuple(c.inverted() for c in reversed(self.changes)))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:16]}"
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def _article_from_doc(doc: dict[str, Any]) -> Article:
+    published = doc.get("published")
+    return Article(
+        id=doc["id"],
+        title=doc.get("title"),
+        source=doc.get("source"),
+        author=doc.get("author"),
+        published=date.fromisoformat(published) if published else None,
+        url=doc.get("url"),
+        text=doc["text"],
+        origin=doc.get("origin", ""),
+        language=doc.get("language"),
+        imported=doc.get("imported", ""),
+    )
+
+
+def _annotation_from_doc(doc: dict[str, Any]) -> Annotation:
+    return Annotation(
+        id=doc["id"],
+        article_id=doc["article_id"],
+        start=doc["start"],
+        end=doc["end"],
+        quote=doc["quote"],
+        entity_id=doc.get("entity_id"),
+        labels=tuple(doc.get("labels", ())),
+        note=doc.get("note", ""),
+        status=doc.get("status", "accepted"),
+        author=doc.get("author", ""),
+        created=doc.get("created", ""),
+        updated=doc.get("updated", ""),
+        prefix=doc.get("prefix", ""),
+        suffix=doc.get("suffix", ""),
+        orphaned=bool(doc.get("orphaned", False)),
+    )
+
+
+def _entity_from_doc(doc: dict[str, Any]) -> Entity:
+    return Entity(
+        id=doc["id"],
+        name=doc["name"],
+        type=doc["type"],
+        aliases=tuple(doc.get("aliases", ())),
+        note=doc.get("note", ""),
+    )
+
+
+def _effective(doc: dict[str, Any]) -> dict[str, Any]:
+    """An article document with the user's corrections laid over the extracted metadata."""
+    merged = dict(doc)
+    merged.update(doc.get("extracted", {}))
+    merged.update(doc.get("overrides", {}))
+    return merged
+
+
+@dataclass
+class _Table:
+    """One TinyDB table held in memory: documents by our string id, with their TinyDB doc ids."""
+
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    doc_ids: dict[str, str] = field(default_factory=dict)
+    next_doc_id: int = 1
+
+
+class Store:
+    """A Dossier store on disk. Open with :meth:`Store.open`; close with :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.user = _current_user()
+        self._storages = {
+            ARTICLES_FILE: AtomicJSONStorage(path / ARTICLES_FILE),
+            ANNOTATIONS_FILE: AtomicJSONStorage(path / ANNOTATIONS_FILE),
+        }
+        self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S)
+        self._tables: dict[str, _Table] = {}
+        self._articles: dict[str, Article] = {}
+        self._annotations: dict[str, Annotation] = {}
+        self._entities: dict[str, Entity] = {}
+        self._by_article: dict[str, set[str]] = defaultdict(set)
+        self._by_entity: dict[str, set[str]] = defaultdict(set)
+        self._by_origin: dict[str, str] = {}
+        self._search = SearchIndex()
+        self._undo: list[Changeset] = []
+        self._redo: list[Changeset] = []
+        self._load_file(ARTICLES_FILE)
+        self._load_file(ANNOTATIONS_FILE)
+
+    # ------------------------------------------------------------------ opening and loading
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        """Open the store at ``path``, creating an empty one (owner-only permissions) if needed.
+
+        Raises:
+            StoreFileError: a store file is corrupt or from a newer version; it is not touched.
+        """
+        directory = Path(path).expanduser()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return cls(directory)
+
+    def close(self) -> None:
+        """Release the store. Every change is already on disk; nothing is flushed here."""
+        for storage in self._storages.values():
+            storage.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _load_file(self, filename: str) -> None:
+        data = self._storages[filename].read() or {}
+        for table, owner in _FILE_OF_TABLE.items():
+            if owner == filename:
+                self._load_table(table, data.get(table, {}))
+
+    def _load_table(self, table: str, raw: dict[str, dict[str, Any]]) -> None:
+        holder = _Table()
+        for doc_id, doc in raw.items():
+            holder.docs[doc["id"]] = doc
+            holder.doc_ids[doc["id"]] = doc_id
+            holder.next_doc_id = max(holder.next_doc_id, int(doc_id) + 1)
+        self._tables[table] = holder
+        if table == ARTICLES:
+            self._articles.clear()
+            self._by_origin.clear()
+            self._search = SearchIndex()
+            for key, doc in holder.docs.items():
+                self._index_article(key, doc)
+        elif table == ENTITIES:
+            self._entities = {key: _entity_from_doc(doc) for key, doc in holder.docs.items()}
+        else:
+            self._annotations.clear()
+            self._by_article.clear()
+            self._by_entity.clear()
+            for key, doc in holder.docs.items():
+                self._index_annotation(key, doc)
+
+    def refresh(self) -> bool:
+        """Re-read any store file another process has changed. Returns True if anything did."""
+        changed = False
+        for filename, storage in self._storages.items():
+            if storage.changed_on_disk():
+                self._load_file(filename)
+                changed = True
+        return changed
+
+    # ------------------------------------------------------------------ in-memory indexes
+
+    def _index_article(self, key: str, doc: dict[str, Any] | None) -> None:
+        old = self._articles.pop(key, None)
+        if old is not None:
+            self._by_origin.pop(old.origin, None)
+            self._search.remove(key)
+        if doc is None:
+            return
+        article = _article_from_doc(_effective(doc))
+        self._articles[key] = article
+        if article.origin:
+            self._by_origin[article.origin] = key
+        self._search.add(key, article.title, article.text)
+
+    def _index_annotation(self, key: str, doc: dict[str, Any] | None) -> None:
+        old = self._annotations.pop(key, None)
+        if old is not None:
+            self._by_article[old.article_id].discard(key)
+            if old.entity_id:
+                self._by_entity[old.entity_id].discard(key)
+        if doc is None:
+            return
+        annotation = _annotation_from_doc(doc)
+        self._annotations[key] = annotation
+        self._by_article[annotation.article_id].add(key)
+        if annotation.entity_id:
+            self._by_entity[annotation.entity_id].add(key)
+
+    def _index(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
+        if table == ARTICLES:
+            self._index_article(key, doc)
+        elif table == ANNOTATIONS:
+            self._index_annotation(key, doc)
+        elif doc is None:
+            self._entities.pop(key, None)
+        else:
+            self._entities[key] = _entity_from_doc(doc)
+
+    # ------------------------------------------------------------------ the one write path
+
+    def _commit(self, changeset: Changeset, *, record_undo: bool = True) -> None:
+        """Apply a changeset: durably on disk first, then in memory and in the indexes.
+
+        Under the store lock, a file another process changed is re-read before the change is
+        applied to it, so concurrent writers add to each other's work instead of overwriting it.
+        """
+        if not changeset.changes:
+            return
+        files = {_FILE_OF_TABLE[c.table] for c in changeset.changes}
+        with self._lock:
+            for filename in files:
+                if self._storages[filename].changed_on_disk():
+                    self._load_file(filename)
+            for filename in sorted(files):
+                storage = self._storages[filename]
+                data: Tables = storage.read() or {}
+                for change in changeset.changes:
+                    if _FILE_OF_TABLE[change.table] == filename:
+                        self._apply_raw(data, change)
+                storage.write(data)
+        for change in changeset.changes:
+            self._index(change.table, change.key, change.after)
+        if record_undo:
+            self._undo.append(changeset)
+            self._redo.clear()
+
+    def _apply_raw(self, data: Tables, change: Change) -> None:
+        holder = self._tables[change.table]
+        raw = data.setdefault(change.table, {})
+        doc_id = holder.doc_ids.get(change.key)
+        if change.after is None:
+            if doc_id is not None:
+                raw.pop(doc_id, None)
+                del holder.doc_ids[change.key]
+            holder.docs.pop(change.key, None)
+            return
+        if doc_id is None:
+            doc_id = str(holder.next_doc_id)
+            holder.next_doc_id += 1
+            holder.doc_ids[change.key] = doc_id
+        raw[doc_id] = change.after
+        holder.docs[change.key] = change.after
+
+    def _doc(self, table: str, key: str) -> dict[str, Any] | None:
+        doc = self._tables[table].docs.get(key)
+        return dict(doc) if doc is not None else None
+
+    # ------------------------------------------------------------------ undo and redo
+
+    def can_undo(self) -> bool:
+        """True when this session has a change to undo."""
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        """True when an undone change can be redone."""
+        return bool(self._redo)
+
+    def undo(self) -> str | None:
+        """Undo this session's last change; returns what was undone, or ``None``."""
+        if not self._undo:
+            return None
+        changeset = self._undo.pop()
+        self._commit(changeset.inverted(), record_undo=False)
+        self._redo.append(changeset)
+        return changeset.label
+
+    def redo(self) -> str | None:
+        """Redo the last undone change; returns what was redone, or ``None``."""
+        if not self._redo:
+            return None
+        changeset = self._redo.pop()
+        self._commit(changeset, record_undo=False)
+        self._undo.append(changeset)
+        return changeset.label
+
+    # ------------------------------------------------------------------ articles
+
+    def articles(self) -> list[Article]:
+        """All articles, newest publication first, undated ones last, then by title."""
+        return sorted(
+            self._articles.values(),
+            key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.display_title),
+        )
+
+    def article(self, article_id: str) -> Article:
+        """One article by id. Raises ``KeyError`` if there is none."""
+        return self._articles[article_id]
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Number of annotations per article id (articles without any are absent)."""
+        return {key: len(ids) for key, ids in self._by_article.items() if ids}
+
+    def set_metadata(self, article_id: str, **fields: Any) -> Article:
+        """Correct an article's title, source, author, published date or url (undoable).
+
+        Corrections are kept apart from what was extracted from the file, so they survive a
+        re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
+        """
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
+        before = self._doc(ARTICLES, article_id)
+        if before is None:
+            raise KeyError(article_id)
+        overrides = dict(before.get("overrides", {}))
+        for name, value in fields.items():
+            if name == "published":
+                if isinstance(value, str):
+                    value = date.fromisoformat(value.strip()) if value.strip() else None
+                value = value.isoformat() if isinstance(value, date) else None
+            elif value is not None:
+                value = sanitize_line(str(value)) or None
+            overrides[name] = value
+        after = {**before, "overrides": overrides}
+        after.update(_effective(after))
+        self._commit(Changeset("edit article details", (Change(ARTICLES, article_id, before, after),)))
+        return self._articles[article_id]
+
+    # ------------------------------------------------------------------ import
+
+    def import_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        batch_size: int = 500,
+    ) -> ImportReport:
+        """Import files and folders (recursively). Bad files are reported, never fatal.
+
+        The same file imported twice adds nothing; a file whose text changed updates its article
+        in place (same id, the user's metadata corrections kept) and re-anchors the article's
+        annotations, orphaning those whose words are gone. Articles are written in batches, so
+        a cancelled import keeps what it finished.
+        """
+        report = ImportReport()
+        found = list(discover(paths))
+        total = len(found)
+        pending: list[Change] = []
+        pending_annotations: list[Change] = []
+        for index, item in enumerate(found, start=1):
+            if cancelled is not None and cancelled():
+                break
+            if isinstance(item, SkippedFile):
+                report.skipped.append((item.origin, item.reason))
+                continue
+            parsed = parse_file(item)
+            if progress is not None:
+                progress(index, total, str(item))
+            if isinstance(parsed, SkippedFile):
+                report.skipped.append((parsed.origin, parsed.reason))
+                continue
+            self._plan_import(parsed, report, pending, pending_annotations)
+            if len(pending) >= batch_size:
+                self._commit(Changeset("import", tuple(pending)), record_undo=False)
+                pending.clear()
+        self._commit(Changeset("import", tuple(pending)), record_undo=False)
+        self._commit(Changeset("re-anchor", tuple(pending_annotations)), record_undo=False)
+        return report
+
+    def _plan_import(
+        self,
+        parsed: ParsedFile,
+        report: ImportReport,
+        pending: list[Change],
+        pending_annotations: list[Change],
+    ) -> None:
+        origin = parsed.origin
+        planned = {c.key: c for c in pending}
+        existing_id = self._by_origin.get(origin)
+        existing = self._doc(ARTICLES, existing_id) if existing_id else None
+        text_id = parsed.text_hash
+        if existing is not None and existing.get("raw_hash") == parsed.raw_hash:
+            report.unchanged.append((origin, existing["id"]))
+            return
+        if existing is None and (text_id in self._articles or text_id in planned):
+            report.unchanged.append((origin, text_id))
+            return
+        cleaned = parsed.article
+        extracted = {
+            "title": cleaned.title,
+            "source": cleaned.source,
+            "author": cleaned.author,
+            "published": cleaned.published.isoformat() if cleaned.published else None,
+            "url": cleaned.url,
+        }
+        key = existing["id"] if existing is not None else text_id
+        doc: dict[str, Any] = {
+            "id": key,
+            "text": cleaned.text,
+            "origin": origin,
+            "raw_hash": parsed.raw_hash,
+            "encoding": parsed.encoding,
+            "imported": _now(),
+            "language": None,
+            "extracted": extracted,
+            "overrides": dict(existing.get("overrides", {})) if existing else {},
+        }
+        doc.update(_effective(doc))
+        pending.append(Change(ARTICLES, key, existing, doc))
+        if existing is None:
+            report.added.append((origin, key))
+            return
+        report.updated.append((origin, key))
+        for annotation_id in sorted(self._by_article.get(key, ())):
+            before = self._doc(ANNOTATIONS, annotation_id)
+            assert before is not None
+            anchor = anchoring.reanchor(
+                cleaned.text, before["quote"], before["prefix"], before["suffix"], before["start"]
+            )
+            after = dict(before)
+            if anchor.found:
+                prefix, suffix = anchoring.context(cleaned.text, anchor.start, anchor.end)
+                after.update(start=anchor.start, end=anchor.end, prefix=prefix, suffix=suffix, orphaned=False)
+            else:
+                after.update(orphaned=True)
+                report.orphaned += 1
+            if after != before:
+                pending_annotations.append(Change(ANNOTATIONS, annotation_id, before, after))
+
+    # ------------------------------------------------------------------ entities
+
+    def entities(self) -> list[Entity]:
+        """All entities, by type then name."""
+        return sorted(self._entities.values(), key=lambda e: (e.type, e.name.casefold()))
+
+    def entity(self, entity_id: str) -> Entity:
+        """One entity by id. Raises ``KeyError`` if there is none."""
+        return self._entities[entity_id]
+
+    def find_entity(self, name: str) -> Entity | None:
+        """The entity whose name or an alias equals ``name`` (ignoring case), if any."""
+        wanted = " ".join(name.split()).casefold()
+        for entity in self._entities.values():
+            if any(" ".join(n.split()).casefold() == wanted for n in entity.names()):
+                return entity
+        return None
+
+    def match_entities(self, query: str, limit: int = 20) -> list[tuple[Entity, str]]:
+        """Entities whose name or alias fuzzy-matches ``query``, best first, with the matching name."""
+        scored: list[tuple[float, str, Entity]] = []
+        for entity in self._entities.values():
+            best = best_name(query, entity.names())
+            if best is not None:
+                scored.append((best[0] + 0.01 * len(self._by_entity.get(entity.id, ())), best[1], entity))
+        scored.sort(key=lambda item: (-item[0], item[2].name.casefold()))
+        return [(entity, name) for _, name, entity in scored[:limit]]
+
+    def mention_count(self, entity_id: str) -> int:
+        """How many annotations link to the entity."""
+        return len(self._by_entity.get(entity_id, ()))
+
+    def _entity_changes(
+        self, entity: str | None, entity_type: str | None, quote: str
+    ) -> tuple[str | None, list[Change]]:
+        """Resolve ``entity`` (an id or a name) to an id, creating it or adding an alias."""
+        if entity is None:
+            return None, []
+        if entity in self._entities:
+            found: Entity | None = self._entities[entity]
+        else:
+            found = self.find_entity(entity)
+        if found is None:
+            name = sanitize_line(entity)
+            if not name:
+                raise ValueError("an entity needs a name")
+            if not entity_type:
+                raise ValueError(f"entity {name!r} does not exist yet: give its type to create it")
+            new_id = _new_id("e")
+            kind = sanitize_line(entity_type).upper()
+            aliases = [quote] if quote and quote.casefold() != name.casefold() else []
+            doc = {"id": new_id, "name": name, "type": kind, "aliases": aliases, "note": "", "created": _now()}
+            return new_id, [Change(ENTITIES, new_id, None, doc)]
+        if quote and not any(n.casefold() == quote.casefold() for n in found.names()) and len(quote) <= 120:
+            before = self._doc(ENTITIES, found.id)
+            assert before is not None
+            after = {**before, "aliases": [*before.get("aliases", []), quote]}
+            return found.id, [Change(ENTITIES, found.id, before, after)]
+        return found.id, []
+
+    # ------------------------------------------------------------------ annotations
+
+    def annotations(self, article_id: str | None = None) -> list[Annotation]:
+        """Annotations of one article (or of all), in text order."""
+        if article_id is None:
+            found: Iterable[Annotation] = self._annotations.values()
+        else:
+            found = (self._annotations[key] for key in self._by_article.get(article_id, ()))
+        return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        """One annotation by id. Raises ``KeyError`` if there is none."""
+        return self._annotations[annotation_id]
+
+    def labels(self) -> list[str]:
+        """Every passage label in use, most used first: completion for the label prompt."""
+        counts: dict[str, int] = defaultdict(int)
+        for annotation in self._annotations.values():
+            for label in annotation.labels:
+                counts[label] += 1
+        return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
+
+    def annotate(
+        self,
+        article_id: str,
+        start: int,
+        end: int,
+        *,
+        entity: str | None = None,
+        entity_type: str | None = None,
+        labels: Iterable[str] = (),
+        note: str = "",
+        status: str = "accepted",
+    ) -> Annotation:
+        """Tag [start, end) of an article, saved durably before this returns (undoable).
+
+        With ``entity`` (an entity id, or a name or alias of an existing entity, or the name of a
+        new one together with ``entity_type``) the span becomes an entity mention; a quote that
+        is not yet a name of the entity is added to its aliases. Without it, a passage with
+        ``labels`` and ``note``.
+        """
+        article = self._articles.get(article_id)
+        if article is None:
+            raise KeyError(article_id)
+        if not 0 <= start < end <= len(article.text):
+            raise ValueError(f"span {start}-{end} is outside the article (0-{len(article.text)}) or empty")
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        quote = article.text[start:end]
+        entity_id, changes = self._entity_changes(entity, entity_type, quote)
+        prefix, suffix = anchoring.context(article.text, start, end)
+        key = _new_id("a")
+        stamp = _now()
+        doc = {
+            "id": key,
+            "article_id": article_id,
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "prefix": prefix,
+            "suffix": suffix,
+            "kind": "entity" if entity_id else "passage",
+            "entity_id": entity_id,
+            "labels": _clean_labels(labels),
+            "note": sanitize_text(note).strip(),
+            "status": status,
+            "author": self.user,
+            "created": stamp,
+            "updated": stamp,
+            "orphaned": False,
+        }
+        changes.append(Change(ANNOTATIONS, key, None, doc))
+        label = f"tag {quote[:30]!r}" if entity_id else f"mark passage {quote[:30]!r}"
+        self._commit(Changeset(label, tuple(changes)))
+        return self._annotations[key]
+
+    def update_annotation(
+        self,
+        annotation_id: str,
+        *,
+        start: int = _UNSET,
+        end: int = _UNSET,
+        entity: str | None = _UNSET,
+        entity_type: str | None = None,
+        labels: Iterable[str] = _UNSET,
+        note: str = _UNSET,
+        status: str = _UNSET,
+    ) -> Annotation:
+        """Change an annotation's span, entity, labels, note or status (undoable).
+
+        Only the arguments given are changed. ``entity=None`` turns a mention into a passage.
+        """
+        before = self._doc(ANNOTATIONS, annotation_id)
+        if before is None:
+            raise KeyError(annotation_id)
+        after = dict(before)
+        article = self._articles[before["article_id"]]
+        if start is not _UNSET or end is not _UNSET:
+            new_start = before["start"] if start is _UNSET else start
+            new_end = before["end"] if end is _UNSET else end
+            if not 0 <= new_start < new_end <= len(article.text):
+                raise ValueError(f"span {new_start}-{new_end} is outside the article or empty")
+            prefix, suffix = anchoring.context(article.text, new_start, new_end)
+            after.update(
+                start=new_start,
+                end=new_end,
+                quote=article.text[new_start:new_end],
+                prefix=prefix,
+                suffix=suffix,
+                orphaned=False,
+            )
+        changes: list[Change] = []
+        if entity is not _UNSET:
+            entity_id, changes = self._entity_changes(entity, entity_type, after["quote"])
+            after.update(entity_id=entity_id, kind="entity" if entity_id else "passage")
+        if labels is not _UNSET:
+            after["labels"] = _clean_labels(labels)
+        if note is not _UNSET:
+            after["note"] = sanitize_text(note).strip()
+        if status is not _UNSET:
+            if status not in STATUSES:
+                raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+            after["status"] = status
+        if after == before and not changes:
+            return self._annotations[annotation_id]
+        after["updated"] = _now()
+        changes.append(Change(ANNOTATIONS, annotation_id, before, after))
+        self._commit(Changeset(f"edit {before['quote'][:30]!r}", tuple(changes)))
+        return self._annotations[annotation_id]
+
+    def remove_annotation(self, annotation_id: str) -> None:
+        """Delete an annotation (undoable). Its entity stays in the dictionary."""
+        before = self._doc(ANNOTATIONS, annotation_id)
+        if before is None:
+            raise KeyError(annotation_id)
+        change = Change(ANNOTATIONS, annotation_id, before, None)
+        self._commit(Changeset(f"delete {before['quote'][:30]!r}", (change,)))
+
+    # ------------------------------------------------------------------ cross-references
+
+    def mentions(self, entity_id: str) -> list[Annotation]:
+        """Every annotation linked to the entity, by article then position."""
+        found = (self._annotations[key] for key in self._by_entity.get(entity_id, ()))
+        return sorted(found, key=lambda a: (a.article_id, a.start))
+
+    def mention_contexts(self, entity_id: str, *, exclude_article: str | None = None) -> list[Mention]:
+        """Mentions of the entity with the sentence each sits in, newest articles first."""
+        result: list[Mention] = []
+        for annotation in self.mentions(entity_id):
+            if annotation.article_id == exclude_article or annotation.orphaned:
+                continue
+            article = self._articles.get(annotation.article_id)
+            if article is None:
+                continue
+            start, end = textunits.sentence_at(article.text, annotation.start)
+            result.append(Mention(annotation, article, article.text[start:end], start))
+        order = {a.id: i for i, a in enumerate(self.articles())}
+        result.sort(key=lambda m: (order.get(m.article.id, 0), m.annotation.start))
+        return result
+
+    def article_entities(self, article_id: str) -> dict[str, int]:
+        """Entity id → number of mentions in the article."""
+        counts: dict[str, int] = defaultdict(int)
+        for key in self._by_article.get(article_id, ()):
+            annotation = self._annotations[key]
+            if annotation.entity_id and not annotation.orphaned and annotation.status != "rejected":
+                counts[annotation.entity_id] += 1
+        return dict(counts)
+
+    def _articles_of_entity(self, entity_id: str) -> set[str]:
+        return {self._annotations[key].article_id for key in self._by_entity.get(entity_id, ())}
+
+    def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, float]]:
+        """Articles sharing entities with this one, best first.
+
+        Each shared entity adds its inverse document frequency, so sharing a rare entity (a
+        named treaty) counts for more than sharing a ubiquitous one (Russia).
+        """
+        total = max(len(self._articles), 1)
+        scores: dict[str, float] = defaultdict(float)
+        for entity_id in self.article_entities(article_id):
+            others = self._articles_of_entity(entity_id)
+            weight = math.log(1 + total / max(len(others), 1))
+            for other in others:
+                if other != article_id and other in self._articles:
+                    scores[other] += weight
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(self._articles[key], round(score, 4)) for key, score in ranked]
+
+    def shared_entities(self, article_id: str, other_id: str) -> list[Entity]:
+        """The entities two articles both mention: why they are related."""
+        shared = set(self.article_entities(article_id)) & set(self.article_entities(other_id))
+        return sorted((self._entities[e] for e in shared if e in self._entities), key=lambda e: e.name.casefold())
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Full-text search: every word (and quoted phrase) must occur; the last word may be a prefix."""
+        return self._search.search(query, limit)
+
+
+def _clean_labels(labels: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for label in labels:
+        cleaned = sanitize_line(label)
+        if cleaned and cleaned not in seen:
+            seen.append(cleaned)
+    return seen

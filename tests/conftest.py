@@ -1,0 +1,53 @@
+"""Shared fixtures: real store directories on disk, the seeds, the shared corpora."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store import Store, seed_if_empty
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+BBC = SHARED / "corpora" / "bbc"
+
+os.environ.setdefault("TZ", "UTC")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A store directory that does not exist yet."""
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def seeded(store_path: Path) -> Iterator[Store]:
+    """A real store on disk holding the five seed articles."""
+    store = Store.open(store_path)
+    seed_if_empty(store)
+    yield store
+    store.close()
+
+
+def article_with(store: Store, words: str):
+    """The first article whose text contains ``words``."""
+    return next(a for a in store.articles() if words in a.text)
+
+
+def span_of(article, words: str, nth: int = 0) -> tuple[int, int]:
+    """Offsets of the ``nth`` occurrence of ``words`` in an article."""
+    start = -1
+    for _ in range(nth + 1):
+        start = article.text.index(words, start + 1)
+    return start, start + len(words)
+
+
+def bbc_available() -> bool:
+    return BBC.is_dir()
+
+
+needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="../shared/corpora/bbc is not beside the project")
