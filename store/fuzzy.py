@@ -52,3 +52,27 @@ def best_name(query: str, names: tuple[str, ...]) -> tuple[float, str] | None:
         if score is not None and (best is None or score > best[0]):
             best = (score, name)
     return best
+
+
+def words_score(query: str, haystack: str) -> float | None:
+    """Score for list filters: every word of ``query`` must occur in ``haystack`` (folded).
+
+    Stricter than :func:`fuzzy_score`, as a list filter should be: ``trea`` keeps the
+    articles about a treaty, not every title with a t, r, e and a in order. Words found at the
+    start of a word of the haystack, and early in it, score higher.
+    """
+    words = _squash(query).split()
+    target = " " + _squash(haystack)
+    if not words:
+        return 0.0
+    score = 0.0
+    for word in words:
+        at = target.find(" " + word)
+        if at != -1:
+            score += 10 - min(at, 400) / 100
+            continue
+        at = target.find(word)
+        if at == -1:
+            return None
+        score += 5 - min(at, 400) / 100
+    return score

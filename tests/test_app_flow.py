@@ -1,0 +1,235 @@
+"""The whole tagging flow driven through the real app with Pilot, on a real store on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from store import Store, seed_if_empty
+from tui.app import make_app
+from tui.dialogs.entity_picker import EntityPicker
+from tui.dialogs.help_screen import HelpScreen
+from tui.dialogs.passage_dialog import PassageDialog
+from tui.widgets.entity_pane import EntityPane
+from tui.widgets.reader import Reader
+from tui.widgets.xref_pane import XrefPane
+
+
+def open_store(path: Path) -> Store:
+    store = Store.open(path)
+    seed_if_empty(store)
+    return store
+
+
+def option_texts(widget: OptionList) -> list[str]:
+    return [str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count)]
+
+
+async def open_article_titled(pilot, title: str) -> None:
+    app = pilot.app
+    await pilot.press("1")
+    for ch in title[:12]:
+        await pilot.press(ch if ch != " " else "space")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert app.main.article is not None and app.main.article.display_title == title
+
+
+async def select_words(pilot, reader: Reader, words: str) -> None:
+    """Move the cursor to ``words`` with w, then select exactly them with v and w."""
+    text = reader.article.text
+    target = text.index(words)
+    await pilot.press("g")
+    while reader.cursor < target:
+        await pilot.press("w")
+    assert reader.cursor == target, (reader.cursor, target)
+    await pilot.press("v")
+    for _ in range(len(words.split())):
+        await pilot.press("w")
+    assert text[slice(*reader.tag_span())] == words
+
+
+async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = open_store(path)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+        reader = app.main.reader
+        assert reader.has_focus
+        await select_words(pilot, reader, "Sergei Shoigu")
+        await pilot.press("e")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, EntityPicker)
+        query = picker.query_one("#entity-query", Input)
+        assert query.value == "Sergei Shoigu"
+        query.value = "Sergey Shoigu"
+        await pilot.pause()
+        await pilot.press("enter")  # "+ new entity"
+        await pilot.pause()
+        assert "PERSON" in option_texts(picker.query_one("#entity-choices", OptionList))
+        await pilot.press("enter")  # PERSON (the guess for a two-word name)
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityPicker)
+        entity = store.find_entity("Sergei Shoigu")
+        assert entity is not None and entity.name == "Sergey Shoigu" and entity.type == "PERSON"
+        entities_pane = app.main.query_one(EntityPane)
+        assert any("Sergey Shoigu" in t for t in option_texts(entities_pane.main_widget))
+        assert reader.selection is None
+
+        # Tag the same person in another article by picking the existing entity via an alias.
+        await open_article_titled(pilot, "Moscow, Tashkent strengthen military cooperation")
+        await select_words(pilot, reader, "Sergey Shoigu")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityPicker)
+        choices = option_texts(app.screen.query_one("#entity-choices", OptionList))
+        assert choices[0].startswith("Sergey Shoigu")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(store.mentions(entity.id)) == 2
+
+        # Cursor on the mention: the cross-reference pane lists the other article's sentence.
+        await pilot.press("n")
+        await pilot.pause()
+        xrefs = app.main.query_one(XrefPane)
+        assert xrefs.entity_id == entity.id
+        rows = option_texts(xrefs.main_widget)
+        assert len(rows) == 1 and "Russia seizes strategic initiative" in rows[0]
+        assert "Sergei Shoigu's visit to Uzbekistan on April 27-28" in rows[0]
+
+        # Follow it, then come back.
+        await pilot.press("4")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.article.display_title == "Russia seizes strategic initiative in Central Asia"
+        assert reader.article.text[reader.cursor :].startswith("Sergei Shoigu")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.main.article.display_title == "Moscow, Tashkent strengthen military cooperation"
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.main.article.display_title == "Russia seizes strategic initiative in Central Asia"
+
+        # Related articles for this article: the other one, because of the shared entity.
+        await pilot.press("2", "escape", "right_curly_bracket")
+        await pilot.pause()
+        assert xrefs.entity_id is None
+        assert any("Moscow, Tashkent" in t and "Sergey Shoigu" in t for t in option_texts(xrefs.main_widget))
+        await pilot.press("q")
+    store.close()
+
+    reopened = Store.open(path)
+    again = make_app(reopened)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Moscow, Tashkent strengthen military cooperation")
+        rows = option_texts(again.main.query_one(EntityPane).main_widget)
+        assert any("Sergey Shoigu" in t and "×1" in t for t in rows)
+        assert len(reopened.mentions(entity.id)) == 2
+
+
+async def test_passage_edit_delete_undo_redo(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Treaty on the Development of Military-Technical Cooperation")
+        reader = app.main.reader
+        text = reader.article.text
+        target = text.index("The military agreement")
+        await pilot.press("g")
+        while reader.cursor < target:
+            await pilot.press("right_parenthesis")
+        assert reader.cursor == target
+        await pilot.press("plus")  # the word
+        await pilot.press("plus")  # the sentence
+        start, end = reader.selection
+        assert text[start:end].startswith("The military agreement") and text[start:end].endswith("in Moscow.")
+        await pilot.press("plus", "minus")  # paragraph, then back to the sentence
+        assert reader.selection == (start, end)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageDialog)
+        await pilot.press(*"claim, date conflict")
+        await pilot.press("enter")
+        await pilot.press(*"2017 here, 2016 in the abstract")
+        await pilot.press("enter")
+        await pilot.pause()
+        [passage] = store.annotations(reader.article.id)
+        assert passage.labels == ("claim", "date conflict") and passage.note == "2017 here, 2016 in the abstract"
+        assert passage.quote == text[start : end - 1]  # the final full stop is trimmed
+
+        # Edit: the dialog comes back filled in; the label completes from known ones.
+        reader.place_cursor(passage.start + 3)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PassageDialog)
+        labels = dialog.query_one("#passage-labels", Input)
+        assert labels.value == "claim, date conflict"
+        labels.value = "claim, da"
+        await pilot.pause()
+        await pilot.press("right")  # accept the suggestion
+        assert labels.value == "claim, date conflict"
+        labels.value = "contradiction"
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert store.annotation(passage.id).labels == ("contradiction",)
+
+        await pilot.press("x")
+        await pilot.pause()
+        assert store.annotations(reader.article.id) == []
+        await pilot.press("u")
+        assert store.annotation(passage.id).labels == ("contradiction",)
+        await pilot.press("u")
+        assert store.annotation(passage.id).labels == ("claim", "date conflict")
+        await pilot.press("U")
+        assert store.annotation(passage.id).labels == ("contradiction",)
+
+
+async def test_help_search_zoom_and_filter(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        descriptions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert {"Tag entity", "Passage", "Select", "Grow", "Shrink", "Undo", "Back", "Search"} <= descriptions
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"Karshi")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.main.reader
+        assert reader.article.text[reader.cursor :].startswith("Karshi")
+
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.main.has_class("-zoom")
+        assert app.main.query_one("#documents").display is False or not app.main.query_one("#documents").region
+        await pilot.press("z")
+
+        # Filter as you type in the document list: an unbound letter starts the filter.
+        await pilot.press("1", "t", "r", "e", "a")
+        await pilot.pause()
+        docs = app.main.query_one("#document-options", OptionList)
+        filter_input = app.main.query_one("#document-filter", Input)
+        assert filter_input.value == "trea" and filter_input.has_focus
+        assert docs.option_count == 1 and "Treaty on the Development" in str(docs.get_option_at_index(0).prompt)
+        # Once in the filter, bound letters are text: q does not quit.
+        await pilot.press("space", "q")
+        assert filter_input.value == "trea q" and app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert docs.option_count == 5 and docs.has_focus

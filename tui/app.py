@@ -1,0 +1,79 @@
+"""The Dossier app: one browsing screen over a store, plus its modal dialogs.
+
+``make_app(store)`` builds the app around an open store, so tests drive the real app with
+``run_test()``; ``run_app(path)`` is what the ``dossier`` command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from store import ImportReport, Store, seed_directory, seed_if_empty
+from tui.commands import CorpusCommands
+from tui.main_screen import MainScreen
+
+
+class DossierApp(App[None]):
+    """Read, tag and cross-reference articles."""
+
+    TITLE = "Dossier"
+    CSS_PATH = "styles/dossier.tcss"
+    COMMANDS = App.COMMANDS | {CorpusCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: list[BindingType] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, *, seeded: ImportReport | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.seeded = seeded
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.store))
+        if self.seeded is not None:
+            where = seed_directory()
+            self.notify(
+                f"The store was empty: imported {len(self.seeded.added)} seed articles from {where}.",
+                title="First run",
+                markup=False,
+                timeout=8,
+            )
+
+    @property
+    def main(self) -> MainScreen:
+        """The browsing screen (under any open dialog)."""
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        yield SystemCommand("Search articles", "Full-text search (/)", main.action_search)
+        yield SystemCommand("Help: keys", "Every key binding (?)", main.action_help)
+        yield SystemCommand("Undo", "Undo the last change (u)", main.action_undo)
+        yield SystemCommand("Redo", "Redo the last undone change (U)", main.action_redo)
+        yield SystemCommand("Back", "Return to the previous place ([)", main.action_back)
+        yield SystemCommand("Forward", "Go forward again (])", main.action_forward)
+        yield SystemCommand("Zoom pane", "Show only the focused pane, or all four (z)", main.action_zoom)
+        yield SystemCommand("Edit article details", "Correct title, source, author, date (D)", main.action_edit_details)
+
+
+def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
+    """The app around an open store (the factory the tests use)."""
+    return DossierApp(store, seeded=seeded)
+
+
+def run_app(store_path: Path) -> int:
+    """Open the store (seeding an empty one), run the app, close the store."""
+    store = Store.open(store_path)
+    try:
+        seeded = seed_if_empty(store)
+        make_app(store, seeded=seeded).run()
+    finally:
+        store.close()
+    return 0

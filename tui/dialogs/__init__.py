@@ -1,0 +1,1 @@
+"""Modal screens: one per file, each returning its result through ``dismiss``."""

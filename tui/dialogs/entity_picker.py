@@ -1,0 +1,134 @@
+"""Pick the entity a mention refers to: fuzzy completion over entities and aliases, or a new one.
+
+Typing filters existing entities (by name and alias: ``Sergei Shoigu`` finds ``Sergey
+Shoigu``); the last row creates a new entity with the typed name. Choosing it asks for a type.
+Up/down move in the list while typing; Enter chooses; Escape cancels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import ENTITY_TYPES, Entity
+from store.sanitize import sanitize_line
+
+
+@dataclass(frozen=True, slots=True)
+class EntityChoice:
+    """An existing entity (``entity_id``) or a new one (``name`` and ``type``)."""
+
+    entity_id: str | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class EntityPicker(ModalScreen[EntityChoice | None]):
+    """Modal: choose or create the entity for a mention."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, quote: str, search, *, current: Entity | None = None) -> None:
+        """``search(query)`` returns ``[(entity, matched name), ...]`` best first."""
+        super().__init__()
+        self.quote = quote
+        self.search = search
+        self.current = current
+        self._new_name: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text.assemble("Tag ", (f"“{self.quote[:60]}”", "bold"), " as an entity"), id="dialog-title")
+            yield Input(value=self.current.name if self.current else self.quote, id="entity-query")
+            yield OptionList(id="entity-choices")
+            yield Static("↑↓ choose · Enter confirm · Esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self._refill()
+
+    @on(Input.Changed, "#entity-query")
+    def _changed(self) -> None:
+        if self._new_name is None:
+            self._refill()
+
+    def _refill(self) -> None:
+        query = sanitize_line(self.query_one("#entity-query", Input).value)
+        options = self.query_one("#entity-choices", OptionList)
+        rows: list[Option] = []
+        exact = False
+        for entity, matched in self.search(query):
+            prompt = Text(entity.name, end="")
+            prompt.append(f"  {entity.type}", style="dim")
+            if matched != entity.name:
+                prompt.append(f"  (as “{matched}”)", style="dim italic")
+            rows.append(Option(prompt, id=f"e:{entity.id}"))
+            exact = exact or any(n.casefold() == query.casefold() for n in entity.names())
+        if query and not exact:
+            rows.append(Option(Text.assemble("+ new entity ", (f"“{query}”", "bold")), id="new"))
+        options.set_options(rows)
+        if rows:
+            options.highlighted = 0
+
+    def _ask_type(self, name: str) -> None:
+        self._new_name = name
+        self.query_one("#dialog-title", Static).update(Text.assemble("Type of ", (f"“{name}”", "bold"), "?"))
+        query = self.query_one("#entity-query", Input)
+        query.value = ""
+        query.placeholder = "or type your own type, e.g. UNIT"
+        options = self.query_one("#entity-choices", OptionList)
+        options.set_options(Option(kind, id=f"t:{kind}") for kind in ENTITY_TYPES)
+        options.highlighted = _guess_type(name)
+
+    def on_key(self, event: events.Key) -> None:
+        options = self.query_one("#entity-choices", OptionList)
+        if event.key in ("down", "up") and self.query_one("#entity-query", Input).has_focus:
+            (options.action_cursor_down if event.key == "down" else options.action_cursor_up)()
+            event.stop()
+
+    @on(Input.Submitted, "#entity-query")
+    def _submitted(self) -> None:
+        options = self.query_one("#entity-choices", OptionList)
+        typed = sanitize_line(self.query_one("#entity-query", Input).value)
+        if self._new_name is not None and typed:
+            self.dismiss(EntityChoice(name=self._new_name, type=typed.upper()))
+            return
+        option = options.highlighted_option
+        if option is not None:
+            self._choose(option.id or "")
+
+    @on(OptionList.OptionSelected, "#entity-choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id or "")
+
+    def _choose(self, key: str) -> None:
+        if key.startswith("e:"):
+            self.dismiss(EntityChoice(entity_id=key[2:]))
+        elif key == "new":
+            self._ask_type(sanitize_line(self.query_one("#entity-query", Input).value))
+        elif key.startswith("t:") and self._new_name:
+            self.dismiss(EntityChoice(name=self._new_name, type=key[2:]))
+
+    def action_cancel(self) -> None:
+        """Close without tagging."""
+        self.dismiss(None)
+
+
+def _guess_type(name: str) -> int:
+    """Index of a likely type, as a starting highlight only; the user confirms.
+
+    Acronyms are ORG, designations with digits EQUIPMENT, everything else PERSON.
+    """
+    letters = name.replace(" ", "")
+    if any(ch.isdigit() for ch in name):
+        return ENTITY_TYPES.index("EQUIPMENT")
+    if letters.isupper() and len(letters) <= 6:
+        return ENTITY_TYPES.index("ORG")
+    return ENTITY_TYPES.index("PERSON")

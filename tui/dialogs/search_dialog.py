@@ -1,0 +1,80 @@
+"""Full-text search over the corpus; results update as you type, Enter opens the hit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import SearchHit, Store
+
+
+class SearchDialog(ModalScreen[SearchHit | None]):
+    """Modal: search articles; returns the chosen hit."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, store: Store, query: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.initial = query
+        self._hits: dict[str, SearchHit] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog wide"):
+            yield Static("Search articles", id="dialog-title")
+            yield Input(value=self.initial, placeholder='words, "a phrase", prefix…', id="search-query")
+            yield OptionList(id="search-results")
+            yield Static("↑↓ choose · Enter open · Esc cancel", classes="dialog-help", id="search-status")
+
+    def on_mount(self) -> None:
+        self._run()
+
+    @on(Input.Changed, "#search-query")
+    def _run(self) -> None:
+        query = self.query_one("#search-query", Input).value
+        hits = self.store.search(query, limit=50) if query.strip() else []
+        self._hits = {f"h{i}": hit for i, hit in enumerate(hits)}
+        rows = []
+        for key, hit in self._hits.items():
+            article = self.store.article(hit.article_id)
+            prompt = Text(article.display_title, style="bold", no_wrap=True, overflow="ellipsis", end="")
+            prompt.append("\n")
+            prompt.append(hit.snippet, style="dim")
+            rows.append(Option(prompt, id=key))
+        results = self.query_one("#search-results", OptionList)
+        results.set_options(rows)
+        if rows:
+            results.highlighted = 0
+        status = self.query_one("#search-status", Static)
+        if query.strip() and not rows:
+            status.update(Text(f"No article contains all of: {query}"))
+        else:
+            status.update(
+                Text(f"{len(rows)} found · ↑↓ choose · Enter open · Esc cancel" if rows else "Type to search")
+            )
+
+    def on_key(self, event: events.Key) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if event.key in ("down", "up") and self.query_one("#search-query", Input).has_focus:
+            (results.action_cursor_down if event.key == "down" else results.action_cursor_up)()
+            event.stop()
+
+    @on(Input.Submitted, "#search-query")
+    def _submitted(self) -> None:
+        option = self.query_one("#search-results", OptionList).highlighted_option
+        if option is not None:
+            self.dismiss(self._hits[option.id or ""])
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._hits[event.option.id or ""])
+
+    def action_cancel(self) -> None:
+        """Close without opening anything."""
+        self.dismiss(None)

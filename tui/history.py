@@ -1,0 +1,54 @@
+"""Back and forward through the places the user went, like a browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An article and the cursor offset in it."""
+
+    article_id: str
+    offset: int = 0
+
+
+class History:
+    """A list of places with a current position; going somewhere new drops the forward part."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self._places: list[Place] = []
+        self._index = -1
+        self._limit = limit
+
+    @property
+    def current(self) -> Place | None:
+        """Where the user is now."""
+        return self._places[self._index] if self._index >= 0 else None
+
+    def visit(self, place: Place) -> None:
+        """Record a new place (after updating the current one with where the cursor is now)."""
+        del self._places[self._index + 1 :]
+        self._places.append(place)
+        if len(self._places) > self._limit:
+            del self._places[0]
+        self._index = len(self._places) - 1
+
+    def remember_offset(self, offset: int) -> None:
+        """Update the current place with the cursor's position, so going back returns to it."""
+        if self.current is not None:
+            self._places[self._index] = Place(self.current.article_id, offset)
+
+    def back(self) -> Place | None:
+        """Step back; ``None`` at the start."""
+        if self._index <= 0:
+            return None
+        self._index -= 1
+        return self.current
+
+    def forward(self) -> Place | None:
+        """Step forward; ``None`` at the end."""
+        if self._index >= len(self._places) - 1:
+            return None
+        self._index += 1
+        return self.current

@@ -1,0 +1,415 @@
+"""The browsing screen: four panes, and the routing between them and the store.
+
+Panes never talk to each other or to the store: each posts its own messages, and this screen
+turns them into store calls and pane updates. Every store change here is followed by
+:meth:`MainScreen.refresh_views`, so what the user sees is always what is saved.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from store import Annotation, Article, Store
+from tui.dialogs.details_dialog import DetailsDialog
+from tui.dialogs.entity_picker import EntityChoice, EntityPicker
+from tui.dialogs.help_screen import HelpScreen
+from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
+from tui.dialogs.search_dialog import SearchDialog
+from tui.history import History, Place
+from tui.widgets.document_list import DocumentList
+from tui.widgets.entity_pane import EntityPane
+from tui.widgets.nav_list import NavList
+from tui.widgets.pane import Pane
+from tui.widgets.reader import Highlight, Reader
+from tui.widgets.xref_pane import XrefPane
+
+#: How often the screen looks for changes saved by other processes (other analysts).
+REFRESH_INTERVAL_S = 2.0
+
+
+class ReaderPane(Pane):
+    """Pane 2: the reading view, titled with the open article."""
+
+    PANE_TITLE = "Reader"
+    PANE_NUMBER = 2
+
+    def compose(self) -> ComposeResult:
+        yield self.compose_empty()
+        yield Reader(id="reader")
+
+    @property
+    def main_widget(self) -> Reader:
+        return self.query_one(Reader)
+
+
+class MainScreen(Screen[None]):
+    """Documents, reader, entities and cross-references on one screen."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("1", "focus_pane('documents')", "Documents", show=False, id="screen.pane1"),
+        Binding("2", "focus_pane('reader-pane')", "Reader", show=False, id="screen.pane2"),
+        Binding("3", "focus_pane('entities')", "Entities", show=False, id="screen.pane3"),
+        Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
+        Binding("slash", "search", "Search", id="screen.search"),
+        Binding("u,ctrl+z", "undo", "Undo", id="screen.undo"),
+        Binding("U,ctrl+r,ctrl+y", "redo", "Redo", show=False, id="screen.redo"),
+        Binding("left_square_bracket,alt+left", "back", "Back", id="screen.back"),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="screen.forward"),
+        Binding("z", "zoom", "Zoom pane", show=False, id="screen.zoom"),
+        Binding("D", "edit_details", "Edit article details", show=False, id="screen.details"),
+        Binding("question_mark,f1", "help", "Help", id="screen.help"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.history = History()
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DocumentList(id="documents")
+        yield ReaderPane(id="reader-pane")
+        yield EntityPane(id="entities")
+        yield XrefPane(id="xrefs")
+        yield Footer(compact=True)
+
+    @property
+    def reader(self) -> Reader:
+        """The reading view."""
+        return self.query_one(Reader)
+
+    def on_mount(self) -> None:
+        self.query_one(DocumentList).main_widget.focus()
+        self._show_article(None)
+        self.call_after_refresh(self._fill_documents)
+        self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
+
+    def _fill_documents(self) -> None:
+        """Fill the list after the first frame, so a big corpus never delays the first screen."""
+        articles = self.store.articles()
+        self.query_one(DocumentList).set_articles(articles, self.store.annotation_counts())
+        if articles and self.article is None:
+            self.query_one(DocumentList).main_widget.highlighted = 0
+
+    def _pick_up_changes(self) -> None:
+        """Show tags other analysts saved to the same store."""
+        if self.store.refresh():
+            self._fill_documents()
+            if self.article is not None and self.article.id in {a.id for a in self.store.articles()}:
+                self.article = self.store.article(self.article.id)
+            self.refresh_views()
+
+    # ------------------------------------------------------------------ opening articles
+
+    def open_article(self, article_id: str, start: int = 0, end: int = 0) -> None:
+        """Open an article at an offset (highlighting [start, end)), recording it in history."""
+        if self.article is not None:
+            self.history.remember_offset(self.reader.cursor)
+        self.history.visit(Place(article_id, start))
+        self._show_place(article_id, start, end)
+
+    def _show_place(self, article_id: str, start: int, end: int = 0) -> None:
+        try:
+            article = self.store.article(article_id)
+        except KeyError:
+            self.notify("That article is no longer in the store.", severity="warning", markup=False)
+            return
+        highlight = Highlight(start, end) if end > start else None
+        self._show_article(article, start, highlight)
+        self.query_one(DocumentList).select_article(article_id)
+
+    def _show_article(self, article: Article | None, offset: int = 0, highlight: Highlight | None = None) -> None:
+        self.article = article
+        pane = self.query_one(ReaderPane)
+        if article is None:
+            pane.set_title("Reader")
+        else:
+            details = [p for p in (article.source, article.author) if p]
+            if article.published:
+                details.append(article.published.isoformat())
+            pane.set_title(article.display_title, " · ".join(details) or None)
+        self.refresh_views(reader_only_annotations=False)
+        self.reader.show(article, offset, highlight)
+
+    def refresh_views(self, reader_only_annotations: bool = True) -> None:
+        """Redraw everything that depends on the store for the open article."""
+        article = self.article
+        annotations = self.store.annotations(article.id) if article else []
+        types = {e.id: e.type for e in self.store.entities()}
+        self.reader.set_annotations(annotations, types)
+        if article is not None:
+            counts = self.store.article_entities(article.id)
+            pairs = [(self.store.entity(e), n) for e, n in counts.items()]
+            self.query_one(EntityPane).set_entities(pairs, article_open=True)
+            self.query_one(DocumentList).update_count(article, len(annotations))
+        else:
+            self.query_one(EntityPane).set_entities([], article_open=False)
+        xrefs = self.query_one(XrefPane)
+        if xrefs.entity_id is not None and xrefs.entity_id in types:
+            self.show_entity(xrefs.entity_id, focus=False)
+        else:
+            self._show_related()
+
+    def _show_related(self) -> None:
+        article = self.article
+        related = []
+        if article is not None:
+            related = [
+                (other, self.store.shared_entities(article.id, other.id)) for other, _ in self.store.related(article.id)
+            ]
+        self.query_one(XrefPane).show_related(article, related)
+
+    def show_entity(self, entity_id: str, *, focus: bool = False) -> None:
+        """Show every other article's mentions of an entity in the cross-reference pane."""
+        try:
+            entity = self.store.entity(entity_id)
+        except KeyError:
+            self._show_related()
+            return
+        exclude = self.article.id if self.article else None
+        self.query_one(XrefPane).show_mentions(entity, self.store.mention_contexts(entity_id, exclude_article=exclude))
+        if focus:
+            self.query_one(XrefPane).focus_main()
+
+    # ------------------------------------------------------------------ pane messages
+
+    @on(DocumentList.ArticleChosen)
+    def _article_chosen(self, message: DocumentList.ArticleChosen) -> None:
+        self.open_article(message.article_id)
+        self.reader.focus()
+
+    @on(Reader.CursorMoved)
+    def _cursor_moved(self, message: Reader.CursorMoved) -> None:
+        entity_id = message.entity_id
+        xrefs = self.query_one(XrefPane)
+        if entity_id is not None:
+            if xrefs.entity_id != entity_id:
+                self.show_entity(entity_id)
+            self.query_one(EntityPane).highlight_entity(entity_id)
+        elif xrefs.entity_id is not None and self.reader.has_focus:
+            self._show_related()
+
+    @on(EntityPane.EntityHighlighted)
+    def _entity_highlighted(self, message: EntityPane.EntityHighlighted) -> None:
+        self.show_entity(message.entity_id)
+
+    @on(EntityPane.EntityChosen)
+    def _entity_chosen(self, message: EntityPane.EntityChosen) -> None:
+        mentions = (
+            [a for a in self.store.annotations(self.article.id) if a.entity_id == message.entity_id]
+            if self.article
+            else []
+        )
+        if not mentions:
+            return
+        after = [a for a in mentions if a.start > self.reader.cursor]
+        self.reader.place_cursor((after or mentions)[0].start)
+        self.reader.focus()
+
+    @on(XrefPane.Follow)
+    def _follow(self, message: XrefPane.Follow) -> None:
+        target = message.target
+        self.open_article(target.article_id, target.start, target.end)
+        self.reader.focus()
+
+    # ------------------------------------------------------------------ tagging
+
+    @on(Reader.TagRequested)
+    def _tag_requested(self, message: Reader.TagRequested) -> None:
+        if self.article is None:
+            return
+        self._tag(self.article, message.kind, message.start, message.end)
+
+    @work(exclusive=False)
+    async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
+        quote = article.text[start:end]
+        if kind == "entity":
+            choice = await self.app.push_screen_wait(EntityPicker(quote, self.store.match_entities))
+            if choice is None:
+                return
+            annotation = self._save(
+                lambda: self.store.annotate(
+                    article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
+                )
+            )
+        else:
+            passage = await self.app.push_screen_wait(PassageDialog(quote, self.store.labels()))
+            if passage is None:
+                return
+            annotation = self._save(
+                lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
+            )
+        if annotation is not None:
+            self.reader.clear_after_tag()
+            self.refresh_views()
+            self._announce_saved(annotation)
+
+    def _save(self, call):  # type: ignore[no-untyped-def]
+        """Run a store change; report failures instead of crashing."""
+        try:
+            return call()
+        except (ValueError, KeyError, OSError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return None
+
+    def _announce_saved(self, annotation: Annotation) -> None:
+        if annotation.entity_id:
+            entity = self.store.entity(annotation.entity_id)
+            text = f"Tagged “{annotation.quote[:40]}” → {entity.name} ({entity.type}). Saved."
+        else:
+            labels = ", ".join(annotation.labels) or "no label"
+            text = f"Marked passage ({labels}). Saved."
+        self.notify(text, markup=False, timeout=3)
+
+    @on(Reader.EditRequested)
+    def _edit_requested(self, message: Reader.EditRequested) -> None:
+        self._edit(message.annotation)
+
+    @work(exclusive=False)
+    async def _edit(self, annotation: Annotation) -> None:
+        if annotation.entity_id:
+            current = self.store.entity(annotation.entity_id)
+            choice = await self.app.push_screen_wait(
+                EntityPicker(annotation.quote, self.store.match_entities, current=current)
+            )
+            if choice is None:
+                return
+            updated = self._save(
+                lambda: self.store.update_annotation(
+                    annotation.id, entity=_entity_argument(choice), entity_type=choice.type
+                )
+            )
+        else:
+            passage: PassageChoice | None = await self.app.push_screen_wait(
+                PassageDialog(annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note)
+            )
+            if passage is None:
+                return
+            updated = self._save(
+                lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
+            )
+        if updated is not None:
+            self.refresh_views()
+            self.notify("Tag updated. Saved.", markup=False, timeout=3)
+
+    @on(Reader.DeleteRequested)
+    def _delete_requested(self, message: Reader.DeleteRequested) -> None:
+        if self._save(lambda: self.store.remove_annotation(message.annotation.id) or True):
+            self.refresh_views()
+            self.notify(f"Deleted “{message.annotation.quote[:40]}”. u undoes.", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ screen actions
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        """Focus one of the four panes."""
+        pane = self.query_one(f"#{pane_id}", Pane)
+        if self.has_class("-zoom"):
+            self._zoom_to(pane)
+        pane.focus_main()
+
+    def _focused_pane(self) -> Pane | None:
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def _zoom_to(self, pane: Pane | None) -> None:
+        for other in self.query(Pane):
+            other.set_class(other is pane, "-zoomed")
+
+    def action_zoom(self) -> None:
+        """Show only the focused pane (again: show all four)."""
+        if self.has_class("-zoom"):
+            self.remove_class("-zoom")
+            self._zoom_to(None)
+        else:
+            self.add_class("-zoom")
+            self._zoom_to(self._focused_pane() or self.query_one(ReaderPane))
+        self.call_after_refresh(self.reader.refresh)
+
+    def action_undo(self) -> None:
+        """Undo the last change made in this session."""
+        label = self.store.undo()
+        self.notify(f"Undone: {label}" if label else "Nothing to undo.", markup=False, timeout=3)
+        if label:
+            self.refresh_views()
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        label = self.store.redo()
+        self.notify(f"Redone: {label}" if label else "Nothing to redo.", markup=False, timeout=3)
+        if label:
+            self.refresh_views()
+
+    def action_back(self) -> None:
+        """Return to where you were before following a reference."""
+        if self.article is not None:
+            self.history.remember_offset(self.reader.cursor)
+        place = self.history.back()
+        if place is None:
+            self.notify("No earlier place.", markup=False, timeout=2)
+            return
+        self._show_place(place.article_id, place.offset)
+
+    def action_forward(self) -> None:
+        """Go forward again after going back."""
+        place = self.history.forward()
+        if place is None:
+            self.notify("No later place.", markup=False, timeout=2)
+            return
+        self._show_place(place.article_id, place.offset)
+
+    @work(exclusive=False)
+    async def action_search(self) -> None:
+        """Search all articles (results as you type)."""
+        hit = await self.app.push_screen_wait(SearchDialog(self.store))
+        if hit is not None:
+            self.open_article(hit.article_id, hit.start, hit.end)
+            self.reader.focus()
+
+    @work(exclusive=False)
+    async def action_edit_details(self) -> None:
+        """Correct the open article's title, source, author, date or url."""
+        if self.article is None:
+            self.notify("Open an article first.", markup=False)
+            return
+        values = await self.app.push_screen_wait(DetailsDialog(self.article))
+        if values is None:
+            return
+        article = self._save(lambda: self.store.set_metadata(self.article.id, **values))  # type: ignore[union-attr]
+        if article is not None:
+            self._fill_documents()
+            self._show_article(article, self.reader.cursor)
+            self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        from tui.widgets.document_list import DocumentList as _Docs
+
+        sections = [
+            ("App", [*self.app.BINDINGS, _described("ctrl+p", "Command palette: open article, jump to entity…")]),
+            ("Anywhere", list(self.BINDINGS)),
+            ("Lists", list(NavList.BINDINGS)),
+            ("Documents", [*_Docs.BINDINGS, _described("enter", "Open article"), _described("a-z", "Filter")]),
+            ("Reader", list(Reader.BINDINGS)),
+            ("Entities", [_described("enter", "Next mention in the article")]),
+            ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),
+        ]
+        self.app.push_screen(HelpScreen(sections))
+
+
+def _described(key: str, description: str) -> Binding:
+    return Binding(key, "", description)
+
+
+def _entity_argument(choice: EntityChoice) -> str:
+    if choice.entity_id is not None:
+        return choice.entity_id
+    assert choice.name is not None
+    return choice.name

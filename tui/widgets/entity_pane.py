@@ -1,0 +1,90 @@
+"""Pane 3: the entities tagged in the current article, grouped by type, with mention counts."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.text import Text
+from textual import on
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from store import Entity
+from tui.widgets.nav_list import NavList
+from tui.widgets.pane import Pane
+
+
+class EntityPane(Pane):
+    """Entities of the article; highlighting one shows its cross-references, Enter jumps to it."""
+
+    PANE_TITLE = "Entities"
+    PANE_NUMBER = 3
+
+    class EntityHighlighted(Message):
+        """The highlight moved to an entity."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
+    class EntityChosen(Message):
+        """The user pressed Enter on an entity: go to its next mention in the article."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
+    def compose(self):
+        yield self.compose_empty()
+        yield NavList(id="entity-options")
+
+    @property
+    def main_widget(self) -> NavList:
+        return self.query_one("#entity-options", OptionList)
+
+    def set_entities(self, entities: list[tuple[Entity, int]], *, article_open: bool) -> None:
+        """Show ``(entity, mentions in this article)`` pairs grouped by type."""
+        options = self.main_widget
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        rows: list[Option] = []
+        ordered = sorted(entities, key=lambda pair: (pair[0].type, -pair[1], pair[0].name.casefold()))
+        for kind, group in groupby(ordered, key=lambda pair: pair[0].type):
+            members = list(group)
+            rows.append(Option(Text(f"{kind} ({len(members)})", style="bold"), disabled=True))
+            for entity, count in members:
+                prompt = Text("  ", end="")
+                prompt.append(entity.name)
+                prompt.append(f"  ×{count}", style="dim")
+                rows.append(Option(prompt, id=entity.id))
+        options.set_options(rows)
+        if not article_open:
+            self.set_empty("Open an article to see its entities.")
+        elif not entities:
+            self.set_empty("No entities tagged here yet.\nIn the reader: v to select, e to tag.")
+        else:
+            self.set_empty(None)
+        options.highlight_id(highlighted)
+        self.border_subtitle = Content(str(len(entities))) if entities else None
+
+    def highlight_entity(self, entity_id: str) -> None:
+        """Move the highlight to an entity without announcing it."""
+        options = self.main_widget
+        index = options.index_of(entity_id)
+        if index is None:
+            return
+        with options.prevent(OptionList.OptionHighlighted):
+            options.highlighted = index
+
+    @on(OptionList.OptionHighlighted, "#entity-options")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id and self.main_widget.has_focus:
+            self.post_message(self.EntityHighlighted(event.option.id))
+
+    @on(OptionList.OptionSelected, "#entity-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.EntityChosen(event.option.id))

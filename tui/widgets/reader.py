@@ -1,0 +1,483 @@
+"""The reading view: clean paragraphs, a keyboard cursor, a selection, highlighted annotations.
+
+Built on Textual's line API (:class:`ScrollView` + :meth:`render_line`), so only the lines on
+screen are drawn, however long the article. Article text is placed in :class:`rich.text.Text`
+objects and styled by offset ranges: it is never parsed as markup.
+
+The reader owns its keys and announces what the user asked for with its own messages
+(:class:`Reader.TagRequested`, :class:`Reader.EditRequested`...); the screen decides what to do
+with the store. It never touches the store itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store import Annotation, Article
+from store import textunits as units
+from tui.layout import LineMap, wrap
+
+#: Entity types with a style of their own; any other type uses ``reader--entity-other``.
+STYLED_TYPES = ("PERSON", "ORG", "PLACE", "EQUIPMENT", "DOCUMENT", "EVENT", "DATE", "MONEY")
+_TRIM_START = " \n\"'“‘«([{—–-"
+_TRIM_END = " \n\"'”’»)]},.;:!?—–-"
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A span to highlight that is not an annotation (a search hit, a followed reference)."""
+
+    start: int
+    end: int
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows one article and lets the keyboard select and tag spans of it."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("left,h", "move('char', -1)", "Char left", show=False),
+        Binding("right,l", "move('char', 1)", "Char right", show=False),
+        Binding("w", "move('word', 1)", "Next word", show=False),
+        Binding("b", "move('word', -1)", "Previous word", show=False),
+        Binding(")", "move('sentence', 1)", "Next sentence", show=False),
+        Binding("(", "move('sentence', -1)", "Previous sentence", show=False),
+        Binding("}", "move('paragraph', 1)", "Next paragraph", show=False),
+        Binding("{", "move('paragraph', -1)", "Previous paragraph", show=False),
+        Binding("down,j", "move('line', 1)", "Line down", show=False),
+        Binding("up,k", "move('line', -1)", "Line up", show=False),
+        Binding("pagedown,ctrl+f,space", "move('page', 1)", "Page down", show=False),
+        Binding("pageup,ctrl+b", "move('page', -1)", "Page up", show=False),
+        Binding("home,g", "move('edge', -1)", "Top", show=False),
+        Binding("end,G", "move('edge', 1)", "Bottom", show=False),
+        Binding("v", "toggle_selection", "Select", id="reader.select"),
+        Binding("plus,equals_sign", "expand", "Grow", show=False, id="reader.expand"),
+        Binding("minus", "shrink", "Shrink", show=False, id="reader.shrink"),
+        Binding("escape", "clear_selection", "Clear selection", show=False),
+        Binding("e", "tag('entity')", "Tag entity", id="reader.tag_entity"),
+        Binding("m", "tag('passage')", "Passage", id="reader.tag_passage"),
+        Binding("n", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
+        Binding("N", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
+        Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
+        Binding("x,delete", "delete", "Delete tag", show=False, id="reader.delete"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "reader--cursor",
+        "reader--selection",
+        "reader--passage",
+        "reader--highlight",
+        "reader--orphan",
+        "reader--empty",
+        *(f"reader--entity-{kind.lower()}" for kind in STYLED_TYPES),
+        "reader--entity-other",
+    }
+
+    class CursorMoved(Message):
+        """The cursor moved; carries the annotations under it (replaceable: only the last counts)."""
+
+        def __init__(self, reader: Reader, offset: int, annotations: tuple[Annotation, ...]) -> None:
+            super().__init__()
+            self.reader = reader
+            self.offset = offset
+            self.annotations = annotations
+
+        @property
+        def entity_id(self) -> str | None:
+            """The innermost entity mention under the cursor, if any."""
+            for annotation in reversed(self.annotations):
+                if annotation.entity_id:
+                    return annotation.entity_id
+            return None
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Reader.CursorMoved)
+
+    class TagRequested(Message):
+        """The user asked to tag [start, end) as an entity mention or a passage."""
+
+        def __init__(self, kind: str, start: int, end: int) -> None:
+            super().__init__()
+            self.kind = kind
+            self.start = start
+            self.end = end
+
+    class EditRequested(Message):
+        """The user asked to edit an annotation."""
+
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
+    class DeleteRequested(Message):
+        """The user asked to delete an annotation."""
+
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article: Article | None = None
+        self.cursor = 0
+        self.anchor: int | None = None
+        self._growth: list[tuple[int | None, int]] = []
+        self._annotations: list[Annotation] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self._entity_types: dict[str, str] = {}
+        self._highlight: Highlight | None = None
+        self._map: LineMap | None = None
+        self._wrapped_width = 0
+        self._goal_column: int | None = None
+
+    # ------------------------------------------------------------------ content
+
+    def show(self, article: Article | None, offset: int = 0, highlight: Highlight | None = None) -> None:
+        """Display an article with the cursor at ``offset``."""
+        self.article = article
+        self.anchor = None
+        self._growth.clear()
+        self._highlight = highlight
+        self._map = None
+        self._goal_column = None
+        self.cursor = self._valid(offset)
+        self._rewrap()
+        self.scroll_to(y=0, animate=False)
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+        self._announce()
+
+    def set_annotations(self, annotations: list[Annotation], entity_types: dict[str, str]) -> None:
+        """Replace the annotations drawn on the article (they arrive sorted by start)."""
+        self._annotations = sorted(annotations, key=lambda a: (a.start, -a.end))
+        self._starts = [a.start for a in self._annotations]
+        self._longest = max((a.end - a.start for a in self._annotations), default=0)
+        self._entity_types = entity_types
+        self.refresh()
+        self._announce()
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span [start, end), or ``None``."""
+        if self.anchor is None or self.article is None:
+            return None
+        start, end = sorted((self.anchor, self.cursor))
+        return start, min(end + 1, len(self.article.text))
+
+    def annotations_at(self, offset: int) -> tuple[Annotation, ...]:
+        """Annotations covering ``offset``, outermost first."""
+        return tuple(a for a in self._overlapping(offset, offset + 1) if not a.orphaned)
+
+    # ------------------------------------------------------------------ geometry
+
+    def _valid(self, offset: int) -> int:
+        """Clamp an offset to the text and off the newlines between paragraphs."""
+        if self.article is None or not self.article.text:
+            return 0
+        text = self.article.text
+        offset = max(0, min(offset, len(text) - 1))
+        while offset > 0 and text[offset] == "\n":
+            offset -= 1
+        return offset
+
+    def _rewrap(self) -> None:
+        width = max(self.scrollable_content_region.width, 10)
+        text = self.article.text if self.article else ""
+        self._map = LineMap(text, wrap(text, width))
+        self._wrapped_width = width
+        self.virtual_size = Size(width, len(self._map.lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.scrollable_content_region.width != self._wrapped_width:
+            self._rewrap()
+            self._scroll_to_cursor(center=True)
+            self.refresh()
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        if self._map is None:
+            return
+        line = self._map.line_of(self.cursor)
+        height = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_y)
+        if center and not top <= line < top + height:
+            self.scroll_to(y=max(line - height // 3, 0), animate=False)
+        elif line < top:
+            self.scroll_to(y=line, animate=False)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False)
+
+    # ------------------------------------------------------------------ drawing
+
+    def _overlapping(self, start: int, end: int) -> list[Annotation]:
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return [a for a in self._annotations[first:last] if a.end > start and a.start < end]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.article is None or self._map is None:
+            if y == 1:
+                message = Text("  Choose an article in the list (Enter) to read it here.", end="")
+                message.stylize(self.get_component_rich_style("reader--empty"))
+                return Strip(message.render(self.app.console)).extend_cell_length(width).apply_style(base)
+            return Strip.blank(width, base)
+        index = int(self.scroll_y) + y
+        if index >= len(self._map.lines):
+            return Strip.blank(width, base)
+        line = self._map.lines[index]
+        if line.blank:
+            return Strip.blank(width, base)
+        start, end = line.start, line.end
+        text = Text(self.article.text[start:end], end="", no_wrap=True)
+        for annotation in self._overlapping(start, end):
+            style = self._annotation_style(annotation)
+            text.stylize(style, max(annotation.start, start) - start, min(annotation.end, end) - start)
+        if self._highlight is not None:
+            h = self._highlight
+            if h.end > start and h.start < end:
+                text.stylize(
+                    self.get_component_rich_style("reader--highlight"),
+                    max(h.start, start) - start,
+                    min(h.end, end) - start,
+                )
+        selection = self.selection
+        if selection is not None and selection[1] > start and selection[0] < end:
+            text.stylize(
+                self.get_component_rich_style("reader--selection"),
+                max(selection[0], start) - start,
+                min(selection[1], end) - start,
+            )
+        if start <= self.cursor < end and self.has_focus:
+            text.stylize(self.get_component_rich_style("reader--cursor"), self.cursor - start, self.cursor - start + 1)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).extend_cell_length(width).crop(0, width).apply_style(base)
+
+    def _annotation_style(self, annotation: Annotation) -> Style:
+        if annotation.orphaned:
+            return self.get_component_rich_style("reader--orphan")
+        if annotation.entity_id:
+            kind = self._entity_types.get(annotation.entity_id, "").lower()
+            name = f"reader--entity-{kind}" if kind.upper() in STYLED_TYPES else "reader--entity-other"
+            return self.get_component_rich_style(name)
+        return self.get_component_rich_style("reader--passage")
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ------------------------------------------------------------------ movement
+
+    def _spans(self, unit: str) -> list[tuple[int, int]]:
+        text = self.article.text if self.article else ""
+        if unit == "word":
+            return units.word_spans(text)
+        if unit == "sentence":
+            return units.sentence_spans(text)
+        return units.paragraph_spans(text)
+
+    def _target(self, unit: str, direction: int) -> int:
+        """Where a motion takes the cursor.
+
+        While selecting, forward motions land on unit ends, so the selection grows by whole
+        words, sentences or paragraphs.
+        """
+        assert self.article is not None and self._map is not None
+        text = self.article.text
+        if unit == "char":
+            step = self.cursor + direction
+            while 0 < step < len(text) and text[step] == "\n":
+                step += direction
+            return step
+        if unit in ("line", "page"):
+            lines = direction * (max(self.scrollable_content_region.height - 1, 1) if unit == "page" else 1)
+            if self._goal_column is None:
+                self._goal_column = self._map.column_of(self.cursor)
+            line = self._map.line_of(self.cursor) + lines
+            if direction < 0 and 0 <= line < len(self._map.lines) and self._map.lines[line].blank:
+                line -= 1
+            return self._map.offset_at(line, self._goal_column)
+        if unit == "edge":
+            return 0 if direction < 0 else len(text) - 1
+        spans = self._spans(unit)
+        if direction > 0:
+            found = (
+                units.next_end(spans, self.cursor + 1)
+                if self.anchor is not None
+                else units.next_start(spans, self.cursor)
+            )
+            if found is None:
+                return self.cursor
+            return found - 1 if self.anchor is not None else found
+        found = units.previous_start(spans, self.cursor)
+        return found if found is not None else 0
+
+    def action_move(self, unit: str, direction: int) -> None:
+        """Move the cursor by a unit; with a selection active, this extends or shrinks it."""
+        if self.article is None or self._map is None:
+            return
+        if unit not in ("line", "page"):
+            self._goal_column = None
+        target = self._valid(self._target(unit, direction))
+        if target != self.cursor and self.anchor is not None:
+            self._growth.append((self.anchor, self.cursor))
+        self.cursor = target
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def action_toggle_selection(self) -> None:
+        """Start a selection at the cursor, or drop the current one."""
+        if self.article is None:
+            return
+        self.anchor = None if self.anchor is not None else self.cursor
+        self._growth.clear()
+        self.refresh()
+
+    def action_clear_selection(self) -> None:
+        """Drop the selection (and any search highlight)."""
+        self.anchor = None
+        self._growth.clear()
+        self._highlight = None
+        self.refresh()
+
+    def action_expand(self) -> None:
+        """Grow the selection to the enclosing word, then sentence, then paragraph, then all."""
+        if self.article is None or not self.article.text:
+            return
+        text = self.article.text
+        current = self.selection or (self.cursor, self.cursor + 1)
+        candidates = []
+        if self.selection is None:
+            word = units.span_at(units.word_spans(text), self.cursor)
+            if word and word[0] <= self.cursor < word[1]:
+                candidates.append(word)
+        for unit in ("sentence", "paragraph"):
+            found = units.enclosing(self._spans(unit), *current)
+            if found:
+                candidates.append(found)
+        candidates.append((0, len(text)))
+        grown = next((c for c in candidates if c[0] <= current[0] and current[1] <= c[1] and c != current), None)
+        if grown is None:
+            return
+        self._growth.append((self.anchor, self.cursor))
+        self.anchor, self.cursor = grown[0], self._valid(grown[1] - 1)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def action_shrink(self) -> None:
+        """Undo the last growth of the selection (by a motion or by :meth:`action_expand`)."""
+        if not self._growth:
+            if self.anchor is not None and self.cursor != self.anchor:
+                self.cursor += -1 if self.cursor > self.anchor else 1
+                self.refresh()
+            return
+        self.anchor, self.cursor = self._growth.pop()
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def place_cursor(self, offset: int) -> None:
+        """Put the cursor at ``offset`` (dropping any selection) and show it."""
+        self.anchor = None
+        self._growth.clear()
+        self.cursor = self._valid(offset)
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+        self._announce()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._map is None:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        self.cursor = self._valid(self._map.offset_at(int(self.scroll_y) + offset.y, offset.x))
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        self.post_message(self.CursorMoved(self, self.cursor, self.annotations_at(self.cursor)))
+
+    # ------------------------------------------------------------------ tagging
+
+    def tag_span(self) -> tuple[int, int] | None:
+        """What a tag key applies to: the selection, else the word under the cursor.
+
+        Trimmed of surrounding spaces, punctuation and a possessive (``Shoigu's,`` tags ``Shoigu``).
+        """
+        if self.article is None or not self.article.text:
+            return None
+        text = self.article.text
+        span = self.selection
+        if span is None:
+            span = units.span_at(units.word_spans(text), self.cursor)
+            if span is None or not span[0] <= self.cursor < span[1]:
+                return None
+        start, end = span
+        while start < end and text[start] in _TRIM_START:
+            start += 1
+        while end > start and text[end - 1] in _TRIM_END:
+            end -= 1
+        if end - start > 2 and text[end - 2 : end] in ("'s", "’s"):
+            end -= 2
+        return (start, end) if end > start else None
+
+    def action_tag(self, kind: str) -> None:
+        """Ask to tag the selection (or the word at the cursor) as an entity or a passage."""
+        span = self.tag_span()
+        if span is None:
+            self.notify("Nothing to tag: put the cursor on a word or select text with v.", severity="warning")
+            return
+        self.post_message(self.TagRequested(kind, *span))
+
+    def clear_after_tag(self) -> None:
+        """Drop the selection once its tag is saved."""
+        self.anchor = None
+        self._growth.clear()
+        self.refresh()
+
+    def action_next_annotation(self, direction: int) -> None:
+        """Jump to the next (or previous) annotation in the text."""
+        visible = [a for a in self._annotations if not a.orphaned]
+        if not visible:
+            self.notify("No tags in this article yet.", severity="information")
+            return
+        if direction > 0:
+            target = next((a for a in visible if a.start > self.cursor), visible[0])
+        else:
+            target = next((a for a in reversed(visible) if a.start < self.cursor), visible[-1])
+        self.place_cursor(target.start)
+
+    def _innermost(self) -> Annotation | None:
+        found = self.annotations_at(self.cursor)
+        return found[-1] if found else None
+
+    def action_edit(self) -> None:
+        """Edit the annotation under the cursor."""
+        annotation = self._innermost()
+        if annotation is None:
+            self.notify("No tag under the cursor (n jumps to the next one).", severity="information")
+            return
+        self.post_message(self.EditRequested(annotation))
+
+    def action_delete(self) -> None:
+        """Delete the annotation under the cursor (undo brings it back)."""
+        annotation = self._innermost()
+        if annotation is None:
+            self.notify("No tag under the cursor to delete.", severity="information")
+            return
+        self.post_message(self.DeleteRequested(annotation))
