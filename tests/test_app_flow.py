@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input, OptionList
 
 from store import Store, seed_if_empty
@@ -233,3 +234,18 @@ async def test_help_search_zoom_and_filter(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert docs.option_count == 5 and docs.has_focus
+
+
+async def test_fast_typing_in_the_list_builds_the_whole_filter(tmp_path: Path) -> None:
+    """Keys typed faster than focus moves (as over SSH) must all reach the filter, in order."""
+    store = open_store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for ch in "Moscow":
+            app.post_message(events.Key(ch, ch))  # all queued before the app handles any
+        await pilot.pause()
+        assert app.main.query_one("#document-filter", Input).value == "Moscow"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.article.display_title == "Moscow, Tashkent strengthen military cooperation"

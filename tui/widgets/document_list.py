@@ -53,6 +53,7 @@ class DocumentList(Pane):
         super().__init__(id=id)
         self._articles: list[Article] = []
         self._counts: dict[str, int] = {}
+        self._redirecting = False
 
     def compose(self):
         yield Input(placeholder="type to filter…", id="document-filter", select_on_focus=False)
@@ -147,10 +148,18 @@ class DocumentList(Pane):
                 event.stop()
             return
         if event.is_printable and event.character and event.key not in self.screen.active_bindings:
-            filter_input.focus()
-            filter_input.value = event.character  # typing from the list starts a new filter
+            # The first key typed in the list starts a new filter; keys typed faster than the
+            # focus moves (they still arrive here) are added to it, not put in its place.
+            filter_input.value = (filter_input.value if self._redirecting else "") + event.character
             filter_input.cursor_position = len(filter_input.value)
+            self._redirecting = True
+            filter_input.focus()
             event.stop()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Back in the list: the next letter typed starts a new filter."""
+        if event.widget is self.main_widget:
+            self._redirecting = False
 
     def action_focus_filter(self) -> None:
         """Move to the filter line."""

@@ -228,7 +228,7 @@ class Reader(ScrollView, can_focus=True):
         base = self.rich_style
         if self.article is None or self._map is None:
             if y == 1:
-                message = Text("  Choose an article in the list (Enter) to read it here.", end="")
+                message = Text(" Choose an article (Enter) to read it here.", end="")
                 message.stylize(self.get_component_rich_style("reader--empty"))
                 return Strip(message.render(self.app.console)).extend_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
