@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from store import Annotation, Article, Store
 from tui.dialogs.details_dialog import DetailsDialog
@@ -50,10 +50,10 @@ class MainScreen(Screen[None]):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
-        Binding("1", "focus_pane('documents')", "Documents", show=False, id="screen.pane1"),
-        Binding("2", "focus_pane('reader-pane')", "Reader", show=False, id="screen.pane2"),
-        Binding("3", "focus_pane('entities')", "Entities", show=False, id="screen.pane3"),
-        Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
+        Binding("1", "focus_pane('documents')", "Documents", show=False, priority=True, id="screen.pane1"),
+        Binding("2", "focus_pane('reader-pane')", "Reader", show=False, priority=True, id="screen.pane2"),
+        Binding("3", "focus_pane('entities')", "Entities", show=False, priority=True, id="screen.pane3"),
+        Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, priority=True, id="screen.pane4"),
         Binding("slash", "search", "Search", id="screen.search"),
         Binding("u,ctrl+z", "undo", "Undo", id="screen.undo"),
         Binding("U,ctrl+r,ctrl+y", "redo", "Redo", show=False, id="screen.redo"),
@@ -85,7 +85,7 @@ class MainScreen(Screen[None]):
         return self.query_one(Reader)
 
     def on_mount(self) -> None:
-        self.query_one(DocumentList).main_widget.focus()
+        self.set_focus(self.query_one(DocumentList).main_widget)
         self._show_article(None)
         self.call_after_refresh(self._fill_documents)
         self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
@@ -182,7 +182,7 @@ class MainScreen(Screen[None]):
     @on(DocumentList.ArticleChosen)
     def _article_chosen(self, message: DocumentList.ArticleChosen) -> None:
         self.open_article(message.article_id)
-        self.reader.focus()
+        self.set_focus(self.reader)
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, message: Reader.CursorMoved) -> None:
@@ -210,13 +210,13 @@ class MainScreen(Screen[None]):
             return
         after = [a for a in mentions if a.start > self.reader.cursor]
         self.reader.place_cursor((after or mentions)[0].start)
-        self.reader.focus()
+        self.set_focus(self.reader)
 
     @on(XrefPane.Follow)
     def _follow(self, message: XrefPane.Follow) -> None:
         target = message.target
         self.open_article(target.article_id, target.start, target.end)
-        self.reader.focus()
+        self.set_focus(self.reader)
 
     # ------------------------------------------------------------------ tagging
 
@@ -306,6 +306,14 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ screen actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Disable the pane keys while a text field has focus, so digits stay text there.
+
+        Pane keys are priority bindings so that keys typed right after them (they arrive
+        together over SSH) reach the new pane rather than the old one.
+        """
+        return not (action == "focus_pane" and isinstance(self.focused, Input))
+
     def action_focus_pane(self, pane_id: str) -> None:
         """Focus one of the four panes."""
         pane = self.query_one(f"#{pane_id}", Pane)
@@ -371,7 +379,7 @@ class MainScreen(Screen[None]):
         hit = await self.app.push_screen_wait(SearchDialog(self.store))
         if hit is not None:
             self.open_article(hit.article_id, hit.start, hit.end)
-            self.reader.focus()
+            self.set_focus(self.reader)
 
     @work(exclusive=False)
     async def action_edit_details(self) -> None:

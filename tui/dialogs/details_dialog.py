@@ -62,7 +62,7 @@ class DetailsDialog(ModalScreen[dict[str, str | None] | None]):
                 date.fromisoformat(values["published"])
             except ValueError:
                 self.query_one("#details-error", Static).update("The date must look like 2017-11-29.")
-                self.query_one("#field-published", Input).focus()
+                self.set_focus(self.query_one("#field-published", Input))
                 return
         self.dismiss(values)
 

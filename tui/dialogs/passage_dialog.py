@@ -82,7 +82,7 @@ class PassageDialog(ModalScreen[PassageChoice | None]):
 
     @on(Input.Submitted, "#passage-labels")
     def _labels_done(self) -> None:
-        self.query_one("#passage-note", Input).focus()
+        self.set_focus(self.query_one("#passage-note", Input))
 
     @on(Input.Submitted, "#passage-note")
     def _note_done(self) -> None:

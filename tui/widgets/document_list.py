@@ -128,7 +128,7 @@ class DocumentList(Pane):
     def _filter_submitted(self) -> None:
         """Enter in the filter opens the highlighted (by default the best) match."""
         options = self.main_widget
-        options.focus()
+        self.screen.set_focus(options)
         if options.option_count and options.highlighted is None:
             options.highlighted = 0
         chosen = options.highlighted_option
@@ -141,10 +141,10 @@ class DocumentList(Pane):
         if filter_input.has_focus:
             if event.key == "escape":
                 filter_input.value = ""
-                self.main_widget.focus()
+                self.screen.set_focus(self.main_widget)
                 event.stop()
             elif event.key in ("down", "up"):
-                self.main_widget.focus()
+                self.screen.set_focus(self.main_widget)
                 event.stop()
             return
         if event.is_printable and event.character and event.key not in self.screen.active_bindings:
@@ -153,7 +153,7 @@ class DocumentList(Pane):
             filter_input.value = (filter_input.value if self._redirecting else "") + event.character
             filter_input.cursor_position = len(filter_input.value)
             self._redirecting = True
-            filter_input.focus()
+            self.screen.set_focus(filter_input)
             event.stop()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -162,8 +162,10 @@ class DocumentList(Pane):
             self._redirecting = False
 
     def action_focus_filter(self) -> None:
-        """Move to the filter line."""
-        self.query_one("#document-filter", Input).focus()
+        """Move to the filter line with its text selected, so typing replaces it."""
+        filter_input = self.query_one("#document-filter", Input)
+        self.screen.set_focus(filter_input)
+        filter_input.select_all()
 
     @on(OptionList.OptionSelected, "#document-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -50,5 +50,9 @@ class Pane(Vertical):
         empty.display = message is not None
 
     def focus_main(self) -> None:
-        """Give the pane's main widget the keyboard."""
-        self.main_widget.focus()
+        """Give the pane's main widget the keyboard, at once.
+
+        ``Widget.focus()`` is deferred, so keys typed right after the one that moved focus (as
+        over SSH, where keys arrive together) would still reach the old widget.
+        """
+        self.screen.set_focus(self.main_widget)
