@@ -260,3 +260,79 @@ async def test_keys_typed_ahead_go_where_the_earlier_keys_sent_focus(tmp_path: P
         await pilot.press("enter")
         await pilot.pause()
         assert app.main.article.display_title == "Defence Cooperation Keeps Uzbeks Close to Russia"
+
+
+async def test_details_dialog_corrects_metadata_and_it_survives_reimport(tmp_path: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text("A headline\n\nSomething happened in Tashkent on Monday, officials said.\n", encoding="utf-8")
+    store = Store.open(tmp_path / "store")
+    store.import_paths([source])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "D")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#field-source", Input).value = "Gazeta.uz"
+        dialog.query_one("#field-published", Input).value = "not a date"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog  # refused: the date is wrong, nothing saved
+        assert "2017-11-29" in str(dialog.query_one("#details-error").render())
+        dialog.query_one("#field-published", Input).value = "2016-11-29"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        article = store.articles()[0]
+        assert article.source == "Gazeta.uz" and str(article.published) == "2016-11-29"
+    source.write_text("A headline\n\nSomething else happened in Tashkent on Tuesday.\n", encoding="utf-8")
+    store.import_paths([source])
+    article = store.articles()[0]
+    assert "Tuesday" in article.text and article.source == "Gazeta.uz" and str(article.published) == "2016-11-29"
+
+
+async def test_command_palette_opens_articles_and_entities(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    article = next(a for a in store.articles() if "CSTO" in a.text)
+    start = article.text.index("CSTO")
+    store.annotate(article.id, start, start + 4, entity="CSTO", entity_type="ORG")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open article: Defence")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.article.display_title == "Defence Cooperation Keeps Uzbeks Close to Russia"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Entity: CSTO")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.query_one(XrefPane).entity_id == store.find_entity("CSTO").id
+
+
+async def test_article_text_is_never_markup(tmp_path: Path) -> None:
+    source = tmp_path / "hostile.txt"
+    source.write_text(
+        "[bold red]Title[/] [link=http://x]t[/link]\n\n"
+        "Body with [reverse]markup[/reverse] and [@click=app.quit]click me[/] inside, said an official.\n",
+        encoding="utf-8",
+    )
+    store = Store.open(tmp_path / "store")
+    store.import_paths([source])
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.main.reader
+        shown = " ".join("".join(segment.text for segment in reader.render_line(y)) for y in range(3))
+        assert "Body with [reverse]markup[/reverse] and [@click=app.quit]click me[/] inside" in " ".join(shown.split())
+        title = app.main.query_one("#reader-pane").border_title
+        assert "[bold red]Title[/]" in title and "[link=http://x]" in title
+        docs = app.main.query_one("#document-options", OptionList)
+        assert "[bold red]Title[/]" in str(docs.get_option_at_index(0).prompt)
+        assert app.is_running

@@ -146,7 +146,8 @@ class MainScreen(Screen[None]):
         if article is not None:
             counts = self.store.article_entities(article.id)
             pairs = [(self.store.entity(e), n) for e, n in counts.items()]
-            self.query_one(EntityPane).set_entities(pairs, article_open=True)
+            orphans = [a for a in annotations if a.orphaned]
+            self.query_one(EntityPane).set_entities(pairs, article_open=True, orphans=orphans)
             self.query_one(DocumentList).update_count(article, len(annotations))
         else:
             self.query_one(EntityPane).set_entities([], article_open=False)

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store import Entity
+from store import Annotation, Entity
 from tui.widgets.nav_list import NavList
 from tui.widgets.pane import Pane
 
@@ -44,8 +44,14 @@ class EntityPane(Pane):
     def main_widget(self) -> NavList:
         return self.query_one("#entity-options", OptionList)
 
-    def set_entities(self, entities: list[tuple[Entity, int]], *, article_open: bool) -> None:
-        """Show ``(entity, mentions in this article)`` pairs grouped by type."""
+    def set_entities(
+        self, entities: list[tuple[Entity, int]], *, article_open: bool, orphans: list[Annotation] | None = None
+    ) -> None:
+        """Show ``(entity, mentions in this article)`` pairs grouped by type, then orphaned tags.
+
+        Orphaned tags (their words left the text when the file was re-imported) are listed with
+        their quote so the user sees what was lost; they are not drawn in the text.
+        """
         options = self.main_widget
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         rows: list[Option] = []
@@ -58,10 +64,14 @@ class EntityPane(Pane):
                 prompt.append(entity.name)
                 prompt.append(f"  ×{count}", style="dim")
                 rows.append(Option(prompt, id=entity.id))
+        if orphans:
+            rows.append(Option(Text(f"ORPHANED ({len(orphans)})", style="bold"), disabled=True))
+            for orphan in orphans:
+                rows.append(Option(Text(f"  “{orphan.quote[:60]}”", style="dim strike"), disabled=True))
         options.set_options(rows)
         if not article_open:
             self.set_empty("Open an article to see its entities.")
-        elif not entities:
+        elif not entities and not orphans:
             self.set_empty("No entities tagged here yet.\nIn the reader: v to select, e to tag.")
         else:
             self.set_empty(None)

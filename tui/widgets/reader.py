@@ -76,7 +76,6 @@ class Reader(ScrollView, can_focus=True):
         "reader--selection",
         "reader--passage",
         "reader--highlight",
-        "reader--orphan",
         "reader--empty",
         *(f"reader--entity-{kind.lower()}" for kind in STYLED_TYPES),
         "reader--entity-other",
@@ -159,7 +158,8 @@ class Reader(ScrollView, can_focus=True):
 
     def set_annotations(self, annotations: list[Annotation], entity_types: dict[str, str]) -> None:
         """Replace the annotations drawn on the article (they arrive sorted by start)."""
-        self._annotations = sorted(annotations, key=lambda a: (a.start, -a.end))
+        # Orphans' offsets point at text that changed: drawing them would mark the wrong words.
+        self._annotations = sorted((a for a in annotations if not a.orphaned), key=lambda a: (a.start, -a.end))
         self._starts = [a.start for a in self._annotations]
         self._longest = max((a.end - a.start for a in self._annotations), default=0)
         self._entity_types = entity_types
@@ -176,7 +176,7 @@ class Reader(ScrollView, can_focus=True):
 
     def annotations_at(self, offset: int) -> tuple[Annotation, ...]:
         """Annotations covering ``offset``, outermost first."""
-        return tuple(a for a in self._overlapping(offset, offset + 1) if not a.orphaned)
+        return tuple(self._overlapping(offset, offset + 1))
 
     # ------------------------------------------------------------------ geometry
 
@@ -264,8 +264,6 @@ class Reader(ScrollView, can_focus=True):
         return Strip(segments).extend_cell_length(width).crop(0, width).apply_style(base)
 
     def _annotation_style(self, annotation: Annotation) -> Style:
-        if annotation.orphaned:
-            return self.get_component_rich_style("reader--orphan")
         if annotation.entity_id:
             kind = self._entity_types.get(annotation.entity_id, "").lower()
             name = f"reader--entity-{kind}" if kind.upper() in STYLED_TYPES else "reader--entity-other"
@@ -452,7 +450,7 @@ class Reader(ScrollView, can_focus=True):
 
     def action_next_annotation(self, direction: int) -> None:
         """Jump to the next (or previous) annotation in the text."""
-        visible = [a for a in self._annotations if not a.orphaned]
+        visible = self._annotations
         if not visible:
             self.notify("No tags in this article yet.", severity="information")
             return
