@@ -549,15 +549,22 @@ class Store:
         return len(self._by_entity.get(entity_id, ()))
 
     def _entity_changes(
-        self, entity: str | None, entity_type: str | None, quote: str
+        self,
+        entity: str | None,
+        entity_type: str | None,
+        quote: str,
+        pending: dict[str, dict[str, Any]] | None = None,
     ) -> tuple[str | None, list[Change]]:
-        """Resolve ``entity`` (an id or a name) to an id, creating it or adding an alias."""
+        """Resolve ``entity`` (an id or a name) to an id, creating it or adding an alias.
+
+        ``pending`` holds entity documents already changed earlier in the same changeset, so a
+        batch sees its own new entities and aliases, and each change starts where the last one
+        left off (which is also what lets undo restore the state exactly).
+        """
         if entity is None:
             return None, []
-        if entity in self._entities:
-            found: Entity | None = self._entities[entity]
-        else:
-            found = self.find_entity(entity)
+        pending = {} if pending is None else pending
+        found = self._resolve_entity_doc(entity, pending)
         if found is None:
             name = sanitize_line(entity)
             if not name:
@@ -568,13 +575,29 @@ class Store:
             kind = sanitize_line(entity_type).upper()
             aliases = [quote] if quote and quote.casefold() != name.casefold() else []
             doc = {"id": new_id, "name": name, "type": kind, "aliases": aliases, "note": "", "created": _now()}
+            pending[new_id] = doc
             return new_id, [Change(ENTITIES, new_id, None, doc)]
-        if quote and not any(n.casefold() == quote.casefold() for n in found.names()) and len(quote) <= 120:
-            before = self._doc(ENTITIES, found.id)
-            assert before is not None
-            after = {**before, "aliases": [*before.get("aliases", []), quote]}
-            return found.id, [Change(ENTITIES, found.id, before, after)]
-        return found.id, []
+        names = [found["name"], *found.get("aliases", [])]
+        if quote and len(quote) <= 120 and not any(n.casefold() == quote.casefold() for n in names):
+            after = {**found, "aliases": [*found.get("aliases", []), quote]}
+            pending[found["id"]] = after
+            return found["id"], [Change(ENTITIES, found["id"], found, after)]
+        return found["id"], []
+
+    def _resolve_entity_doc(self, entity: str, pending: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """The current document of the entity with this id, name or alias, if there is one."""
+        if entity in pending:
+            return pending[entity]
+        if entity in self._entities:
+            return self._doc(ENTITIES, entity)
+        wanted = " ".join(entity.split()).casefold()
+        for doc in pending.values():
+            if any(" ".join(n.split()).casefold() == wanted for n in [doc["name"], *doc.get("aliases", [])]):
+                return doc
+        existing = self.find_entity(entity)
+        if existing is None:
+            return None
+        return pending.get(existing.id) or self._doc(ENTITIES, existing.id)
 
     # ------------------------------------------------------------------ annotations
 
@@ -622,35 +645,68 @@ class Store:
             raise KeyError(article_id)
         if not 0 <= start < end <= len(article.text):
             raise ValueError(f"span {start}-{end} is outside the article (0-{len(article.text)}) or empty")
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         quote = article.text[start:end]
         entity_id, changes = self._entity_changes(entity, entity_type, quote)
+        doc = self._annotation_doc(article, start, end, entity_id, {"labels": labels, "note": note, "status": status})
+        key = doc["id"]
+        changes.append(Change(ANNOTATIONS, key, None, doc))
+        label = f"tag {quote[:30]!r}" if entity_id else f"mark passage {quote[:30]!r}"
+        self._commit(Changeset(label, tuple(changes)))
+        return self._annotations[key]
+
+    def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
+        """Create many annotations as one change: one durable write, one undo step.
+
+        Each item takes the keyword arguments of :meth:`annotate` plus ``article_id``, ``start``
+        and ``end``. This is how a bulk action ("tag every mention of the CSTO") stays one
+        undoable step, and how large stores are built quickly.
+        """
+        changes: list[Change] = []
+        keys: list[str] = []
+        pending: dict[str, dict[str, Any]] = {}
+        for item in items:
+            spec = dict(item)
+            article = self._articles[spec.pop("article_id")]
+            start, end = spec.pop("start"), spec.pop("end")
+            if not 0 <= start < end <= len(article.text):
+                raise ValueError(f"span {start}-{end} is outside article {article.id} or empty")
+            entity_id, entity_changes = self._entity_changes(
+                spec.get("entity"), spec.get("entity_type"), article.text[start:end], pending
+            )
+            changes.extend(entity_changes)
+            doc = self._annotation_doc(article, start, end, entity_id, spec)
+            keys.append(doc["id"])
+            changes.append(Change(ANNOTATIONS, doc["id"], None, doc))
+        self._commit(Changeset(label, tuple(changes)))
+        return [self._annotations[key] for key in keys]
+
+    def _annotation_doc(
+        self, article: Article, start: int, end: int, entity_id: str | None, spec: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A new annotation document for [start, end) of ``article``."""
+        status = spec.get("status", "accepted")
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         prefix, suffix = anchoring.context(article.text, start, end)
-        key = _new_id("a")
         stamp = _now()
-        doc = {
-            "id": key,
-            "article_id": article_id,
+        return {
+            "id": _new_id("a"),
+            "article_id": article.id,
             "start": start,
             "end": end,
-            "quote": quote,
+            "quote": article.text[start:end],
             "prefix": prefix,
             "suffix": suffix,
             "kind": "entity" if entity_id else "passage",
             "entity_id": entity_id,
-            "labels": _clean_labels(labels),
-            "note": sanitize_text(note).strip(),
+            "labels": _clean_labels(spec.get("labels", ())),
+            "note": sanitize_text(spec.get("note", "")).strip(),
             "status": status,
             "author": self.user,
             "created": stamp,
             "updated": stamp,
             "orphaned": False,
         }
-        changes.append(Change(ANNOTATIONS, key, None, doc))
-        label = f"tag {quote[:30]!r}" if entity_id else f"mark passage {quote[:30]!r}"
-        self._commit(Changeset(label, tuple(changes)))
-        return self._annotations[key]
 
     def update_annotation(
         self,

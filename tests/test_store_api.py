@@ -193,3 +193,22 @@ def test_store_package_never_imports_textual() -> None:
     code = "import sys, store, store.store, store.cleaning, store.search_index; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_annotate_many_is_one_write_and_one_undo_step(seeded: Store) -> None:
+    items = []
+    for article in seeded.articles():
+        for words, name in (("CSTO", "CSTO"), ("Collective Security Treaty Organization", "CSTO")):
+            if words in article.text:
+                start = article.text.index(words)
+                items.append({"article_id": article.id, "start": start, "end": start + len(words), "entity": name})
+    items[0]["entity_type"] = "ORG"
+    for item in items:
+        item.setdefault("entity_type", "ORG")
+    made = seeded.annotate_many(items, label="tag every CSTO")
+    [entity] = seeded.entities()
+    assert entity.name == "CSTO" and entity.aliases == ("Collective Security Treaty Organization",)
+    assert {a.entity_id for a in made} == {entity.id} and len(seeded.mentions(entity.id)) == len(items) >= 4
+    assert Store.open(seeded.path).entity(entity.id) == entity
+    assert seeded.undo() == "tag every CSTO"
+    assert seeded.annotations() == [] and seeded.entities() == []
