@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.models import SearchHit
 
@@ -21,8 +23,14 @@ _QUERY_PART = re.compile(r'"([^"]+)"|(\S+)')
 _K1, _B, _TITLE_BOOST = 1.2, 0.75, 2.0
 
 
+@lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
-    """Case- and accent-insensitive form of a word (``Shoïgu`` and ``shoigu`` match)."""
+    """Case- and accent-insensitive form of a word (``Shoïgu`` and ``shoigu`` match).
+
+    Memoised: a corpus has far fewer distinct words than words, so indexing folds each once.
+    """
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -39,10 +47,14 @@ class _Doc:
 
 
 class SearchIndex:
-    """Term → article → positions; supports AND of words, quoted phrases and a prefix last word."""
+    """Term → article → start offsets; supports AND of words, quoted phrases and a prefix last word.
+
+    Only start offsets are kept (as compact arrays); a word's end is found again from the text
+    when a hit is shown, which keeps the index small enough for tens of thousands of articles.
+    """
 
     def __init__(self) -> None:
-        self._postings: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)
+        self._postings: dict[str, dict[str, array[int]]] = defaultdict(dict)
         self._docs: dict[str, _Doc] = {}
         self._texts: dict[str, str] = {}
         self._total_length = 0
@@ -54,13 +66,22 @@ class SearchIndex:
         """Index (or re-index) one article."""
         if article_id in self._docs:
             self.remove(article_id)
-        tokens = tokenize(text)
-        for term, start, end in tokens:
-            self._postings[term].setdefault(article_id, []).append((start, end))
+        tokens = _TOKEN.finditer(text)
+        count = 0
+        postings = self._postings
+        for match in tokens:
+            count += 1
+            term = fold(match.group())
+            per_article = postings[term]
+            starts = per_article.get(article_id)
+            if starts is None:
+                per_article[article_id] = array("I", (match.start(),))
+            else:
+                starts.append(match.start())
         title_terms = frozenset(term for term, _, _ in tokenize(title or ""))
-        self._docs[article_id] = _Doc(len(tokens), title_terms)
+        self._docs[article_id] = _Doc(count, title_terms)
         self._texts[article_id] = text
-        self._total_length += len(tokens)
+        self._total_length += count
 
     def remove(self, article_id: str) -> None:
         """Drop one article from the index."""
@@ -68,7 +89,7 @@ class SearchIndex:
         if doc is None:
             return
         text = self._texts.pop(article_id)
-        for term in {t for t, _, _ in tokenize(text)}:
+        for term in {fold(m.group()) for m in _TOKEN.finditer(text)}:
             postings = self._postings.get(term)
             if postings is not None:
                 postings.pop(article_id, None)
@@ -90,7 +111,7 @@ class SearchIndex:
         if not groups or not self._docs:
             return []
         candidates: set[str] | None = None
-        per_group: list[dict[str, list[tuple[int, int]]]] = []
+        per_group: list[dict[str, list[int]]] = []
         for group in groups:
             matches = self._match_group(group)
             per_group.append(matches)
@@ -101,11 +122,11 @@ class SearchIndex:
         assert candidates is not None
         n_docs = len(self._docs)
         average = self._total_length / n_docs if n_docs else 1.0
-        scored: list[tuple[float, str, tuple[int, int]]] = []
+        scored: list[tuple[float, str, int]] = []
         for article_id in candidates:
             doc = self._docs[article_id]
             score = 0.0
-            first: tuple[int, int] | None = None
+            first: int | None = None
             for group, matches in zip(groups, per_group, strict=True):
                 positions = matches[article_id]
                 df = len(matches)
@@ -120,10 +141,21 @@ class SearchIndex:
             assert first is not None
             scored.append((score, article_id, first))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [
-            SearchHit(article_id, start, end, self._snippet(article_id, start, end), round(score, 4))
-            for score, article_id, (start, end) in scored[:limit]
-        ]
+        hits = []
+        for score, article_id, start in scored[:limit]:
+            end = self._end_of(article_id, start, groups)
+            hits.append(SearchHit(article_id, start, end, self._snippet(article_id, start, end), round(score, 4)))
+        return hits
+
+    def _end_of(self, article_id: str, start: int, groups: list[tuple[str, ...]]) -> int:
+        """End of the hit at ``start``: the end of its word, or of the phrase starting there."""
+        text = self._texts[article_id]
+        words = max(len(g) for g in groups)
+        tokens = tokenize(text[start : start + 40 * words])
+        for group in groups:
+            if len(tokens) >= len(group) and tuple(t for t, _, _ in tokens[: len(group)]) == group:
+                return start + tokens[len(group) - 1][2]
+        return start + (tokens[0][2] if tokens else 0)
 
     @staticmethod
     def _parse(query: str) -> list[tuple[str, ...]]:
@@ -136,25 +168,25 @@ class SearchIndex:
             groups[-1] = ("*" + groups[-1][0],)
         return groups
 
-    def _match_group(self, group: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
-        """Positions of a word, a prefix (``*word``) or a phrase, per article."""
+    def _match_group(self, group: tuple[str, ...]) -> dict[str, list[int]]:
+        """Start offsets of a word, a prefix (``*word``) or a phrase, per article."""
         if len(group) == 1:
             term = group[0]
             if term.startswith("*"):
-                merged: dict[str, list[tuple[int, int]]] = {}
+                merged: dict[str, list[int]] = {}
                 for full in self._prefix_terms(term[1:]):
                     for article_id, positions in self._postings[full].items():
                         merged.setdefault(article_id, []).extend(positions)
                 return merged
-            return self._postings.get(term, {})
+            return {key: list(starts) for key, starts in self._postings.get(term, {}).items()}
         first = self._postings.get(group[0], {})
-        result: dict[str, list[tuple[int, int]]] = {}
+        result: dict[str, list[int]] = {}
         for article_id, positions in first.items():
             text = self._texts[article_id]
-            for start, _ in positions:
+            for start in positions:
                 tokens = tokenize(text[start : start + 40 * len(group)])[: len(group)]
                 if tuple(t for t, _, _ in tokens) == group:
-                    result.setdefault(article_id, []).append((start, start + tokens[-1][2]))
+                    result.setdefault(article_id, []).append(start)
         return result
 
     def _snippet(self, article_id: str, start: int, end: int, width: int = 120) -> str:

@@ -23,7 +23,7 @@ import orjson
 from tinydb.storages import Storage
 
 #: Version of the on-disk layout, stored in each file's ``_meta`` table.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
@@ -96,8 +96,17 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         """Replace the file with ``data``, durably and atomically."""
+        self.write_encoded(data, self.encode(data))
+
+    @staticmethod
+    def encode(data: Tables) -> bytes:
+        """The bytes of ``data`` as a TinyDB file."""
         data.setdefault(META_TABLE, {"1": {"schema_version": SCHEMA_VERSION}})
-        atomic_write(self.path, orjson.dumps(data), self.file_mode)
+        return orjson.dumps(data)
+
+    def write_encoded(self, data: Tables, payload: bytes) -> None:
+        """Replace the file with ``payload`` (the encoding of ``data``), durably and atomically."""
+        atomic_write(self.path, payload, self.file_mode)
         self._data = data
         self._signature = _signature(self.path)
 
@@ -113,7 +122,7 @@ class AtomicJSONStorage(Storage):
         self._signature = signature
         if not raw.strip():
             raise StoreFileError(
-                self.path, "the file is empty (a write was cut off?)", "Restore it from a backup or move it away."
+                self.path, "the file is empty", "`dossier store restore` puts the newest good backup in place."
             )
         try:
             data = orjson.loads(raw)
@@ -121,7 +130,7 @@ class AtomicJSONStorage(Storage):
             raise StoreFileError(
                 self.path,
                 f"not valid JSON ({exc.args[0] if exc.args else exc})",
-                "The file was left untouched; restore it from a backup or move it away to start afresh.",
+                "The file was left untouched; `dossier store restore` puts the newest good backup in place.",
             ) from exc
         if not isinstance(data, dict) or not all(
             isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
@@ -129,7 +138,7 @@ class AtomicJSONStorage(Storage):
             raise StoreFileError(
                 self.path,
                 "not shaped like a TinyDB database (tables of documents)",
-                "The file was left untouched; restore it from a backup or move it away.",
+                "The file was left untouched; `dossier store restore` puts the newest good backup in place.",
             )
         meta = data.get(META_TABLE, {}).get("1", {})
         version = meta.get("schema_version", SCHEMA_VERSION)

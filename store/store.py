@@ -19,6 +19,7 @@ from __future__ import annotations
 import getpass
 import math
 import os
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -27,11 +28,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from store import anchoring, textunits
 from store.fuzzy import best_name
 from store.ingest import ParsedFile, SkippedFile, discover, parse_file
+from store.journal import RawChange
 from store.models import (
     EDITABLE_FIELDS,
     STATUSES,
@@ -43,11 +45,11 @@ from store.models import (
     SearchHit,
 )
 from store.sanitize import sanitize_line, sanitize_text
-from store.search_index import SearchIndex
-from store.storage import AtomicJSONStorage, Tables
+from store.search_index import SearchIndex, fold
+from store.store_file import StoreFile
 
-ARTICLES_FILE = "articles.json"
-ANNOTATIONS_FILE = "annotations.json"
+ARTICLES_FILE = "articles"
+ANNOTATIONS_FILE = "annotations"
 LOCK_FILE = ".lock"
 
 ARTICLES = "articles"
@@ -164,6 +166,7 @@ class _Table:
 
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     doc_ids: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
     next_doc_id: int = 1
 
 
@@ -173,10 +176,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.user = _current_user()
-        self._storages = {
-            ARTICLES_FILE: AtomicJSONStorage(path / ARTICLES_FILE),
-            ANNOTATIONS_FILE: AtomicJSONStorage(path / ANNOTATIONS_FILE),
-        }
+        self._files = {name: StoreFile(path, name) for name in (ARTICLES_FILE, ANNOTATIONS_FILE)}
         self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S)
         self._tables: dict[str, _Table] = {}
         self._articles: dict[str, Article] = {}
@@ -185,11 +185,17 @@ class Store:
         self._by_article: dict[str, set[str]] = defaultdict(set)
         self._by_entity: dict[str, set[str]] = defaultdict(set)
         self._by_origin: dict[str, str] = {}
-        self._search = SearchIndex()
+        self._entity_names: dict[str, str] = {}
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
-        self._load_file(ARTICLES_FILE)
-        self._load_file(ANNOTATIONS_FILE)
+        for name in self._files:
+            self._load_file(name)
+        if any(f.migrated_from is not None for f in self._files.values()):
+            with self._lock:
+                for store_file in self._files.values():
+                    store_file.compact()  # the pre-migration snapshot goes to backups/
 
     # ------------------------------------------------------------------ opening and loading
 
@@ -205,9 +211,28 @@ class Store:
         return cls(directory)
 
     def close(self) -> None:
-        """Release the store. Every change is already on disk; nothing is flushed here."""
-        for storage in self._storages.values():
-            storage.close()
+        """Fold the journals into the snapshots (so plain TinyDB sees everything) and release.
+
+        Every change is already durable in a journal; this only tidies. If another process
+        holds the lock, the journals are left for a later compaction.
+        """
+        self.compact(wait=False)
+
+    def compact(self, *, wait: bool = True) -> bool:
+        """Fold each journal into its snapshot (keeping a backup). Returns False if the lock was busy."""
+        try:
+            with self._lock.acquire(timeout=LOCK_TIMEOUT_S if wait else 0.5):
+                self._catch_up()
+                for store_file in self._files.values():
+                    if store_file.needs_compaction():
+                        store_file.compact()
+        except Timeout:
+            return False
+        return True
+
+    def files(self) -> dict[str, StoreFile]:
+        """The store's files by name (for maintenance commands: check, backups, restore)."""
+        return dict(self._files)
 
     def __enter__(self) -> Store:
         return self
@@ -216,26 +241,31 @@ class Store:
         self.close()
 
     def _load_file(self, filename: str) -> None:
-        data = self._storages[filename].read() or {}
+        data = self._files[filename].load()
         for table, owner in _FILE_OF_TABLE.items():
             if owner == filename:
-                self._load_table(table, data.get(table, {}))
+                self._load_table(table, data.setdefault(table, {}))
 
     def _load_table(self, table: str, raw: dict[str, dict[str, Any]]) -> None:
         holder = _Table()
         for doc_id, doc in raw.items():
             holder.docs[doc["id"]] = doc
             holder.doc_ids[doc["id"]] = doc_id
+            holder.keys[doc_id] = doc["id"]
             holder.next_doc_id = max(holder.next_doc_id, int(doc_id) + 1)
         self._tables[table] = holder
         if table == ARTICLES:
             self._articles.clear()
             self._by_origin.clear()
-            self._search = SearchIndex()
+            with self._search_lock:
+                self._search = None
             for key, doc in holder.docs.items():
                 self._index_article(key, doc)
         elif table == ENTITIES:
-            self._entities = {key: _entity_from_doc(doc) for key, doc in holder.docs.items()}
+            self._entities.clear()
+            self._entity_names.clear()
+            for key, doc in holder.docs.items():
+                self._index(ENTITIES, key, doc)
         else:
             self._annotations.clear()
             self._by_article.clear()
@@ -244,13 +274,46 @@ class Store:
                 self._index_annotation(key, doc)
 
     def refresh(self) -> bool:
-        """Re-read any store file another process has changed. Returns True if anything did."""
+        """Pick up what other processes saved (new journal lines, or a new snapshot).
+
+        Cheap when nothing changed (two ``stat`` calls and a read of zero bytes), so the app
+        calls it every few seconds. Returns True if anything changed.
+        """
+        return self._catch_up()
+
+    def _catch_up(self) -> bool:
         changed = False
-        for filename, storage in self._storages.items():
-            if storage.changed_on_disk():
+        for filename, store_file in self._files.items():
+            entries = store_file.poll()
+            if entries is None:
                 self._load_file(filename)
                 changed = True
+                continue
+            for entry in entries:
+                for table, doc_id, doc in entry:
+                    self._apply_external(table, doc_id, doc)
+                changed = True
         return changed
+
+    def _apply_external(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
+        """Bring memory in line with a change another process saved."""
+        holder = self._tables[table]
+        key = holder.keys.get(doc_id) if doc is None else doc["id"]
+        if key is None:
+            return
+        old_doc_id = holder.doc_ids.get(key)
+        if old_doc_id is not None and old_doc_id != doc_id:
+            holder.keys.pop(old_doc_id, None)
+        if doc is None:
+            holder.docs.pop(key, None)
+            holder.doc_ids.pop(key, None)
+            holder.keys.pop(doc_id, None)
+        else:
+            holder.docs[key] = doc
+            holder.doc_ids[key] = doc_id
+            holder.keys[doc_id] = key
+            holder.next_doc_id = max(holder.next_doc_id, int(doc_id) + 1)
+        self._index(table, key, doc)
 
     # ------------------------------------------------------------------ in-memory indexes
 
@@ -258,14 +321,17 @@ class Store:
         old = self._articles.pop(key, None)
         if old is not None:
             self._by_origin.pop(old.origin, None)
-            self._search.remove(key)
-        if doc is None:
-            return
-        article = _article_from_doc(_effective(doc))
-        self._articles[key] = article
-        if article.origin:
-            self._by_origin[article.origin] = key
-        self._search.add(key, article.title, article.text)
+        article = _article_from_doc(_effective(doc)) if doc is not None else None
+        if article is not None:
+            self._articles[key] = article
+            if article.origin:
+                self._by_origin[article.origin] = key
+        with self._search_lock:
+            if self._search is not None:
+                if old is not None:
+                    self._search.remove(key)
+                if article is not None:
+                    self._search.add(key, article.title, article.text)
 
     def _index_annotation(self, key: str, doc: dict[str, Any] | None) -> None:
         old = self._annotations.pop(key, None)
@@ -286,55 +352,58 @@ class Store:
             self._index_article(key, doc)
         elif table == ANNOTATIONS:
             self._index_annotation(key, doc)
-        elif doc is None:
-            self._entities.pop(key, None)
         else:
-            self._entities[key] = _entity_from_doc(doc)
+            old = self._entities.pop(key, None)
+            if old is not None:
+                for name in old.names():
+                    if self._entity_names.get(_name_key(name)) == key:
+                        del self._entity_names[_name_key(name)]
+            if doc is not None:
+                entity = _entity_from_doc(doc)
+                self._entities[key] = entity
+                for name in entity.names():
+                    self._entity_names.setdefault(_name_key(name), key)
 
     # ------------------------------------------------------------------ the one write path
 
     def _commit(self, changeset: Changeset, *, record_undo: bool = True) -> None:
-        """Apply a changeset: durably on disk first, then in memory and in the indexes.
+        """Apply a changeset: durably on disk first (an fsynced journal line), then in memory.
 
-        Under the store lock, a file another process changed is re-read before the change is
-        applied to it, so concurrent writers add to each other's work instead of overwriting it.
+        Under the store lock, what other processes saved is read first, so concurrent writers
+        add to each other's work instead of overwriting it, and TinyDB document ids stay unique.
         """
         if not changeset.changes:
             return
-        files = {_FILE_OF_TABLE[c.table] for c in changeset.changes}
+        files = sorted({_FILE_OF_TABLE[c.table] for c in changeset.changes})
         with self._lock:
+            self._catch_up()
             for filename in files:
-                if self._storages[filename].changed_on_disk():
-                    self._load_file(filename)
-            for filename in sorted(files):
-                storage = self._storages[filename]
-                data: Tables = storage.read() or {}
-                for change in changeset.changes:
-                    if _FILE_OF_TABLE[change.table] == filename:
-                        self._apply_raw(data, change)
-                storage.write(data)
+                raw = [self._raw_change(c) for c in changeset.changes if _FILE_OF_TABLE[c.table] == filename]
+                self._files[filename].append(raw)
         for change in changeset.changes:
             self._index(change.table, change.key, change.after)
         if record_undo:
             self._undo.append(changeset)
             self._redo.clear()
 
-    def _apply_raw(self, data: Tables, change: Change) -> None:
+    def _raw_change(self, change: Change) -> RawChange:
+        """The journal form of a change, giving a new record its TinyDB document id."""
         holder = self._tables[change.table]
-        raw = data.setdefault(change.table, {})
         doc_id = holder.doc_ids.get(change.key)
         if change.after is None:
-            if doc_id is not None:
-                raw.pop(doc_id, None)
-                del holder.doc_ids[change.key]
+            if doc_id is None:
+                raise KeyError(change.key)
+            del holder.doc_ids[change.key]
+            holder.keys.pop(doc_id, None)
             holder.docs.pop(change.key, None)
-            return
+            return (change.table, doc_id, None)
         if doc_id is None:
             doc_id = str(holder.next_doc_id)
             holder.next_doc_id += 1
             holder.doc_ids[change.key] = doc_id
-        raw[doc_id] = change.after
+            holder.keys[doc_id] = change.key
         holder.docs[change.key] = change.after
+        return (change.table, doc_id, change.after)
 
     def _doc(self, table: str, key: str) -> dict[str, Any] | None:
         doc = self._tables[table].docs.get(key)
@@ -528,11 +597,8 @@ class Store:
 
     def find_entity(self, name: str) -> Entity | None:
         """The entity whose name or an alias equals ``name`` (ignoring case), if any."""
-        wanted = " ".join(name.split()).casefold()
-        for entity in self._entities.values():
-            if any(" ".join(n.split()).casefold() == wanted for n in entity.names()):
-                return entity
-        return None
+        key = self._entity_names.get(_name_key(name))
+        return self._entities.get(key) if key is not None else None
 
     def match_entities(self, query: str, limit: int = 20) -> list[tuple[Entity, str]]:
         """Entities whose name or alias fuzzy-matches ``query``, best first, with the matching name."""
@@ -543,6 +609,10 @@ class Store:
                 scored.append((best[0] + 0.01 * len(self._by_entity.get(entity.id, ())), best[1], entity))
         scored.sort(key=lambda item: (-item[0], item[2].name.casefold()))
         return [(entity, name) for _, name, entity in scored[:limit]]
+
+    def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """Entity id → type for the given ids (unknown ids are left out)."""
+        return {key: self._entities[key].type for key in entity_ids if key in self._entities}
 
     def mention_count(self, entity_id: str) -> int:
         """How many annotations link to the entity."""
@@ -557,9 +627,10 @@ class Store:
     ) -> tuple[str | None, list[Change]]:
         """Resolve ``entity`` (an id or a name) to an id, creating it or adding an alias.
 
-        ``pending`` holds entity documents already changed earlier in the same changeset, so a
-        batch sees its own new entities and aliases, and each change starts where the last one
-        left off (which is also what lets undo restore the state exactly).
+        ``pending`` holds entity documents already changed earlier in the same changeset (by id,
+        and by name under a prefixed key), so a batch sees its own new entities and aliases, and
+        each change starts where the last one left off (which is what lets undo restore the
+        state exactly).
         """
         if entity is None:
             return None, []
@@ -575,12 +646,12 @@ class Store:
             kind = sanitize_line(entity_type).upper()
             aliases = [quote] if quote and quote.casefold() != name.casefold() else []
             doc = {"id": new_id, "name": name, "type": kind, "aliases": aliases, "note": "", "created": _now()}
-            pending[new_id] = doc
+            _remember_pending(pending, doc)
             return new_id, [Change(ENTITIES, new_id, None, doc)]
         names = [found["name"], *found.get("aliases", [])]
         if quote and len(quote) <= 120 and not any(n.casefold() == quote.casefold() for n in names):
             after = {**found, "aliases": [*found.get("aliases", []), quote]}
-            pending[found["id"]] = after
+            _remember_pending(pending, after)
             return found["id"], [Change(ENTITIES, found["id"], found, after)]
         return found["id"], []
 
@@ -590,10 +661,9 @@ class Store:
             return pending[entity]
         if entity in self._entities:
             return self._doc(ENTITIES, entity)
-        wanted = " ".join(entity.split()).casefold()
-        for doc in pending.values():
-            if any(" ".join(n.split()).casefold() == wanted for n in [doc["name"], *doc.get("aliases", [])]):
-                return doc
+        batch_key = pending.get(_PENDING_NAME + _name_key(entity))
+        if batch_key is not None:
+            return pending[batch_key["id"]]
         existing = self.find_entity(entity)
         if existing is None:
             return None
@@ -828,7 +898,21 @@ class Store:
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search: every word (and quoted phrase) must occur; the last word may be a prefix."""
-        return self._search.search(query, limit)
+        return self.search_index().search(query, limit)
+
+    def search_index(self) -> SearchIndex:
+        """The full-text index, built on first use from the articles in memory.
+
+        It is not built when the store opens, so the first screen never waits for it; the app
+        warms it up in a background thread right after its first frame.
+        """
+        with self._search_lock:
+            if self._search is None:
+                index = SearchIndex()
+                for key, article in self._articles.items():
+                    index.add(key, article.title, article.text)
+                self._search = index
+            return self._search
 
 
 def _clean_labels(labels: Iterable[str]) -> list[str]:
@@ -838,3 +922,19 @@ def _clean_labels(labels: Iterable[str]) -> list[str]:
         if cleaned and cleaned not in seen:
             seen.append(cleaned)
     return seen
+
+
+def _name_key(name: str) -> str:
+    """How entity names are compared: spacing, case and accents do not matter."""
+    return fold(" ".join(name.split()))
+
+
+#: Prefix of the name keys in a batch's pending-entity map (ids never start with it).
+_PENDING_NAME = "\x00name:"
+
+
+def _remember_pending(pending: dict[str, dict[str, Any]], doc: dict[str, Any]) -> None:
+    """Record an entity document changed in the current batch, findable by id and by name."""
+    pending[doc["id"]] = doc
+    for name in [doc["name"], *doc.get("aliases", [])]:
+        pending.setdefault(_PENDING_NAME + _name_key(name), {"id": doc["id"]})

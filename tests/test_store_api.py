@@ -59,8 +59,9 @@ def test_records_are_immutable_copies(seeded: Store) -> None:
 
 def test_every_change_is_on_disk_and_plain_tinydb_reads_it(seeded: Store) -> None:
     mention = tag(seeded, "CSTO", "CSTO", "ORG")
-    reopened = Store.open(seeded.path)
+    reopened = Store.open(seeded.path)  # without closing the first: the journal is replayed
     assert reopened.annotation(mention.id) == mention
+    seeded.close()  # folds the journal into the TinyDB snapshot
     with tinydb.TinyDB(seeded.path / "annotations.json") as db:
         assert [d["quote"] for d in db.table("annotations").all()] == ["CSTO"]
         assert db.table("entities").all()[0]["name"] == "CSTO"

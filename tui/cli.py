@@ -43,7 +43,54 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(importer, top=False)
     opener = sub.add_parser("open", help="open the app (the default)")
     _store_option(opener, top=False)
+    maintenance = sub.add_parser(
+        "store",
+        help="store maintenance: check, compact, backups, restore",
+        description="Check the store, fold journals into the TinyDB files, list or restore backups.",
+    )
+    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore"])
+    maintenance.add_argument(
+        "--force", action="store_true", help="restore: go back to the newest backup even for files that load"
+    )
+    _store_option(maintenance, top=False)
     return parser
+
+
+def _maintain(store_path: Path, action: str, *, force: bool) -> int:
+    from store import maintenance
+
+    if not store_path.is_dir():
+        print(f"dossier: no store at {store_path}", file=sys.stderr)
+        return 2
+    if action == "restore":
+        for line in maintenance.restore(store_path, force=force):
+            print(line)
+        return 0 if all(h.problem is None for h in maintenance.check(store_path)) else 2
+    health = maintenance.check(store_path)
+    if action == "backups":
+        for item in health:
+            print(f"{item.name}:")
+            for backup in item.backups:
+                print(f"  {backup}")
+            if not item.backups:
+                print("  (none yet: a backup is kept each time the journal is folded in)")
+        return 0
+    broken = [item for item in health if item.problem]
+    for item in health:
+        print(f"{item.name}: {'ok' if item.problem is None else item.problem}")
+    if broken:
+        print("Run `dossier store restore` to put the newest good backup in place.", file=sys.stderr)
+        return 2
+    if action == "compact":
+        store = Store.open(store_path)
+        done = store.compact()
+        store.close()
+        print("journals folded into the TinyDB files" if done else "the store is busy (locked); try again")
+        return 0 if done else 1
+    store = Store.open(store_path)
+    print(f"{len(store)} articles, {len(store.annotations())} annotations, {len(store.entities())} entities")
+    store.close()
+    return 0
 
 
 def print_report(report: ImportReport, out: object = None) -> None:
@@ -90,11 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(store_path, args.paths)
+        if args.command == "store":
+            return _maintain(store_path, args.action, force=args.force)
         from tui.app import run_app
 
         return run_app(store_path)
     except StoreFileError as exc:
         print(f"dossier: cannot open the store: {exc}", file=sys.stderr)
+        print(
+            "`dossier store check` says what is wrong; `dossier store restore` puts the newest good backup in place.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -89,6 +89,8 @@ class MainScreen(Screen[None]):
         self._show_article(None)
         self.call_after_refresh(self._fill_documents)
         self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
+        # Build the full-text index off the first-screen path, so that / answers at once.
+        self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
     def _fill_documents(self) -> None:
         """Fill the list after the first frame, so a big corpus never delays the first screen."""
@@ -141,7 +143,7 @@ class MainScreen(Screen[None]):
         """Redraw everything that depends on the store for the open article."""
         article = self.article
         annotations = self.store.annotations(article.id) if article else []
-        types = {e.id: e.type for e in self.store.entities()}
+        types = self.store.entity_types({a.entity_id for a in annotations if a.entity_id})
         self.reader.set_annotations(annotations, types)
         if article is not None:
             counts = self.store.article_entities(article.id)
@@ -152,7 +154,7 @@ class MainScreen(Screen[None]):
         else:
             self.query_one(EntityPane).set_entities([], article_open=False)
         xrefs = self.query_one(XrefPane)
-        if xrefs.entity_id is not None and xrefs.entity_id in types:
+        if xrefs.entity_id is not None and self.store.entity_types([xrefs.entity_id]):
             self.show_entity(xrefs.entity_id, focus=False)
         else:
             self._show_related()

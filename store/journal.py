@@ -1,0 +1,164 @@
+"""A TinyDB file plus an append-only journal: durable saves that cost the same at any size.
+
+Rewriting a whole TinyDB file per save costs time in proportion to the store (hundreds of
+milliseconds at 100,000 tags). Instead, each file of the store is
+
+* a **snapshot**: an ordinary TinyDB JSON file (``annotations.json``), written atomically by
+  :func:`store.storage.atomic_write`, which the ``tinydb`` package opens as it is;
+* a **journal** beside it (``annotations.journal``): one JSON line per change (a list of
+  ``[table, doc_id, document-or-null]``), appended and fsynced before the save is reported done.
+
+Opening replays the journal over the snapshot. Compaction folds the journal into a new snapshot
+and starts an empty journal. The snapshot names the journal it was compacted up to
+(``_meta.journal_id``): a journal whose header carries another id was already folded in (a crash
+between the two steps of a compaction) and is ignored, so nothing is applied twice.
+
+A kill in the middle of an append leaves a partial last line; it was never reported saved, so
+it is ignored on reading and cut off before the next append. Any other unreadable line means
+the journal is damaged and raises :class:`StoreFileError`.
+
+Other processes append to the same journal (under the store lock); :meth:`Journal.read_new`
+picks up their complete lines incrementally, which is how one analyst sees another's tags.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.storage import StoreFileError, atomic_write, fsync_directory
+
+#: One change: table name, TinyDB document id, the new document (``None``: removed).
+RawChange = tuple[str, str, dict[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalState:
+    """What reading a journal found: its id, its changes, and where complete lines end."""
+
+    journal_id: str | None
+    entries: list[list[RawChange]]
+    offset: int
+
+
+def new_journal_id() -> str:
+    """A fresh id tying a snapshot to the journal started with it."""
+    return uuid.uuid4().hex
+
+
+class Journal:
+    """The append-only change log of one store file."""
+
+    def __init__(self, path: Path, file_mode: int = 0o600) -> None:
+        self.path = path
+        self.file_mode = file_mode
+        self.offset = 0
+        self.journal_id: str | None = None
+        self.entry_count = 0
+        self._inode: int | None = None
+
+    # ------------------------------------------------------------------ reading
+
+    def read_all(self) -> JournalState:
+        """Read the whole journal from the start."""
+        self.offset = 0
+        self.journal_id = None
+        self.entry_count = 0
+        self._inode = None
+        return self.read_new()
+
+    def replaced(self) -> bool:
+        """True when the journal file is not the one this object has been reading (compacted)."""
+        try:
+            inode = self.path.stat().st_ino
+        except FileNotFoundError:
+            return self._inode is not None
+        return self._inode is not None and inode != self._inode
+
+    def read_new(self) -> JournalState:
+        """Read the complete lines appended since the last read (a partial last line waits)."""
+        try:
+            with open(self.path, "rb") as handle:
+                inode = os.fstat(handle.fileno()).st_ino
+                if self._inode is not None and inode != self._inode:
+                    raise StoreFileError(self.path, "replaced while being read", "Reopen the store.")
+                self._inode = inode
+                handle.seek(self.offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return JournalState(self.journal_id, [], self.offset)
+        entries: list[list[RawChange]] = []
+        end = data.rfind(b"\n") + 1  # only complete lines; a torn tail is not (yet) a change
+        position = 0
+        line_number = 0
+        for raw in data[:end].split(b"\n")[:-1]:
+            line_number += 1
+            position += len(raw) + 1
+            try:
+                record = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise StoreFileError(
+                    self.path,
+                    f"damaged at byte {self.offset + position - len(raw) - 1}",
+                    "Run `dossier store restore` to go back to the last good backup.",
+                ) from exc
+            if isinstance(record, dict) and "journal_id" in record:
+                self.journal_id = record["journal_id"]
+                continue
+            if not isinstance(record, list):
+                raise StoreFileError(self.path, f"unexpected record {line_number}", "Run `dossier store restore`.")
+            entries.append([(table, doc_id, doc) for table, doc_id, doc in record])
+        self.offset += end
+        self.entry_count += len(entries)
+        return JournalState(self.journal_id, entries, self.offset)
+
+    # ------------------------------------------------------------------ writing (under the store lock)
+
+    def start(self, journal_id: str) -> None:
+        """Replace the journal by an empty one with ``journal_id`` (atomically)."""
+        header = orjson.dumps({"journal_id": journal_id}) + b"\n"
+        atomic_write(self.path, header, self.file_mode)
+        self.journal_id = journal_id
+        self.offset = len(header)
+        self.entry_count = 0
+        self._inode = self.path.stat().st_ino
+
+    def append(self, changes: list[RawChange]) -> None:
+        """Append one change durably: the line is fsynced before this returns.
+
+        A partial line left by a writer that was killed is cut off first, so the new line
+        starts on a line of its own.
+        """
+        line = orjson.dumps([[table, doc_id, doc] for table, doc_id, doc in changes]) + b"\n"
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
+        try:
+            size = os.fstat(fd).st_size
+            if size > self.offset:
+                # Bytes past what we read: only a torn line can be there, as we hold the lock
+                # and have read every complete line before appending.
+                os.ftruncate(fd, self.offset)
+            os.lseek(fd, self.offset, os.SEEK_SET)
+            written = os.write(fd, line)
+            while written < len(line):
+                written += os.write(fd, line[written:])
+            os.fsync(fd)
+            created = size == 0
+        finally:
+            os.close(fd)
+        if created:
+            fsync_directory(self.path.parent)
+        self._inode = self.path.stat().st_ino
+        self.offset += len(line)
+        self.entry_count += 1
+
+    def size(self) -> int:
+        """Bytes in the journal file (0 when there is none)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0

@@ -1,0 +1,163 @@
+"""One file of a store: its TinyDB snapshot, its journal, its backups and its migrations.
+
+The :class:`Store` keeps records and indexes; this class keeps the bytes on disk right. All
+writing methods must be called with the store lock held.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from store.journal import Journal, RawChange, new_journal_id
+from store.migrations import migrate
+from store.storage import META_TABLE, SCHEMA_VERSION, AtomicJSONStorage, StoreFileError, Tables, atomic_write
+
+#: Snapshots kept in ``backups/`` per file (the newest is the state at the last compaction).
+BACKUPS_KEPT = 3
+#: Compact when the journal holds this many changes or bytes.
+COMPACT_AFTER_ENTRIES = 5000
+COMPACT_AFTER_BYTES = 16 * 1024 * 1024
+
+
+def meta(data: Tables) -> dict[str, Any]:
+    """The ``_meta`` document of a file (created when missing)."""
+    return data.setdefault(META_TABLE, {}).setdefault("1", {})
+
+
+def apply_changes(data: Tables, changes: list[RawChange]) -> None:
+    """Apply journal changes to a raw TinyDB structure."""
+    for table, doc_id, doc in changes:
+        raw = data.setdefault(table, {})
+        if doc is None:
+            raw.pop(doc_id, None)
+        else:
+            raw[doc_id] = doc
+
+
+class StoreFile:
+    """A snapshot (``NAME.json``) with its journal (``NAME.journal``) and backups."""
+
+    def __init__(self, directory: Path, name: str, file_mode: int = 0o600) -> None:
+        self.directory = directory
+        self.name = name
+        self.snapshot = AtomicJSONStorage(directory / f"{name}.json", file_mode)
+        self.journal = Journal(directory / f"{name}.journal", file_mode)
+        self.data: Tables = {}
+        self._journal_current = False
+        self.migrated_from: int | None = None
+
+    @property
+    def path(self) -> Path:
+        """The snapshot file, the one the ``tinydb`` package opens."""
+        return self.snapshot.path
+
+    def backup_directory(self) -> Path:
+        """Where rolling backups of the snapshots live."""
+        return self.directory / "backups"
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self) -> Tables:
+        """The file's whole content: the snapshot with the journal replayed over it."""
+        data = self.snapshot.read() or {}
+        version = meta(data).get("schema_version", 1) if self.path.exists() else SCHEMA_VERSION
+        if version < SCHEMA_VERSION:
+            data = migrate(data, version, self.path)
+            self.migrated_from = version
+        meta(data)["schema_version"] = SCHEMA_VERSION
+        state = self.journal.read_all()
+        snapshot_id = meta(data).get("journal_id")
+        self._journal_current = state.journal_id is not None and state.journal_id == snapshot_id
+        if self._journal_current:
+            for entry in state.entries:
+                apply_changes(data, entry)
+        self.data = data
+        return data
+
+    def poll(self) -> list[list[RawChange]] | None:
+        """Changes other processes appended since the last look; ``None``: reload everything."""
+        if self.snapshot.changed_on_disk() or self.journal.replaced():
+            return None
+        if not self._journal_current:
+            return [] if self.journal.size() == 0 else None
+        entries = self.journal.read_new().entries
+        for entry in entries:
+            apply_changes(self.data, entry)
+        return entries
+
+    # ------------------------------------------------------------------ writing (lock held)
+
+    def append(self, changes: list[RawChange]) -> None:
+        """Save changes durably (fsynced journal line), compacting when the journal is long."""
+        if not changes:
+            return
+        if not self._journal_current:
+            self.compact()
+        self.journal.append(changes)
+        apply_changes(self.data, changes)
+        if self.journal.entry_count >= COMPACT_AFTER_ENTRIES or self.journal.offset >= COMPACT_AFTER_BYTES:
+            self.compact()
+
+    def needs_compaction(self) -> bool:
+        """True when the journal holds changes not yet in the snapshot (or a migration is pending)."""
+        return self.journal.entry_count > 0 or self.migrated_from is not None or not self._journal_current
+
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot, and keep the same bytes as the newest backup.
+
+        The backup is a file of its own (not a hard link), so nothing done to the live snapshot
+        can reach it. A migrated file's original is kept too, before it is replaced.
+        """
+        journal_id = new_journal_id()
+        meta(self.data).update(schema_version=SCHEMA_VERSION, journal_id=journal_id)
+        folder = self.backup_directory()
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if self.migrated_from is not None and self.path.exists():
+            shutil.copy2(self.path, folder / f"{self.name}.before-v{SCHEMA_VERSION}.{self._stamp()}.json")
+        payload = self.snapshot.encode(self.data)
+        atomic_write(folder / f"{self.name}.{self._stamp()}.json", payload, self.snapshot.file_mode)
+        self.snapshot.write_encoded(self.data, payload)
+        self.journal.start(journal_id)
+        self._journal_current = True
+        self.migrated_from = None
+        for old in self.backups()[BACKUPS_KEPT:]:
+            if ".before-v" not in old.name:
+                old.unlink(missing_ok=True)
+
+    @staticmethod
+    def _stamp() -> str:
+        return f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}.{os.getpid()}"
+
+    def backups(self) -> list[Path]:
+        """Backups of this file's snapshot, newest first."""
+        folder = self.backup_directory()
+        if not folder.is_dir():
+            return []
+        return sorted(folder.glob(f"{self.name}.*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+
+    def restore(self, backup: Path, validate: Callable[[Path], None]) -> Path:
+        """Put a backup in place of the snapshot; the current files are kept aside, not deleted.
+
+        Returns the folder the replaced snapshot and journal were moved to.
+        """
+        validate(backup)
+        aside = self.backup_directory() / f"replaced-{time.strftime('%Y%m%dT%H%M%S')}-{self.name}"
+        aside.mkdir(parents=True, exist_ok=True)
+        for current in (self.path, self.journal.path):
+            if current.exists():
+                os.replace(current, aside / current.name)
+        shutil.copy2(backup, self.path)
+        os.chmod(self.path, self.snapshot.file_mode)
+        return aside
+
+
+def check_snapshot(path: Path) -> None:
+    """Raise :class:`StoreFileError` if ``path`` is not a readable snapshot of this version."""
+    probe = AtomicJSONStorage(path)
+    if probe.read() is None:
+        raise StoreFileError(path, "missing", "Choose another backup.")
