@@ -1,9 +1,12 @@
 """An in-memory inverted index for full-text search over articles.
 
-Built once when the store opens and updated article by article on import, so a query never
-scans the corpus. Terms are case- and accent-folded words; the postings keep every position so
-a hit can point at the exact words and a phrase can be checked. Ranking is BM25 over the
-article text with a boost for title matches.
+Built once (lazily, off the first-screen path) and updated article by article on import, so a
+query never scans the corpus. Terms are case- and accent-folded words. For each term the index
+keeps two compact arrays: the numbers of the articles containing it and how often. Positions
+are not kept (they would cost hundreds of megabytes at 10,000 articles): a hit's place in the
+text is found again, for the few hits shown, by scanning that one article. Quoted phrases are
+checked the same way, on the articles that contain all their words. Ranking is BM25 with a
+boost for words of the title.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import math
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
 from functools import lru_cache
 
 from store.models import SearchHit
@@ -21,9 +23,10 @@ from store.models import SearchHit
 _TOKEN = re.compile(r"\w+", re.U)
 _QUERY_PART = re.compile(r'"([^"]+)"|(\S+)')
 _K1, _B, _TITLE_BOOST = 1.2, 0.75, 2.0
+_MAX_PREFIX_TERMS = 50
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Case- and accent-insensitive form of a word (``Shoïgu`` and ``shoigu`` match).
 
@@ -40,126 +43,61 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return [(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    length: int
-    title_terms: frozenset[str]
+#: A query part: one folded word, a prefix (``*word``), or a phrase of several words.
+Group = tuple[str, ...]
 
 
 class SearchIndex:
-    """Term → article → start offsets; supports AND of words, quoted phrases and a prefix last word.
-
-    Only start offsets are kept (as compact arrays); a word's end is found again from the text
-    when a hit is shown, which keeps the index small enough for tens of thousands of articles.
-    """
+    """Term → (article numbers, counts); AND of words, quoted phrases and a prefix last word."""
 
     def __init__(self) -> None:
-        self._postings: dict[str, dict[str, array[int]]] = defaultdict(dict)
-        self._docs: dict[str, _Doc] = {}
-        self._texts: dict[str, str] = {}
+        self._postings: dict[str, tuple[array[int], array[int]]] = {}
+        self._ids: list[str | None] = []  # article number → id (None once removed)
+        self._numbers: dict[str, int] = {}
+        self._texts: list[str | None] = []
+        self._lengths: list[int] = []
+        self._titles: list[frozenset[str]] = []
         self._total_length = 0
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._numbers)
 
     def add(self, article_id: str, title: str | None, text: str) -> None:
         """Index (or re-index) one article."""
-        if article_id in self._docs:
+        if article_id in self._numbers:
             self.remove(article_id)
-        tokens = _TOKEN.finditer(text)
-        count = 0
+        number = len(self._ids)
+        counts = Counter(map(fold, _TOKEN.findall(text)))
         postings = self._postings
-        for match in tokens:
-            count += 1
-            term = fold(match.group())
-            per_article = postings[term]
-            starts = per_article.get(article_id)
-            if starts is None:
-                per_article[article_id] = array("I", (match.start(),))
+        for term, count in counts.items():
+            entry = postings.get(term)
+            if entry is None:
+                postings[term] = (array("I", (number,)), array("I", (count,)))
             else:
-                starts.append(match.start())
-        title_terms = frozenset(term for term, _, _ in tokenize(title or ""))
-        self._docs[article_id] = _Doc(count, title_terms)
-        self._texts[article_id] = text
-        self._total_length += count
+                entry[0].append(number)
+                entry[1].append(count)
+        length = sum(counts.values())
+        self._ids.append(article_id)
+        self._numbers[article_id] = number
+        self._texts.append(text)
+        self._lengths.append(length)
+        self._titles.append(frozenset(map(fold, _TOKEN.findall(title or ""))))
+        self._total_length += length
 
     def remove(self, article_id: str) -> None:
-        """Drop one article from the index."""
-        doc = self._docs.pop(article_id, None)
-        if doc is None:
+        """Drop one article (its postings are skipped from now on)."""
+        number = self._numbers.pop(article_id, None)
+        if number is None:
             return
-        text = self._texts.pop(article_id)
-        for term in {fold(m.group()) for m in _TOKEN.finditer(text)}:
-            postings = self._postings.get(term)
-            if postings is not None:
-                postings.pop(article_id, None)
-                if not postings:
-                    del self._postings[term]
-        self._total_length -= doc.length
+        self._ids[number] = None
+        self._texts[number] = None
+        self._total_length -= self._lengths[number]
 
-    def _prefix_terms(self, prefix: str) -> list[str]:
-        # Linear in the vocabulary (tens of thousands of terms), only for the last, unfinished word.
-        return [term for term in self._postings if term.startswith(prefix)][:50]
-
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Articles containing every word (and phrase) of ``query``, best first.
-
-        The last bare word also matches as a prefix, so results appear while the user types.
-        Each hit points at the first matching words in the article.
-        """
-        groups = self._parse(query)
-        if not groups or not self._docs:
-            return []
-        candidates: set[str] | None = None
-        per_group: list[dict[str, list[int]]] = []
-        for group in groups:
-            matches = self._match_group(group)
-            per_group.append(matches)
-            ids = set(matches)
-            candidates = ids if candidates is None else candidates & ids
-            if not candidates:
-                return []
-        assert candidates is not None
-        n_docs = len(self._docs)
-        average = self._total_length / n_docs if n_docs else 1.0
-        scored: list[tuple[float, str, int]] = []
-        for article_id in candidates:
-            doc = self._docs[article_id]
-            score = 0.0
-            first: int | None = None
-            for group, matches in zip(groups, per_group, strict=True):
-                positions = matches[article_id]
-                df = len(matches)
-                idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-                tf = len(positions)
-                score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * doc.length / average))
-                if group[0] in doc.title_terms:
-                    score += _TITLE_BOOST * idf
-                earliest = min(positions)
-                if first is None or earliest < first:
-                    first = earliest
-            assert first is not None
-            scored.append((score, article_id, first))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        hits = []
-        for score, article_id, start in scored[:limit]:
-            end = self._end_of(article_id, start, groups)
-            hits.append(SearchHit(article_id, start, end, self._snippet(article_id, start, end), round(score, 4)))
-        return hits
-
-    def _end_of(self, article_id: str, start: int, groups: list[tuple[str, ...]]) -> int:
-        """End of the hit at ``start``: the end of its word, or of the phrase starting there."""
-        text = self._texts[article_id]
-        words = max(len(g) for g in groups)
-        tokens = tokenize(text[start : start + 40 * words])
-        for group in groups:
-            if len(tokens) >= len(group) and tuple(t for t, _, _ in tokens[: len(group)]) == group:
-                return start + tokens[len(group) - 1][2]
-        return start + (tokens[0][2] if tokens else 0)
+    # ------------------------------------------------------------------ querying
 
     @staticmethod
-    def _parse(query: str) -> list[tuple[str, ...]]:
-        groups: list[tuple[str, ...]] = []
+    def _parse(query: str) -> list[Group]:
+        groups: list[Group] = []
         for phrase, word in _QUERY_PART.findall(query):
             terms = tuple(term for term, _, _ in tokenize(phrase or word))
             if terms:
@@ -168,30 +106,110 @@ class SearchIndex:
             groups[-1] = ("*" + groups[-1][0],)
         return groups
 
-    def _match_group(self, group: tuple[str, ...]) -> dict[str, list[int]]:
-        """Start offsets of a word, a prefix (``*word``) or a phrase, per article."""
+    def _counts(self, term: str) -> dict[int, int]:
+        entry = self._postings.get(term)
+        if entry is None:
+            return {}
+        ids = self._ids
+        return {n: c for n, c in zip(entry[0], entry[1], strict=True) if ids[n] is not None}
+
+    def _match_group(self, group: Group, within: set[int] | None) -> dict[int, int]:
+        """Article number → occurrences of a word, a prefix (``*word``) or a phrase."""
+        if len(group) == 1 and group[0].startswith("*"):
+            prefix = group[0][1:]
+            merged: dict[int, int] = {}
+            terms = [t for t in self._postings if t.startswith(prefix)][:_MAX_PREFIX_TERMS]
+            for term in terms:
+                for number, count in self._counts(term).items():
+                    merged[number] = merged.get(number, 0) + count
+            return merged
         if len(group) == 1:
-            term = group[0]
-            if term.startswith("*"):
-                merged: dict[str, list[int]] = {}
-                for full in self._prefix_terms(term[1:]):
-                    for article_id, positions in self._postings[full].items():
-                        merged.setdefault(article_id, []).extend(positions)
-                return merged
-            return {key: list(starts) for key, starts in self._postings.get(term, {}).items()}
-        first = self._postings.get(group[0], {})
-        result: dict[str, list[int]] = {}
-        for article_id, positions in first.items():
-            text = self._texts[article_id]
-            for start in positions:
-                tokens = tokenize(text[start : start + 40 * len(group)])[: len(group)]
-                if tuple(t for t, _, _ in tokens) == group:
-                    result.setdefault(article_id, []).append(start)
+            return self._counts(group[0])
+        candidates: set[int] | None = within
+        for term in group:
+            numbers = set(self._counts(term))
+            candidates = numbers if candidates is None else candidates & numbers
+        pattern = _phrase_pattern(group)
+        result: dict[int, int] = {}
+        for number in candidates or ():
+            found = len(pattern.findall(self._texts[number] or ""))
+            if found:
+                result[number] = found
         return result
 
-    def _snippet(self, article_id: str, start: int, end: int, width: int = 120) -> str:
-        text = self._texts[article_id]
-        left = max(0, start - width // 3)
-        right = min(len(text), end + width - (start - left))
-        snippet = " ".join(text[left:right].split())
-        return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Articles containing every word (and phrase) of ``query``, best first.
+
+        The last bare word also matches as a prefix, so results appear while the user types.
+        Each hit points at the first matching words in the article.
+        """
+        groups = self._parse(query)
+        if not groups or not self._numbers:
+            return []
+        # Single words first: they narrow the candidates that phrases are checked in.
+        order = sorted(range(len(groups)), key=lambda i: len(groups[i]) > 1)
+        matches: dict[int, dict[int, int]] = {}
+        candidates: set[int] | None = None
+        for index in order:
+            found = self._match_group(groups[index], candidates)
+            matches[index] = found
+            candidates = set(found) if candidates is None else candidates & set(found)
+            if not candidates:
+                return []
+        assert candidates is not None
+        n_docs = len(self._numbers)
+        average = self._total_length / n_docs if n_docs else 1.0
+        scored: list[tuple[float, int]] = []
+        for number in candidates:
+            length = self._lengths[number]
+            score = 0.0
+            for index, group in enumerate(groups):
+                found = matches[index]
+                count = found[number]
+                idf = math.log(1 + (n_docs - len(found) + 0.5) / (len(found) + 0.5))
+                score += idf * count * (_K1 + 1) / (count + _K1 * (1 - _B + _B * length / average))
+                if group[0].lstrip("*") in self._titles[number]:
+                    score += _TITLE_BOOST * idf
+            scored.append((score, number))
+        scored.sort(key=lambda item: (-item[0], self._ids[item[1]] or ""))
+        hits = []
+        for score, number in scored[:limit]:
+            text = self._texts[number] or ""
+            start, end = _first_match(text, groups)
+            article_id = self._ids[number]
+            assert article_id is not None
+            hits.append(SearchHit(article_id, start, end, _snippet(text, start, end), round(score, 4)))
+        return hits
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(group: Group) -> re.Pattern[str]:
+    """Words of a phrase in order, separated by anything that is not a word character."""
+    return re.compile(r"\b" + r"\W+".join(re.escape(word) for word in group) + r"\b", re.I)
+
+
+def _first_match(text: str, groups: list[Group]) -> tuple[int, int]:
+    """The earliest place in ``text`` where any part of the query occurs."""
+    best: tuple[int, int] | None = None
+    for group in groups:
+        if len(group) > 1:
+            match = _phrase_pattern(group).search(text)
+            if match and (best is None or match.start() < best[0]):
+                best = match.span()
+            continue
+        term = group[0]
+        prefix = term.startswith("*")
+        wanted = term[1:] if prefix else term
+        for token in _TOKEN.finditer(text, 0, best[0] if best else len(text)):
+            folded = fold(token.group())
+            if folded == wanted or (prefix and folded.startswith(wanted)):
+                best = token.span()
+                break
+    return best or (0, 0)
+
+
+def _snippet(text: str, start: int, end: int, width: int = 120) -> str:
+    left = max(0, start - width // 3)
+    right = min(len(text), end + width - (start - left))
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")

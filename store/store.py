@@ -16,6 +16,7 @@ anything, and what later operations (entity rename, merge, split) will reuse.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import math
 import os
@@ -177,10 +178,12 @@ class Store:
         self.path = path
         self.user = _current_user()
         self._files = {name: StoreFile(path, name) for name in (ARTICLES_FILE, ANNOTATIONS_FILE)}
-        self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S)
+        self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S, mode=0o600)
         self._tables: dict[str, _Table] = {}
         self._articles: dict[str, Article] = {}
-        self._annotations: dict[str, Annotation] = {}
+        # Annotation documents by id; records are made on demand (a store may hold 100,000).
+        self._annotation_docs: dict[str, dict[str, Any]] = {}
+        self._annotation_records: dict[str, Annotation] = {}
         self._entities: dict[str, Entity] = {}
         self._by_article: dict[str, set[str]] = defaultdict(set)
         self._by_entity: dict[str, set[str]] = defaultdict(set)
@@ -241,10 +244,20 @@ class Store:
         self.close()
 
     def _load_file(self, filename: str) -> None:
-        data = self._files[filename].load()
-        for table, owner in _FILE_OF_TABLE.items():
-            if owner == filename:
-                self._load_table(table, data.setdefault(table, {}))
+        # Loading creates hundreds of thousands of objects that all live on: collecting garbage
+        # meanwhile only wastes time, and freezing them keeps later collections (which would
+        # otherwise walk the whole store on every few saves) as cheap as in a small store.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            data = self._files[filename].load()
+            for table, owner in _FILE_OF_TABLE.items():
+                if owner == filename:
+                    self._load_table(table, data.setdefault(table, {}))
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
 
     def _load_table(self, table: str, raw: dict[str, dict[str, Any]]) -> None:
         holder = _Table()
@@ -267,7 +280,8 @@ class Store:
             for key, doc in holder.docs.items():
                 self._index(ENTITIES, key, doc)
         else:
-            self._annotations.clear()
+            self._annotation_docs.clear()
+            self._annotation_records.clear()
             self._by_article.clear()
             self._by_entity.clear()
             for key, doc in holder.docs.items():
@@ -334,18 +348,25 @@ class Store:
                     self._search.add(key, article.title, article.text)
 
     def _index_annotation(self, key: str, doc: dict[str, Any] | None) -> None:
-        old = self._annotations.pop(key, None)
+        old = self._annotation_docs.pop(key, None)
+        self._annotation_records.pop(key, None)
         if old is not None:
-            self._by_article[old.article_id].discard(key)
-            if old.entity_id:
-                self._by_entity[old.entity_id].discard(key)
+            self._by_article[old["article_id"]].discard(key)
+            if old.get("entity_id"):
+                self._by_entity[old["entity_id"]].discard(key)
         if doc is None:
             return
-        annotation = _annotation_from_doc(doc)
-        self._annotations[key] = annotation
-        self._by_article[annotation.article_id].add(key)
-        if annotation.entity_id:
-            self._by_entity[annotation.entity_id].add(key)
+        self._annotation_docs[key] = doc
+        self._by_article[doc["article_id"]].add(key)
+        if doc.get("entity_id"):
+            self._by_entity[doc["entity_id"]].add(key)
+
+    def _record(self, key: str) -> Annotation:
+        """The immutable record of an annotation, made from its document on first use."""
+        record = self._annotation_records.get(key)
+        if record is None:
+            record = self._annotation_records[key] = _annotation_from_doc(self._annotation_docs[key])
+        return record
 
     def _index(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
         if table == ARTICLES:
@@ -673,21 +694,18 @@ class Store:
 
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
         """Annotations of one article (or of all), in text order."""
-        if article_id is None:
-            found: Iterable[Annotation] = self._annotations.values()
-        else:
-            found = (self._annotations[key] for key in self._by_article.get(article_id, ()))
-        return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+        keys = self._annotation_docs if article_id is None else self._by_article.get(article_id, ())
+        return sorted((self._record(key) for key in keys), key=lambda a: (a.article_id, a.start, -a.end, a.id))
 
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation by id. Raises ``KeyError`` if there is none."""
-        return self._annotations[annotation_id]
+        return self._record(annotation_id)
 
     def labels(self) -> list[str]:
         """Every passage label in use, most used first: completion for the label prompt."""
         counts: dict[str, int] = defaultdict(int)
-        for annotation in self._annotations.values():
-            for label in annotation.labels:
+        for doc in self._annotation_docs.values():
+            for label in doc.get("labels", ()):
                 counts[label] += 1
         return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
 
@@ -722,7 +740,7 @@ class Store:
         changes.append(Change(ANNOTATIONS, key, None, doc))
         label = f"tag {quote[:30]!r}" if entity_id else f"mark passage {quote[:30]!r}"
         self._commit(Changeset(label, tuple(changes)))
-        return self._annotations[key]
+        return self._record(key)
 
     def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
         """Create many annotations as one change: one durable write, one undo step.
@@ -748,7 +766,7 @@ class Store:
             keys.append(doc["id"])
             changes.append(Change(ANNOTATIONS, doc["id"], None, doc))
         self._commit(Changeset(label, tuple(changes)))
-        return [self._annotations[key] for key in keys]
+        return [self._record(key) for key in keys]
 
     def _annotation_doc(
         self, article: Article, start: int, end: int, entity_id: str | None, spec: dict[str, Any]
@@ -826,11 +844,11 @@ class Store:
                 raise ValueError(f"status must be one of {', '.join(STATUSES)}")
             after["status"] = status
         if after == before and not changes:
-            return self._annotations[annotation_id]
+            return self._record(annotation_id)
         after["updated"] = _now()
         changes.append(Change(ANNOTATIONS, annotation_id, before, after))
         self._commit(Changeset(f"edit {before['quote'][:30]!r}", tuple(changes)))
-        return self._annotations[annotation_id]
+        return self._record(annotation_id)
 
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
@@ -844,7 +862,7 @@ class Store:
 
     def mentions(self, entity_id: str) -> list[Annotation]:
         """Every annotation linked to the entity, by article then position."""
-        found = (self._annotations[key] for key in self._by_entity.get(entity_id, ()))
+        found = (self._record(key) for key in self._by_entity.get(entity_id, ()))
         return sorted(found, key=lambda a: (a.article_id, a.start))
 
     def mention_contexts(self, entity_id: str, *, exclude_article: str | None = None) -> list[Mention]:
@@ -866,13 +884,14 @@ class Store:
         """Entity id → number of mentions in the article."""
         counts: dict[str, int] = defaultdict(int)
         for key in self._by_article.get(article_id, ()):
-            annotation = self._annotations[key]
-            if annotation.entity_id and not annotation.orphaned and annotation.status != "rejected":
-                counts[annotation.entity_id] += 1
+            doc = self._annotation_docs[key]
+            entity_id = doc.get("entity_id")
+            if entity_id and not doc.get("orphaned") and doc.get("status") != "rejected":
+                counts[entity_id] += 1
         return dict(counts)
 
     def _articles_of_entity(self, entity_id: str) -> set[str]:
-        return {self._annotations[key].article_id for key in self._by_entity.get(entity_id, ())}
+        return {self._annotation_docs[key]["article_id"] for key in self._by_entity.get(entity_id, ())}
 
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, float]]:
         """Articles sharing entities with this one, best first.

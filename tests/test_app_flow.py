@@ -13,6 +13,7 @@ from tui.app import make_app
 from tui.dialogs.entity_picker import EntityPicker
 from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.passage_dialog import PassageDialog
+from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
 from tui.widgets.xref_pane import XrefPane
@@ -225,16 +226,16 @@ async def test_help_search_zoom_and_filter(tmp_path: Path) -> None:
         # Filter as you type in the document list: an unbound letter starts the filter.
         await pilot.press("1", "t", "r", "e", "a")
         await pilot.pause()
-        docs = app.main.query_one("#document-options", OptionList)
+        docs = app.main.query_one("#document-rows", ArticleList)
         filter_input = app.main.query_one("#document-filter", Input)
         assert filter_input.value == "trea" and filter_input.has_focus
-        assert docs.option_count == 1 and "Treaty on the Development" in str(docs.get_option_at_index(0).prompt)
+        assert docs.row_count == 1 and "Treaty on the Development" in docs.row_text(0)
         # Once in the filter, bound letters are text: q does not quit.
         await pilot.press("space", "q")
         assert filter_input.value == "trea q" and app.is_running
         await pilot.press("escape")
         await pilot.pause()
-        assert docs.option_count == 5 and docs.has_focus
+        assert docs.row_count == 5 and docs.has_focus
 
 
 async def test_keys_typed_ahead_go_where_the_earlier_keys_sent_focus(tmp_path: Path) -> None:
@@ -335,6 +336,8 @@ async def test_article_text_is_never_markup(tmp_path: Path) -> None:
         # border_title reads back as escaped markup; what is displayed is its plain text.
         title = Content.from_markup(app.main.query_one("#reader-pane").border_title).plain
         assert title == "[2] [bold red]Title[/] [link=http://x]t[/link]"
-        docs = app.main.query_one("#document-options", OptionList)
-        assert "[bold red]Title[/]" in str(docs.get_option_at_index(0).prompt)
+        docs = app.main.query_one("#document-rows", ArticleList)
+        assert "[bold red]Title[/]" in docs.row_text(0)
+        shown = "".join(segment.text for segment in docs.render_line(0))
+        assert shown.startswith("[bold red]Title[/] [link=http:")
         assert app.is_running

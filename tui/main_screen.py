@@ -20,6 +20,7 @@ from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
+from tui.widgets.article_list import ArticleList
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.nav_list import NavList
@@ -94,10 +95,7 @@ class MainScreen(Screen[None]):
 
     def _fill_documents(self) -> None:
         """Fill the list after the first frame, so a big corpus never delays the first screen."""
-        articles = self.store.articles()
-        self.query_one(DocumentList).set_articles(articles, self.store.annotation_counts())
-        if articles and self.article is None:
-            self.query_one(DocumentList).main_widget.highlighted = 0
+        self.query_one(DocumentList).set_articles(self.store.articles(), self.store.annotation_counts())
 
     def _pick_up_changes(self) -> None:
         """Show tags other analysts saved to the same store."""
@@ -407,7 +405,7 @@ class MainScreen(Screen[None]):
             ("App", [*self.app.BINDINGS, _described("ctrl+p", "Command palette: open article, jump to entity…")]),
             ("Anywhere", list(self.BINDINGS)),
             ("Lists", list(NavList.BINDINGS)),
-            ("Documents", [*_Docs.BINDINGS, _described("enter", "Open article"), _described("a-z", "Filter")]),
+            ("Documents", [*_Docs.BINDINGS, *ArticleList.BINDINGS, _described("a-z", "Filter")]),
             ("Reader", list(Reader.BINDINGS)),
             ("Entities", [_described("enter", "Next mention in the article")]),
             ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),

@@ -1,35 +1,27 @@
 """Pane 1: the documents, filtered as you type.
 
-The list is an :class:`OptionList` (the only Textual list that stays fast at 10,000 rows) filled
-after the first frame. Typing a letter that is not a key binding starts the filter; the filter
-matches title, source, author and date: every typed word must occur.
+The rows live in an :class:`ArticleList`, which draws only what is on screen, so 10,000
+articles cost no more than ten. Typing a letter that is not a key binding starts the filter;
+every typed word must occur in the title, source, author or date.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Input
 
 from store import Article
 from store.fuzzy import words_score
-from tui.widgets.nav_list import NavList
+from tui.widgets.article_list import ArticleList
 from tui.widgets.pane import Pane
 
 
-def article_prompt(article: Article, count: int) -> Text:
-    """Two lines for one article: its title, then source · date · number of tags."""
-    prompt = Text(article.display_title, no_wrap=True, overflow="ellipsis", end="")
-    details = [part for part in (article.source, article.published.isoformat() if article.published else None) if part]
-    if count:
-        details.append(f"{count} tag{'s' if count != 1 else ''}")
-    prompt.append("\n")
-    prompt.append(" · ".join(details) or "no source or date stated", style="dim")
-    return prompt
+def _haystack(article: Article) -> str:
+    published = article.published.isoformat() if article.published else None
+    return " ".join(part for part in (article.display_title, article.source, article.author, published) if part)
 
 
 class DocumentList(Pane):
@@ -58,11 +50,11 @@ class DocumentList(Pane):
     def compose(self):
         yield Input(placeholder="type to filter…", id="document-filter", select_on_focus=False)
         yield self.compose_empty()
-        yield NavList(id="document-options")
+        yield ArticleList(id="document-rows")
 
     @property
-    def main_widget(self) -> NavList:
-        return self.query_one("#document-options", OptionList)
+    def main_widget(self) -> ArticleList:
+        return self.query_one("#document-rows", ArticleList)
 
     def set_articles(self, articles: list[Article], counts: dict[str, int]) -> None:
         """Replace the articles listed (keeps the filter and, if still listed, the highlight)."""
@@ -73,47 +65,31 @@ class DocumentList(Pane):
     def update_count(self, article: Article, count: int) -> None:
         """Refresh one row after its article's tags changed."""
         self._counts[article.id] = count
-        options = self.main_widget
-        if options.index_of(article.id) is not None:
-            options.replace_option_prompt(article.id, article_prompt(article, count))
+        self.main_widget.update_count(article.id, count)
 
     def _matches(self, query: str) -> list[Article]:
         if not query.strip():
             return self._articles
         scored = []
         for article in self._articles:
-            haystack = " ".join(
-                part
-                for part in (
-                    article.display_title,
-                    article.source,
-                    article.author,
-                    article.published.isoformat() if article.published else None,
-                )
-                if part
-            )
-            score = words_score(query, haystack)
+            score = words_score(query, _haystack(article))
             if score is not None:
                 scored.append((score, article))
         scored.sort(key=lambda item: -item[0])
         return [article for _, article in scored]
 
     def _refill(self) -> None:
-        options = self.main_widget
-        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        rows = self.main_widget
+        highlighted = rows.rows[rows.highlighted].id if rows.highlighted is not None and rows.rows else None
         query = self.query_one("#document-filter", Input).value
         shown = self._matches(query)
-        options.set_options(Option(article_prompt(a, self._counts.get(a.id, 0)), id=a.id) for a in shown)
-        if query.strip() and shown:
-            options.highlighted = 0
+        rows.set_rows(shown, self._counts, None if query.strip() else highlighted)
         if not self._articles:
             self.set_empty("No articles yet.\nImport some from a shell:\n  dossier import PATH…")
         elif not shown:
             self.set_empty(f"No article matches “{query}”.\nEscape clears the filter.")
         else:
             self.set_empty(None)
-        if highlighted is not None and not options.highlight_id(highlighted):
-            options.highlighted = 0 if shown else None
         self.border_subtitle = Content(f"{len(shown)}/{len(self._articles)}" if query else str(len(self._articles)))
 
     def select_article(self, article_id: str) -> None:
@@ -127,13 +103,9 @@ class DocumentList(Pane):
     @on(Input.Submitted, "#document-filter")
     def _filter_submitted(self) -> None:
         """Enter in the filter opens the highlighted (by default the best) match."""
-        options = self.main_widget
-        self.screen.set_focus(options)
-        if options.option_count and options.highlighted is None:
-            options.highlighted = 0
-        chosen = options.highlighted_option
-        if chosen is not None and chosen.id:
-            self.post_message(self.ArticleChosen(chosen.id))
+        rows = self.main_widget
+        self.screen.set_focus(rows)
+        rows.action_choose()
 
     def on_key(self, event: events.Key) -> None:
         """Filter as you type: a printable key that is no binding starts a new filter."""
@@ -167,8 +139,7 @@ class DocumentList(Pane):
         self.screen.set_focus(filter_input)
         filter_input.select_all()
 
-    @on(OptionList.OptionSelected, "#document-options")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
+    @on(ArticleList.Chosen)
+    def _chosen(self, event: ArticleList.Chosen) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.ArticleChosen(event.option.id))
+        self.post_message(self.ArticleChosen(event.article_id))
