@@ -167,8 +167,36 @@ class _Table:
 
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     doc_ids: dict[str, str] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)
     next_doc_id: int = 1
+    _keys: dict[str, str] | None = None
+
+    def key_of(self, doc_id: str) -> str | None:
+        """Our id of a TinyDB doc id.
+
+        The reverse map is built on first use: only removals made by other processes need it.
+        """
+        if self._keys is None:
+            self._keys = {value: key for key, value in self.doc_ids.items()}
+        return self._keys.get(doc_id)
+
+    def put(self, key: str, doc_id: str, doc: dict[str, Any]) -> None:
+        """Store a document under both ids."""
+        old = self.doc_ids.get(key)
+        if self._keys is not None:
+            if old is not None and old != doc_id:
+                self._keys.pop(old, None)
+            self._keys[doc_id] = key
+        self.docs[key] = doc
+        self.doc_ids[key] = doc_id
+        self.next_doc_id = max(self.next_doc_id, int(doc_id) + 1)
+
+    def drop(self, key: str) -> str | None:
+        """Forget a document; returns its TinyDB doc id."""
+        doc_id = self.doc_ids.pop(key, None)
+        self.docs.pop(key, None)
+        if self._keys is not None and doc_id is not None:
+            self._keys.pop(doc_id, None)
+        return doc_id
 
 
 class Store:
@@ -260,12 +288,11 @@ class Store:
         gc.freeze()
 
     def _load_table(self, table: str, raw: dict[str, dict[str, Any]]) -> None:
-        holder = _Table()
-        for doc_id, doc in raw.items():
-            holder.docs[doc["id"]] = doc
-            holder.doc_ids[doc["id"]] = doc_id
-            holder.keys[doc_id] = doc["id"]
-            holder.next_doc_id = max(holder.next_doc_id, int(doc_id) + 1)
+        holder = _Table(
+            docs={doc["id"]: doc for doc in raw.values()},
+            doc_ids={doc["id"]: doc_id for doc_id, doc in raw.items()},
+            next_doc_id=max(map(int, raw), default=0) + 1,
+        )
         self._tables[table] = holder
         if table == ARTICLES:
             self._articles.clear()
@@ -280,12 +307,17 @@ class Store:
             for key, doc in holder.docs.items():
                 self._index(ENTITIES, key, doc)
         else:
-            self._annotation_docs.clear()
+            # Bulk form of _index_annotation for a fresh load: nothing to remove first.
+            self._annotation_docs = dict(holder.docs)
             self._annotation_records.clear()
-            self._by_article.clear()
-            self._by_entity.clear()
+            by_article: dict[str, set[str]] = defaultdict(set)
+            by_entity: dict[str, set[str]] = defaultdict(set)
             for key, doc in holder.docs.items():
-                self._index_annotation(key, doc)
+                by_article[doc["article_id"]].add(key)
+                entity_id = doc.get("entity_id")
+                if entity_id:
+                    by_entity[entity_id].add(key)
+            self._by_article, self._by_entity = by_article, by_entity
 
     def refresh(self) -> bool:
         """Pick up what other processes saved (new journal lines, or a new snapshot).
@@ -312,21 +344,13 @@ class Store:
     def _apply_external(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
         """Bring memory in line with a change another process saved."""
         holder = self._tables[table]
-        key = holder.keys.get(doc_id) if doc is None else doc["id"]
+        key = holder.key_of(doc_id) if doc is None else doc["id"]
         if key is None:
             return
-        old_doc_id = holder.doc_ids.get(key)
-        if old_doc_id is not None and old_doc_id != doc_id:
-            holder.keys.pop(old_doc_id, None)
         if doc is None:
-            holder.docs.pop(key, None)
-            holder.doc_ids.pop(key, None)
-            holder.keys.pop(doc_id, None)
+            holder.drop(key)
         else:
-            holder.docs[key] = doc
-            holder.doc_ids[key] = doc_id
-            holder.keys[doc_id] = key
-            holder.next_doc_id = max(holder.next_doc_id, int(doc_id) + 1)
+            holder.put(key, doc_id, doc)
         self._index(table, key, doc)
 
     # ------------------------------------------------------------------ in-memory indexes
@@ -410,20 +434,13 @@ class Store:
     def _raw_change(self, change: Change) -> RawChange:
         """The journal form of a change, giving a new record its TinyDB document id."""
         holder = self._tables[change.table]
-        doc_id = holder.doc_ids.get(change.key)
         if change.after is None:
+            doc_id = holder.drop(change.key)
             if doc_id is None:
                 raise KeyError(change.key)
-            del holder.doc_ids[change.key]
-            holder.keys.pop(doc_id, None)
-            holder.docs.pop(change.key, None)
             return (change.table, doc_id, None)
-        if doc_id is None:
-            doc_id = str(holder.next_doc_id)
-            holder.next_doc_id += 1
-            holder.doc_ids[change.key] = doc_id
-            holder.keys[doc_id] = change.key
-        holder.docs[change.key] = change.after
+        doc_id = holder.doc_ids.get(change.key) or str(holder.next_doc_id)
+        holder.put(change.key, doc_id, change.after)
         return (change.table, doc_id, change.after)
 
     def _doc(self, table: str, key: str) -> dict[str, Any] | None:
