@@ -16,6 +16,7 @@ anything, and what later operations (entity rename, merge, split) will reuse.
 
 from __future__ import annotations
 
+import functools
 import gc
 import getpass
 import math
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -199,10 +200,29 @@ class _Table:
         return doc_id
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _needs_annotations(method: F) -> F:
+    """Mark a method that reads or writes annotations or entities: they are loaded first.
+
+    A store opened with ``defer_annotations=True`` shows its corpus before the annotations file
+    (the larger one) is parsed; whatever needs that file loads it on first use.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        if self._deferred:
+            self.finish_loading()
+        return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Store:
     """A Dossier store on disk. Open with :meth:`Store.open`; close with :meth:`close`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, defer_annotations: bool = False) -> None:
         self.path = path
         self.user = _current_user()
         self._files = {name: StoreFile(path, name) for name in (ARTICLES_FILE, ANNOTATIONS_FILE)}
@@ -221,25 +241,45 @@ class Store:
         self._search_lock = threading.Lock()
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
+        self._deferred: set[str] = {ANNOTATIONS_FILE} if defer_annotations else set()
         for name in self._files:
-            self._load_file(name)
+            if name not in self._deferred:
+                self._load_file(name)
+        self._compact_migrated()
+
+    def _compact_migrated(self) -> None:
         if any(f.migrated_from is not None for f in self._files.values()):
             with self._lock:
                 for store_file in self._files.values():
-                    store_file.compact()  # the pre-migration snapshot goes to backups/
+                    if store_file.migrated_from is not None:
+                        store_file.compact()  # the pre-migration snapshot goes to backups/
+
+    def finish_loading(self) -> None:
+        """Load what ``defer_annotations`` left out (called by the app after its first frame)."""
+        while self._deferred:
+            self._load_file(self._deferred.pop())
+        self._compact_migrated()
+
+    @property
+    def annotations_loaded(self) -> bool:
+        """False until a deferred annotations file has been read."""
+        return not self._deferred
 
     # ------------------------------------------------------------------ opening and loading
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Store:
+    def open(cls, path: str | os.PathLike[str], *, defer_annotations: bool = False) -> Store:
         """Open the store at ``path``, creating an empty one (owner-only permissions) if needed.
+
+        With ``defer_annotations`` only the corpus is read now; annotations and entities are
+        read by :meth:`finish_loading`, or by the first method that needs them.
 
         Raises:
             StoreFileError: a store file is corrupt or from a newer version; it is not touched.
         """
         directory = Path(path).expanduser()
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return cls(directory)
+        return cls(directory, defer_annotations=defer_annotations)
 
     def close(self) -> None:
         """Fold the journals into the snapshots (so plain TinyDB sees everything) and release.
@@ -254,8 +294,8 @@ class Store:
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT_S if wait else 0.5):
                 self._catch_up()
-                for store_file in self._files.values():
-                    if store_file.needs_compaction():
+                for name, store_file in self._files.items():
+                    if name not in self._deferred and store_file.needs_compaction():
                         store_file.compact()
         except Timeout:
             return False
@@ -330,6 +370,8 @@ class Store:
     def _catch_up(self) -> bool:
         changed = False
         for filename, store_file in self._files.items():
+            if filename in self._deferred:
+                continue
             entries = store_file.poll()
             if entries is None:
                 self._load_file(filename)
@@ -457,6 +499,7 @@ class Store:
         """True when an undone change can be redone."""
         return bool(self._redo)
 
+    @_needs_annotations
     def undo(self) -> str | None:
         """Undo this session's last change; returns what was undone, or ``None``."""
         if not self._undo:
@@ -466,6 +509,7 @@ class Store:
         self._redo.append(changeset)
         return changeset.label
 
+    @_needs_annotations
     def redo(self) -> str | None:
         """Redo the last undone change; returns what was redone, or ``None``."""
         if not self._redo:
@@ -491,10 +535,12 @@ class Store:
     def __len__(self) -> int:
         return len(self._articles)
 
+    @_needs_annotations
     def annotation_counts(self) -> dict[str, int]:
         """Number of annotations per article id (articles without any are absent)."""
         return {key: len(ids) for key, ids in self._by_article.items() if ids}
 
+    @_needs_annotations
     def set_metadata(self, article_id: str, **fields: Any) -> Article:
         """Correct an article's title, source, author, published date or url (undoable).
 
@@ -523,6 +569,7 @@ class Store:
 
     # ------------------------------------------------------------------ import
 
+    @_needs_annotations
     def import_paths(
         self,
         paths: Iterable[str | os.PathLike[str]],
@@ -625,19 +672,23 @@ class Store:
 
     # ------------------------------------------------------------------ entities
 
+    @_needs_annotations
     def entities(self) -> list[Entity]:
         """All entities, by type then name."""
         return sorted(self._entities.values(), key=lambda e: (e.type, e.name.casefold()))
 
+    @_needs_annotations
     def entity(self, entity_id: str) -> Entity:
         """One entity by id. Raises ``KeyError`` if there is none."""
         return self._entities[entity_id]
 
+    @_needs_annotations
     def find_entity(self, name: str) -> Entity | None:
         """The entity whose name or an alias equals ``name`` (ignoring case), if any."""
         key = self._entity_names.get(_name_key(name))
         return self._entities.get(key) if key is not None else None
 
+    @_needs_annotations
     def match_entities(self, query: str, limit: int = 20) -> list[tuple[Entity, str]]:
         """Entities whose name or alias fuzzy-matches ``query``, best first, with the matching name."""
         scored: list[tuple[float, str, Entity]] = []
@@ -648,10 +699,12 @@ class Store:
         scored.sort(key=lambda item: (-item[0], item[2].name.casefold()))
         return [(entity, name) for _, name, entity in scored[:limit]]
 
+    @_needs_annotations
     def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
         """Entity id → type for the given ids (unknown ids are left out)."""
         return {key: self._entities[key].type for key in entity_ids if key in self._entities}
 
+    @_needs_annotations
     def mention_count(self, entity_id: str) -> int:
         """How many annotations link to the entity."""
         return len(self._by_entity.get(entity_id, ()))
@@ -709,15 +762,18 @@ class Store:
 
     # ------------------------------------------------------------------ annotations
 
+    @_needs_annotations
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
         """Annotations of one article (or of all), in text order."""
         keys = self._annotation_docs if article_id is None else self._by_article.get(article_id, ())
         return sorted((self._record(key) for key in keys), key=lambda a: (a.article_id, a.start, -a.end, a.id))
 
+    @_needs_annotations
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation by id. Raises ``KeyError`` if there is none."""
         return self._record(annotation_id)
 
+    @_needs_annotations
     def labels(self) -> list[str]:
         """Every passage label in use, most used first: completion for the label prompt."""
         counts: dict[str, int] = defaultdict(int)
@@ -726,6 +782,7 @@ class Store:
                 counts[label] += 1
         return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
 
+    @_needs_annotations
     def annotate(
         self,
         article_id: str,
@@ -759,6 +816,7 @@ class Store:
         self._commit(Changeset(label, tuple(changes)))
         return self._record(key)
 
+    @_needs_annotations
     def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
         """Create many annotations as one change: one durable write, one undo step.
 
@@ -813,6 +871,7 @@ class Store:
             "orphaned": False,
         }
 
+    @_needs_annotations
     def update_annotation(
         self,
         annotation_id: str,
@@ -867,6 +926,7 @@ class Store:
         self._commit(Changeset(f"edit {before['quote'][:30]!r}", tuple(changes)))
         return self._record(annotation_id)
 
+    @_needs_annotations
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
         before = self._doc(ANNOTATIONS, annotation_id)
@@ -877,11 +937,13 @@ class Store:
 
     # ------------------------------------------------------------------ cross-references
 
+    @_needs_annotations
     def mentions(self, entity_id: str) -> list[Annotation]:
         """Every annotation linked to the entity, by article then position."""
         found = (self._record(key) for key in self._by_entity.get(entity_id, ()))
         return sorted(found, key=lambda a: (a.article_id, a.start))
 
+    @_needs_annotations
     def mention_contexts(self, entity_id: str, *, exclude_article: str | None = None) -> list[Mention]:
         """Mentions of the entity with the sentence each sits in, newest articles first."""
         result: list[Mention] = []
@@ -897,6 +959,7 @@ class Store:
         result.sort(key=lambda m: (order.get(m.article.id, 0), m.annotation.start))
         return result
 
+    @_needs_annotations
     def article_entities(self, article_id: str) -> dict[str, int]:
         """Entity id → number of mentions in the article."""
         counts: dict[str, int] = defaultdict(int)
@@ -910,6 +973,7 @@ class Store:
     def _articles_of_entity(self, entity_id: str) -> set[str]:
         return {self._annotation_docs[key]["article_id"] for key in self._by_entity.get(entity_id, ())}
 
+    @_needs_annotations
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, float]]:
         """Articles sharing entities with this one, best first.
 
@@ -927,6 +991,7 @@ class Store:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [(self._articles[key], round(score, 4)) for key, score in ranked]
 
+    @_needs_annotations
     def shared_entities(self, article_id: str, other_id: str) -> list[Entity]:
         """The entities two articles both mention: why they are related."""
         shared = set(self.article_entities(article_id)) & set(self.article_entities(other_id))

@@ -341,3 +341,19 @@ async def test_article_text_is_never_markup(tmp_path: Path) -> None:
         shown = "".join(segment.text for segment in docs.render_line(0))
         assert shown.startswith("[bold red]Title[/] [link=http:")
         assert app.is_running
+
+
+async def test_app_shows_the_corpus_before_reading_annotations(tmp_path: Path) -> None:
+    seeded = open_store(tmp_path / "store")
+    article = seeded.articles()[0]
+    seeded.annotate(article.id, 0, 6, note="x")
+    seeded.close()
+    store = Store.open(tmp_path / "store", defer_annotations=True)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        docs = app.main.query_one("#document-rows", ArticleList)
+        assert docs.row_count == 5
+        await pilot.pause(0.3)
+        assert store.annotations_loaded
+        assert "1 tag" in docs.row_text(docs.index_of(article.id))

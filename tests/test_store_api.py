@@ -213,3 +213,15 @@ def test_annotate_many_is_one_write_and_one_undo_step(seeded: Store) -> None:
     assert Store.open(seeded.path).entity(entity.id) == entity
     assert seeded.undo() == "tag every CSTO"
     assert seeded.annotations() == [] and seeded.entities() == []
+
+
+def test_deferred_annotations_load_on_first_use(seeded: Store) -> None:
+    made = tag(seeded, "CSTO", "CSTO", "ORG")
+    deferred = Store.open(seeded.path, defer_annotations=True)
+    assert not deferred.annotations_loaded
+    assert len(deferred.articles()) == 5 and deferred.refresh() is False
+    assert deferred.annotation(made.id) == made  # any method that needs them loads them
+    assert deferred.annotations_loaded
+    later = Store.open(seeded.path, defer_annotations=True)
+    other = later.annotate(made.article_id, 0, 4, note="while deferred")
+    assert {a.id for a in later.annotations()} == {made.id, other.id}

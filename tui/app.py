@@ -70,7 +70,7 @@ def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
 
 def run_app(store_path: Path) -> int:
     """Open the store (seeding an empty one), run the app, close the store."""
-    store = Store.open(store_path)
+    store = Store.open(store_path, defer_annotations=True)
     try:
         seeded = seed_if_empty(store)
         make_app(store, seeded=seeded).run()

@@ -30,6 +30,8 @@ from tui.widgets.xref_pane import XrefPane
 
 #: How often the screen looks for changes saved by other processes (other analysts).
 REFRESH_INTERVAL_S = 2.0
+#: Pause between showing the corpus and reading the annotations (see _fill_documents).
+FRAME_FLUSH_S = 0.08
 
 
 class ReaderPane(Pane):
@@ -90,12 +92,31 @@ class MainScreen(Screen[None]):
         self._show_article(None)
         self.call_after_refresh(self._fill_documents)
         self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
-        # Build the full-text index off the first-screen path, so that / answers at once.
-        self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
     def _fill_documents(self) -> None:
-        """Fill the list after the first frame, so a big corpus never delays the first screen."""
+        """Fill the list after the first frame, so a big corpus never delays the first screen.
+
+        A store opened with deferred annotations shows its articles first; the annotations are
+        read right after that frame, then the tag counts fill in and the search index is built
+        in a thread, so that / answers at once.
+        """
+        counts = self.store.annotation_counts() if self.store.annotations_loaded else {}
+        self.query_one(DocumentList).set_articles(self.store.articles(), counts)
+        if not self.store.annotations_loaded:
+            # A moment's wait lets Textual's writer thread put the frame on the terminal:
+            # parsing JSON holds the interpreter lock, and would hold the frame back with it.
+            self.set_timer(FRAME_FLUSH_S, self._finish_loading)
+        else:
+            self._warm_search()
+
+    def _finish_loading(self) -> None:
+        self.store.finish_loading()
         self.query_one(DocumentList).set_articles(self.store.articles(), self.store.annotation_counts())
+        self.refresh_views()
+        self._warm_search()
+
+    def _warm_search(self) -> None:
+        self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
     def _pick_up_changes(self) -> None:
         """Show tags other analysts saved to the same store."""
@@ -140,17 +161,19 @@ class MainScreen(Screen[None]):
     def refresh_views(self, reader_only_annotations: bool = True) -> None:
         """Redraw everything that depends on the store for the open article."""
         article = self.article
-        annotations = self.store.annotations(article.id) if article else []
+        if article is None:  # nothing to ask the store (which may still be loading annotations)
+            self.reader.set_annotations([], {})
+            self.query_one(EntityPane).set_entities([], article_open=False)
+            self.query_one(XrefPane).show_related(None, [])
+            return
+        annotations = self.store.annotations(article.id)
         types = self.store.entity_types({a.entity_id for a in annotations if a.entity_id})
         self.reader.set_annotations(annotations, types)
-        if article is not None:
-            counts = self.store.article_entities(article.id)
-            pairs = [(self.store.entity(e), n) for e, n in counts.items()]
-            orphans = [a for a in annotations if a.orphaned]
-            self.query_one(EntityPane).set_entities(pairs, article_open=True, orphans=orphans)
-            self.query_one(DocumentList).update_count(article, len(annotations))
-        else:
-            self.query_one(EntityPane).set_entities([], article_open=False)
+        counts = self.store.article_entities(article.id)
+        pairs = [(self.store.entity(e), n) for e, n in counts.items()]
+        orphans = [a for a in annotations if a.orphaned]
+        self.query_one(EntityPane).set_entities(pairs, article_open=True, orphans=orphans)
+        self.query_one(DocumentList).update_count(article, len(annotations))
         xrefs = self.query_one(XrefPane)
         if xrefs.entity_id is not None and self.store.entity_types([xrefs.entity_id]):
             self.show_entity(xrefs.entity_id, focus=False)
