@@ -236,6 +236,8 @@ class Store:
         self._by_article: dict[str, set[str]] = defaultdict(set)
         self._by_entity: dict[str, set[str]] = defaultdict(set)
         self._by_origin: dict[str, str] = {}
+        self._article_order: list[Article] | None = None  # articles() sorted, kept until one changes
+        self._article_rank: dict[str, int] = {}
         self._entity_names: dict[str, str] = {}
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
@@ -398,6 +400,7 @@ class Store:
     # ------------------------------------------------------------------ in-memory indexes
 
     def _index_article(self, key: str, doc: dict[str, Any] | None) -> None:
+        self._article_order = None
         old = self._articles.pop(key, None)
         if old is not None:
             self._by_origin.pop(old.origin, None)
@@ -523,10 +526,13 @@ class Store:
 
     def articles(self) -> list[Article]:
         """All articles, newest publication first, undated ones last, then by title."""
-        return sorted(
-            self._articles.values(),
-            key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.display_title),
-        )
+        if self._article_order is None:
+            self._article_order = sorted(
+                self._articles.values(),
+                key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.display_title),
+            )
+            self._article_rank = {a.id: rank for rank, a in enumerate(self._article_order)}
+        return list(self._article_order)
 
     def article(self, article_id: str) -> Article:
         """One article by id. Raises ``KeyError`` if there is none."""
@@ -705,9 +711,16 @@ class Store:
         return {key: self._entities[key].type for key in entity_ids if key in self._entities}
 
     @_needs_annotations
-    def mention_count(self, entity_id: str) -> int:
-        """How many annotations link to the entity."""
-        return len(self._by_entity.get(entity_id, ()))
+    def mention_count(self, entity_id: str, *, exclude_article: str | None = None) -> int:
+        """How many annotations link to the entity.
+
+        With ``exclude_article``: those outside it and not orphaned, as :meth:`mention_contexts` lists.
+        """
+        keys = self._by_entity.get(entity_id, ())
+        if exclude_article is None:
+            return len(keys)
+        docs = self._annotation_docs
+        return sum(1 for k in keys if docs[k]["article_id"] != exclude_article and not docs[k].get("orphaned"))
 
     def _entity_changes(
         self,
@@ -944,19 +957,30 @@ class Store:
         return sorted(found, key=lambda a: (a.article_id, a.start))
 
     @_needs_annotations
-    def mention_contexts(self, entity_id: str, *, exclude_article: str | None = None) -> list[Mention]:
-        """Mentions of the entity with the sentence each sits in, newest articles first."""
+    def mention_contexts(
+        self, entity_id: str, *, exclude_article: str | None = None, limit: int | None = None
+    ) -> list[Mention]:
+        """Mentions of the entity with the sentence each sits in, newest articles first.
+
+        With ``limit``, only the first ``limit`` mentions get their sentence looked up, so a
+        list of an entity with thousands of mentions costs what the screen can show.
+        """
+        self.articles()  # makes sure the article ranks are current
+        rank = self._article_rank
+        keys = [
+            key
+            for key in self._by_entity.get(entity_id, ())
+            if self._annotation_docs[key]["article_id"] != exclude_article
+            and not self._annotation_docs[key].get("orphaned")
+            and self._annotation_docs[key]["article_id"] in rank
+        ]
+        keys.sort(key=lambda k: (rank[self._annotation_docs[k]["article_id"]], self._annotation_docs[k]["start"]))
         result: list[Mention] = []
-        for annotation in self.mentions(entity_id):
-            if annotation.article_id == exclude_article or annotation.orphaned:
-                continue
-            article = self._articles.get(annotation.article_id)
-            if article is None:
-                continue
+        for key in keys[:limit]:
+            annotation = self._record(key)
+            article = self._articles[annotation.article_id]
             start, end = textunits.sentence_at(article.text, annotation.start)
             result.append(Mention(annotation, article, article.text[start:end], start))
-        order = {a.id: i for i, a in enumerate(self.articles())}
-        result.sort(key=lambda m: (order.get(m.article.id, 0), m.annotation.start))
         return result
 
     @_needs_annotations

@@ -121,8 +121,18 @@ def span_at(spans: list[Span], offset: int) -> Span | None:
 
 
 def sentence_at(text: str, offset: int) -> Span:
-    """The sentence containing ``offset``; the whole text if it has no sentences."""
-    return span_at(sentence_spans(text), offset) or (0, len(text))
+    """The sentence containing ``offset``.
+
+    Only the paragraph around ``offset`` is split into sentences (sentences never cross a
+    paragraph break), so quoting one mention costs the same in a long article as in a short one.
+    """
+    start = text.rfind("\n\n", 0, offset)
+    start = 0 if start == -1 else start + 2
+    end = text.find("\n\n", offset)
+    end = len(text) if end == -1 else end
+    paragraph = text[start:end]
+    found = span_at(list(_cached_sentences(paragraph)), offset - start)
+    return (found[0] + start, found[1] + start) if found else (start, end)
 
 
 def next_start(spans: list[Span], offset: int) -> int | None:

@@ -25,7 +25,10 @@ def open_store(path: Path) -> Store:
     return store
 
 
-def option_texts(widget: OptionList) -> list[str]:
+def option_texts(widget) -> list[str]:
+    """What each row of a list shows: an OptionList's prompts or a RowList's two lines."""
+    if hasattr(widget, "row_text"):
+        return [widget.row_text(i) for i in range(widget.row_count)]
     return [str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count)]
 
 

@@ -20,16 +20,18 @@ from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
-from tui.widgets.article_list import ArticleList
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.nav_list import NavList
 from tui.widgets.pane import Pane
 from tui.widgets.reader import Highlight, Reader
+from tui.widgets.row_list import RowList
 from tui.widgets.xref_pane import XrefPane
 
 #: How often the screen looks for changes saved by other processes (other analysts).
 REFRESH_INTERVAL_S = 2.0
+#: Cross-references listed for one entity; the pane says how many more there are.
+MAX_MENTIONS_SHOWN = 50
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
 
@@ -155,10 +157,13 @@ class MainScreen(Screen[None]):
             if article.published:
                 details.append(article.published.isoformat())
             pane.set_title(article.display_title, " · ".join(details) or None)
-        self.refresh_views(reader_only_annotations=False)
+        # A new article starts on its related articles; the cursor landing on a mention (its
+        # CursorMoved message) switches the pane to that entity.
+        self.query_one(XrefPane).entity_id = None
+        self.refresh_views()
         self.reader.show(article, offset, highlight)
 
-    def refresh_views(self, reader_only_annotations: bool = True) -> None:
+    def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""
         article = self.article
         if article is None:  # nothing to ask the store (which may still be loading annotations)
@@ -197,7 +202,9 @@ class MainScreen(Screen[None]):
             self._show_related()
             return
         exclude = self.article.id if self.article else None
-        self.query_one(XrefPane).show_mentions(entity, self.store.mention_contexts(entity_id, exclude_article=exclude))
+        mentions = self.store.mention_contexts(entity_id, exclude_article=exclude, limit=MAX_MENTIONS_SHOWN)
+        total = self.store.mention_count(entity_id, exclude_article=exclude or "")
+        self.query_one(XrefPane).show_mentions(entity, mentions, total=total)
         if focus:
             self.query_one(XrefPane).focus_main()
 
@@ -428,7 +435,7 @@ class MainScreen(Screen[None]):
             ("App", [*self.app.BINDINGS, _described("ctrl+p", "Command palette: open article, jump to entity…")]),
             ("Anywhere", list(self.BINDINGS)),
             ("Lists", list(NavList.BINDINGS)),
-            ("Documents", [*_Docs.BINDINGS, *ArticleList.BINDINGS, _described("a-z", "Filter")]),
+            ("Documents", [*_Docs.BINDINGS, *RowList.BINDINGS, _described("a-z", "Filter")]),
             ("Reader", list(Reader.BINDINGS)),
             ("Entities", [_described("enter", "Next mention in the article")]),
             ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),

@@ -17,6 +17,7 @@ from store import Article
 from store.fuzzy import words_score
 from tui.widgets.article_list import ArticleList
 from tui.widgets.pane import Pane
+from tui.widgets.row_list import RowList
 
 
 def _haystack(article: Article) -> str:
@@ -83,7 +84,7 @@ class DocumentList(Pane):
         highlighted = rows.rows[rows.highlighted].id if rows.highlighted is not None and rows.rows else None
         query = self.query_one("#document-filter", Input).value
         shown = self._matches(query)
-        rows.set_rows(shown, self._counts, None if query.strip() else highlighted)
+        rows.set_articles(shown, self._counts, None if query.strip() else highlighted)
         if not self._articles:
             self.set_empty("No articles yet.\nImport some from a shell:\n  dossier import PATH…")
         elif not shown:
@@ -139,7 +140,8 @@ class DocumentList(Pane):
         self.screen.set_focus(filter_input)
         filter_input.select_all()
 
-    @on(ArticleList.Chosen)
-    def _chosen(self, event: ArticleList.Chosen) -> None:
+    @on(RowList.Chosen, "#document-rows")
+    def _chosen(self, event: RowList.Chosen) -> None:
         event.stop()
-        self.post_message(self.ArticleChosen(event.article_id))
+        assert isinstance(event.row, Article)
+        self.post_message(self.ArticleChosen(event.row.id))
