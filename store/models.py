@@ -158,13 +158,15 @@ class ImportReport:
     added: list[tuple[str, str]] = field(default_factory=list)
     updated: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     orphaned: int = 0
+    cancelled: bool = False
 
     @property
     def read_count(self) -> int:
-        """Files that were read successfully (added, updated or already present)."""
-        return len(self.added) + len(self.updated) + len(self.unchanged)
+        """Files that were read successfully (added, updated, already present or duplicates)."""
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
 
     def summary(self) -> str:
         """One line for status bars and notifications."""
@@ -173,8 +175,11 @@ class ImportReport:
             parts.append(f"{len(self.updated)} updated")
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicates")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         if self.orphaned:
             parts.append(f"{self.orphaned} annotations orphaned")
-        return ", ".join(parts)
+        summary = ", ".join(parts)
+        return f"cancelled: {summary} before stopping" if self.cancelled else summary

@@ -240,7 +240,9 @@ class Store:
         self._article_rank: dict[str, int] = {}
         self._entity_names: dict[str, str] = {}
         self._search: SearchIndex | None = None
-        self._search_lock = threading.Lock()
+        # Guards the article map and the search index: the app builds the index, and imports, in
+        # worker threads while the UI reads articles.
+        self._articles_lock = threading.RLock()
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
         self._deferred: set[str] = {ANNOTATIONS_FILE} if defer_annotations else set()
@@ -339,7 +341,7 @@ class Store:
         if table == ARTICLES:
             self._articles.clear()
             self._by_origin.clear()
-            with self._search_lock:
+            with self._articles_lock:
                 self._search = None
             for key, doc in holder.docs.items():
                 self._index_article(key, doc)
@@ -400,16 +402,16 @@ class Store:
     # ------------------------------------------------------------------ in-memory indexes
 
     def _index_article(self, key: str, doc: dict[str, Any] | None) -> None:
-        self._article_order = None
-        old = self._articles.pop(key, None)
-        if old is not None:
-            self._by_origin.pop(old.origin, None)
-        article = _article_from_doc(_effective(doc)) if doc is not None else None
-        if article is not None:
-            self._articles[key] = article
-            if article.origin:
-                self._by_origin[article.origin] = key
-        with self._search_lock:
+        with self._articles_lock:
+            self._article_order = None
+            old = self._articles.pop(key, None)
+            if old is not None:
+                self._by_origin.pop(old.origin, None)
+            article = _article_from_doc(_effective(doc)) if doc is not None else None
+            if article is not None:
+                self._articles[key] = article
+                if article.origin:
+                    self._by_origin[article.origin] = key
             if self._search is not None:
                 if old is not None:
                     self._search.remove(key)
@@ -526,6 +528,10 @@ class Store:
 
     def articles(self) -> list[Article]:
         """All articles, newest publication first, undated ones last, then by title."""
+        with self._articles_lock:
+            return self._sorted_articles()
+
+    def _sorted_articles(self) -> list[Article]:
         if self._article_order is None:
             self._article_order = sorted(
                 self._articles.values(),
@@ -596,24 +602,28 @@ class Store:
         total = len(found)
         pending: list[Change] = []
         pending_annotations: list[Change] = []
-        for index, item in enumerate(found, start=1):
-            if cancelled is not None and cancelled():
-                break
-            if isinstance(item, SkippedFile):
-                report.skipped.append((item.origin, item.reason))
-                continue
-            parsed = parse_file(item)
-            if progress is not None:
-                progress(index, total, str(item))
-            if isinstance(parsed, SkippedFile):
-                report.skipped.append((parsed.origin, parsed.reason))
-                continue
-            self._plan_import(parsed, report, pending, pending_annotations)
-            if len(pending) >= batch_size:
-                self._commit(Changeset("import", tuple(pending)), record_undo=False)
-                pending.clear()
-        self._commit(Changeset("import", tuple(pending)), record_undo=False)
-        self._commit(Changeset("re-anchor", tuple(pending_annotations)), record_undo=False)
+        try:
+            for index, item in enumerate(found, start=1):
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+                if isinstance(item, SkippedFile):
+                    report.skipped.append((item.origin, item.reason))
+                    continue
+                parsed = parse_file(item)
+                if progress is not None:
+                    progress(index, total, str(item))
+                if isinstance(parsed, SkippedFile):
+                    report.skipped.append((parsed.origin, parsed.reason))
+                    continue
+                self._plan_import(parsed, report, pending, pending_annotations)
+                if len(pending) >= batch_size:
+                    self._commit(Changeset("import", tuple(pending)), record_undo=False)
+                    pending.clear()
+        finally:
+            # However the loop ended (done, cancelled, interrupted), what was read is kept.
+            self._commit(Changeset("import", tuple(pending)), record_undo=False)
+            self._commit(Changeset("re-anchor", tuple(pending_annotations)), record_undo=False)
         return report
 
     def _plan_import(
@@ -632,7 +642,7 @@ class Store:
             report.unchanged.append((origin, existing["id"]))
             return
         if existing is None and (text_id in self._articles or text_id in planned):
-            report.unchanged.append((origin, text_id))
+            report.duplicates.append((origin, text_id))
             return
         cleaned = parsed.article
         extracted = {
@@ -1031,7 +1041,7 @@ class Store:
         It is not built when the store opens, so the first screen never waits for it; the app
         warms it up in a background thread right after its first frame.
         """
-        with self._search_lock:
+        with self._articles_lock:
             if self._search is None:
                 index = SearchIndex()
                 for key, article in self._articles.items():

@@ -360,3 +360,52 @@ async def test_app_shows_the_corpus_before_reading_annotations(tmp_path: Path) -
         await pilot.pause(0.3)
         assert store.annotations_loaded
         assert "1 tag" in docs.row_text(docs.index_of(article.id))
+
+
+async def test_import_from_the_app_with_progress_and_cancel(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(12):
+        (corpus / f"{i:02d}.txt").write_text(f"Report {i}\n\nTashkent said something new today, number {i}.\n")
+    (corpus / "empty.txt").write_text("")
+    store = open_store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        app.screen.query_one("#import-path", Input).value = str(corpus)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if len(store.articles()) == 17:
+                break
+        await pilot.pause(0.2)
+        assert len(store.articles()) == 17
+        docs = app.main.query_one("#document-rows", ArticleList)
+        assert docs.row_count == 17  # the list shows them without a restart
+        assert app.screen is app.main
+
+
+async def test_cancelling_an_app_import_keeps_what_was_read(tmp_path: Path) -> None:
+    from tui.dialogs.import_dialog import ImportProgress
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(4000):
+        (corpus / f"{i:04d}.txt").write_text(f"Report {i}\n\nA long enough sentence about the report number {i}.\n")
+    store = open_store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reports = []
+        app.push_screen(ImportProgress(store, str(corpus)), reports.append)
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if reports:
+                break
+        [report] = reports
+        assert report.cancelled and 0 < len(report.added) < 4000
+        assert len(store.articles()) == 5 + len(report.added)

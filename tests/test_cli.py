@@ -1,5 +1,7 @@
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import SEEDS
@@ -42,3 +44,29 @@ def test_corrupt_store_exits_with_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "articles.json" in result.stderr and "not valid JSON" in result.stderr
     assert (store / "articles.json").read_text() == "{not json"
+
+
+def test_ctrl_c_stops_an_import_and_keeps_what_was_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(20000):
+        (corpus / f"{i:05d}.txt").write_text(f"Title {i}\n\nArticle number {i} says something new.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tui", "import", str(corpus), "--store", str(store)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    journal = store / "articles.journal"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (journal.exists() and journal.stat().st_size > 1000):
+        time.sleep(0.05)  # until the first batch is saved: the import is under way
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == 130, out
+    assert "cancelled:" in out
+    imported = out.count("imported ")
+    assert 0 < imported < 20000
+    from store import Store
+
+    assert len(Store.open(store).articles()) == imported

@@ -61,6 +61,9 @@ class DossierApp(App[None]):
         yield SystemCommand("Forward", "Go forward again (])", main.action_forward)
         yield SystemCommand("Zoom pane", "Show only the focused pane, or all four (z)", main.action_zoom)
         yield SystemCommand("Edit article details", "Correct title, source, author, date (D)", main.action_edit_details)
+        yield SystemCommand(
+            "Import files", "Import a file or folder of articles, with progress (I)", main.action_import_files
+        )
 
 
 def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:

@@ -8,9 +8,15 @@ the app, so ``dossier import`` starts fast and works without a terminal.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from store import ImportReport, Store, StoreFileError, default_store_path
 
@@ -102,32 +108,44 @@ def print_report(report: ImportReport, out: object = None) -> None:
         print(f"updated    {origin}  [{article_id}]", file=stream)  # type: ignore[call-overload]
     for origin, article_id in report.unchanged:
         print(f"unchanged  {origin}  [{article_id}]", file=stream)  # type: ignore[call-overload]
+    for origin, article_id in report.duplicates:
+        print(f"duplicate  {origin}: same text as article [{article_id}]", file=stream)  # type: ignore[call-overload]
     for origin, reason in report.skipped:
         print(f"skipped    {origin}: {reason}", file=stream)  # type: ignore[call-overload]
     print(report.summary(), file=stream)  # type: ignore[call-overload]
 
 
 def _import(store_path: Path, paths: list[str]) -> int:
+    """Import with a progress bar (on a terminal).
+
+    Ctrl+C stops after the current file and keeps everything imported so far.
+    """
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     store = Store.open(store_path)
     try:
-        last = [0.0]
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("import", total=None, rate="")
+            started = time.monotonic()
 
-        def progress(done: int, total: int, _name: str) -> None:
-            import time
+            def progress(done: int, total: int, _name: str) -> None:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                bar.update(task, completed=done, total=total, rate=f"{done / elapsed:.0f} files/s")
 
-            now = time.monotonic()
-            if sys.stderr.isatty() and (now - last[0] > 0.1 or done == total):
-                last[0] = now
-                sys.stderr.write(f"\rimporting {done}/{total}")
-                sys.stderr.flush()
-
-        report = store.import_paths(paths, progress=progress)
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\x1b[K")
+            report = store.import_paths(paths, progress=progress, cancelled=stop.is_set)
     finally:
         store.close()
+        signal.signal(signal.SIGINT, previous)
     print_report(report)
-    return 0 if report.read_count else 1
+    return 130 if report.cancelled else (0 if report.read_count else 1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

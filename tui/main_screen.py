@@ -7,6 +7,8 @@ turns them into store calls and pane updates. Every store change here is followe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +19,7 @@ from store import Annotation, Article, Store
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
 from tui.dialogs.help_screen import HelpScreen
+from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
@@ -66,6 +69,7 @@ class MainScreen(Screen[None]):
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="screen.forward"),
         Binding("z", "zoom", "Zoom pane", show=False, id="screen.zoom"),
         Binding("D", "edit_details", "Edit article details", show=False, id="screen.details"),
+        Binding("I", "import_files", "Import files", show=False, id="screen.import"),
         Binding("question_mark,f1", "help", "Help", id="screen.help"),
     ]
 
@@ -76,6 +80,7 @@ class MainScreen(Screen[None]):
         self.store = store
         self.history = History()
         self.article: Article | None = None
+        self._importing = False
 
     def compose(self) -> ComposeResult:
         yield DocumentList(id="documents")
@@ -122,6 +127,8 @@ class MainScreen(Screen[None]):
 
     def _pick_up_changes(self) -> None:
         """Show tags other analysts saved to the same store."""
+        if self._importing:  # the import thread is writing; look again when it is done
+            return
         if self.store.refresh():
             self._fill_documents()
             if self.article is not None and self.article.id in {a.id for a in self.store.articles()}:
@@ -426,6 +433,29 @@ class MainScreen(Screen[None]):
             self._fill_documents()
             self._show_article(article, self.reader.cursor)
             self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
+
+    @work(exclusive=False)
+    async def action_import_files(self) -> None:
+        """Import a file or folder, with progress; Escape cancels."""
+        path = await self.app.push_screen_wait(ImportDialog())
+        if path is None:
+            return
+        self._importing = True
+        try:
+            report = await self.app.push_screen_wait(ImportProgress(self.store, path))
+        finally:
+            self._importing = False
+        self._fill_documents()
+        self.refresh_views()
+        details = "; ".join(f"{Path(origin).name}: {reason}" for origin, reason in report.skipped[:3])
+        more = f" (and {len(report.skipped) - 3} more)" if len(report.skipped) > 3 else ""
+        self.notify(
+            report.summary() + (f". Skipped {details}{more}" if details else "."),
+            title="Import",
+            severity="warning" if report.skipped or report.cancelled else "information",
+            markup=False,
+            timeout=10,
+        )
 
     def action_help(self) -> None:
         """Show every key binding."""
