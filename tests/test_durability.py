@@ -194,3 +194,48 @@ def test_cli_store_commands(tmp_path: Path) -> None:
     restored = cli("store", "restore")
     assert restored.returncode == 0 and "articles: restored" in restored.stdout
     assert "5 articles" in cli("store", "check").stdout
+
+
+def test_a_crashed_lock_holder_does_not_block_the_store(tmp_path: Path) -> None:
+    path = seeded_path(tmp_path)
+    code = textwrap.dedent(
+        f"""
+        import sys, time
+        from filelock import FileLock
+        lock = FileLock({str(path / ".lock")!r})
+        lock.acquire()
+        print("locked", flush=True)
+        time.sleep(60)
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=10)
+    store = Store.open(path)
+    started = time.monotonic()
+    store.annotate(store.articles()[0].id, 0, 4, note="after the crash")
+    assert time.monotonic() - started < 2
+
+
+async def test_the_app_shows_another_analysts_tags_within_seconds(tmp_path: Path) -> None:
+    from tui.app import make_app
+
+    path = seeded_path(tmp_path)
+    mine = Store.open(path)
+    app = make_app(mine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = app.main.query_one("#document-rows")
+        child = writer(path, 3, "theirs")
+        child.communicate(timeout=60)
+
+        def tagged_rows() -> int:  # the child tags three articles once each
+            return sum("1 tag" in rows.row_text(i) for i in range(rows.row_count))
+
+        for _ in range(40):  # the app looks every two seconds
+            await pilot.pause(0.1)
+            if tagged_rows() == 3:
+                break
+        assert tagged_rows() == 3
+        assert len(mine.annotations()) == 3
