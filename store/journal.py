@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from store.storage import StoreFileError, atomic_write, fsync_directory
+from store.storage import RESTORE_HINT, StoreFileError, atomic_write, fsync_directory
 
 #: One change: table name, TinyDB document id, the new document (``None``: removed).
 RawChange = tuple[str, str, dict[str, Any] | None]
@@ -105,13 +105,13 @@ class Journal:
                 raise StoreFileError(
                     self.path,
                     f"damaged at byte {self.offset + position - len(raw) - 1}",
-                    "Run `dossier store restore` to go back to the last good backup.",
+                    RESTORE_HINT,
                 ) from exc
             if isinstance(record, dict) and "journal_id" in record:
                 self.journal_id = record["journal_id"]
                 continue
             if not isinstance(record, list):
-                raise StoreFileError(self.path, f"unexpected record {line_number}", "Run `dossier store restore`.")
+                raise StoreFileError(self.path, f"unexpected record on line {line_number}", RESTORE_HINT)
             entries.append([(table, doc_id, doc) for table, doc_id, doc in record])
         self.offset += end
         self.entry_count += len(entries)

@@ -28,6 +28,9 @@ META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
+#: What to do about a damaged store file, said by every error about one.
+RESTORE_HINT = "The file was left untouched; `dossier store restore` puts the newest good backup in place."
+
 
 class StoreFileError(RuntimeError):
     """A store file cannot be used as it is; the message names the file and the remedy."""
@@ -121,16 +124,14 @@ class AtomicJSONStorage(Storage):
         raw = self.path.read_bytes()
         self._signature = signature
         if not raw.strip():
-            raise StoreFileError(
-                self.path, "the file is empty", "`dossier store restore` puts the newest good backup in place."
-            )
+            raise StoreFileError(self.path, "the file is empty", RESTORE_HINT)
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise StoreFileError(
                 self.path,
                 f"not valid JSON ({exc.args[0] if exc.args else exc})",
-                "The file was left untouched; `dossier store restore` puts the newest good backup in place.",
+                RESTORE_HINT,
             ) from exc
         if not isinstance(data, dict) or not all(
             isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
@@ -138,7 +139,7 @@ class AtomicJSONStorage(Storage):
             raise StoreFileError(
                 self.path,
                 "not shaped like a TinyDB database (tables of documents)",
-                "The file was left untouched; `dossier store restore` puts the newest good backup in place.",
+                RESTORE_HINT,
             )
         meta = data.get(META_TABLE, {}).get("1", {})
         version = meta.get("schema_version", SCHEMA_VERSION)

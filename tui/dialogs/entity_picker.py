@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from store import ENTITY_TYPES, Entity
 from store.sanitize import sanitize_line
+from tui.dialogs.field_keys import steer_list_from_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +89,9 @@ class EntityPicker(ModalScreen[EntityChoice | None]):
         options.highlighted = _guess_type(name)
 
     def on_key(self, event: events.Key) -> None:
-        options = self.query_one("#entity-choices", OptionList)
-        if event.key in ("down", "up") and self.query_one("#entity-query", Input).has_focus:
-            (options.action_cursor_down if event.key == "down" else options.action_cursor_up)()
-            event.stop()
+        steer_list_from_field(
+            event, self.query_one("#entity-query", Input), self.query_one("#entity-choices", OptionList)
+        )
 
     @on(Input.Submitted, "#entity-query")
     def _submitted(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import SearchHit, Store
+from tui.dialogs.field_keys import steer_list_from_field
 
 
 class SearchDialog(ModalScreen[SearchHit | None]):
@@ -60,10 +61,9 @@ class SearchDialog(ModalScreen[SearchHit | None]):
             )
 
     def on_key(self, event: events.Key) -> None:
-        results = self.query_one("#search-results", OptionList)
-        if event.key in ("down", "up") and self.query_one("#search-query", Input).has_focus:
-            (results.action_cursor_down if event.key == "down" else results.action_cursor_up)()
-            event.stop()
+        steer_list_from_field(
+            event, self.query_one("#search-query", Input), self.query_one("#search-results", OptionList)
+        )
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
