@@ -6,6 +6,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +39,12 @@ class DossierApp(App[None]):
         self.seeded = seeded
 
     def on_mount(self) -> None:
+        # A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM) ends the app as q does:
+        # the terminal is restored if it is still there, and the store is closed (its journals
+        # folded in). Every change was already on disk; nothing waits to be saved.
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(number, functools.partial(self.exit, return_code=128 + number))
         self.push_screen(MainScreen(self.store))
         if self.seeded is not None:
             where = seed_directory()
@@ -72,11 +82,17 @@ def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
 
 
 def run_app(store_path: Path) -> int:
-    """Open the store (seeding an empty one), run the app, close the store."""
+    """Open the store (seeding an empty one), run the app, close the store.
+
+    Returns the app's exit code: 0, or 128 + the signal that ended it.
+    """
     store = Store.open(store_path, defer_annotations=True)
+    app: DossierApp | None = None
     try:
         seeded = seed_if_empty(store)
-        make_app(store, seeded=seeded).run()
+        app = make_app(store, seeded=seeded)
+        with contextlib.suppress(OSError):  # the terminal went away under Textual (hang-up)
+            app.run()
     finally:
         store.close()
-    return 0
+    return (app.return_code or 0) if app is not None else 0
