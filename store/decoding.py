@@ -100,6 +100,10 @@ def _decode_unmarked(data: bytes) -> Decoded:
 
 
 def _looks_binary(text: str) -> bool:
-    """True when more than 2% of the characters are control characters other than whitespace."""
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7F <= ord(ch) < 0xA0)
+    """True when more than 2% of the characters are control characters other than whitespace.
+
+    ESC does not count: text full of terminal escape sequences (a coloured log, a scraped
+    terminal page) is still text, and ingest strips the sequences.
+    """
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f\x1b") or 0x7F <= ord(ch) < 0xA0)
     return controls > len(text) // 50

@@ -37,3 +37,18 @@ def sanitize_text(text: str) -> str:
 def sanitize_line(text: str) -> str:
     """Sanitise a one-line value (a name, a label, a title): also folds newlines into spaces."""
     return " ".join(sanitize_text(text).split())
+
+
+#: Characters that must never reach a terminal: C0 (but newline), DEL, C1, bidi controls.
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralize(text: str) -> str:
+    """Replace each character a terminal would obey (ESC, CSI, BEL, bidi overrides...) by U+FFFD.
+
+    Unlike :func:`sanitize_text` this keeps the length, so annotation offsets stay valid. It is
+    applied to everything read back from a store file, whatever wrote it: text that entered
+    through ingest is already clean, and anything else (a hand-edited file, another tool) is
+    shown, visibly, but never obeyed.
+    """
+    return _UNSAFE.sub("\ufffd", text) if _UNSAFE.search(text) else text

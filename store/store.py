@@ -46,7 +46,7 @@ from store.models import (
     Mention,
     SearchHit,
 )
-from store.sanitize import sanitize_line, sanitize_text
+from store.sanitize import neutralize, sanitize_line, sanitize_text
 from store.search_index import SearchIndex, fold
 from store.store_file import StoreFile
 
@@ -108,17 +108,21 @@ def _current_user() -> str:
         return str(os.getuid())
 
 
+def _safe(value: str | None) -> str | None:
+    return neutralize(value) if value else value
+
+
 def _article_from_doc(doc: dict[str, Any]) -> Article:
     published = doc.get("published")
     return Article(
         id=doc["id"],
-        title=doc.get("title"),
-        source=doc.get("source"),
-        author=doc.get("author"),
+        title=_safe(doc.get("title")),
+        source=_safe(doc.get("source")),
+        author=_safe(doc.get("author")),
         published=date.fromisoformat(published) if published else None,
-        url=doc.get("url"),
-        text=doc["text"],
-        origin=doc.get("origin", ""),
+        url=_safe(doc.get("url")),
+        text=neutralize(doc["text"]),
+        origin=neutralize(doc.get("origin", "")),
         language=doc.get("language"),
         imported=doc.get("imported", ""),
     )
@@ -130,16 +134,16 @@ def _annotation_from_doc(doc: dict[str, Any]) -> Annotation:
         article_id=doc["article_id"],
         start=doc["start"],
         end=doc["end"],
-        quote=doc["quote"],
+        quote=neutralize(doc["quote"]),
         entity_id=doc.get("entity_id"),
-        labels=tuple(doc.get("labels", ())),
-        note=doc.get("note", ""),
+        labels=tuple(neutralize(label) for label in doc.get("labels", ())),
+        note=neutralize(doc.get("note", "")),
         status=doc.get("status", "accepted"),
         author=doc.get("author", ""),
         created=doc.get("created", ""),
         updated=doc.get("updated", ""),
-        prefix=doc.get("prefix", ""),
-        suffix=doc.get("suffix", ""),
+        prefix=neutralize(doc.get("prefix", "")),
+        suffix=neutralize(doc.get("suffix", "")),
         orphaned=bool(doc.get("orphaned", False)),
     )
 
@@ -147,10 +151,10 @@ def _annotation_from_doc(doc: dict[str, Any]) -> Annotation:
 def _entity_from_doc(doc: dict[str, Any]) -> Entity:
     return Entity(
         id=doc["id"],
-        name=doc["name"],
-        type=doc["type"],
-        aliases=tuple(doc.get("aliases", ())),
-        note=doc.get("note", ""),
+        name=neutralize(doc["name"]),
+        type=neutralize(doc["type"]),
+        aliases=tuple(neutralize(alias) for alias in doc.get("aliases", ())),
+        note=neutralize(doc.get("note", "")),
     )
 
 

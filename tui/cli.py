@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from store import ImportReport, Store, StoreFileError, default_store_path
+from store.sanitize import neutralize
 
 
 def _store_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -100,8 +101,20 @@ def _maintain(store_path: Path, action: str, *, force: bool) -> int:
 
 
 def print_report(report: ImportReport, out: object = None) -> None:
-    """Print an import report, one line per file, then a summary."""
+    """Print an import report, one line per file, then a summary.
+
+    File names come from the disk and may hold escape sequences: they are neutralised too.
+    """
     stream = out if out is not None else sys.stdout
+    report = ImportReport(
+        added=[(neutralize(o), i) for o, i in report.added],
+        updated=[(neutralize(o), i) for o, i in report.updated],
+        unchanged=[(neutralize(o), i) for o, i in report.unchanged],
+        duplicates=[(neutralize(o), i) for o, i in report.duplicates],
+        skipped=[(neutralize(o), reason) for o, reason in report.skipped],
+        orphaned=report.orphaned,
+        cancelled=report.cancelled,
+    )
     for origin, article_id in report.added:
         print(f"imported   {origin}  [{article_id}]", file=stream)  # type: ignore[call-overload]
     for origin, article_id in report.updated:

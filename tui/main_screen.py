@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from store import Annotation, Article, Store
+from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
 from tui.dialogs.help_screen import HelpScreen
@@ -447,7 +448,7 @@ class MainScreen(Screen[None]):
             self._importing = False
         self._fill_documents()
         self.refresh_views()
-        details = "; ".join(f"{Path(origin).name}: {reason}" for origin, reason in report.skipped[:3])
+        details = "; ".join(f"{neutralize(Path(origin).name)}: {reason}" for origin, reason in report.skipped[:3])
         more = f" (and {len(report.skipped) - 3} more)" if len(report.skipped) > 3 else ""
         self.notify(
             report.summary() + (f". Skipped {details}{more}" if details else "."),
