@@ -1,0 +1,165 @@
+"""End to end through a real SSH session: the installed ``dossier`` in tmux, keys typed as a user
+types them, the screen read back (``../shared/tools/ssh_tui.py``).
+
+Run alone with ``pytest -m e2e``. They need tmux and OpenSSH (``.ci/run`` installs them); without
+them they are skipped, except in CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED
+from tests.terminal import DOSSIER
+
+RIG = SHARED / "tools" / "ssh_tui.py"
+TOOLS = [
+    RIG.exists(),
+    shutil.which("tmux") is not None,
+    Path("/usr/sbin/sshd").exists(),
+    shutil.which("ssh") is not None,
+]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not all(TOOLS) and os.environ.get("CI") != "true",
+        reason="needs tmux, openssh-server/client and ../shared/tools/ssh_tui.py (CI installs them)",
+    ),
+]
+
+
+class Session:
+    """One ssh_tui session: start, keys, wait, screen, stop."""
+
+    def __init__(self, name: str, rig: Path) -> None:
+        self.name = name
+        self.env = {**os.environ, "RIG": str(rig)}
+
+    def run(self, *args: str, timeout: float = 60) -> str:
+        result = subprocess.run(
+            [sys.executable, str(RIG), args[0], "-s", self.name, *args[1:]],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=timeout,
+        )
+        assert result.returncode == 0, f"ssh_tui {args[0]} failed: {result.stdout}{result.stderr}"
+        return result.stdout
+
+    def start(self, store: Path, width: int, height: int, term: str, extra_env: list[str]) -> float:
+        env_args = [arg for pair in (["-e", e] for e in extra_env) for arg in pair]
+        out = self.run(
+            "start",
+            "-W",
+            str(width),
+            "-H",
+            str(height),
+            "-t",
+            term,
+            "-d",
+            str(store.parent),
+            *env_args,
+            "--wait",
+            "Documents",
+            "--",
+            str(DOSSIER),
+            "--store",
+            str(store),
+        )
+        return float(out.strip().split("=")[1])
+
+    def keys(self, *keys: str) -> None:
+        self.run("keys", *keys)
+
+    def type(self, text: str) -> None:
+        self.run("keys", "-l", text)
+
+    def wait(self, text: str, timeout: float = 15) -> None:
+        self.run("wait", "--timeout", str(timeout), text)
+
+    def screen(self) -> str:
+        return self.run("screen")
+
+    def stop(self) -> None:
+        subprocess.run(
+            [sys.executable, str(RIG), "stop", "--keep-sshd", "-s", self.name], env=self.env, capture_output=True
+        )
+
+
+@pytest.fixture(scope="module")
+def rig(tmp_path_factory: pytest.TempPathFactory):
+    """One rig (keys, sshd on 127.0.0.1:2222) for the module; its sshd is stopped at the end."""
+    folder = tmp_path_factory.mktemp("rig")
+    yield folder
+    subprocess.run([sys.executable, str(RIG), "sshd", "stop"], env={**os.environ, "RIG": str(folder)}, check=False)
+
+
+def select_and_tag(session: Session, words_forward: int, *, name: str | None = None) -> None:
+    """Move ``words_forward`` words, select two words and tag them: as a new PERSON called
+    ``name``, or (without a name) as the first entity the picker offers."""
+    if words_forward:
+        session.keys(*["w"] * words_forward)
+    session.keys("v", "w", "w", "e")
+    session.wait("as an entity")
+    if name:
+        session.keys("C-u")
+        session.type(name)
+        session.wait(f"new entity “{name}”")
+    session.keys("Enter")
+    if name:
+        session.wait("Type of")
+        session.keys("Enter")
+    session.wait("Sergey Shoigu  ×1")  # the entity pane of the article shows the new mention
+
+
+@pytest.mark.parametrize(
+    "width,height,term,env",
+    [(80, 24, "xterm-256color", []), (120, 40, "xterm", ["NO_COLOR=1"])],
+    ids=["80x24", "120x40-xterm-no-color"],
+)
+def test_tag_follow_quit_and_find_it_again_over_ssh(
+    tmp_path: Path, rig: Path, width: int, height: int, term: str, env: list[str]
+) -> None:
+    store = tmp_path / "store"
+    session = Session(f"e2e{width}", rig)
+    try:
+        first_screen = session.start(store, width, height, term, env)
+        assert first_screen < 10
+        session.wait("Russia seizes")
+        # Open the newest article and tag "Sergei Shoigu" (its first two words) as a new person,
+        # under the spelling the analyst prefers.
+        session.keys("Enter")
+        session.wait("Ainur Kurmanov")
+        select_and_tag(session, 0, name="Sergey Shoigu")
+        # Filter the list to another article, open it, tag "Sergey Shoigu" as the same entity
+        # (the picker offers it first).
+        session.keys("1", "M", "o", "s", "c", "o", "w", "Enter")
+        session.wait("Vestnik Kavkaza")
+        select_and_tag(session, 20)
+        # Back on the mention: the cross-references show the other article's sentence.
+        session.keys("Escape")
+        session.keys("n")
+        session.wait("Sergey Shoigu elsew")  # the pane title is cut short in the narrow right column at 120x40
+        session.wait("Russia seizes strategic")  # once the "Saved" toast over the pane is gone
+        # Follow it, and come back.
+        session.keys("4", "Enter")
+        session.wait("Ainur Kurmanov")
+        session.keys("[")
+        session.wait("Vestnik Kavkaza ·")
+        session.keys("q")
+        session.stop()
+        # Start again: both tags are there.
+        session = Session(f"e2e{width}b", rig)
+        session.start(store, width, height, term, env)
+        session.wait("1 tag")
+        screen = session.screen()
+        assert screen.count("1 tag") == 2, screen
+    finally:
+        session.stop()
