@@ -138,6 +138,8 @@ class Journal:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
         try:
             size = os.fstat(fd).st_size
+            if size == 0:
+                os.fchmod(fd, self.file_mode)
             if size > self.offset:
                 # Bytes past what we read: only a torn line can be there, as we hold the lock
                 # and have read every complete line before appending.

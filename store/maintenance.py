@@ -6,6 +6,9 @@ wrong restore can itself be undone by hand.
 
 from __future__ import annotations
 
+import grp
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,4 +75,21 @@ def restore(directory: Path, *, force: bool = False) -> list[str]:
                 lines.append(
                     f"{health.name}: no readable backup to restore" + (f" ({health.problem})" if health.problem else "")
                 )
+    return lines
+
+
+def share(directory: Path, group: str | None = None) -> list[str]:
+    """Open a store to its Unix group, so every analyst of the group can read and tag it.
+
+    The directory becomes setgid and group-writable, so files made later belong to the group,
+    and the files become group read/write. Each annotation still records who made it.
+    """
+    gid = grp.getgrnam(group).gr_gid if group else directory.stat().st_gid
+    lines = []
+    for path in [directory, *sorted(directory.rglob("*"))]:
+        if group:
+            shutil.chown(path, group=gid)
+        mode = 0o2770 if path.is_dir() else 0o660
+        os.chmod(path, mode)
+        lines.append(f"{oct(mode)[2:]} {path}")
     return lines

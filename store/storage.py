@@ -66,6 +66,7 @@ def atomic_write(path: Path, payload: bytes, mode: int = 0o600) -> None:
     """Write ``payload`` to ``path`` so that readers see the old or the new file, never a mix."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask (a shared store needs group write)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -108,6 +108,11 @@ def _current_user() -> str:
         return str(os.getuid())
 
 
+def file_mode_for(directory: Path) -> int:
+    """0o660 in a store shared with its group (the directory is open to the group), else 0o600."""
+    return 0o660 if directory.stat().st_mode & 0o070 else 0o600
+
+
 def _safe(value: str | None) -> str | None:
     return neutralize(value) if value else value
 
@@ -229,8 +234,9 @@ class Store:
     def __init__(self, path: Path, *, defer_annotations: bool = False) -> None:
         self.path = path
         self.user = _current_user()
-        self._files = {name: StoreFile(path, name) for name in (ARTICLES_FILE, ANNOTATIONS_FILE)}
-        self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S, mode=0o600)
+        self.file_mode = file_mode_for(path)
+        self._files = {name: StoreFile(path, name, self.file_mode) for name in (ARTICLES_FILE, ANNOTATIONS_FILE)}
+        self._lock = FileLock(str(path / LOCK_FILE), timeout=LOCK_TIMEOUT_S, mode=self.file_mode)
         self._tables: dict[str, _Table] = {}
         self._articles: dict[str, Article] = {}
         # Annotation documents by id; records are made on demand (a store may hold 100,000).

@@ -116,7 +116,7 @@ class StoreFile:
         journal_id = new_journal_id()
         meta(self.data).update(schema_version=SCHEMA_VERSION, journal_id=journal_id)
         folder = self.backup_directory()
-        folder.mkdir(mode=0o700, exist_ok=True)
+        self._private_folder(folder)
         if self.migrated_from is not None and self.path.exists():
             shutil.copy2(self.path, folder / f"{self.name}.before-v{SCHEMA_VERSION}.{self._stamp()}.json")
         payload = self.snapshot.encode(self.data)
@@ -133,6 +133,12 @@ class StoreFile:
     def _stamp() -> str:
         return f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}.{os.getpid()}"
 
+    def _private_folder(self, folder: Path) -> None:
+        """Create ``folder`` as private, or as shared, as the store itself."""
+        if not folder.is_dir():
+            folder.mkdir()
+            os.chmod(folder, self.directory.stat().st_mode & 0o7777)
+
     def backups(self) -> list[Path]:
         """Backups of this file's snapshot, newest first."""
         folder = self.backup_directory()
@@ -147,7 +153,8 @@ class StoreFile:
         """
         validate(backup)
         aside = self.backup_directory() / f"replaced-{time.strftime('%Y%m%dT%H%M%S')}-{self.name}"
-        aside.mkdir(parents=True, exist_ok=True)
+        self._private_folder(self.backup_directory())
+        self._private_folder(aside)
         for current in (self.path, self.journal.path):
             if current.exists():
                 os.replace(current, aside / current.name)

@@ -157,6 +157,7 @@ def test_restore_puts_the_newest_good_backup_in_place(tmp_path: Path) -> None:
     assert {a.id for a in restored.annotations()} == {first.id, second.id}
     replaced = sorted((path / "backups").glob("replaced-*/annotations.json"))
     assert replaced and replaced[0].read_bytes() == b'{"annotations": {"1": '
+    assert replaced[0].parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_store_written_by_the_first_version_is_migrated(tmp_path: Path) -> None:
@@ -239,3 +240,20 @@ async def test_the_app_shows_another_analysts_tags_within_seconds(tmp_path: Path
                 break
         assert tagged_rows() == 3
         assert len(mine.annotations()) == 3
+
+
+def test_private_by_default_and_shared_on_request(tmp_path: Path) -> None:
+    from store.maintenance import share
+
+    private = seeded_path(tmp_path)
+    for path in [private, *private.rglob("*")]:
+        expected = 0o700 if path.is_dir() else 0o600
+        assert path.stat().st_mode & 0o7777 == expected, path
+    share(private)
+    store = Store.open(private)
+    assert store.file_mode == 0o660
+    store.annotate(store.articles()[0].id, 0, 4, note="shared")
+    store.close()  # writes new snapshots, journals and backups: all must stay open to the group
+    for path in [private, *private.rglob("*")]:
+        expected = 0o2770 if path.is_dir() else 0o660
+        assert path.stat().st_mode & 0o7777 == expected, path

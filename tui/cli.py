@@ -8,6 +8,7 @@ the app, so ``dossier import`` starts fast and works without a terminal.
 from __future__ import annotations
 
 import argparse
+import grp
 import signal
 import sys
 import threading
@@ -52,10 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(opener, top=False)
     maintenance = sub.add_parser(
         "store",
-        help="store maintenance: check, compact, backups, restore",
+        help="store maintenance: check, compact, backups, restore, share",
         description="Check the store, fold journals into the TinyDB files, list or restore backups.",
     )
-    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore"])
+    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore", "share"])
+    maintenance.add_argument("--group", help="share: the Unix group to share the store with (default: the directory's)")
     maintenance.add_argument(
         "--force", action="store_true", help="restore: go back to the newest backup even for files that load"
     )
@@ -63,12 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _maintain(store_path: Path, action: str, *, force: bool) -> int:
+def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) -> int:
     from store import maintenance
 
     if not store_path.is_dir():
         print(f"dossier: no store at {store_path}", file=sys.stderr)
         return 2
+    if action == "share":
+        lines = maintenance.share(store_path, group)
+        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {len(lines)} files and folders")
+        return 0
     if action == "restore":
         for line in maintenance.restore(store_path, force=force):
             print(line)
@@ -169,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return _import(store_path, args.paths)
         if args.command == "store":
-            return _maintain(store_path, args.action, force=args.force)
+            return _maintain(store_path, args.action, force=args.force, group=args.group)
         from tui.app import run_app
 
         return run_app(store_path)
