@@ -1,0 +1,86 @@
+"""Properties that must hold for any input, checked with Hypothesis."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from store import Store
+from store.anchoring import context, reanchor
+from store.ingest import ParsedFile, SkippedFile, parse_bytes
+from store.sanitize import neutralize
+
+CI_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+words = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=12)
+sentences = st.lists(words, min_size=3, max_size=15).map(lambda ws: " ".join(ws).capitalize() + ".")
+paragraphs = st.lists(sentences, min_size=1, max_size=4).map(" ".join)
+articles = st.lists(paragraphs, min_size=1, max_size=5).map("\n\n".join)
+
+
+@CI_SETTINGS
+@given(st.binary(max_size=4096))
+def test_ingest_never_raises_on_arbitrary_bytes(data: bytes) -> None:
+    result = parse_bytes(data, "fuzz.txt")
+    assert isinstance(result, ParsedFile | SkippedFile)
+    if isinstance(result, SkippedFile):
+        assert result.reason
+    else:
+        assert result.article.text == neutralize(result.article.text)  # nothing a terminal obeys
+
+
+@CI_SETTINGS
+@given(st.text(max_size=2000), st.booleans())
+def test_ingest_of_any_text_keeps_no_control_characters(text: str, markdown: bool) -> None:
+    result = parse_bytes(
+        text.encode("utf-8", "surrogatepass"), "fuzz.md" if markdown else "fuzz.txt", markdown=markdown
+    )
+    if isinstance(result, ParsedFile):
+        for field in (result.article.text, result.article.title or "", result.article.source or ""):
+            assert field == neutralize(field)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(articles, st.data())
+def test_annotation_offsets_always_give_back_the_quote(text: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a.txt"
+        source.write_text("A title\n\n" + text, encoding="utf-8")
+        store = Store.open(Path(folder) / "store")
+        assume(store.import_paths([source]).added)
+        article = store.articles()[0]
+        start = data.draw(st.integers(0, len(article.text) - 1))
+        end = data.draw(st.integers(start + 1, len(article.text)))
+        made = store.annotate(article.id, start, end, labels=["x"])
+        assert made.quote == article.text[start:end]
+        again = Store.open(Path(folder) / "store").annotation(made.id)
+        assert again.quote == article.text[again.start : again.end] == made.quote
+
+
+@CI_SETTINGS
+@given(articles, st.data())
+def test_reanchoring_keeps_surviving_words_and_orphans_the_rest(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 40)))
+    quote = text[start:end]
+    prefix, suffix = context(text, start, end)
+    # A random edit: replace text[a:b] by something new.
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, min(len(text), a + 30)))
+    inserted = data.draw(st.text(alphabet="xyz ", max_size=20))
+    edited = text[:a] + inserted + text[b:]
+    anchor = reanchor(edited, quote, prefix, suffix, start)
+    if anchor.found:
+        assert edited[anchor.start : anchor.end] == quote  # never on other words
+    else:
+        assert quote not in edited  # orphaned only when the words are gone
+    if b < start or a > end or (a == b and not inserted):  # the edit left the quoted words alone
+        assert anchor.found
+        shift = len(inserted) - (b - a) if b <= start else 0
+        if quote not in edited[: start + shift] and quote not in edited[start + shift + 1 :]:
+            assert anchor.start == start + shift  # the only occurrence: exactly where it moved
