@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.U)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[\w])", re.U)
@@ -78,12 +77,6 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def word_spans(text: str) -> list[Span]:
-    """(start, end) of every word (hyphenated and dotted forms like ``Mi-35M`` are one word)."""
-    return [m.span() for m in _WORD.finditer(text)]
-
-
-@lru_cache(maxsize=64)
 def _cached_sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for p_start, p_end in paragraph_spans(text):
@@ -102,11 +95,6 @@ def _cached_sentences(text: str) -> tuple[Span, ...]:
         if start < p_end:
             spans.append((start, p_end))
     return tuple(spans)
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """(start, end) of every sentence, never crossing a paragraph break."""
-    return list(_cached_sentences(text))
 
 
 def span_at(spans: list[Span], offset: int) -> Span | None:
@@ -153,12 +141,6 @@ def next_end(spans: list[Span], offset: int) -> int | None:
     return spans[index][1] if index < len(spans) else None
 
 
-def previous_end(spans: list[Span], offset: int) -> int | None:
-    """End of the last span that ends before ``offset``."""
-    index = bisect.bisect_left([e for _, e in spans], offset) - 1
-    return spans[index][1] if index >= 0 else None
-
-
 def enclosing(spans: list[Span], start: int, end: int) -> Span | None:
     """The smallest span from ``spans`` that covers [start, end) and is larger than it."""
     best: Span | None = None
@@ -169,3 +151,51 @@ def enclosing(spans: list[Span], start: int, end: int) -> Span | None:
         if s > end:
             break
     return best
+
+
+#: How far around the cursor word motions look (words are never this long).
+_WORD_REACH = 2000
+
+
+def _paragraph_bounds(text: str, offset: int) -> Span:
+    start = text.rfind("\n\n", 0, offset)
+    start = 0 if start == -1 else start + 2
+    end = text.find("\n\n", offset)
+    return start, len(text) if end == -1 else end
+
+
+def _neighbouring_paragraphs(text: str, offset: int) -> Span:
+    """From the start of the paragraph before the one at ``offset`` to the end of the one after."""
+    start, end = _paragraph_bounds(text, offset)
+    if start > 0:
+        start = _paragraph_bounds(text, max(start - 3, 0))[0]
+    if end < len(text):
+        end = _paragraph_bounds(text, min(end + 2, len(text)))[1]
+    return start, end
+
+
+def spans_near(text: str, unit: str, offset: int) -> list[Span]:
+    """Spans of ``unit`` ("word", "sentence" or "paragraph") around ``offset``.
+
+    The span there and its neighbours on both sides, found without looking at the rest of the
+    text: the reader moves by these units at every key press, and in a 10 MB article splitting
+    the whole text each time would freeze it.
+    """
+    if unit == "word":
+        low = max(0, offset - _WORD_REACH)
+        high = min(len(text), offset + _WORD_REACH)
+        spans = [m.span() for m in _WORD.finditer(text, low, high)]
+        # A word cut by the edge of the window is not a word: drop it.
+        if spans and spans[0][0] == low and low > 0:
+            spans.pop(0)
+        if spans and spans[-1][1] == high and high < len(text):
+            spans.pop()
+        return spans
+    low, high = _neighbouring_paragraphs(text, offset)
+    if unit == "paragraph":
+        return [(low + s, low + e) for s, e in paragraph_spans(text[low:high])]
+    result: list[Span] = []
+    for p_start, p_end in paragraph_spans(text[low:high]):
+        paragraph = text[low + p_start : low + p_end]
+        result.extend((low + p_start + s, low + p_start + e) for s, e in _cached_sentences(paragraph))
+    return result

@@ -278,13 +278,10 @@ class Reader(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ movement
 
-    def _spans(self, unit: str) -> list[tuple[int, int]]:
+    def _spans(self, unit: str, offset: int | None = None) -> list[tuple[int, int]]:
+        """Spans of a unit around the cursor (only there: an article may be 10 MB)."""
         text = self.article.text if self.article else ""
-        if unit == "word":
-            return units.word_spans(text)
-        if unit == "sentence":
-            return units.sentence_spans(text)
-        return units.paragraph_spans(text)
+        return units.spans_near(text, unit, self.cursor if offset is None else offset)
 
     def _target(self, unit: str, direction: int) -> int:
         """Where a motion takes the cursor.
@@ -359,11 +356,11 @@ class Reader(ScrollView, can_focus=True):
         current = self.selection or (self.cursor, self.cursor + 1)
         candidates = []
         if self.selection is None:
-            word = units.span_at(units.word_spans(text), self.cursor)
+            word = units.span_at(self._spans("word"), self.cursor)
             if word and word[0] <= self.cursor < word[1]:
                 candidates.append(word)
         for unit in ("sentence", "paragraph"):
-            found = units.enclosing(self._spans(unit), *current)
+            found = units.enclosing(self._spans(unit, current[0]), *current)
             if found:
                 candidates.append(found)
         candidates.append((0, len(text)))
@@ -422,7 +419,7 @@ class Reader(ScrollView, can_focus=True):
         text = self.article.text
         span = self.selection
         if span is None:
-            span = units.span_at(units.word_spans(text), self.cursor)
+            span = units.span_at(self._spans("word"), self.cursor)
             if span is None or not span[0] <= self.cursor < span[1]:
                 return None
         start, end = span
