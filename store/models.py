@@ -162,6 +162,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     orphaned: int = 0
     cancelled: bool = False
+    tags_added: int = 0
+    entities_added: int = 0
 
     @property
     def read_count(self) -> int:
@@ -179,6 +181,10 @@ class ImportReport:
             parts.append(f"{len(self.duplicates)} duplicates")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.entities_added:
+            parts.append(f"{self.entities_added} entities added")
+        if self.tags_added:
+            parts.append(f"{self.tags_added} annotations added")
         if self.orphaned:
             parts.append(f"{self.orphaned} annotations orphaned")
         summary = ", ".join(parts)

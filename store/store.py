@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from filelock import FileLock, Timeout
 
 from store import anchoring, textunits
@@ -111,6 +112,14 @@ def _current_user() -> str:
 def file_mode_for(directory: Path) -> int:
     """0o660 in a store shared with its group (the directory is open to the group), else 0o600."""
     return 0o660 if directory.stat().st_mode & 0o070 else 0o600
+
+
+def _iso_date(value: object) -> str | None:
+    """``value`` if it is an ISO date, else ``None`` (imports never store a date they cannot read)."""
+    try:
+        return date.fromisoformat(str(value)).isoformat() if value else None
+    except ValueError:
+        return None
 
 
 def _safe(value: str | None) -> str | None:
@@ -620,6 +629,9 @@ class Store:
                 if isinstance(item, SkippedFile):
                     report.skipped.append((item.origin, item.reason))
                     continue
+                if item.suffix.lower() == ".json":
+                    self._import_export_file(item, report)
+                    continue
                 parsed = parse_file(item)
                 if progress is not None:
                     progress(index, total, str(item))
@@ -634,6 +646,119 @@ class Store:
             # However the loop ended (done, cancelled, interrupted), what was read is kept.
             self._commit(Changeset("import", tuple(pending)), record_undo=False)
             self._commit(Changeset("re-anchor", tuple(pending_annotations)), record_undo=False)
+        return report
+
+    def _import_export_file(self, path: Path, report: ImportReport) -> None:
+        """A ``.json`` file named for import: a Dossier export is merged, anything else skipped."""
+        from store.export import is_export
+
+        origin = str(path.resolve())
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            report.skipped.append((origin, f"not readable JSON ({exc})"))
+            return
+        if not is_export(data):
+            report.skipped.append((origin, "JSON that is not a Dossier export"))
+            return
+        self.merge_export(data, report=report, origin=origin)
+
+    @_needs_annotations
+    def merge_export(
+        self, data: dict[str, Any], *, report: ImportReport | None = None, origin: str = "export"
+    ) -> ImportReport:
+        """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step.
+
+        Records keep their ids, so importing the same export twice adds nothing. An entity
+        already here under the same name is reused (the export's aliases are added to it). Text
+        is neutralised one for one, so offsets stay right; an annotation whose quote is not at
+        its offsets is re-anchored, or kept as an orphan.
+        """
+        report = report if report is not None else ImportReport()
+        changes: list[Change] = []
+        texts: dict[str, str] = {key: article.text for key, article in self._articles.items()}
+        for raw in data.get("articles", []):
+            key, text = str(raw["id"]), neutralize(str(raw["text"]))
+            if key in self._articles:
+                if self._articles[key].text == text:
+                    report.unchanged.append((f"{origin}#{key}", key))
+                else:
+                    report.skipped.append((f"{origin}#{key}", "an article with this id and other text is here"))
+                continue
+            extracted = {f: _safe(raw.get(f)) for f in ("title", "source", "author", "url")}
+            extracted["published"] = _iso_date(raw.get("published"))
+            doc = {
+                "id": key,
+                "text": text,
+                "origin": neutralize(str(raw.get("origin") or origin)),
+                "raw_hash": None,
+                "encoding": "utf-8",
+                "imported": _now(),
+                "language": raw.get("language"),
+                "extracted": extracted,
+                "overrides": {},
+            }
+            doc.update(_effective(doc))
+            changes.append(Change(ARTICLES, key, None, doc))
+            texts[key] = text
+            report.added.append((f"{origin}#{key}", key))
+        entity_ids: dict[str, str] = {}
+        pending: dict[str, dict[str, Any]] = {}
+        for raw in data.get("entities", []):
+            names = [neutralize(str(raw["name"])), *(neutralize(str(a)) for a in raw.get("aliases", []))]
+            found = self._resolve_entity_doc(str(raw["id"]), pending) or self._resolve_entity_doc(names[0], pending)
+            if found is None:
+                doc = {
+                    "id": str(raw["id"]),
+                    "name": names[0],
+                    "type": neutralize(str(raw["type"])).upper(),
+                    "aliases": names[1:],
+                    "note": neutralize(str(raw.get("note", ""))),
+                    "created": _now(),
+                }
+                _remember_pending(pending, doc)
+                changes.append(Change(ENTITIES, doc["id"], None, doc))
+                report.entities_added += 1
+            else:
+                known = {n.casefold() for n in [found["name"], *found.get("aliases", [])]}
+                extra = [n for n in names if n.casefold() not in known]
+                if extra:
+                    after = {**found, "aliases": [*found.get("aliases", []), *extra]}
+                    _remember_pending(pending, after)
+                    changes.append(Change(ENTITIES, found["id"], found, after))
+                doc = found
+            entity_ids[str(raw["id"])] = doc["id"]
+        for raw in data.get("annotations", []):
+            key, article_id = str(raw["id"]), str(raw["article_id"])
+            if key in self._annotation_docs or article_id not in texts:
+                continue
+            text = texts[article_id]
+            quote, prefix, suffix = (neutralize(str(raw.get(f) or "")) for f in ("quote", "prefix", "suffix"))
+            anchor = anchoring.reanchor(text, quote, prefix, suffix, int(raw["start"]))
+            start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))
+            entity_id = entity_ids.get(str(raw.get("entity_id")), raw.get("entity_id") or None)
+            doc = {
+                "id": key,
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "quote": quote,
+                "prefix": prefix,
+                "suffix": suffix,
+                "kind": "entity" if entity_id else "passage",
+                "entity_id": entity_id,
+                "labels": _clean_labels(raw.get("labels", [])),
+                "note": neutralize(str(raw.get("note", ""))),
+                "status": raw.get("status") or "accepted",
+                "author": neutralize(str(raw.get("author") or self.user)),
+                "created": raw.get("created") or _now(),
+                "updated": raw.get("updated") or _now(),
+                "orphaned": not anchor.found,
+            }
+            changes.append(Change(ANNOTATIONS, key, None, doc))
+            report.tags_added += 1
+            report.orphaned += not anchor.found
+        self._commit(Changeset(f"import {origin}", tuple(changes)))
         return report
 
     def _plan_import(

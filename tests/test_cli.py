@@ -70,3 +70,31 @@ def test_ctrl_c_stops_an_import_and_keeps_what_was_read(tmp_path: Path) -> None:
     from store import Store
 
     assert len(Store.open(store).articles()) == imported
+
+
+def test_export_and_import_through_the_cli(tmp_path: Path) -> None:
+    import json
+
+    from store import Store
+
+    source = tmp_path / "source"
+    store = Store.open(source)
+    store.import_paths([SEEDS])
+    article = next(a for a in store.articles() if "CSTO" in a.text)
+    start = article.text.index("CSTO")
+    store.annotate(article.id, start, start + 4, entity="CSTO", entity_type="ORG")
+    store.close()
+    out = tmp_path / "export.json"
+    assert run("export", "-o", str(out), "--store", str(source)).returncode == 0
+    data = json.loads(out.read_text())
+    assert data["format"] == "dossier-export" and len(data["articles"]) == 5 and len(data["annotations"]) == 1
+    (tmp_path / "other.json").write_text('{"not": "an export"}')
+    result = run("import", str(out), str(tmp_path / "other.json"), "--store", str(tmp_path / "copy"))
+    assert result.returncode == 0, result.stderr
+    assert "5 added, 1 skipped, 1 entities added, 1 annotations added" in result.stdout
+    assert "other.json: JSON that is not a Dossier export" in result.stdout
+    copy = Store.open(tmp_path / "copy")
+    [mention] = copy.annotations()
+    assert mention.quote == "CSTO" and copy.entity(mention.entity_id).name == "CSTO"
+    one = run("export", "--article", article.id, "--store", str(source))
+    assert json.loads(one.stdout)["articles"][0]["id"] == article.id

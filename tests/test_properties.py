@@ -84,3 +84,45 @@ def test_reanchoring_keeps_surviving_words_and_orphans_the_rest(text: str, data:
         shift = len(inserted) - (b - a) if b <= start else 0
         if quote not in edited[: start + shift] and quote not in edited[start + shift + 1 :]:
             assert anchor.start == start + shift  # the only occurrence: exactly where it moved
+
+
+def _normalised(export: dict) -> dict:
+    return {
+        "articles": sorted((a["id"], a["text"], a["title"], a["published"]) for a in export["articles"]),
+        "entities": sorted((e["name"], e["type"], tuple(sorted(e["aliases"]))) for e in export["entities"]),
+        "annotations": sorted(
+            (a["id"], a["article_id"], a["start"], a["end"], a["quote"], tuple(a["labels"]), a["note"], a["orphaned"])
+            for a in export["annotations"]
+        ),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(articles, min_size=1, max_size=3), st.data())
+def test_export_then_import_round_trips(texts: list[str], data: st.DataObject) -> None:
+    from store.export import export_bytes, export_data
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for i, text in enumerate(texts):
+            (root / f"{i}.txt").write_text(f"Title {i}\n\n{text}", encoding="utf-8")
+        first = Store.open(root / "first")
+        first.import_paths([root])
+        for article in first.articles():
+            for _ in range(data.draw(st.integers(0, 4))):
+                start = data.draw(st.integers(0, len(article.text) - 1))
+                end = data.draw(st.integers(start + 1, min(len(article.text), start + 30)))
+                if data.draw(st.booleans()):
+                    name = data.draw(st.sampled_from(["Sergey Shoigu", "CSTO", "Tashkent"]))
+                    first.annotate(article.id, start, end, entity=name, entity_type="PERSON")
+                else:
+                    first.annotate(article.id, start, end, labels=[data.draw(words)], note=data.draw(words))
+        exported = export_data(first)
+        (root / "export.json").write_bytes(export_bytes(first))
+        second = Store.open(root / "second")
+        report = second.import_paths([root / "export.json"])
+        assert report.tags_added == len(exported["annotations"])
+        assert _normalised(export_data(second)) == _normalised(exported)
+        again = second.import_paths([root / "export.json"])  # importing twice adds nothing
+        assert again.tags_added == 0 and not again.added
+        assert _normalised(export_data(second)) == _normalised(exported)

@@ -8,6 +8,7 @@ the app, so ``dossier import`` starts fast and works without a terminal.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import grp
 import signal
 import sys
@@ -49,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     _store_option(importer, top=False)
+    exporter = sub.add_parser(
+        "export",
+        help="write the store (or some articles) as a Dossier JSON export",
+        description="Export articles, entities and annotations as JSON; `dossier import FILE.json` reads it back.",
+    )
+    exporter.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    exporter.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
+    _store_option(exporter, top=False)
     opener = sub.add_parser("open", help="open the app (the default)")
     _store_option(opener, top=False)
     maintenance = sub.add_parser(
@@ -112,14 +121,13 @@ def print_report(report: ImportReport, out: object = None) -> None:
     File names come from the disk and may hold escape sequences: they are neutralised too.
     """
     stream = out if out is not None else sys.stdout
-    report = ImportReport(
+    report = dataclasses.replace(
+        report,
         added=[(neutralize(o), i) for o, i in report.added],
         updated=[(neutralize(o), i) for o, i in report.updated],
         unchanged=[(neutralize(o), i) for o, i in report.unchanged],
         duplicates=[(neutralize(o), i) for o, i in report.duplicates],
         skipped=[(neutralize(o), reason) for o, reason in report.skipped],
-        orphaned=report.orphaned,
-        cancelled=report.cancelled,
     )
     for origin, article_id in report.added:
         print(f"imported   {origin}  [{article_id}]", file=stream)  # type: ignore[call-overload]
@@ -167,6 +175,25 @@ def _import(store_path: Path, paths: list[str]) -> int:
     return 130 if report.cancelled else (0 if report.read_count else 1)
 
 
+def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
+    from store.export import export_bytes
+
+    store = Store.open(store_path)
+    try:
+        missing = [i for i in article_ids or [] if i not in {a.id for a in store.articles()}]
+        if missing:
+            print(f"dossier: no article {', '.join(missing)} in the store", file=sys.stderr)
+            return 1
+        payload = export_bytes(store, article_ids)
+    finally:
+        store.close()
+    if output:
+        Path(output).write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload + b"\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script and of ``python -m tui``."""
     args = build_parser().parse_args(argv)
@@ -174,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(store_path, args.paths)
+        if args.command == "export":
+            return _export(store_path, args.output, args.article)
         if args.command == "store":
             return _maintain(store_path, args.action, force=args.force, group=args.group)
         from tui.app import run_app
