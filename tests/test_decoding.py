@@ -60,3 +60,11 @@ def test_sanitize_strips_controls_and_bidi_and_odd_spaces() -> None:
     assert "\u202e" not in cleaned and "\u200b" not in cleaned and "\u00a0" not in cleaned
     assert cleaned == "Title]0;pwned here[2J andreversed31m\nnext line"
     assert sanitize_line("a\nb\x1b c") == "a b c"
+
+
+def test_files_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.decoding as decoding
+
+    monkeypatch.setattr(decoding, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(NotText, match="too large"):
+        decode_bytes(b"word " * 300)

@@ -138,6 +138,14 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         session.keys("Enter")
         session.wait("Ainur Kurmanov")
         select_and_tag(session, 0, name="Sergey Shoigu")
+        # Mark the next paragraph's first sentence as a passage with a label and a note.
+        session.keys("}", "+", "+", "m")
+        session.wait("Mark passage")
+        session.type("claim")
+        session.keys("Enter")
+        session.type("check the date")
+        session.keys("Enter")
+        session.wait("2 tags")
         # Filter the list to another article, open it, tag "Sergey Shoigu" as the same entity
         # (the picker offers it first).
         session.keys("1", "M", "o", "s", "c", "o", "w", "Enter")
@@ -158,8 +166,8 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         # Start again: both tags are there.
         session = Session(f"e2e{width}b", rig)
         session.start(store, width, height, term, env)
-        session.wait("1 tag")
+        session.wait("2 tags")
         screen = session.screen()
-        assert screen.count("1 tag") == 2, screen
+        assert "2 tags" in screen and "1 tag" in screen, screen
     finally:
         session.stop()

@@ -73,9 +73,24 @@ def test_hostile_store_file_is_neutralised_on_display(tmp_path: Path) -> None:
     [doc] = data["articles"].values()
     doc.update(title=HOSTILE_TITLE, text=HOSTILE_BODY)
     (path / "articles.json").write_text(json.dumps(data))
+    # An entity and a passage whose name, label and note carry escapes and markup.
+    store = Store.open(path)
+    article = store.articles()[0]
+    start = article.text.index("after")
+    store.annotate(article.id, start, start + 5, entity="Safe name", entity_type="PERSON")
+    store.annotate(article.id, start + 6, start + 9, labels=["label"], note="note")
+    store.close()
+    notes = json.loads((path / "annotations.json").read_text())
+    for entity in notes["entities"].values():
+        entity["name"] = "[red]Evil\x1b]0;pwned-entity\x07 entity[/red]"
+    for annotation in notes["annotations"].values():
+        annotation["labels"] = ["\x1b]8;;http://evil.example/\x1b\\label"]
+        annotation["note"] = "\u202enote\x9b2J"
+    (path / "annotations.json").write_text(json.dumps(notes))
     output = show_article(path)
     assert_clean(output)
     assert "\ufffd".encode() in output
+    assert b"[red]Evil" in output  # the entity pane shows the name as typed
 
 
 def test_cli_report_neutralises_file_names(tmp_path: Path) -> None:
