@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store import Article
+from tui.dialogs.field_keys import focus_first_field
 
 FIELDS = (
     ("title", "Title"),
@@ -43,6 +44,9 @@ class DetailsDialog(ModalScreen[dict[str, str | None] | None]):
                 yield Input(value=value.isoformat() if isinstance(value, date) else (value or ""), id=f"field-{name}")
             yield Static("", id="details-error", markup=False)
             yield Static("Enter: next field · ctrl+s save · Esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        focus_first_field(self, "#field-title")
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from store import ENTITY_TYPES, Entity
 from store.sanitize import sanitize_line
-from tui.dialogs.field_keys import steer_list_from_field
+from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,7 @@ class EntityPicker(ModalScreen[EntityChoice | None]):
             yield Static("↑↓ choose · Enter confirm · Esc cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
+        focus_first_field(self, "#entity-query")
         self._refill()
 
     @on(Input.Changed, "#entity-query")

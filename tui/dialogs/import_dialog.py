@@ -21,6 +21,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from store import ImportReport, Store
+from tui.dialogs.field_keys import focus_first_field
 
 
 class PathSuggester(Suggester):
@@ -54,6 +55,9 @@ class ImportDialog(ModalScreen[str | None]):
             yield Input(placeholder="path to a file or folder", suggester=PathSuggester(), id="import-path")
             yield Static("", id="import-error", markup=False)
             yield Static("→ completes · Enter import · Esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        focus_first_field(self, "#import-path")
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self, event: Input.Submitted) -> None:

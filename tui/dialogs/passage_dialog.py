@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from tui.dialogs.field_keys import focus_first_field
+
 
 @dataclass(frozen=True, slots=True)
 class PassageChoice:
@@ -79,6 +81,9 @@ class PassageDialog(ModalScreen[PassageChoice | None]):
                 Text(f"Known labels: {known}" if known else "No labels used yet.", style="dim"), classes="dialog-help"
             )
             yield Static("Enter: next field / save · Esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        focus_first_field(self, "#passage-labels")
 
     @on(Input.Submitted, "#passage-labels")
     def _labels_done(self) -> None:

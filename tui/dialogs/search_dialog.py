@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import SearchHit, Store
-from tui.dialogs.field_keys import steer_list_from_field
+from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
 class SearchDialog(ModalScreen[SearchHit | None]):
@@ -34,6 +34,7 @@ class SearchDialog(ModalScreen[SearchHit | None]):
             yield Static("↑↓ choose · Enter open · Esc cancel", classes="dialog-help", id="search-status")
 
     def on_mount(self) -> None:
+        focus_first_field(self, "#search-query")
         self._run()
 
     @on(Input.Changed, "#search-query")
