@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from store.storage import AtomicJSONStorage, StoreFileError
+from store.storage import StoreFileError
 from store.store import ANNOTATIONS_FILE, ARTICLES_FILE, LOCK_FILE, LOCK_TIMEOUT_S
 from store.store_file import StoreFile
 
@@ -48,11 +48,6 @@ def check(directory: Path) -> list[FileHealth]:
     return result
 
 
-def _readable(path: Path) -> None:
-    if AtomicJSONStorage(path).read() is None:
-        raise StoreFileError(path, "missing", "Choose another backup.")
-
-
 def restore(directory: Path, *, force: bool = False) -> list[str]:
     """Put the newest readable backup in place of each broken file (each file, with ``force``).
 
@@ -66,7 +61,7 @@ def restore(directory: Path, *, force: bool = False) -> list[str]:
                 continue
             for backup in health.backups:
                 try:
-                    aside = store_file.restore(backup, _readable)
+                    aside = store_file.restore(backup)
                 except StoreFileError:
                     continue
                 lines.append(f"{health.name}: restored {backup.name}; the replaced files are in {aside}")

@@ -548,16 +548,17 @@ class Store:
     def articles(self) -> list[Article]:
         """All articles, newest publication first, undated ones last, then by title."""
         with self._articles_lock:
-            return self._sorted_articles()
+            return list(self._ordered_articles())
 
-    def _sorted_articles(self) -> list[Article]:
+    def _ordered_articles(self) -> list[Article]:
+        """The sorted articles (and their ranks), recomputed only after an article changed."""
         if self._article_order is None:
             self._article_order = sorted(
                 self._articles.values(),
                 key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.display_title),
             )
             self._article_rank = {a.id: rank for rank, a in enumerate(self._article_order)}
-        return list(self._article_order)
+        return self._article_order
 
     def article(self, article_id: str) -> Article:
         """One article by id. Raises ``KeyError`` if there is none."""
@@ -1110,8 +1111,9 @@ class Store:
         With ``limit``, only the first ``limit`` mentions get their sentence looked up, so a
         list of an entity with thousands of mentions costs what the screen can show.
         """
-        self.articles()  # makes sure the article ranks are current
-        rank = self._article_rank
+        with self._articles_lock:
+            self._ordered_articles()  # makes sure the article ranks are current
+            rank = self._article_rank
         keys = [
             key
             for key in self._by_entity.get(entity_id, ())

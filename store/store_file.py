@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,12 +145,13 @@ class StoreFile:
             return []
         return sorted(folder.glob(f"{self.name}.*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
-    def restore(self, backup: Path, validate: Callable[[Path], None]) -> Path:
+    def restore(self, backup: Path) -> Path:
         """Put a backup in place of the snapshot; the current files are kept aside, not deleted.
 
-        Returns the folder the replaced snapshot and journal were moved to.
+        Returns the folder the replaced snapshot and journal were moved to. Raises
+        :class:`StoreFileError` if the backup itself cannot be read.
         """
-        validate(backup)
+        check_snapshot(backup)
         aside = self.backup_directory() / f"replaced-{time.strftime('%Y%m%dT%H%M%S')}-{self.name}"
         self._private_folder(self.backup_directory())
         self._private_folder(aside)

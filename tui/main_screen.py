@@ -7,6 +7,7 @@ turns them into store calls and pane updates. Every store change here is followe
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from textual import on, work
@@ -132,8 +133,9 @@ class MainScreen(Screen[None]):
             return
         if self.store.refresh():
             self._fill_documents()
-            if self.article is not None and self.article.id in {a.id for a in self.store.articles()}:
-                self.article = self.store.article(self.article.id)
+            if self.article is not None:
+                with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
+                    self.article = self.store.article(self.article.id)
             self.refresh_views()
 
     # ------------------------------------------------------------------ opening articles
