@@ -16,6 +16,8 @@ Records handed out (:class:`Article`, :class:`Annotation`, :class:`Entity`,
 :class:`SearchHit`) are immutable copies, never TinyDB documents.
 """
 
+from store.backend import SaveError, StoreBusyError
+from store.changes import ConflictError
 from store.locations import default_store_path, seed_directory
 from store.models import (
     ENTITY_TYPES,
@@ -34,11 +36,14 @@ __all__ = [
     "ENTITY_TYPES",
     "Annotation",
     "Article",
+    "ConflictError",
     "Entity",
     "ImportReport",
     "Mention",
+    "SaveError",
     "SearchHit",
     "Store",
+    "StoreBusyError",
     "StoreFileError",
     "default_store_path",
     "seed_directory",

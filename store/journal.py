@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class JournalState:
     journal_id: str | None
     entries: list[list[RawChange]]
     offset: int
+    #: Who saved each entry, when, and what it was (``{}`` for lines written before version 3).
+    metas: list[dict[str, Any]] = field(default_factory=list)
 
 
 def new_journal_id() -> str:
@@ -93,6 +95,7 @@ class Journal:
         except FileNotFoundError:
             return JournalState(self.journal_id, [], self.offset)
         entries: list[list[RawChange]] = []
+        metas: list[dict[str, Any]] = []
         end = data.rfind(b"\n") + 1  # only complete lines; a torn tail is not (yet) a change
         position = 0
         line_number = 0
@@ -110,12 +113,23 @@ class Journal:
             if isinstance(record, dict) and "journal_id" in record:
                 self.journal_id = record["journal_id"]
                 continue
-            if not isinstance(record, list):
+            meta: dict[str, Any] = {}
+            if isinstance(record, dict) and isinstance(record.get("changes"), list):
+                meta = {k: str(v) for k, v in record.items() if k in ("by", "at", "label")}
+                record = record["changes"]
+            try:
+                entry = [(str(table), str(doc_id), doc) for table, doc_id, doc in record]
+            except (TypeError, ValueError):
+                entry = None
+            if not isinstance(record, list) or not all(isinstance(item, list) for item in record):
+                entry = None
+            if entry is None or not all(doc is None or isinstance(doc, dict) for *_, doc in entry):
                 raise StoreFileError(self.path, f"unexpected record on line {line_number}", RESTORE_HINT)
-            entries.append([(table, doc_id, doc) for table, doc_id, doc in record])
+            entries.append(entry)
+            metas.append(meta)
         self.offset += end
         self.entry_count += len(entries)
-        return JournalState(self.journal_id, entries, self.offset)
+        return JournalState(self.journal_id, entries, self.offset, metas)
 
     # ------------------------------------------------------------------ writing (under the store lock)
 
@@ -128,13 +142,15 @@ class Journal:
         self.entry_count = 0
         self._inode = self.path.stat().st_ino
 
-    def append(self, changes: list[RawChange]) -> None:
+    def append(self, changes: list[RawChange], meta: dict[str, str] | None = None) -> None:
         """Append one change durably: the line is fsynced before this returns.
 
-        A partial line left by a writer that was killed is cut off first, so the new line
-        starts on a line of its own.
+        ``meta`` (who, when, what) is saved with the changes, so other analysts' stores can say
+        who changed a record. A partial line left by a writer that was killed is cut off first,
+        so the new line starts on a line of its own.
         """
-        line = orjson.dumps([[table, doc_id, doc] for table, doc_id, doc in changes]) + b"\n"
+        body = [[table, doc_id, doc] for table, doc_id, doc in changes]
+        line = orjson.dumps({**(meta or {}), "changes": body}) + b"\n"
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
         try:
             size = os.fstat(fd).st_size
@@ -157,6 +173,25 @@ class Journal:
         self._inode = self.path.stat().st_ino
         self.offset += len(line)
         self.entry_count += 1
+
+    def truncate(self, offset: int) -> None:
+        """Cut the journal back to ``offset``: takes back a line whose changeset failed elsewhere.
+
+        Truncating needs no free space, so it works on the full disk that made the other write
+        fail. Readers that saw the line notice the journal shrank and reload.
+        """
+        fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.ftruncate(fd, offset)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.offset = offset
+        self.entry_count = max(self.entry_count - 1, 0)
+
+    def shrunk(self) -> bool:
+        """True when the file is shorter than what was read: a line was taken back."""
+        return self.size() < self.offset
 
     def size(self) -> int:
         """Bytes in the journal file (0 when there is none)."""

@@ -15,8 +15,8 @@ from pathlib import Path
 from filelock import FileLock
 
 from store.storage import StoreFileError
-from store.store import ANNOTATIONS_FILE, ARTICLES_FILE, LOCK_FILE, LOCK_TIMEOUT_S
 from store.store_file import StoreFile
+from store.tinydb_backend import ANNOTATIONS_FILE, ARTICLES_FILE, LOCK_FILE, LOCK_TIMEOUT_S
 
 FILE_NAMES = (ARTICLES_FILE, ANNOTATIONS_FILE)
 

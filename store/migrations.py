@@ -10,6 +10,9 @@ History of the layout:
 2. Adds a journal beside each file (``NAME.journal``) and ``_meta.journal_id`` in the snapshot,
    naming the journal it was compacted up to. No document changes shape; a version-1 reader
    would miss journalled changes, which is why the version number moves.
+3. Journal lines carry who saved them, when, and what (``{"by", "at", "label", "changes"}``),
+   and records carry ``updated_by``: how one analyst's store tells another's changes apart. A
+   version-2 reader would reject those lines as damage, so the number moves again.
 """
 
 from __future__ import annotations
@@ -27,8 +30,13 @@ def _v1_to_v2(data: Tables) -> Tables:
     return data
 
 
+def _v2_to_v3(data: Tables) -> Tables:
+    data.setdefault(META_TABLE, {}).setdefault("1", {})["schema_version"] = 3
+    return data
+
+
 #: Step from version N (the key) to N+1.
-STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2}
+STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(data: Tables, version: int, path: Path) -> Tables:

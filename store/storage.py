@@ -23,7 +23,7 @@ import orjson
 from tinydb.storages import Storage
 
 #: Version of the on-disk layout, stored in each file's ``_meta`` table.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, dict[str, Any]]]

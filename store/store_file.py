@@ -102,6 +102,15 @@ class StoreFile:
         if self.journal.entry_count >= COMPACT_AFTER_ENTRIES or self.journal.offset >= COMPACT_AFTER_BYTES:
             self.compact()
 
+    @property
+    def journal_current(self) -> bool:
+        """True when the journal on disk is the one the snapshot names (appends are replayed)."""
+        return self._journal_current
+
+    def journal_is_long(self) -> bool:
+        """True when the journal holds enough to be worth folding into the snapshot."""
+        return self.journal.entry_count >= COMPACT_AFTER_ENTRIES or self.journal.offset >= COMPACT_AFTER_BYTES
+
     def needs_compaction(self) -> bool:
         """True when the journal holds changes not yet in the snapshot (or a migration is pending)."""
         return self.journal.entry_count > 0 or self.migrated_from is not None or not self._journal_current

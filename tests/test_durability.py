@@ -17,6 +17,7 @@ import tinydb
 
 from store import Store, StoreFileError, seed_if_empty
 from store.maintenance import check, restore
+from store.storage import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -171,8 +172,8 @@ def test_store_written_by_the_first_version_is_migrated(tmp_path: Path) -> None:
     assert entity.name == "Sergey Shoigu" and entity.aliases == ("Sergei Shoigu",)
     assert len(store.mentions(entity.id)) == 2
     assert any(a.source == "PolitNavigator" for a in store.articles())
-    assert json.loads((path / "annotations.json").read_bytes())["_meta"]["1"]["schema_version"] == 2
-    [kept] = (path / "backups").glob("annotations.before-v2.*.json")
+    assert json.loads((path / "annotations.json").read_bytes())["_meta"]["1"]["schema_version"] == SCHEMA_VERSION
+    [kept] = (path / "backups").glob(f"annotations.before-v{SCHEMA_VERSION}.*.json")
     assert kept.read_bytes() == original
     store.annotate(store.articles()[0].id, 0, 4, note="new")
     assert len(Store.open(path).annotations()) == 4
@@ -251,7 +252,7 @@ def test_private_by_default_and_shared_on_request(tmp_path: Path) -> None:
         assert path.stat().st_mode & 0o7777 == expected, path
     share(private)
     store = Store.open(private)
-    assert store.file_mode == 0o660
+    assert store.backend.file_mode == 0o660
     store.annotate(store.articles()[0].id, 0, 4, note="shared")
     store.close()  # writes new snapshots, journals and backups: all must stay open to the group
     for path in [private, *private.rglob("*")]:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from store import Annotation, Article, Store
+from store import Annotation, Article, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
@@ -131,7 +131,12 @@ class MainScreen(Screen[None]):
         """Show tags other analysts saved to the same store."""
         if self._importing:  # the import thread is writing; look again when it is done
             return
-        if self.store.refresh():
+        try:
+            changed = self.store.refresh()
+        except StoreFileError as exc:  # a damaged or planted line: say so, keep what is shown
+            self.notify(f"Cannot read the other analysts' changes: {exc}", severity="error", markup=False)
+            return
+        if changed:
             self._fill_documents()
             if self.article is not None:
                 with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
@@ -292,12 +297,22 @@ class MainScreen(Screen[None]):
             self._announce_saved(annotation)
 
     def _save(self, call):  # type: ignore[no-untyped-def]
-        """Run a store change; report failures instead of crashing."""
+        """Run a store change; report failures instead of crashing.
+
+        A conflict means another analyst changed the same thing first: their version is now in
+        memory, so the panes are redrawn to show it, and the message says who and when.
+        """
         try:
             return call()
+        except ConflictError as exc:
+            self.notify(str(exc), severity="warning", markup=False, timeout=8)
+            self._fill_documents()
+            self.refresh_views()
+        except (SaveError, StoreBusyError) as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
         except (ValueError, KeyError, OSError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
-            return None
+        return None
 
     def _announce_saved(self, annotation: Annotation) -> None:
         if annotation.entity_id:
@@ -384,16 +399,22 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the last change made in this session."""
-        label = self.store.undo()
-        self.notify(f"Undone: {label}" if label else "Nothing to undo.", markup=False, timeout=3)
+        if not self.store.can_undo():
+            self.notify("Nothing to undo.", markup=False, timeout=3)
+            return
+        label = self._save(self.store.undo)
         if label:
+            self.notify(f"Undone: {label}", markup=False, timeout=3)
             self.refresh_views()
 
     def action_redo(self) -> None:
         """Redo the last undone change."""
-        label = self.store.redo()
-        self.notify(f"Redone: {label}" if label else "Nothing to redo.", markup=False, timeout=3)
+        if not self.store.can_redo():
+            self.notify("Nothing to redo.", markup=False, timeout=3)
+            return
+        label = self._save(self.store.redo)
         if label:
+            self.notify(f"Redone: {label}", markup=False, timeout=3)
             self.refresh_views()
 
     def action_back(self) -> None:

@@ -1,0 +1,100 @@
+"""The seam between the store and where its records live.
+
+A backend keeps the three tables (:data:`store.changes.TABLES`) of plain JSON documents, and
+promises four things the rest of the engine relies on:
+
+1. **load** gives every document of the tables asked for;
+2. **transaction** holds the store's write lock (across processes) and, inside it, first
+   brings in every changeset other writers saved since this one last looked. The store applies
+   those to its memory, rebases its own changeset onto the now current records, and calls
+   :meth:`Transaction.write`;
+3. **write** saves a changeset all or nothing, durably, before it returns. It raises
+   :class:`SaveError` (and has saved nothing) when it cannot;
+4. **poll** (no lock) returns what other writers saved since the last look, so an idle app
+   shows other analysts' work.
+
+Maintenance (compact, check, backups, restore) is optional: a backend that has nothing to do
+for it says so with ``NotImplementedError``, as harlequin's adapters do.
+
+Two backends live here: :mod:`store.tinydb_backend` (plain TinyDB files with a journal; the
+default) and :mod:`store.memory_backend` (tests, scratch stores). A PostgreSQL backend would
+implement the same protocol: ``load`` as ``SELECT doc FROM records WHERE tbl = ANY(...)``,
+``transaction`` as ``BEGIN`` + ``pg_advisory_xact_lock`` + ``SELECT`` from a ``changesets``
+log past the last sequence number seen, ``write`` as upserts and deletes plus one log row in
+the same transaction (atomic by construction), ``poll`` as the same log query without the lock
+(or ``LISTEN``), and it could answer queries in SQL later.
+"""
+
+from __future__ import annotations
+
+import errno
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+
+from store.changes import Changeset, Doc
+
+
+class SaveError(RuntimeError):
+    """A changeset could not be saved; nothing of it was saved, and memory is unchanged."""
+
+    def __init__(self, reason: str, cause: BaseException | None = None) -> None:
+        super().__init__(f"Not saved: {reason}. Nothing was changed.")
+        self.reason = reason
+        self.__cause__ = cause
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> SaveError:
+        """A message a person understands for the usual ways a disk refuses a write."""
+        if exc.errno == errno.ENOSPC:
+            reason = "the disk is full"
+        elif exc.errno == errno.EDQUOT:
+            reason = "the disk quota is used up"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            reason = "the store is read-only for you"
+        else:
+            reason = exc.strerror or str(exc)
+        filename = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return cls(reason + filename, exc)
+
+
+class StoreBusyError(RuntimeError):
+    """Another process held the store's lock for too long."""
+
+
+class Transaction(ABC):
+    """What a backend gives the store while it holds the write lock."""
+
+    #: Changesets other writers saved since this backend last looked, oldest first.
+    external: list[Changeset]
+
+    @abstractmethod
+    def write(self, changeset: Changeset) -> None:
+        """Save ``changeset`` durably, all or nothing; raise :class:`SaveError` if it cannot."""
+
+
+class Backend(ABC):
+    """Where a store's documents live (see the module docstring for the promises)."""
+
+    @abstractmethod
+    def load(self, tables: Iterable[str]) -> dict[str, dict[str, Doc]]:
+        """Every document of ``tables``, by id."""
+
+    @abstractmethod
+    def transaction(self, *, wait: bool = True) -> AbstractContextManager[Transaction]:
+        """Hold the write lock; raise :class:`StoreBusyError` when it cannot be had in time."""
+
+    @abstractmethod
+    def poll(self) -> list[Changeset]:
+        """Changesets other writers saved since the last look (cheap when there are none)."""
+
+    @abstractmethod
+    def location(self, table: str) -> str:
+        """Where ``table`` lives, for messages (a file path, a database name)."""
+
+    def compact(self, *, wait: bool = True) -> bool:
+        """Tidy storage (fold journals in); False when the lock was busy."""
+        return True
+
+    def close(self) -> None:  # noqa: B027 - optional, like compact: most backends hold nothing
+        """Release what the backend holds; everything is already saved."""

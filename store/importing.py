@@ -1,0 +1,81 @@
+"""Planning imports: parsed files become article changes, and changed texts re-anchor their tags.
+
+:func:`plan_file` decides, for one parsed file, whether it is new, changed, unchanged or a
+duplicate of another article, and records that in the import report. The store saves the
+planned changes in batches (so a cancelled import keeps what it finished).
+"""
+
+from __future__ import annotations
+
+from store import anchoring, codec
+from store.changes import ANNOTATIONS, ARTICLES, Change
+from store.indexes import Indexes
+from store.ingest import ParsedFile
+from store.models import ImportReport
+
+
+class ImportPlan:
+    """The changes of one import so far: articles, and the tags their new texts moved."""
+
+    def __init__(self) -> None:
+        self.articles: list[Change] = []
+        self.reanchored: list[Change] = []
+        self._planned: set[str] = set()
+
+    def take_articles(self) -> list[Change]:
+        """Hand over the planned article changes (a batch to save) and start a new batch."""
+        batch, self.articles = self.articles, []
+        return batch
+
+    def plan_file(self, indexes: Indexes, parsed: ParsedFile, report: ImportReport) -> None:
+        """Plan one parsed file."""
+        origin = parsed.origin
+        existing_id = indexes.by_origin.get(origin)
+        existing = indexes.doc(ARTICLES, existing_id) if existing_id else None
+        if existing is not None and existing.get("raw_hash") == parsed.raw_hash:
+            report.unchanged.append((origin, existing["id"]))
+            return
+        text_id = parsed.text_hash
+        if existing is None and (text_id in indexes.articles or text_id in self._planned):
+            report.duplicates.append((origin, text_id))
+            return
+        cleaned = parsed.article
+        key = existing["id"] if existing is not None else text_id
+        doc = codec.article_doc(
+            key,
+            cleaned.text,
+            origin=origin,
+            raw_hash=parsed.raw_hash,
+            encoding=parsed.encoding,
+            extracted={
+                "title": cleaned.title,
+                "source": cleaned.source,
+                "author": cleaned.author,
+                "published": cleaned.published.isoformat() if cleaned.published else None,
+                "url": cleaned.url,
+            },
+            overrides=existing.get("overrides", {}) if existing else {},
+        )
+        self.articles.append(Change(ARTICLES, key, existing, doc))
+        self._planned.add(key)
+        if existing is None:
+            report.added.append((origin, key))
+            return
+        report.updated.append((origin, key))
+        self._reanchor(indexes, key, cleaned.text, report)
+
+    def _reanchor(self, indexes: Indexes, article_id: str, text: str, report: ImportReport) -> None:
+        """Move the article's tags onto the new text by quote and context; orphan the lost ones."""
+        for annotation_id in sorted(indexes.by_article.get(article_id, ())):
+            before = indexes.doc(ANNOTATIONS, annotation_id)
+            assert before is not None
+            anchor = anchoring.reanchor(text, before["quote"], before["prefix"], before["suffix"], before["start"])
+            after = dict(before)
+            if anchor.found:
+                prefix, suffix = anchoring.context(text, anchor.start, anchor.end)
+                after.update(start=anchor.start, end=anchor.end, prefix=prefix, suffix=suffix, orphaned=False)
+            else:
+                after.update(orphaned=True)
+                report.orphaned += 1
+            if after != before:
+                self.reanchored.append(Change(ANNOTATIONS, annotation_id, before, after))

@@ -1,0 +1,103 @@
+"""Planning the merge of a Dossier export (see :mod:`store.export`) into a store.
+
+Records keep their ids, so merging the same export twice adds nothing. An entity already here
+under the same name is reused (the export's aliases are added to it). Everything read from the
+file is neutralised one for one, so offsets stay right; an annotation whose quote is not at its
+offsets is re-anchored, or kept as an orphan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store import anchoring, codec
+from store.annotating import EntityResolver
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset
+from store.indexes import Indexes
+from store.models import ImportReport
+from store.sanitize import neutralize
+
+
+def _text(value: Any) -> str:
+    return neutralize(str(value)) if value is not None else ""
+
+
+def plan_merge(indexes: Indexes, data: dict[str, Any], report: ImportReport, origin: str, user: str) -> Changeset:
+    """The changeset that merges ``data`` (a parsed export) into the store."""
+    changes: list[Change] = []
+    texts = {key: article.text for key, article in indexes.articles.items()}
+    for raw in data.get("articles", []):
+        key, text = _text(raw["id"]), _text(raw["text"])
+        if key in texts:
+            if texts[key] == text:
+                report.unchanged.append((f"{origin}#{key}", key))
+            else:
+                report.skipped.append((f"{origin}#{key}", "an article with this id and other text is here"))
+            continue
+        extracted: dict[str, Any] = {f: _text(raw.get(f)) or None for f in ("title", "source", "author", "url")}
+        extracted["published"] = codec.iso_date(raw.get("published"))
+        language = raw.get("language")
+        doc = codec.article_doc(
+            key,
+            text,
+            origin=_text(raw.get("origin") or origin),
+            extracted=extracted,
+            language=_text(language) if isinstance(language, str) else None,
+        )
+        changes.append(Change(ARTICLES, key, None, doc))
+        texts[key] = text
+        report.added.append((f"{origin}#{key}", key))
+    resolver = EntityResolver(indexes)
+    entity_ids: dict[str, str] = {}
+    for raw in data.get("entities", []):
+        raw_id = _text(raw["id"])
+        names = [_text(raw["name"]), *(_text(a) for a in raw.get("aliases", []))]
+        found = resolver.find(raw_id) or resolver.find(names[0])
+        if found is None:
+            doc = codec.entity_doc(names[0], _text(raw.get("type")) or "ORG", names[1:], key=raw_id)
+            doc["note"] = _text(raw.get("note"))
+            resolver.remember(doc)
+            changes.append(Change(ENTITIES, raw_id, None, doc))
+            report.entities_added += 1
+        else:
+            known = {codec.name_key(n) for n in [found["name"], *found.get("aliases", [])]}
+            extra = [n for n in names if codec.name_key(n) not in known]
+            if extra:
+                after = {**found, "aliases": [*found.get("aliases", []), *extra]}
+                resolver.remember(after)
+                changes.append(Change(ENTITIES, found["id"], found, after))
+            doc = found
+        entity_ids[raw_id] = doc["id"]
+    for raw in data.get("annotations", []):
+        key, article_id = _text(raw["id"]), _text(raw["article_id"])
+        if indexes.doc(ANNOTATIONS, key) is not None or article_id not in texts:
+            continue
+        text = texts[article_id]
+        quote, prefix, suffix = (_text(raw.get(f)) for f in ("quote", "prefix", "suffix"))
+        anchor = anchoring.reanchor(text, quote, prefix, suffix, int(raw["start"]))
+        start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))
+        raw_entity = _text(raw.get("entity_id")) or None
+        entity_id = entity_ids.get(raw_entity, raw_entity) if raw_entity else None
+        status = raw.get("status") if raw.get("status") in ("accepted", "suggested", "rejected") else "accepted"
+        doc = {
+            "id": key,
+            "article_id": article_id,
+            "start": max(0, start),
+            "end": max(0, start, end),
+            "quote": quote,
+            "prefix": prefix,
+            "suffix": suffix,
+            "kind": "entity" if entity_id else "passage",
+            "entity_id": entity_id,
+            "labels": codec.clean_labels(raw.get("labels", [])),
+            "note": _text(raw.get("note")),
+            "status": status,
+            "author": _text(raw.get("author") or user),
+            "created": _text(raw.get("created")) or codec.now(),
+            "updated": _text(raw.get("updated")) or codec.now(),
+            "orphaned": not anchor.found,
+        }
+        changes.append(Change(ANNOTATIONS, key, None, doc))
+        report.tags_added += 1
+        report.orphaned += not anchor.found
+    return Changeset(f"import {origin}", tuple(changes))
