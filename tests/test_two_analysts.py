@@ -130,7 +130,7 @@ def test_undo_that_no_longer_applies_says_so(analysts: Pair) -> None:
     alice.update_annotation(tag.id, note="alice's")
     bob.refresh()
     bob.update_annotation(tag.id, note="bob's")
-    with pytest.raises(ConflictError, match="Cannot undo edit .* changed by bob"):
+    with pytest.raises(ConflictError, match=r"Cannot undo edit .* changed by bob"):
         alice.undo()
     assert alice.annotation(tag.id).note == "bob's"
     with pytest.raises(ConflictError, match="Cannot undo mark passage"):  # deleting what Bob edited: refused too
