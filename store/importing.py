@@ -7,11 +7,21 @@ planned changes in batches (so a cancelled import keeps what it finished).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
 from store import anchoring, codec
-from store.changes import ANNOTATIONS, ARTICLES, Change
+from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset
 from store.indexes import Indexes
-from store.ingest import ParsedFile
+from store.ingest import ParsedFile, SkippedFile, discover, parse_file
 from store.models import ImportReport
+
+ProgressCallback = Callable[[int, int, str], None]
+Merger = Callable[..., ImportReport]
 
 
 class ImportPlan:
@@ -79,3 +89,64 @@ class ImportPlan:
                 report.orphaned += 1
             if after != before:
                 self.reanchored.append(Change(ANNOTATIONS, annotation_id, before, after))
+
+
+def run_import(
+    indexes: Indexes,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    save: Callable[[Changeset], Any],
+    merge: Merger,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch_size: int = 500,
+) -> ImportReport:
+    """Read ``paths`` and save what they hold through ``save``, in batches of ``batch_size``.
+
+    A ``.json`` file that is a Dossier export is handed to ``merge``; anything else unreadable
+    is reported with its reason. However the loop ends (done, cancelled, interrupted), what was
+    read is saved.
+    """
+    report = ImportReport()
+    found = list(discover(paths))
+    plan = ImportPlan()
+    try:
+        for index, item in enumerate(found, start=1):
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+            if isinstance(item, SkippedFile):
+                report.skipped.append((item.origin, item.reason))
+                continue
+            if item.suffix.lower() == ".json":
+                _merge_export_file(item, report, merge)
+                continue
+            parsed = parse_file(item)
+            if progress is not None:
+                progress(index, len(found), str(item))
+            if isinstance(parsed, SkippedFile):
+                report.skipped.append((parsed.origin, parsed.reason))
+                continue
+            plan.plan_file(indexes, parsed, report)
+            if len(plan.articles) >= batch_size:
+                save(Changeset("import", tuple(plan.take_articles())))
+    finally:
+        save(Changeset("import", tuple(plan.take_articles())))
+        save(Changeset("re-anchor", tuple(plan.reanchored)))
+    return report
+
+
+def _merge_export_file(path: Path, report: ImportReport, merge: Merger) -> None:
+    """A ``.json`` file named for import: a Dossier export is merged, anything else skipped."""
+    from store.export import is_export
+
+    origin = str(path.resolve())
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        report.skipped.append((origin, f"not readable JSON ({exc})"))
+        return
+    if not is_export(data):
+        report.skipped.append((origin, "JSON that is not a Dossier export"))
+        return
+    merge(data, report=report, origin=origin)

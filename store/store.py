@@ -16,51 +16,28 @@ import gc
 import os
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
-
-from store import codec, xrefs
+from store import codec
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.backend import Backend, SaveError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
-from store.fuzzy import best_name
-from store.importing import ImportPlan
+from store.details import plan_details
+from store.importing import ProgressCallback, run_import
 from store.indexes import Indexes
-from store.ingest import SkippedFile, discover, parse_file
 from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, unify_entities
 from store.merging_export import plan_merge
-from store.models import EDITABLE_FIELDS, Annotation, Article, Entity, ImportReport, Mention, SearchHit
-from store.sanitize import neutralize, sanitize_line
-from store.search_index import SearchIndex
+from store.models import Annotation, Article, ImportReport
+from store.queries import StoreQueries, needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.tinydb_backend import TinyDBBackend
 
-ProgressCallback = Callable[[int, int, str], None]
 Listener = Callable[[Changeset, bool], None]
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _needs_annotations(method: F) -> F:
-    """Mark a method that reads or writes annotations or entities: they are loaded first.
-
-    A store opened with ``defer_annotations=True`` shows its corpus before the annotations
-    (the larger part) are read; whatever needs them loads them on first use.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
-        if not self.annotations_loaded:
-            self.finish_loading()
-        return method(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Store:
+class Store(StoreQueries):
     """A Dossier store. Open with :meth:`Store.open` (TinyDB files) or :meth:`Store.in_memory`."""
 
     def __init__(self, backend: Backend, *, path: Path | None = None, defer_annotations: bool = False) -> None:
@@ -222,7 +199,7 @@ class Store:
         """True when an undone change can be redone."""
         return bool(self._redo)
 
-    @_needs_annotations
+    @needs_annotations
     def undo(self) -> str | None:
         """Undo this session's last change; returns what was undone, or ``None``.
 
@@ -232,7 +209,7 @@ class Store:
         """
         return self._replay(self._undo, self._redo, invert=True)
 
-    @_needs_annotations
+    @needs_annotations
     def redo(self) -> str | None:
         """Redo the last undone change; returns what was redone, or ``None``."""
         return self._replay(self._redo, self._undo, invert=False)
@@ -254,49 +231,17 @@ class Store:
 
     # ------------------------------------------------------------------ articles
 
-    def articles(self) -> list[Article]:
-        """All articles, newest publication first, undated ones last, then by title."""
-        return list(self.indexes.ordered_articles())
-
-    def article(self, article_id: str) -> Article:
-        """One article by id. Raises ``KeyError`` if there is none."""
-        return self.indexes.articles[article_id]
-
-    def __len__(self) -> int:
-        return len(self.indexes.articles)
-
-    @_needs_annotations
-    def annotation_counts(self) -> dict[str, int]:
-        """Number of annotations per article id (articles without any are absent)."""
-        return {key: len(ids) for key, ids in self.indexes.by_article.items() if ids}
-
-    @_needs_annotations
+    @needs_annotations
     def set_metadata(self, article_id: str, **fields: Any) -> Article:
         """Correct an article's title, source, author, published date or url (undoable).
 
         Corrections are kept apart from what was extracted from the file, so they survive a
         re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
         """
-        unknown = set(fields) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise ValueError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
-        before = self.indexes.doc(ARTICLES, article_id)
-        if before is None:
-            raise KeyError(article_id)
-        overrides = dict(before.get("overrides", {}))
-        for name, value in fields.items():
-            if name == "published":
-                if isinstance(value, str):
-                    value = date.fromisoformat(value.strip()) if value.strip() else None
-                value = value.isoformat() if isinstance(value, date) else None
-            elif value is not None:
-                value = sanitize_line(str(value)) or None
-            overrides[name] = value
-        after = codec.effective({**before, "overrides": overrides})
-        self._commit(Changeset("edit article details", (Change(ARTICLES, article_id, before, after),)))
+        self._commit(plan_details(self.indexes, article_id, fields))
         return self.indexes.articles[article_id]
 
-    @_needs_annotations
+    @needs_annotations
     def import_paths(
         self,
         paths: Iterable[str | os.PathLike[str]],
@@ -310,53 +255,20 @@ class Store:
         The same file imported twice adds nothing; a file whose text changed updates its
         article in place (same id, the user's corrections kept) and re-anchors its annotations,
         orphaning those whose words are gone. Articles are saved in batches, so a cancelled
-        or interrupted import keeps what it finished.
+        or interrupted import keeps what it finished. A Dossier export (``.json``) is merged.
         """
-        report = ImportReport()
-        found = list(discover(paths))
-        plan = ImportPlan()
-        try:
-            for index, item in enumerate(found, start=1):
-                if cancelled is not None and cancelled():
-                    report.cancelled = True
-                    break
-                if isinstance(item, SkippedFile):
-                    report.skipped.append((item.origin, item.reason))
-                    continue
-                if item.suffix.lower() == ".json":
-                    self._import_export_file(item, report)
-                    continue
-                parsed = parse_file(item)
-                if progress is not None:
-                    progress(index, len(found), str(item))
-                if isinstance(parsed, SkippedFile):
-                    report.skipped.append((parsed.origin, parsed.reason))
-                    continue
-                plan.plan_file(self.indexes, parsed, report)
-                if len(plan.articles) >= batch_size:
-                    self._commit(Changeset("import", tuple(plan.take_articles())), record_undo=False)
-        finally:
-            # However the loop ended (done, cancelled, interrupted), what was read is kept.
-            self._commit(Changeset("import", tuple(plan.take_articles())), record_undo=False)
-            self._commit(Changeset("re-anchor", tuple(plan.reanchored)), record_undo=False)
-        return report
+        save = functools.partial(self._commit, record_undo=False)
+        return run_import(
+            self.indexes,
+            paths,
+            save=save,
+            merge=self.merge_export,
+            progress=progress,
+            cancelled=cancelled,
+            batch_size=batch_size,
+        )
 
-    def _import_export_file(self, path: Path, report: ImportReport) -> None:
-        """A ``.json`` file named for import: a Dossier export is merged, anything else skipped."""
-        from store.export import is_export
-
-        origin = str(path.resolve())
-        try:
-            data = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            report.skipped.append((origin, f"not readable JSON ({exc})"))
-            return
-        if not is_export(data):
-            report.skipped.append((origin, "JSON that is not a Dossier export"))
-            return
-        self.merge_export(data, report=report, origin=origin)
-
-    @_needs_annotations
+    @needs_annotations
     def merge_export(
         self, data: dict[str, Any], *, report: ImportReport | None = None, origin: str = "export"
     ) -> ImportReport:
@@ -367,67 +279,9 @@ class Store:
 
     # ------------------------------------------------------------------ entities
 
-    @_needs_annotations
-    def entities(self) -> list[Entity]:
-        """All entities, by type then name."""
-        return sorted(self.indexes.entities.values(), key=lambda e: (e.type, e.name.casefold()))
-
-    @_needs_annotations
-    def entity(self, entity_id: str) -> Entity:
-        """One entity by id. Raises ``KeyError`` if there is none."""
-        return self.indexes.entities[entity_id]
-
-    @_needs_annotations
-    def find_entity(self, name: str) -> Entity | None:
-        """The entity whose name or an alias equals ``name`` (ignoring case and accents), if any."""
-        key = self.indexes.entity_key(name)
-        return self.indexes.entities.get(key) if key is not None else None
-
-    @_needs_annotations
-    def match_entities(self, query: str, limit: int = 20) -> list[tuple[Entity, str]]:
-        """Entities whose name or alias fuzzy-matches ``query``, best first, with the matching name."""
-        scored: list[tuple[float, str, Entity]] = []
-        for entity in self.indexes.entities.values():
-            best = best_name(query, entity.names())
-            if best is not None:
-                scored.append((best[0] + 0.01 * len(self.indexes.by_entity.get(entity.id, ())), best[1], entity))
-        scored.sort(key=lambda item: (-item[0], item[2].name.casefold()))
-        return [(entity, name) for _, name, entity in scored[:limit]]
-
-    @_needs_annotations
-    def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
-        """Entity id → type for the given ids (unknown ids are left out)."""
-        return {key: self.indexes.entities[key].type for key in entity_ids if key in self.indexes.entities}
-
     # ------------------------------------------------------------------ annotations
 
-    @_needs_annotations
-    def annotations(self, article_id: str | None = None) -> list[Annotation]:
-        """Annotations of one article (or of all), in text order."""
-        docs = self.indexes.docs[ANNOTATIONS]
-        keys = docs if article_id is None else self.indexes.by_article.get(article_id, ())
-        found = (self.indexes.annotation(key) for key in keys)
-        return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
-
-    @_needs_annotations
-    def annotation(self, annotation_id: str) -> Annotation:
-        """One annotation by id. Raises ``KeyError`` if there is none."""
-        return self.indexes.annotation(annotation_id)
-
-    @_needs_annotations
-    def labels(self) -> list[str]:
-        """Every passage label in use, most used first (completion for the label prompt)."""
-        raw: dict[str, int] = {}
-        for doc in self.indexes.docs[ANNOTATIONS].values():
-            for label in doc.get("labels", ()):
-                raw[label] = raw.get(label, 0) + 1
-        counts: dict[str, int] = {}
-        for label, count in raw.items():  # labels come from a file: shown, never obeyed
-            safe = neutralize(label)
-            counts[safe] = counts.get(safe, 0) + count
-        return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
-
-    @_needs_annotations
+    @needs_annotations
     def annotate(
         self,
         article_id: str,
@@ -454,14 +308,14 @@ class Store:
         label = f"tag {quote!r}" if entity else f"mark passage {quote!r}"
         return self.annotate_many([item], label=label)[0]
 
-    @_needs_annotations
+    @needs_annotations
     def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
         """Create many annotations as one change: one durable write, one undo step."""
         committed = self._commit(plan_annotations(self.indexes, items, self.user, label))
         planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
         return [self.indexes.annotation(key) for key in planned]
 
-    @_needs_annotations
+    @needs_annotations
     def update_annotation(
         self,
         annotation_id: str,
@@ -492,50 +346,9 @@ class Store:
         self._commit(changeset)
         return self.indexes.annotation(annotation_id)
 
-    @_needs_annotations
+    @needs_annotations
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
         self._commit(plan_removal(self.indexes, annotation_id))
 
     # ------------------------------------------------------------------ cross-references and search
-
-    @_needs_annotations
-    def mentions(self, entity_id: str) -> list[Annotation]:
-        """Every annotation linked to the entity, by article then position."""
-        found = (self.indexes.annotation(key) for key in self.indexes.by_entity.get(entity_id, ()))
-        return sorted(found, key=lambda a: (a.article_id, a.start))
-
-    @_needs_annotations
-    def mention_contexts(
-        self, entity_id: str, *, exclude_article: str | None = None, limit: int | None = None
-    ) -> list[Mention]:
-        """Mentions of the entity with their sentences, newest articles first (see :mod:`store.xrefs`)."""
-        return xrefs.mention_contexts(self.indexes, entity_id, exclude_article=exclude_article, limit=limit)
-
-    @_needs_annotations
-    def mention_count(self, entity_id: str, *, exclude_article: str | None = None) -> int:
-        """How many annotations link to the entity (outside ``exclude_article``, live ones)."""
-        return xrefs.mention_count(self.indexes, entity_id, exclude_article=exclude_article)
-
-    @_needs_annotations
-    def article_entities(self, article_id: str) -> dict[str, int]:
-        """Entity id → number of mentions in the article."""
-        return xrefs.article_entities(self.indexes, article_id)
-
-    @_needs_annotations
-    def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, float]]:
-        """Articles sharing entities with this one, best first (rare entities count more)."""
-        return xrefs.related(self.indexes, article_id, limit)
-
-    @_needs_annotations
-    def shared_entities(self, article_id: str, other_id: str) -> list[Entity]:
-        """The entities two articles both mention: why they are related."""
-        return xrefs.shared_entities(self.indexes, article_id, other_id)
-
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Full-text search: every word (and quoted phrase) must occur; the last may be a prefix."""
-        return self.search_index().search(query, limit)
-
-    def search_index(self) -> SearchIndex:
-        """The full-text index, built on first use (never while the first screen waits)."""
-        return self.indexes.search_index()
