@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from store import Store, seed_if_empty
+from store.memory_backend import MemoryDatabase
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -28,6 +29,28 @@ def store_path(tmp_path: Path) -> Path:
 def seeded(store_path: Path) -> Iterator[Store]:
     """A real store on disk holding the five seed articles."""
     store = Store.open(store_path)
+    seed_if_empty(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["tinydb", "memory"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Store]:
+    """Opens one store, the same one at each call, in each backend in turn.
+
+    As TinyDB's own suite runs every test against memory and JSON storage, the store's suite
+    runs against every backend: each call is another connection (another analyst's process).
+    """
+    if request.param == "tinydb":
+        return lambda: Store.open(tmp_path / "store")
+    database = MemoryDatabase()
+    return lambda: Store.in_memory(database)
+
+
+@pytest.fixture
+def any_seeded(open_store: Callable[[], Store]) -> Iterator[Store]:
+    """The seed articles in a store of each backend."""
+    store = open_store()
     seed_if_empty(store)
     yield store
     store.close()

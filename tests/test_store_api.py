@@ -2,6 +2,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,36 +25,38 @@ def test_seeding_imports_five_articles_once(seeded: Store) -> None:
     assert len(Store.open(seeded.path).articles()) == 5
 
 
-def test_annotate_links_aliases_and_cross_references(seeded: Store) -> None:
-    first = tag(seeded, "Sergei Shoigu", "Sergey Shoigu", "PERSON")
-    second = tag(seeded, "Sergey Shoigu", "sergey shoigu")  # existing entity, by name, any case
+def test_annotate_links_aliases_and_cross_references(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    first = tag(any_seeded, "Sergei Shoigu", "Sergey Shoigu", "PERSON")
+    second = tag(any_seeded, "Sergey Shoigu", "sergey shoigu")  # existing entity, by name, any case
     assert first.entity_id == second.entity_id
-    entity = seeded.entity(first.entity_id)
+    entity = any_seeded.entity(first.entity_id)
     assert entity.name == "Sergey Shoigu" and entity.type == "PERSON" and entity.aliases == ("Sergei Shoigu",)
-    assert {m.id for m in seeded.mentions(entity.id)} == {first.id, second.id}
-    assert {m.article_id for m in seeded.mentions(entity.id)} == {first.article_id, second.article_id}
-    related = seeded.related(first.article_id)
+    assert {m.id for m in any_seeded.mentions(entity.id)} == {first.id, second.id}
+    assert {m.article_id for m in any_seeded.mentions(entity.id)} == {first.article_id, second.article_id}
+    related = any_seeded.related(first.article_id)
     assert [a.id for a, _ in related] == [second.article_id]
-    contexts = seeded.mention_contexts(entity.id, exclude_article=first.article_id)
+    contexts = any_seeded.mention_contexts(entity.id, exclude_article=first.article_id)
     assert len(contexts) == 1 and "Sergey Shoigu" in contexts[0].sentence
     assert contexts[0].sentence.endswith((".", '"', "”"))
 
 
-def test_passage_with_labels_and_note(seeded: Store) -> None:
-    article = article_with(seeded, "November 29th, 2017")
+def test_passage_with_labels_and_note(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    article = article_with(any_seeded, "November 29th, 2017")
     start, end = span_of(article, "signed by Russian Defense Minister Sergey Shoigu and his Uzbek counterpart")
-    passage = seeded.annotate(article.id, start, end, labels=["claim", "date conflict", "claim"], note="2016 or 2017?")
+    passage = any_seeded.annotate(
+        article.id, start, end, labels=["claim", "date conflict", "claim"], note="2016 or 2017?"
+    )
     assert (
         passage.kind == "passage" and passage.labels == ("claim", "date conflict") and passage.note == "2016 or 2017?"
     )
-    assert seeded.labels() == ["claim", "date conflict"]
+    assert any_seeded.labels() == ["claim", "date conflict"]
 
 
-def test_records_are_immutable_copies(seeded: Store) -> None:
-    article = seeded.articles()[0]
+def test_records_are_immutable_copies(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    article = any_seeded.articles()[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         article.title = "changed"  # type: ignore[misc]
-    annotation = tag(seeded, "CSTO", "CSTO", "ORG")
+    annotation = tag(any_seeded, "CSTO", "CSTO", "ORG")
     assert isinstance(annotation.labels, tuple)
 
 
@@ -75,57 +78,59 @@ def test_saving_an_annotation_does_not_rewrite_the_corpus(seeded: Store) -> None
     assert (seeded.path / "articles.json").stat().st_mtime_ns == before
 
 
-def test_update_remove_undo_redo(seeded: Store) -> None:
-    mention = tag(seeded, "Tashkent", "Tashkent", "PLACE")
-    updated = seeded.update_annotation(mention.id, labels=["capital"], note="the government")
+def test_update_remove_undo_redo(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    mention = tag(any_seeded, "Tashkent", "Tashkent", "PLACE")
+    updated = any_seeded.update_annotation(mention.id, labels=["capital"], note="the government")
     assert updated.labels == ("capital",) and updated.entity_id == mention.entity_id
-    seeded.remove_annotation(mention.id)
-    assert seeded.annotations() == []
-    assert seeded.undo() is not None
-    assert seeded.annotation(mention.id).note == "the government"
-    seeded.undo()
-    assert seeded.annotation(mention.id).note == ""
-    seeded.undo()
-    assert seeded.annotations() == [] and seeded.entities() == []
-    assert seeded.undo() is None
-    seeded.redo()
-    seeded.redo()
-    assert seeded.annotation(mention.id).labels == ("capital",)
-    assert Store.open(seeded.path).annotation(mention.id).labels == ("capital",)
+    any_seeded.remove_annotation(mention.id)
+    assert any_seeded.annotations() == []
+    assert any_seeded.undo() is not None
+    assert any_seeded.annotation(mention.id).note == "the government"
+    any_seeded.undo()
+    assert any_seeded.annotation(mention.id).note == ""
+    any_seeded.undo()
+    assert any_seeded.annotations() == [] and any_seeded.entities() == []
+    assert any_seeded.undo() is None
+    any_seeded.redo()
+    any_seeded.redo()
+    assert any_seeded.annotation(mention.id).labels == ("capital",)
+    assert open_store().annotation(mention.id).labels == ("capital",)
 
 
-def test_annotate_rejects_bad_spans_and_unknown_entities_without_type(seeded: Store) -> None:
-    article = seeded.articles()[0]
+def test_annotate_rejects_bad_spans_and_unknown_entities_without_type(
+    any_seeded: Store, open_store: Callable[[], Store]
+) -> None:
+    article = any_seeded.articles()[0]
     with pytest.raises(ValueError):
-        seeded.annotate(article.id, 5, 5)
+        any_seeded.annotate(article.id, 5, 5)
     with pytest.raises(ValueError):
-        seeded.annotate(article.id, 0, len(article.text) + 1)
+        any_seeded.annotate(article.id, 0, len(article.text) + 1)
     with pytest.raises(ValueError, match="type"):
-        seeded.annotate(article.id, 0, 4, entity="Nobody Known")
+        any_seeded.annotate(article.id, 0, 4, entity="Nobody Known")
     with pytest.raises(KeyError):
-        seeded.annotate("missing", 0, 4)
+        any_seeded.annotate("missing", 0, 4)
 
 
-def test_search_finds_words_phrases_and_prefixes(seeded: Store) -> None:
-    hits = seeded.search("shoigu")
+def test_search_finds_words_phrases_and_prefixes(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    hits = any_seeded.search("shoigu")
     assert len(hits) >= 3
     for hit in hits:
-        assert seeded.article(hit.article_id).text[hit.start : hit.end].casefold() == "shoigu"
-    phrase = seeded.search('"Collective Security Treaty Organization"')
+        assert any_seeded.article(hit.article_id).text[hit.start : hit.end].casefold() == "shoigu"
+    phrase = any_seeded.search('"Collective Security Treaty Organization"')
     assert {h.article_id for h in phrase} == {
-        a.id for a in seeded.articles() if "Collective Security Treaty Organization" in a.text
+        a.id for a in any_seeded.articles() if "Collective Security Treaty Organization" in a.text
     }
-    assert seeded.search("Mirziy")  # prefix while typing
-    assert seeded.search("zzzqqq") == []
+    assert any_seeded.search("Mirziy")  # prefix while typing
+    assert any_seeded.search("zzzqqq") == []
 
 
-def test_match_entities_fuzzy_over_aliases(seeded: Store) -> None:
-    tag(seeded, "Collective Security Treaty Organization", "CSTO", "ORG")
-    tag(seeded, "Sergei Shoigu", "Sergey Shoigu", "PERSON")
-    assert seeded.match_entities("csto")[0][0].name == "CSTO"
-    entity, name = seeded.match_entities("collsec")[0]
+def test_match_entities_fuzzy_over_aliases(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    tag(any_seeded, "Collective Security Treaty Organization", "CSTO", "ORG")
+    tag(any_seeded, "Sergei Shoigu", "Sergey Shoigu", "PERSON")
+    assert any_seeded.match_entities("csto")[0][0].name == "CSTO"
+    entity, name = any_seeded.match_entities("collsec")[0]
     assert entity.name == "CSTO" and name == "Collective Security Treaty Organization"
-    assert seeded.match_entities("shoi")[0][0].name == "Sergey Shoigu"
+    assert any_seeded.match_entities("shoi")[0][0].name == "Sergey Shoigu"
 
 
 def test_reimport_of_changed_file_reanchors_and_orphans(tmp_path: Path, store_path: Path) -> None:
@@ -181,13 +186,13 @@ def test_new_store_is_private_to_its_owner(seeded: Store) -> None:
     assert (seeded.path / "articles.json").stat().st_mode & 0o777 == 0o600
 
 
-def test_two_store_objects_do_not_lose_each_others_tags(seeded: Store) -> None:
-    other = Store.open(seeded.path)
-    a = tag(seeded, "Tashkent", "Tashkent", "PLACE")
+def test_two_store_objects_do_not_lose_each_others_tags(any_seeded: Store, open_store: Callable[[], Store]) -> None:
+    other = open_store()
+    a = tag(any_seeded, "Tashkent", "Tashkent", "PLACE")
     b = tag(other, "Bukhara", "Bukhara", "PLACE")
-    assert {x.id for x in Store.open(seeded.path).annotations()} == {a.id, b.id}
-    assert seeded.refresh() is True
-    assert {x.id for x in seeded.annotations()} == {a.id, b.id}
+    assert {x.id for x in open_store().annotations()} == {a.id, b.id}
+    assert any_seeded.refresh() is True
+    assert {x.id for x in any_seeded.annotations()} == {a.id, b.id}
 
 
 def test_store_package_never_imports_textual() -> None:
@@ -196,9 +201,9 @@ def test_store_package_never_imports_textual() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_annotate_many_is_one_write_and_one_undo_step(seeded: Store) -> None:
+def test_annotate_many_is_one_write_and_one_undo_step(any_seeded: Store, open_store: Callable[[], Store]) -> None:
     items = []
-    for article in seeded.articles():
+    for article in any_seeded.articles():
         for words, name in (("CSTO", "CSTO"), ("Collective Security Treaty Organization", "CSTO")):
             if words in article.text:
                 start = article.text.index(words)
@@ -206,13 +211,13 @@ def test_annotate_many_is_one_write_and_one_undo_step(seeded: Store) -> None:
     items[0]["entity_type"] = "ORG"
     for item in items:
         item.setdefault("entity_type", "ORG")
-    made = seeded.annotate_many(items, label="tag every CSTO")
-    [entity] = seeded.entities()
+    made = any_seeded.annotate_many(items, label="tag every CSTO")
+    [entity] = any_seeded.entities()
     assert entity.name == "CSTO" and entity.aliases == ("Collective Security Treaty Organization",)
-    assert {a.entity_id for a in made} == {entity.id} and len(seeded.mentions(entity.id)) == len(items) >= 4
-    assert Store.open(seeded.path).entity(entity.id) == entity
-    assert seeded.undo() == "tag every CSTO"
-    assert seeded.annotations() == [] and seeded.entities() == []
+    assert {a.entity_id for a in made} == {entity.id} and len(any_seeded.mentions(entity.id)) == len(items) >= 4
+    assert open_store().entity(entity.id) == entity
+    assert any_seeded.undo() == "tag every CSTO"
+    assert any_seeded.annotations() == [] and any_seeded.entities() == []
 
 
 def test_deferred_annotations_load_on_first_use(seeded: Store) -> None:

@@ -16,30 +16,17 @@ from pathlib import Path
 import pytest
 
 from store import ConflictError, Store, seed_if_empty
-from store.memory_backend import MemoryDatabase
 from tests.conftest import ROOT, article_with, span_of
 
 Pair = tuple[Store, Store]
 
 
-@pytest.fixture(params=["tinydb", "memory"])
-def analysts(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
-    """Alice and Bob on one seeded store of the given backend."""
-    opener: Callable[[], Store]
-    if request.param == "tinydb":
-        path = tmp_path / "store"
-
-        def opener() -> Store:
-            return Store.open(path)
-    else:
-        database = MemoryDatabase()
-
-        def opener() -> Store:
-            return Store.in_memory(database)
-
-    alice = opener()
+@pytest.fixture
+def analysts(open_store: Callable[[], Store]) -> Iterator[Pair]:
+    """Alice and Bob on one seeded store of each backend."""
+    alice = open_store()
     seed_if_empty(alice)
-    bob = opener()
+    bob = open_store()
     alice.user, bob.user = "alice", "bob"
     yield alice, bob
     bob.close()
