@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from store.storage import RESTORE_HINT, StoreFileError, atomic_write, fsync_directory
+from store.storage import RESTORE_HINT, StoreFileError, atomic_write, fsync_directory, open_nofollow
 
 #: One change: table name, TinyDB document id, the new document (``None``: removed).
 RawChange = tuple[str, str, dict[str, Any] | None]
@@ -75,7 +75,7 @@ class Journal:
     def replaced(self) -> bool:
         """True when the journal file is not the one this object has been reading (compacted)."""
         try:
-            inode = self.path.stat().st_ino
+            inode = self.path.lstat().st_ino
         except FileNotFoundError:
             return self._inode is not None
         return self._inode is not None and inode != self._inode
@@ -83,7 +83,7 @@ class Journal:
     def read_new(self) -> JournalState:
         """Read the complete lines appended since the last read (a partial last line waits)."""
         try:
-            with open(self.path, "rb") as handle:
+            with os.fdopen(open_nofollow(self.path, os.O_RDONLY), "rb") as handle:
                 inode = os.fstat(handle.fileno()).st_ino
                 if self._inode is not None and inode != self._inode:
                     raise StoreFileError(self.path, "replaced while being read", "Reopen the store.")
@@ -126,7 +126,7 @@ class Journal:
         self.journal_id = journal_id
         self.offset = len(header)
         self.entry_count = 0
-        self._inode = self.path.stat().st_ino
+        self._inode = self.path.lstat().st_ino
 
     def append(self, changes: list[RawChange]) -> None:
         """Append one change durably: the line is fsynced before this returns.
@@ -135,7 +135,7 @@ class Journal:
         starts on a line of its own.
         """
         line = orjson.dumps([[table, doc_id, doc] for table, doc_id, doc in changes]) + b"\n"
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
+        fd = open_nofollow(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
         try:
             size = os.fstat(fd).st_size
             if size == 0:
@@ -150,17 +150,18 @@ class Journal:
                 written += os.write(fd, line[written:])
             os.fsync(fd)
             created = size == 0
+            inode = os.fstat(fd).st_ino
         finally:
             os.close(fd)
         if created:
             fsync_directory(self.path.parent)
-        self._inode = self.path.stat().st_ino
+        self._inode = inode
         self.offset += len(line)
         self.entry_count += 1
 
     def size(self) -> int:
         """Bytes in the journal file (0 when there is none)."""
         try:
-            return self.path.stat().st_size
+            return self.path.lstat().st_size
         except FileNotFoundError:
             return 0

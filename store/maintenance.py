@@ -6,14 +6,16 @@ wrong restore can itself be undone by hand.
 
 from __future__ import annotations
 
+import errno
 import grp
 import os
-import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
+from store.sanitize import neutralize
 from store.storage import StoreFileError
 from store.store import ANNOTATIONS_FILE, ARTICLES_FILE, LOCK_FILE, LOCK_TIMEOUT_S
 from store.store_file import StoreFile
@@ -78,13 +80,38 @@ def share(directory: Path, group: str | None = None) -> list[str]:
 
     The directory becomes setgid and group-writable, so files made later belong to the group,
     and the files become group read/write. Each annotation still records who made it.
+
+    Symbolic links are skipped and reported, never followed: a link planted in the store by a
+    group member could otherwise make the owner's SSH key group-readable. Each entry is opened
+    with ``O_NOFOLLOW`` and changed through its descriptor, so a link swapped in after the
+    directory was listed is refused too.
     """
     gid = grp.getgrnam(group).gr_gid if group else directory.stat().st_gid
     lines = []
-    for path in [directory, *sorted(directory.rglob("*"))]:
-        if group:
-            shutil.chown(path, group=gid)
-        mode = 0o2770 if path.is_dir() else 0o660
-        os.chmod(path, mode)
-        lines.append(f"{oct(mode)[2:]} {path}")
+    paths = [directory]
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        paths.extend(Path(root, name) for name in sorted(dirs + files))
+    for path in paths:
+        lines.append(_share_one(path, gid if group else None))
     return lines
+
+
+def _share_one(path: Path, gid: int | None) -> str:
+    """Give one entry the shared mode (and group); returns the line saying what was done."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"skipped {neutralize(str(path))}: a symbolic link (left as it is, not followed)"
+        return f"skipped {neutralize(str(path))}: {exc.strerror}"
+    try:
+        kind = os.fstat(fd).st_mode
+        if not (stat.S_ISDIR(kind) or stat.S_ISREG(kind)):
+            return f"skipped {neutralize(str(path))}: not a regular file or folder"
+        if gid is not None:
+            os.fchown(fd, -1, gid)
+        mode = 0o2770 if stat.S_ISDIR(kind) else 0o660
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    return f"{oct(mode)[2:]} {neutralize(str(path))}"

@@ -14,7 +14,17 @@ from typing import Any
 
 from store.journal import Journal, RawChange, new_journal_id
 from store.migrations import migrate
-from store.storage import META_TABLE, SCHEMA_VERSION, AtomicJSONStorage, StoreFileError, Tables, atomic_write
+from store.storage import (
+    LOCK_NAME,
+    META_TABLE,
+    SCHEMA_VERSION,
+    AtomicJSONStorage,
+    StoreFileError,
+    Tables,
+    atomic_write,
+    refuse_links,
+    remove_stale_temps,
+)
 
 #: Snapshots kept in ``backups/`` per file (the newest is the state at the last compaction).
 BACKUPS_KEPT = 3
@@ -59,10 +69,39 @@ class StoreFile:
         """Where rolling backups of the snapshots live."""
         return self.directory / "backups"
 
+    def refuse_links(self) -> None:
+        """Raise :class:`StoreFileError` if a file this one reads, writes or deletes is a symlink.
+
+        Checked on every load and every compaction: in a shared store another member of the
+        group can plant links, and a link followed here writes or deletes the victim's files.
+        The files themselves are also opened with ``O_NOFOLLOW``; this check gives the clear
+        message, and covers the backups folder, which is written by name.
+        """
+        folder = self.backup_directory()
+        refuse_links(self.path, self.journal.path, self.directory / LOCK_NAME, folder)
+        if folder.is_dir():
+            refuse_links(*self._own_backup_names(folder))
+
+    def _own_backup_names(self, folder: Path) -> list[Path]:
+        return [p for p in folder.iterdir() if p.name.startswith(f"{self.name}.") and p.name.endswith(".json")]
+
+    def remove_stale_temps(self) -> list[Path]:
+        """Delete temporary files left in the store by killed processes (lock held).
+
+        Any file's leftovers, not only this one's: a file with nothing to compact is never
+        rewritten, so the temporary files of its killed compactions would otherwise stay.
+        """
+
+        def ours(target: str) -> bool:
+            return target.endswith((".json", ".journal"))
+
+        return remove_stale_temps(self.directory, ours) + remove_stale_temps(self.backup_directory(), ours)
+
     # ------------------------------------------------------------------ reading
 
     def load(self) -> Tables:
         """The file's whole content: the snapshot with the journal replayed over it."""
+        self.refuse_links()
         data = self.snapshot.read() or {}
         version = meta(data).get("schema_version", 1) if self.path.exists() else SCHEMA_VERSION
         if version < SCHEMA_VERSION:
@@ -112,6 +151,8 @@ class StoreFile:
         The backup is a file of its own (not a hard link), so nothing done to the live snapshot
         can reach it. A migrated file's original is kept too, before it is replaced.
         """
+        self.refuse_links()
+        self.remove_stale_temps()
         journal_id = new_journal_id()
         meta(self.data).update(schema_version=SCHEMA_VERSION, journal_id=journal_id)
         folder = self.backup_directory()

@@ -82,7 +82,11 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         return 2
     if action == "share":
         lines = maintenance.share(store_path, group)
-        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {len(lines)} files and folders")
+        skipped = [line for line in lines if line.startswith("skipped ")]
+        shared = len(lines) - len(skipped)
+        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {shared} files and folders")
+        for line in skipped:
+            print(line, file=sys.stderr)
         return 0
     if action == "restore":
         for line in maintenance.restore(store_path, force=force):
