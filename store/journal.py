@@ -9,9 +9,10 @@ milliseconds at 100,000 tags). Instead, each file of the store is
   ``[table, doc_id, document-or-null]``), appended and fsynced before the save is reported done.
 
 Opening replays the journal over the snapshot. Compaction folds the journal into a new snapshot
-and starts an empty journal. The snapshot names the journal it was compacted up to
-(``_meta.journal_id``): a journal whose header carries another id was already folded in (a crash
-between the two steps of a compaction) and is ignored, so nothing is applied twice.
+and starts an empty journal. The snapshot names the journal started with it
+(``_meta.journal_id``) and the one it folded in (``_meta.folded_journal_id``); what a journal
+with another id means is decided by :meth:`store.store_file.StoreFile.load`, which never drops
+a change that is not in the snapshot. A journal without its header line is damaged.
 
 A kill in the middle of an append leaves a partial last line; it was never reported saved, so
 it is ignored on reading and cut off before the next append. Any other unreadable line means
@@ -31,7 +32,7 @@ from typing import Any
 
 import orjson
 
-from store.storage import RESTORE_HINT, StoreFileError, atomic_write, fsync_directory, open_nofollow
+from store.storage import RESTORE_HINT, StoreFileError, atomic_write, open_nofollow
 
 #: One change: table name, TinyDB document id, the new document (``None``: removed).
 RawChange = tuple[str, str, dict[str, Any] | None]
@@ -132,15 +133,15 @@ class Journal:
         """Append one change durably: the line is fsynced before this returns.
 
         A partial line left by a writer that was killed is cut off first, so the new line
-        starts on a line of its own.
+        starts on a line of its own. The journal must exist (made by :meth:`start`, with its
+        header): appending never creates one, as a journal without a header cannot be placed.
+        Raises ``FileNotFoundError`` when it is gone.
         """
         line = orjson.dumps([[table, doc_id, doc] for table, doc_id, doc in changes]) + b"\n"
-        fd = open_nofollow(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
+        fd = open_nofollow(self.path, os.O_RDWR)  # only a started journal: never one without its header
         try:
-            size = os.fstat(fd).st_size
-            if size == 0:
-                os.fchmod(fd, self.file_mode)
-            if size > self.offset:
+            status = os.fstat(fd)
+            if status.st_size > self.offset:
                 # Bytes past what we read: only a torn line can be there, as we hold the lock
                 # and have read every complete line before appending.
                 os.ftruncate(fd, self.offset)
@@ -149,13 +150,9 @@ class Journal:
             while written < len(line):
                 written += os.write(fd, line[written:])
             os.fsync(fd)
-            created = size == 0
-            inode = os.fstat(fd).st_ino
         finally:
             os.close(fd)
-        if created:
-            fsync_directory(self.path.parent)
-        self._inode = inode
+        self._inode = status.st_ino
         self.offset += len(line)
         self.entry_count += 1
 

@@ -6,22 +6,25 @@ writing methods must be called with the store lock held.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from store.journal import Journal, RawChange, new_journal_id
+from store.journal import Journal, JournalState, RawChange, new_journal_id
 from store.migrations import migrate
 from store.storage import (
     LOCK_NAME,
     META_TABLE,
+    RESTORE_HINT,
     SCHEMA_VERSION,
     AtomicJSONStorage,
     StoreFileError,
     Tables,
     atomic_write,
+    read_nofollow,
     refuse_links,
     remove_stale_temps,
 )
@@ -56,6 +59,7 @@ class StoreFile:
         self.name = name
         self.snapshot = AtomicJSONStorage(directory / f"{name}.json", file_mode)
         self.journal = Journal(directory / f"{name}.journal", file_mode)
+        self.file_mode = file_mode
         self.data: Tables = {}
         self._journal_current = False
         self.migrated_from: int | None = None
@@ -111,11 +115,43 @@ class StoreFile:
         state = self.journal.read_all()
         snapshot_id = meta(data).get("journal_id")
         self._journal_current = state.journal_id is not None and state.journal_id == snapshot_id
-        if self._journal_current:
+        if self._journal_current or self._replay_stale_journal(data, state):
             for entry in state.entries:
                 apply_changes(data, entry)
         self.data = data
         return data
+
+    def _replay_stale_journal(self, data: Tables, state: JournalState) -> bool:
+        """Whether a journal that is not the snapshot's still has to be replayed over it.
+
+        Such a journal is never dropped unless every change in it is provably in the snapshot:
+
+        * no header line: its changes cannot be placed, so the file is reported damaged;
+        * the journal the snapshot folded in (``_meta.folded_journal_id``): a compaction wrote
+          the snapshot but could not start a new journal (killed, or the disk was full), and
+          saves may have been appended to it since. Each change is a whole document, so
+          replaying all of it over the snapshot is exact; the next save compacts first;
+        * any other id: ignored only when replaying it would change nothing (a snapshot of an
+          older version, which did not record the folded journal); otherwise damaged.
+        """
+        if not state.entries:
+            return False
+        if state.journal_id is None:
+            raise StoreFileError(
+                self.journal.path,
+                f"holds {len(state.entries)} changes but has lost its header line (the one naming its snapshot)",
+                RESTORE_HINT,
+            )
+        if state.journal_id == meta(data).get("folded_journal_id"):
+            return True
+        if _changes_nothing(data, state.entries):
+            return False
+        raise StoreFileError(
+            self.journal.path,
+            f"holds {len(state.entries)} changes made on another snapshot than {self.path.name} "
+            f"(journal {state.journal_id}, snapshot {meta(data).get('journal_id')})",
+            RESTORE_HINT,
+        )
 
     def poll(self) -> list[list[RawChange]] | None:
         """Changes other processes appended since the last look; ``None``: reload everything."""
@@ -131,15 +167,28 @@ class StoreFile:
     # ------------------------------------------------------------------ writing (lock held)
 
     def append(self, changes: list[RawChange]) -> None:
-        """Save changes durably (fsynced journal line), compacting when the journal is long."""
+        """Save changes durably (fsynced journal line), compacting when the journal is long.
+
+        A journal that is not the one the snapshot names (a compaction failed half-way, or
+        another process restored or compacted) is never appended to: the file is compacted
+        first, and if that fails the save fails, so no save is ever reported done into a
+        journal that the next open would not replay.
+        """
         if not changes:
             return
         if not self._journal_current:
             self.compact()
-        self.journal.append(changes)
+        try:
+            self.journal.append(changes)
+        except FileNotFoundError:  # removed under us (a restore): start a journal, then save
+            self._journal_current = False
+            self.compact()
+            self.journal.append(changes)
         apply_changes(self.data, changes)
         if self.journal.entry_count >= COMPACT_AFTER_ENTRIES or self.journal.offset >= COMPACT_AFTER_BYTES:
-            self.compact()
+            # The save is durable already: a failed compaction is retried (and reported) by the next.
+            with contextlib.suppress(OSError, StoreFileError):
+                self.compact()
 
     def needs_compaction(self) -> bool:
         """True when the journal holds changes not yet in the snapshot (or a migration is pending)."""
@@ -150,21 +199,39 @@ class StoreFile:
 
         The backup is a file of its own (not a hard link), so nothing done to the live snapshot
         can reach it. A migrated file's original is kept too, before it is replaced.
+
+        Each step can fail (a full disk): the backup, the snapshot and the new journal are each
+        written atomically, the snapshot records the journal it folded in, and on any failure
+        the journal is marked not current, so the next save compacts again before appending.
         """
         self.refuse_links()
         self.remove_stale_temps()
+        try:
+            self._compact()
+        except BaseException:
+            self._journal_current = False
+            raise
+
+    def _compact(self) -> None:
         journal_id = new_journal_id()
-        meta(self.data).update(schema_version=SCHEMA_VERSION, journal_id=journal_id)
+        new_meta = {
+            **meta(self.data),
+            "schema_version": SCHEMA_VERSION,
+            "journal_id": journal_id,
+            "folded_journal_id": self.journal.journal_id,
+        }
         folder = self.backup_directory()
         self._private_folder(folder)
         if self.migrated_from is not None and self.path.exists():
-            shutil.copy2(self.path, folder / f"{self.name}.before-v{SCHEMA_VERSION}.{self._stamp()}.json")
-        payload = self.snapshot.encode(self.data)
-        atomic_write(folder / f"{self.name}.{self._stamp()}.json", payload, self.snapshot.file_mode)
+            before = folder / f"{self.name}.before-v{SCHEMA_VERSION}.{self._stamp()}.json"
+            atomic_write(before, read_nofollow(self.path), self.file_mode)
+        payload = self.snapshot.encode({**self.data, META_TABLE: {"1": new_meta}})
+        atomic_write(folder / f"{self.name}.{self._stamp()}.json", payload, self.file_mode)
         self.snapshot.write_encoded(self.data, payload)
+        self.data[META_TABLE] = {"1": new_meta}  # memory says what the snapshot on disk says
+        self.migrated_from = None
         self.journal.start(journal_id)
         self._journal_current = True
-        self.migrated_from = None
         for old in self.backups()[BACKUPS_KEPT:]:
             if ".before-v" not in old.name:
                 old.unlink(missing_ok=True)
@@ -202,6 +269,15 @@ class StoreFile:
         shutil.copy2(backup, self.path)
         os.chmod(self.path, self.snapshot.file_mode)
         return aside
+
+
+def _changes_nothing(data: Tables, entries: list[list[RawChange]]) -> bool:
+    """True when replaying ``entries`` over ``data`` would leave it as it is (already folded in)."""
+    final: dict[tuple[str, str], dict[str, Any] | None] = {}
+    for entry in entries:
+        for table, doc_id, doc in entry:
+            final[(table, doc_id)] = doc
+    return all(data.get(table, {}).get(doc_id) == doc for (table, doc_id), doc in final.items())
 
 
 def check_snapshot(path: Path) -> None:
