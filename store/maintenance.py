@@ -10,13 +10,13 @@ import errno
 import grp
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock
 
 from store.sanitize import neutralize
-from store.storage import StoreFileError
+from store.storage import META_TABLE, StoreFileError, file_mode_for
 from store.store import ANNOTATIONS_FILE, ARTICLES_FILE, LOCK_FILE, LOCK_TIMEOUT_S
 from store.store_file import StoreFile
 
@@ -31,22 +31,33 @@ class FileHealth:
     path: Path
     problem: str | None
     backups: tuple[Path, ...]
+    #: Documents per table (``_meta`` left out), as the file loads; empty when it does not.
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _files(directory: Path) -> list[StoreFile]:
-    return [StoreFile(directory, name) for name in FILE_NAMES]
+    mode = file_mode_for(directory)
+    return [StoreFile(directory, name, mode) for name in FILE_NAMES]
 
 
 def check(directory: Path) -> list[FileHealth]:
-    """Load every file of the store (snapshot and journal) and report what is wrong."""
+    """Load every file of the store (snapshot and journal) and report what is wrong.
+
+    Read-only: no lock is taken and nothing is compacted, migrated or cleaned, so it works on
+    a store the user may only read, or on a full disk, and never changes what it reports on.
+    """
     result = []
     for store_file in _files(directory):
+        counts: dict[str, int] = {}
         try:
-            store_file.load()
+            data = store_file.load()
             problem = None
+            counts = {table: len(docs) for table, docs in data.items() if table != META_TABLE}
         except StoreFileError as exc:
             problem = str(exc)
-        result.append(FileHealth(store_file.name, store_file.path, problem, tuple(store_file.backups())))
+        except OSError as exc:
+            problem = f"{store_file.path}: cannot be read ({exc.strerror or exc})"
+        result.append(FileHealth(store_file.name, store_file.path, problem, tuple(store_file.backups()), counts))
     return result
 
 
@@ -66,7 +77,14 @@ def restore(directory: Path, *, force: bool = False) -> list[str]:
                     aside = store_file.restore(backup)
                 except StoreFileError:
                     continue
-                lines.append(f"{health.name}: restored {backup.name}; the replaced files are in {aside}")
+                except OSError as exc:
+                    lines.append(
+                        f"{health.name}: could not restore {neutralize(backup.name)} "
+                        f"({exc.strerror or exc}); the files were left as they were"
+                    )
+                    break
+                where = neutralize(str(aside))
+                lines.append(f"{health.name}: restored {neutralize(backup.name)}; the replaced files are in {where}")
                 break
             else:
                 lines.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from store.storage import (
     StoreFileError,
     Tables,
     atomic_write,
+    create_temp,
+    fsync_directory,
     read_nofollow,
     refuse_links,
     remove_stale_temps,
@@ -106,7 +109,11 @@ class StoreFile:
     def load(self) -> Tables:
         """The file's whole content: the snapshot with the journal replayed over it."""
         self.refuse_links()
-        data = self.snapshot.read() or {}
+        data = self.snapshot.read()
+        if data is None:
+            if self.backups():
+                raise StoreFileError(self.path, "missing, though backups of it exist", RESTORE_HINT)
+            data = {}
         version = meta(data).get("schema_version", 1) if self.path.exists() else SCHEMA_VERSION
         if version < SCHEMA_VERSION:
             data = migrate(data, version, self.path)
@@ -226,9 +233,10 @@ class StoreFile:
             before = folder / f"{self.name}.before-v{SCHEMA_VERSION}.{self._stamp()}.json"
             atomic_write(before, read_nofollow(self.path), self.file_mode)
         payload = self.snapshot.encode({**self.data, META_TABLE: {"1": new_meta}})
-        atomic_write(folder / f"{self.name}.{self._stamp()}.json", payload, self.file_mode)
+        # The snapshot before its backup: a backup with no snapshot beside it means a lost file.
         self.snapshot.write_encoded(self.data, payload)
         self.data[META_TABLE] = {"1": new_meta}  # memory says what the snapshot on disk says
+        atomic_write(folder / f"{self.name}.{self._stamp()}.json", payload, self.file_mode)
         self.migrated_from = None
         self.journal.start(journal_id)
         self._journal_current = True
@@ -251,25 +259,53 @@ class StoreFile:
         folder = self.backup_directory()
         if not folder.is_dir():
             return []
-        return sorted(folder.glob(f"{self.name}.*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        return sorted(folder.glob(f"{self.name}.*.json"), key=lambda p: p.lstat().st_mtime_ns, reverse=True)
 
     def restore(self, backup: Path) -> Path:
         """Put a backup in place of the snapshot; the current files are kept aside, not deleted.
 
-        Returns the folder the replaced snapshot and journal were moved to. Raises
-        :class:`StoreFileError` if the backup itself cannot be read.
+        Atomic: the backup is first copied to a temporary file beside the snapshot (fsynced),
+        the current snapshot and journal are hard-linked into a new folder of their own, and
+        only then is the copy renamed over the snapshot and the journal unlinked. If any step
+        fails (a full disk, no inode left) the live files are exactly as before. The restored
+        file gets the store's mode (group read/write in a shared store).
+
+        Returns the folder the replaced snapshot and journal were set aside in. Raises
+        :class:`StoreFileError` if the backup itself cannot be read, ``OSError`` if the disk
+        refuses a step.
         """
         check_snapshot(backup)
-        aside = self.backup_directory() / f"replaced-{time.strftime('%Y%m%dT%H%M%S')}-{self.name}"
-        self._private_folder(self.backup_directory())
-        self._private_folder(aside)
-        for current in (self.path, self.journal.path):
-            if current.exists():
-                os.replace(current, aside / current.name)
-        shutil.copy2(backup, self.path)
-        os.chmod(self.path, self.snapshot.file_mode)
+        payload = read_nofollow(backup)
+        folder = self.backup_directory()
+        # A link at the snapshot or journal is set aside and replaced, never followed; a link
+        # as the backups folder would put the victim's files where the attacker chose.
+        refuse_links(folder, self.directory / LOCK_NAME)
+        self._private_folder(folder)
+        fd, tmp = create_temp(self.path, self.file_mode)
+        aside: Path | None = None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            aside = Path(tempfile.mkdtemp(prefix=f"replaced-{time.strftime('%Y%m%dT%H%M%S')}-{self.name}-", dir=folder))
+            os.chmod(aside, self.directory.stat().st_mode & 0o7777)
+            for current in (self.path, self.journal.path):
+                if os.path.lexists(current):
+                    os.link(current, aside / current.name, follow_symlinks=False)
+            fsync_directory(aside)
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)
+            raise
+        # The restored snapshot is in place; the journal belongs to the replaced one (its copy
+        # is aside), and unlinking needs no space. Were this step lost, the journal would be
+        # replayed only if it is the restored snapshot's own.
+        self.journal.path.unlink(missing_ok=True)
+        fsync_directory(self.directory)
         return aside
-
 
 def _changes_nothing(data: Tables, entries: list[list[RawChange]]) -> bool:
     """True when replaying ``entries`` over ``data`` would leave it as it is (already folded in)."""

@@ -90,20 +90,20 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         return 0
     if action == "restore":
         for line in maintenance.restore(store_path, force=force):
-            print(line)
+            print(neutralize(line))
         return 0 if all(h.problem is None for h in maintenance.check(store_path)) else 2
     health = maintenance.check(store_path)
     if action == "backups":
         for item in health:
             print(f"{item.name}:")
             for backup in item.backups:
-                print(f"  {backup}")
+                print(f"  {neutralize(str(backup))}")
             if not item.backups:
                 print("  (none yet: a backup is kept each time the journal is folded in)")
         return 0
     broken = [item for item in health if item.problem]
     for item in health:
-        print(f"{item.name}: {'ok' if item.problem is None else item.problem}")
+        print(f"{item.name}: {'ok' if item.problem is None else neutralize(item.problem)}")
     if broken:
         print("Run `dossier store restore` to put the newest good backup in place.", file=sys.stderr)
         return 2
@@ -113,9 +113,14 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         store.close()
         print("journals folded into the TinyDB files" if done else "the store is busy (locked); try again")
         return 0 if done else 1
-    store = Store.open(store_path)
-    print(f"{len(store)} articles, {len(store.annotations())} annotations, {len(store.entities())} entities")
-    store.close()
+    # check: counted from what was just loaded; opening a Store would compact on close.
+    counts: dict[str, int] = {}
+    for item in health:
+        counts.update(item.counts)
+    print(
+        f"{counts.get('articles', 0)} articles, {counts.get('annotations', 0)} annotations, "
+        f"{counts.get('entities', 0)} entities"
+    )
     return 0
 
 
