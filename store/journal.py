@@ -47,6 +47,20 @@ class JournalState:
     offset: int
 
 
+def _is_entry(record: object) -> bool:
+    """True for a list of changes, each ``[table, doc_id, document-or-null]``."""
+    return isinstance(record, list) and all(
+        isinstance(change, list)
+        and len(change) == 3
+        and isinstance(change[0], str)
+        and isinstance(change[1], str)
+        and change[1].isascii()
+        and change[1].isdigit()
+        and (change[2] is None or isinstance(change[2], dict))
+        for change in record
+    )
+
+
 def new_journal_id() -> str:
     """A fresh id tying a snapshot to the journal started with it."""
     return uuid.uuid4().hex
@@ -109,9 +123,11 @@ class Journal:
                     RESTORE_HINT,
                 ) from exc
             if isinstance(record, dict) and "journal_id" in record:
+                if not isinstance(record["journal_id"], str):
+                    raise StoreFileError(self.path, f"its header (line {line_number}) has no journal id", RESTORE_HINT)
                 self.journal_id = record["journal_id"]
                 continue
-            if not isinstance(record, list):
+            if not _is_entry(record):
                 raise StoreFileError(self.path, f"unexpected record on line {line_number}", RESTORE_HINT)
             entries.append([(table, doc_id, doc) for table, doc_id, doc in record])
         self.offset += end

@@ -252,12 +252,27 @@ class AtomicJSONStorage(Storage):
                 "not shaped like a TinyDB database (tables of documents)",
                 RESTORE_HINT,
             )
+        bad_id = next((doc_id for table in data.values() for doc_id in table if not _is_doc_id(doc_id)), None)
+        if bad_id is not None:
+            raise StoreFileError(
+                self.path, f"holds a document id that is not a number ({bad_id[:40]!r})", RESTORE_HINT
+            )
         meta = data.get(META_TABLE, {}).get("1", {})
         version = meta.get("schema_version", SCHEMA_VERSION)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise StoreFileError(self.path, f"its schema version is not a number ({version!r:.40})", RESTORE_HINT)
+        for key in ("journal_id", "folded_journal_id"):
+            if not isinstance(meta.get(key, ""), str | None):
+                raise StoreFileError(self.path, f"its {key} is not a string", RESTORE_HINT)
+        if version > SCHEMA_VERSION:
             raise StoreFileError(
                 self.path,
                 f"written by a newer version of Dossier (schema {version}, this one reads {SCHEMA_VERSION})",
                 "Upgrade Dossier to open this store.",
             )
         return data
+
+
+def _is_doc_id(doc_id: str) -> bool:
+    """TinyDB document ids are positive integers, written as decimal strings."""
+    return doc_id.isascii() and doc_id.isdigit()

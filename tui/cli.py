@@ -8,13 +8,14 @@ the app, so ``dossier import`` starts fast and works without a terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import grp
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -158,17 +159,19 @@ def _import(store_path: Path, paths: list[str]) -> int:
     """
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    store = Store.open(store_path)
     try:
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            console=Console(stderr=True),
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar:
+        with (
+            _opened(store_path) as store,
+            Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                console=Console(stderr=True),
+                transient=True,
+                disable=not sys.stderr.isatty(),
+            ) as bar,
+        ):
             task = bar.add_task("import", total=None, rate="")
             started = time.monotonic()
 
@@ -178,26 +181,49 @@ def _import(store_path: Path, paths: list[str]) -> int:
 
             report = store.import_paths(paths, progress=progress, cancelled=stop.is_set)
     finally:
-        store.close()
         signal.signal(signal.SIGINT, previous)
     print_report(report)
     return 130 if report.cancelled else (0 if report.read_count else 1)
 
 
-def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
-    from store.export import export_bytes
+@contextlib.contextmanager
+def _opened(store_path: Path) -> Iterator[Store]:
+    """The store, closed afterwards; a failure to tidy on close is a note, never the error.
 
+    Every save is durable in a journal before it is reported done, so a store that cannot be
+    compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
+    When the command itself failed, that failure is the one message shown.
+    """
     store = Store.open(store_path)
     try:
+        yield store
+    except BaseException:
+        with contextlib.suppress(OSError):
+            store.close()
+        raise
+    try:
+        store.close()
+    except OSError as exc:
+        print(
+            f"dossier: note: the journals were left as they are ({exc.strerror or exc}); nothing is lost",
+            file=sys.stderr,
+        )
+
+
+def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
+    from store.export import export_bytes
+    from store.storage import atomic_write, file_mode_for
+
+    with _opened(store_path) as store:
         missing = [i for i in article_ids or [] if i not in {a.id for a in store.articles()}]
         if missing:
-            print(f"dossier: no article {', '.join(missing)} in the store", file=sys.stderr)
+            print(f"dossier: no article {neutralize(', '.join(missing))} in the store", file=sys.stderr)
             return 1
         payload = export_bytes(store, article_ids)
-    finally:
-        store.close()
     if output:
-        Path(output).write_bytes(payload)
+        # As private as the store it comes from (0600, or 0660 in a shared store), written
+        # atomically through a fresh temporary file that is never a planted symlink.
+        atomic_write(Path(output), payload, file_mode_for(store_path))
     else:
         sys.stdout.buffer.write(payload + b"\n")
     return 0
@@ -218,11 +244,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(store_path)
     except StoreFileError as exc:
-        print(f"dossier: cannot open the store: {exc}", file=sys.stderr)
+        print(f"dossier: cannot open the store: {neutralize(str(exc))}", file=sys.stderr)
         print(
             "`dossier store check` says what is wrong; `dossier store restore` puts the newest good backup in place.",
             file=sys.stderr,
         )
+        return 2
+    except OSError as exc:
+        # A read-only store, a store path that is a file, a full disk: say which file and why.
+        where = exc.filename if exc.filename is not None else store_path
+        print(f"dossier: {neutralize(str(where))}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
