@@ -35,7 +35,7 @@ from contextlib import AbstractContextManager
 from store.changes import Changeset, Doc
 
 
-class SaveError(RuntimeError):
+class SaveError(OSError):
     """A changeset could not be saved; nothing of it was saved, and memory is unchanged."""
 
     def __init__(self, reason: str, cause: BaseException | None = None) -> None:
@@ -54,8 +54,10 @@ class SaveError(RuntimeError):
             reason = "the store is read-only for you"
         else:
             reason = exc.strerror or str(exc)
-        filename = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        return cls(reason + filename, exc)
+        detail = exc.strerror or ""
+        if getattr(exc, "filename", None):
+            detail = f"{detail}: {exc.filename}" if detail else str(exc.filename)
+        return cls(f"{reason} ({detail})" if detail and detail != reason else reason, exc)
 
 
 class StoreBusyError(RuntimeError):

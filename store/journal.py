@@ -9,9 +9,10 @@ milliseconds at 100,000 tags). Instead, each file of the store is
   ``[table, doc_id, document-or-null]``), appended and fsynced before the save is reported done.
 
 Opening replays the journal over the snapshot. Compaction folds the journal into a new snapshot
-and starts an empty journal. The snapshot names the journal it was compacted up to
-(``_meta.journal_id``): a journal whose header carries another id was already folded in (a crash
-between the two steps of a compaction) and is ignored, so nothing is applied twice.
+and starts an empty journal. The snapshot names the journal started with it
+(``_meta.journal_id``) and the one it folded in (``_meta.folded_journal_id``); what a journal
+with another id means is decided by :meth:`store.store_file.StoreFile.load`, which never drops
+a change that is not in the snapshot. A journal without its header line is damaged.
 
 A kill in the middle of an append leaves a partial last line; it was never reported saved, so
 it is ignored on reading and cut off before the next append. Any other unreadable line means
@@ -31,7 +32,7 @@ from typing import Any
 
 import orjson
 
-from store.storage import RESTORE_HINT, StoreFileError, atomic_write, fsync_directory
+from store.storage import RESTORE_HINT, StoreFileError, atomic_write, open_nofollow
 
 #: One change: table name, TinyDB document id, the new document (``None``: removed).
 RawChange = tuple[str, str, dict[str, Any] | None]
@@ -46,6 +47,20 @@ class JournalState:
     offset: int
     #: Who saved each entry, when, and what it was (``{}`` for lines written before version 3).
     metas: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _is_entry(record: object) -> bool:
+    """True for a list of changes, each ``[table, doc_id, document-or-null]``."""
+    return isinstance(record, list) and all(
+        isinstance(change, list)
+        and len(change) == 3
+        and isinstance(change[0], str)
+        and isinstance(change[1], str)
+        and change[1].isascii()
+        and change[1].isdigit()
+        and (change[2] is None or isinstance(change[2], dict))
+        for change in record
+    )
 
 
 def new_journal_id() -> str:
@@ -77,7 +92,7 @@ class Journal:
     def replaced(self) -> bool:
         """True when the journal file is not the one this object has been reading (compacted)."""
         try:
-            inode = self.path.stat().st_ino
+            inode = self.path.lstat().st_ino
         except FileNotFoundError:
             return self._inode is not None
         return self._inode is not None and inode != self._inode
@@ -85,7 +100,7 @@ class Journal:
     def read_new(self) -> JournalState:
         """Read the complete lines appended since the last read (a partial last line waits)."""
         try:
-            with open(self.path, "rb") as handle:
+            with os.fdopen(open_nofollow(self.path, os.O_RDONLY), "rb") as handle:
                 inode = os.fstat(handle.fileno()).st_ino
                 if self._inode is not None and inode != self._inode:
                     raise StoreFileError(self.path, "replaced while being read", "Reopen the store.")
@@ -111,21 +126,17 @@ class Journal:
                     RESTORE_HINT,
                 ) from exc
             if isinstance(record, dict) and "journal_id" in record:
+                if not isinstance(record["journal_id"], str):
+                    raise StoreFileError(self.path, f"its header (line {line_number}) has no journal id", RESTORE_HINT)
                 self.journal_id = record["journal_id"]
                 continue
             meta: dict[str, Any] = {}
             if isinstance(record, dict) and isinstance(record.get("changes"), list):
                 meta = {k: str(v) for k, v in record.items() if k in ("by", "at", "label")}
                 record = record["changes"]
-            try:
-                entry = [(str(table), str(doc_id), doc) for table, doc_id, doc in record]
-            except (TypeError, ValueError):
-                entry = None
-            if not isinstance(record, list) or not all(isinstance(item, list) for item in record):
-                entry = None
-            if entry is None or not all(doc is None or isinstance(doc, dict) for *_, doc in entry):
+            if not _is_entry(record):
                 raise StoreFileError(self.path, f"unexpected record on line {line_number}", RESTORE_HINT)
-            entries.append(entry)
+            entries.append([(table, doc_id, doc) for table, doc_id, doc in record])
             metas.append(meta)
         self.offset += end
         self.entry_count += len(entries)
@@ -140,23 +151,23 @@ class Journal:
         self.journal_id = journal_id
         self.offset = len(header)
         self.entry_count = 0
-        self._inode = self.path.stat().st_ino
+        self._inode = self.path.lstat().st_ino
 
     def append(self, changes: list[RawChange], meta: dict[str, str] | None = None) -> None:
         """Append one change durably: the line is fsynced before this returns.
 
         ``meta`` (who, when, what) is saved with the changes, so other analysts' stores can say
         who changed a record. A partial line left by a writer that was killed is cut off first,
-        so the new line starts on a line of its own.
+        so the new line starts on a line of its own. The journal must exist (made by
+        :meth:`start`, with its header): appending never creates one, as a journal without a
+        header cannot be placed. Raises ``FileNotFoundError`` when it is gone.
         """
         body = [[table, doc_id, doc] for table, doc_id, doc in changes]
         line = orjson.dumps({**(meta or {}), "changes": body}) + b"\n"
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.file_mode)
+        fd = open_nofollow(self.path, os.O_RDWR)  # only a started journal: never one without its header
         try:
-            size = os.fstat(fd).st_size
-            if size == 0:
-                os.fchmod(fd, self.file_mode)
-            if size > self.offset:
+            status = os.fstat(fd)
+            if status.st_size > self.offset:
                 # Bytes past what we read: only a torn line can be there, as we hold the lock
                 # and have read every complete line before appending.
                 os.ftruncate(fd, self.offset)
@@ -165,12 +176,9 @@ class Journal:
             while written < len(line):
                 written += os.write(fd, line[written:])
             os.fsync(fd)
-            created = size == 0
         finally:
             os.close(fd)
-        if created:
-            fsync_directory(self.path.parent)
-        self._inode = self.path.stat().st_ino
+        self._inode = status.st_ino
         self.offset += len(line)
         self.entry_count += 1
 
@@ -180,7 +188,7 @@ class Journal:
         Truncating needs no free space, so it works on the full disk that made the other write
         fail. Readers that saw the line notice the journal shrank and reload.
         """
-        fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_nofollow(self.path, os.O_WRONLY)
         try:
             os.ftruncate(fd, offset)
             os.fsync(fd)
@@ -196,6 +204,6 @@ class Journal:
     def size(self) -> int:
         """Bytes in the journal file (0 when there is none)."""
         try:
-            return self.path.stat().st_size
+            return self.path.lstat().st_size
         except FileNotFoundError:
             return 0

@@ -15,7 +15,11 @@ Each file of a store is an ordinary TinyDB database (``{"table": {"1": {...}}}``
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +46,69 @@ class StoreFileError(RuntimeError):
         self.remedy = remedy
 
 
+#: The store's lock file (``store.store.LOCK_FILE``); named here so the file layer can guard it.
+LOCK_NAME = ".lock"
+#: Names of our temporary files: ``.TARGET.<16 hex digits>.tmp`` (older versions used the pid).
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?:[0-9a-f]{16}|[0-9]+)\.tmp$")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+#: What to say about a symbolic link found where a store file must be.
+LINK_REMEDY = (
+    "Dossier never reads or writes through a symbolic link inside a store (another user could aim it "
+    "at your files); remove the link and put the real file there"
+)
+
+
 def _signature(path: Path) -> tuple[int, int, int] | None:
     try:
-        st = path.stat()
+        st = path.lstat()
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def file_mode_for(directory: Path) -> int:
+    """0o660 in a store shared with its group (the directory is open to the group), else 0o600."""
+    return 0o660 if directory.stat().st_mode & 0o070 else 0o600
+
+
+def is_temp_name(name: str) -> bool:
+    """True for the name of a temporary file made by :func:`atomic_write` (now or by older versions)."""
+    return _TEMP_NAME.match(name) is not None
+
+
+def temp_target(name: str) -> str | None:
+    """The name of the file a temporary file was going to replace, or ``None`` if not ours."""
+    match = _TEMP_NAME.match(name)
+    return match["target"] if match else None
+
+
+def refuse_links(*paths: Path) -> None:
+    """Raise :class:`StoreFileError` naming the first of ``paths`` that is a symbolic link.
+
+    A member of a shared store's group can create names in it; a link planted there would make
+    another member's process write, delete or read a file of the attacker's choosing.
+    """
+    for path in paths:
+        if path.is_symlink():
+            raise StoreFileError(path, "is a symbolic link", LINK_REMEDY)
+
+
+def open_nofollow(path: Path, flags: int, mode: int = 0o600) -> int:
+    """``os.open`` that refuses a symbolic link at ``path`` with a :class:`StoreFileError`."""
+    try:
+        return os.open(path, flags | _NOFOLLOW | _CLOEXEC, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreFileError(path, "is a symbolic link", LINK_REMEDY) from exc
+        raise
+
+
+def read_nofollow(path: Path) -> bytes:
+    """The bytes of ``path``, refusing a symbolic link (``FileNotFoundError`` if missing)."""
+    fd = open_nofollow(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
 
 
 def fsync_directory(directory: Path) -> None:
@@ -62,11 +123,37 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def create_temp(path: Path, mode: int) -> tuple[int, Path]:
+    """Create a new, empty temporary file beside ``path``; returns its descriptor and path.
+
+    The name is unpredictable and the file is created with ``O_EXCL | O_NOFOLLOW``: a name
+    planted in advance (a symlink to someone's ``~/.bashrc``) is never opened, only avoided.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode)
+        except FileExistsError:
+            continue
+        try:
+            os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask (a shared store needs group write)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+
+
 def atomic_write(path: Path, payload: bytes, mode: int = 0o600) -> None:
-    """Write ``payload`` to ``path`` so that readers see the old or the new file, never a mix."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask (a shared store needs group write)
+    """Write ``payload`` to ``path`` so that readers see the old or the new file, never a mix.
+
+    The new content goes to a fresh temporary file in the same directory (see
+    :func:`create_temp`), is fsynced, renamed over ``path`` and the directory fsynced. If any
+    step fails, the temporary file is removed and ``path`` is as it was. A symbolic link at
+    ``path`` is replaced, never written through.
+    """
+    fd, tmp = create_temp(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -77,6 +164,29 @@ def atomic_write(path: Path, payload: bytes, mode: int = 0o600) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def remove_stale_temps(directory: Path, belongs: Callable[[str], bool]) -> list[Path]:
+    """Delete our temporary files in ``directory`` whose target name satisfies ``belongs``.
+
+    Only call this with the store lock held: then no writer of this store is between creating
+    a temporary file and renaming it, so any found was left by a killed process. Only names of
+    our own pattern are touched; a symbolic link with such a name is removed itself (never what
+    it points to); directories and other odd entries are left alone.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        target = temp_target(entry.name)
+        if target is None or not belongs(target):
+            continue
+        if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
+            removed.append(Path(entry.path))
+    return removed
 
 
 class AtomicJSONStorage(Storage):
@@ -122,7 +232,7 @@ class AtomicJSONStorage(Storage):
         if signature is None:
             self._signature = None
             return None
-        raw = self.path.read_bytes()
+        raw = read_nofollow(self.path)
         self._signature = signature
         if not raw.strip():
             raise StoreFileError(self.path, "the file is empty", RESTORE_HINT)
@@ -142,12 +252,25 @@ class AtomicJSONStorage(Storage):
                 "not shaped like a TinyDB database (tables of documents)",
                 RESTORE_HINT,
             )
+        bad_id = next((doc_id for table in data.values() for doc_id in table if not _is_doc_id(doc_id)), None)
+        if bad_id is not None:
+            raise StoreFileError(self.path, f"holds a document id that is not a number ({bad_id[:40]!r})", RESTORE_HINT)
         meta = data.get(META_TABLE, {}).get("1", {})
         version = meta.get("schema_version", SCHEMA_VERSION)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise StoreFileError(self.path, f"its schema version is not a number ({version!r:.40})", RESTORE_HINT)
+        for key in ("journal_id", "folded_journal_id"):
+            if not isinstance(meta.get(key, ""), str | None):
+                raise StoreFileError(self.path, f"its {key} is not a string", RESTORE_HINT)
+        if version > SCHEMA_VERSION:
             raise StoreFileError(
                 self.path,
                 f"written by a newer version of Dossier (schema {version}, this one reads {SCHEMA_VERSION})",
                 "Upgrade Dossier to open this store.",
             )
         return data
+
+
+def _is_doc_id(doc_id: str) -> bool:
+    """TinyDB document ids are positive integers, written as decimal strings."""
+    return doc_id.isascii() and doc_id.isdigit()

@@ -11,6 +11,7 @@ stale copy never overwrites a newer record and undo never undoes someone else's 
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import os
@@ -60,15 +61,12 @@ class Store(StoreQueries):
 
         Raises:
             StoreFileError: a store file is damaged, foreign or from a newer version (untouched).
+            OSError: the folder cannot be made or read (the path is a file, no permission).
         """
         directory = Path(path).expanduser()
         if directory.exists() and not directory.is_dir():
-            raise StoreFileError(directory, "this is a file, not a store folder", "Choose a folder with --store.")
-        try:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            problem = f"cannot create the store folder ({exc.strerror})"
-            raise StoreFileError(directory, problem, "Choose another folder with --store.") from exc
+            raise NotADirectoryError(errno.ENOTDIR, "not a store folder (it is a file)", str(directory))
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         return cls(TinyDBBackend(directory), path=directory, defer_annotations=defer_annotations)
 
     @classmethod

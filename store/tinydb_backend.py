@@ -25,7 +25,7 @@ from filelock import FileLock, Timeout
 from store.backend import Backend, SaveError, StoreBusyError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
 from store.journal import RawChange
-from store.storage import StoreFileError
+from store.storage import StoreFileError, file_mode_for
 from store.store_file import StoreFile, apply_changes
 
 ARTICLES_FILE = "articles"
@@ -36,11 +36,6 @@ TABLES_OF_FILE = {ARTICLES_FILE: (ARTICLES,), ANNOTATIONS_FILE: (ANNOTATIONS, EN
 
 #: A stale lock (its holder crashed) never blocks for longer than this.
 LOCK_TIMEOUT_S = 10.0
-
-
-def file_mode_for(directory: Path) -> int:
-    """0o660 in a store shared with its group (the directory is open to the group), else 0o600."""
-    return 0o660 if directory.stat().st_mode & 0o070 else 0o600
 
 
 class _DocIds:
@@ -264,9 +259,14 @@ class TinyDBBackend(Backend):
             for name, raw, _ in plans:
                 store_file = self.files[name]
                 if not store_file.journal_current:
-                    store_file.compact()
+                    store_file.compact()  # never append to a journal the next open would not replay
                 written.append((name, store_file.journal.offset))
-                store_file.journal.append(raw, meta)
+                try:
+                    store_file.journal.append(raw, meta)
+                except FileNotFoundError:  # removed under us (a restore): start a journal, then save
+                    store_file.compact()
+                    written[-1] = (name, store_file.journal.offset)
+                    store_file.journal.append(raw, meta)
         except OSError as exc:
             self._take_back(written)
             self._forget_new_ids()

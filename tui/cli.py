@@ -8,19 +8,20 @@ the app, so ``dossier import`` starts fast and works without a terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import grp
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from store import ImportReport, Store, StoreFileError, default_store_path
+from store import ConflictError, ImportReport, SaveError, Store, StoreBusyError, StoreFileError, default_store_path
 from store.sanitize import neutralize
 
 
@@ -82,24 +83,28 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         return 2
     if action == "share":
         lines = maintenance.share(store_path, group)
-        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {len(lines)} files and folders")
+        skipped = [line for line in lines if line.startswith("skipped ")]
+        shared = len(lines) - len(skipped)
+        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {shared} files and folders")
+        for line in skipped:
+            print(line, file=sys.stderr)
         return 0
     if action == "restore":
         for line in maintenance.restore(store_path, force=force):
-            print(line)
+            print(neutralize(line))
         return 0 if all(h.problem is None for h in maintenance.check(store_path)) else 2
     health = maintenance.check(store_path)
     if action == "backups":
         for item in health:
             print(f"{item.name}:")
             for backup in item.backups:
-                print(f"  {backup}")
+                print(f"  {neutralize(str(backup))}")
             if not item.backups:
                 print("  (none yet: a backup is kept each time the journal is folded in)")
         return 0
     broken = [item for item in health if item.problem]
     for item in health:
-        print(f"{item.name}: {'ok' if item.problem is None else item.problem}")
+        print(f"{item.name}: {'ok' if item.problem is None else neutralize(item.problem)}")
     if broken:
         print("Run `dossier store restore` to put the newest good backup in place.", file=sys.stderr)
         return 2
@@ -109,9 +114,14 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         store.close()
         print("journals folded into the TinyDB files" if done else "the store is busy (locked); try again")
         return 0 if done else 1
-    store = Store.open(store_path)
-    print(f"{len(store)} articles, {len(store.annotations())} annotations, {len(store.entities())} entities")
-    store.close()
+    # check: counted from what was just loaded; opening a Store would compact on close.
+    counts: dict[str, int] = {}
+    for item in health:
+        counts.update(item.counts)
+    print(
+        f"{counts.get('articles', 0)} articles, {counts.get('annotations', 0)} annotations, "
+        f"{counts.get('entities', 0)} entities"
+    )
     return 0
 
 
@@ -149,17 +159,19 @@ def _import(store_path: Path, paths: list[str]) -> int:
     """
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    store = Store.open(store_path)
     try:
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            console=Console(stderr=True),
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar:
+        with (
+            _opened(store_path) as store,
+            Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                console=Console(stderr=True),
+                transient=True,
+                disable=not sys.stderr.isatty(),
+            ) as bar,
+        ):
             task = bar.add_task("import", total=None, rate="")
             started = time.monotonic()
 
@@ -169,26 +181,49 @@ def _import(store_path: Path, paths: list[str]) -> int:
 
             report = store.import_paths(paths, progress=progress, cancelled=stop.is_set)
     finally:
-        store.close()
         signal.signal(signal.SIGINT, previous)
     print_report(report)
     return 130 if report.cancelled else (0 if report.read_count else 1)
 
 
-def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
-    from store.export import export_bytes
+@contextlib.contextmanager
+def _opened(store_path: Path) -> Iterator[Store]:
+    """The store, closed afterwards; a failure to tidy on close is a note, never the error.
 
+    Every save is durable in a journal before it is reported done, so a store that cannot be
+    compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
+    When the command itself failed, that failure is the one message shown.
+    """
     store = Store.open(store_path)
     try:
+        yield store
+    except BaseException:
+        with contextlib.suppress(OSError):
+            store.close()
+        raise
+    try:
+        store.close()
+    except OSError as exc:
+        print(
+            f"dossier: note: the journals were left as they are ({exc.strerror or exc}); nothing is lost",
+            file=sys.stderr,
+        )
+
+
+def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
+    from store.export import export_bytes
+    from store.storage import atomic_write, file_mode_for
+
+    with _opened(store_path) as store:
         missing = [i for i in article_ids or [] if i not in {a.id for a in store.articles()}]
         if missing:
-            print(f"dossier: no article {', '.join(missing)} in the store", file=sys.stderr)
+            print(f"dossier: no article {neutralize(', '.join(missing))} in the store", file=sys.stderr)
             return 1
         payload = export_bytes(store, article_ids)
-    finally:
-        store.close()
     if output:
-        Path(output).write_bytes(payload)
+        # As private as the store it comes from (0600, or 0660 in a shared store), written
+        # atomically through a fresh temporary file that is never a planted symlink.
+        atomic_write(Path(output), payload, file_mode_for(store_path))
     else:
         sys.stdout.buffer.write(payload + b"\n")
     return 0
@@ -209,11 +244,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(store_path)
     except StoreFileError as exc:
-        print(f"dossier: cannot open the store: {exc}", file=sys.stderr)
+        print(f"dossier: cannot open the store: {neutralize(str(exc))}", file=sys.stderr)
         print(
             "`dossier store check` says what is wrong; `dossier store restore` puts the newest good backup in place.",
             file=sys.stderr,
         )
+        return 2
+    except (SaveError, StoreBusyError, ConflictError) as exc:
+        # A full disk, a read-only store, a lock held too long: nothing of that step was saved.
+        print(f"dossier: {neutralize(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A read-only store, a store path that is a file, a full disk: say which file and why.
+        where = exc.filename if exc.filename is not None else store_path
+        print(f"dossier: {neutralize(str(where))}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
