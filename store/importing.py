@@ -127,7 +127,8 @@ def run_import(
             if isinstance(parsed, SkippedFile):
                 report.skipped.append((parsed.origin, parsed.reason))
                 continue
-            plan.plan_file(indexes, parsed, report)
+            with indexes.lock:
+                plan.plan_file(indexes, parsed, report)
             if len(plan.articles) >= batch_size:
                 save(Changeset("import", tuple(plan.take_articles())))
     finally:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from store import codec
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, TABLES, Change, Doc
-from store.models import Annotation, Article, Entity
+from store.models import Annotation, Article, Entity, SearchHit
 from store.search_index import SearchIndex
 
 
@@ -37,14 +37,21 @@ class Indexes:
         self._article_order: list[Article] | None = None
         self._article_rank: dict[str, int] = {}
         self._search: SearchIndex | None = None
-        # Guards the articles, their order and the search index: the app builds the index, and
-        # imports, in worker threads while the UI reads articles.
+        #: Article ids changed while the search index was being built (replayed into it after).
+        self._changed_while_building: list[str] | None = None
+        #: Guards everything here. Writers (the app's store thread, an import thread) hold it
+        #: only while applying a saved change, readers (the UI) while answering one question;
+        #: never across disk I/O or a wait for another process, so no key waits on it.
         self.lock = threading.RLock()
 
     # ------------------------------------------------------------------ changing
 
     def load(self, table: str, docs: dict[str, Doc]) -> None:
         """Replace a whole table (a fresh load): bulk indexing, nothing to remove first."""
+        with self.lock:
+            self._load(table, docs)
+
+    def _load(self, table: str, docs: dict[str, Doc]) -> None:
         self.docs[table] = docs
         if table == ARTICLES:
             with self.lock:
@@ -71,6 +78,10 @@ class Indexes:
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Bring memory in line with saved changes (this process's or another's)."""
+        with self.lock:
+            self._apply(changes)
+
+    def _apply(self, changes: Iterable[Change]) -> None:
         for change in changes:
             table = self.docs[change.table]
             old = table.pop(change.key, None)
@@ -94,6 +105,8 @@ class Indexes:
             self.articles[key] = article
             if article.origin:
                 self.by_origin[article.origin] = key
+        if self._changed_while_building is not None:
+            self._changed_while_building.append(key)
         if self._search is not None and old is not None:
             self._search.remove(key)
         if self._search is not None and article is not None:
@@ -161,11 +174,33 @@ class Indexes:
             return self._article_rank
 
     def search_index(self) -> SearchIndex:
-        """The full-text index, built on first use (the app warms it in a thread)."""
+        """The full-text index, built on first use (the app warms it in a thread).
+
+        It is built from a snapshot of the articles *outside* the lock (it takes seconds on a
+        big corpus, and the UI must go on reading meanwhile); articles changed during the build
+        are replayed into it before it is put in place.
+        """
+        with self.lock:
+            if self._search is not None:
+                return self._search
+            if self._changed_while_building is None:
+                self._changed_while_building = []
+            snapshot = list(self.articles.items())
+        index = SearchIndex()
+        for key, article in snapshot:
+            index.add(key, article.title, article.text)
         with self.lock:
             if self._search is None:
-                index = SearchIndex()
-                for key, article in self.articles.items():
-                    index.add(key, article.title, article.text)
+                for key in dict.fromkeys(self._changed_while_building or []):
+                    index.remove(key)
+                    if key in self.articles:
+                        index.add(key, self.articles[key].title, self.articles[key].text)
                 self._search = index
+                self._changed_while_building = None
             return self._search
+
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        """Full-text search, consistent with the articles (no change lands half-way through)."""
+        index = self.search_index()
+        with self.lock:
+            return index.search(query, limit)

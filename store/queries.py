@@ -22,6 +22,21 @@ from store.search_index import SearchIndex
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def reads(method: F) -> F:
+    """Mark a question: it runs under the indexes' lock, so a change never lands half-way.
+
+    The lock is only ever held for moments (see :class:`~store.indexes.Indexes`), so the UI
+    thread may ask while another thread saves.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: StoreQueries, *args: Any, **kwargs: Any) -> Any:
+        with self.indexes.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def needs_annotations(method: F) -> F:
     """Mark a method that reads or writes annotations or entities: they are loaded first.
 
@@ -38,6 +53,11 @@ def needs_annotations(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def question(method: F) -> F:
+    """A question about annotations or entities: loaded first, then asked under the lock."""
+    return needs_annotations(reads(method))
+
+
 class StoreQueries:
     """Read-only questions over a store's indexes."""
 
@@ -52,39 +72,42 @@ class StoreQueries:
         """Load what was deferred (see :class:`~store.store.Store`)."""
         raise NotImplementedError
 
+    @reads
     def articles(self) -> list[Article]:
         """All articles, newest publication first, undated ones last, then by title."""
         return list(self.indexes.ordered_articles())
 
+    @reads
     def article(self, article_id: str) -> Article:
         """One article by id. Raises ``KeyError`` if there is none."""
         return self.indexes.articles[article_id]
 
+    @reads
     def __len__(self) -> int:
         return len(self.indexes.articles)
 
-    @needs_annotations
+    @question
     def annotation_counts(self) -> dict[str, int]:
         """Number of annotations per article id (articles without any are absent)."""
         return {key: len(ids) for key, ids in self.indexes.by_article.items() if ids}
 
-    @needs_annotations
+    @question
     def entities(self) -> list[Entity]:
         """All entities, by type then name."""
         return sorted(self.indexes.entities.values(), key=lambda e: (e.type, e.name.casefold()))
 
-    @needs_annotations
+    @question
     def entity(self, entity_id: str) -> Entity:
         """One entity by id. Raises ``KeyError`` if there is none."""
         return self.indexes.entities[entity_id]
 
-    @needs_annotations
+    @question
     def find_entity(self, name: str) -> Entity | None:
         """The entity whose name or an alias equals ``name`` (ignoring case and accents), if any."""
         key = self.indexes.entity_key(name)
         return self.indexes.entities.get(key) if key is not None else None
 
-    @needs_annotations
+    @question
     def match_entities(self, query: str, limit: int = 20) -> list[tuple[Entity, str]]:
         """Entities whose name or alias fuzzy-matches ``query``, best first, with the matching name."""
         scored: list[tuple[float, str, Entity]] = []
@@ -95,12 +118,12 @@ class StoreQueries:
         scored.sort(key=lambda item: (-item[0], item[2].name.casefold()))
         return [(entity, name) for _, name, entity in scored[:limit]]
 
-    @needs_annotations
+    @question
     def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
         """Entity id → type for the given ids (unknown ids are left out)."""
         return {key: self.indexes.entities[key].type for key in entity_ids if key in self.indexes.entities}
 
-    @needs_annotations
+    @question
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
         """Annotations of one article (or of all), in text order."""
         docs = self.indexes.docs[ANNOTATIONS]
@@ -108,12 +131,12 @@ class StoreQueries:
         found = (self.indexes.annotation(key) for key in keys)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
 
-    @needs_annotations
+    @question
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation by id. Raises ``KeyError`` if there is none."""
         return self.indexes.annotation(annotation_id)
 
-    @needs_annotations
+    @question
     def labels(self) -> list[str]:
         """Every passage label in use, most used first (completion for the label prompt)."""
         raw: dict[str, int] = {}
@@ -126,42 +149,42 @@ class StoreQueries:
             counts[safe] = counts.get(safe, 0) + count
         return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
 
-    @needs_annotations
+    @question
     def mentions(self, entity_id: str) -> list[Annotation]:
         """Every annotation linked to the entity, by article then position."""
         found = (self.indexes.annotation(key) for key in self.indexes.by_entity.get(entity_id, ()))
         return sorted(found, key=lambda a: (a.article_id, a.start))
 
-    @needs_annotations
+    @question
     def mention_contexts(
         self, entity_id: str, *, exclude_article: str | None = None, limit: int | None = None
     ) -> list[Mention]:
         """Mentions of the entity with their sentences, newest articles first (see :mod:`store.xrefs`)."""
         return xrefs.mention_contexts(self.indexes, entity_id, exclude_article=exclude_article, limit=limit)
 
-    @needs_annotations
+    @question
     def mention_count(self, entity_id: str, *, exclude_article: str | None = None) -> int:
         """How many annotations link to the entity (outside ``exclude_article``, live ones)."""
         return xrefs.mention_count(self.indexes, entity_id, exclude_article=exclude_article)
 
-    @needs_annotations
+    @question
     def article_entities(self, article_id: str) -> dict[str, int]:
         """Entity id → number of mentions in the article."""
         return xrefs.article_entities(self.indexes, article_id)
 
-    @needs_annotations
+    @question
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, float]]:
         """Articles sharing entities with this one, best first (rare entities count more)."""
         return xrefs.related(self.indexes, article_id, limit)
 
-    @needs_annotations
+    @question
     def shared_entities(self, article_id: str, other_id: str) -> list[Entity]:
         """The entities two articles both mention: why they are related."""
         return xrefs.shared_entities(self.indexes, article_id, other_id)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search: every word (and quoted phrase) must occur; the last may be a prefix."""
-        return self.search_index().search(query, limit)
+        return self.indexes.search(query, limit)
 
     def search_index(self) -> SearchIndex:
         """The full-text index, built on first use (never while the first screen waits)."""

@@ -51,7 +51,9 @@ class Store(StoreQueries):
         self._redo: list[Changeset] = []
         self._deleted: dict[tuple[str, str], tuple[str, str]] = {}
         self._listeners: list[Listener] = []
-        # One writer at a time inside this process (the app imports in a worker thread).
+        # One caller of the backend at a time inside this process (the app saves from its store
+        # thread and imports from another). Memory has its own lock, ``indexes.lock``, held only
+        # for moments: a wait for another process's lock never holds up a question.
         self._writing = threading.RLock()
         self._load([ARTICLES] if defer_annotations else [ARTICLES, ANNOTATIONS, ENTITIES])
 
@@ -111,11 +113,13 @@ class Store(StoreQueries):
 
     def close(self) -> None:
         """Tidy storage (every change is already saved) and release it."""
-        self.backend.close()
+        with self._writing:
+            self.backend.close()
 
     def compact(self, *, wait: bool = True) -> bool:
         """Fold journals into the TinyDB files now. False if the store was busy."""
-        done = self.backend.compact(wait=wait)
+        with self._writing:
+            done = self.backend.compact(wait=wait)
         self.refresh()
         return done
 
@@ -142,9 +146,11 @@ class Store(StoreQueries):
             for change in changes:
                 if change.after is not None:
                     self._check(change.table, change.after)
-                else:
-                    self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
-            self.indexes.apply(changes)
+            with self.indexes.lock:
+                for change in changes:
+                    if change.after is None:
+                        self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
+                self.indexes.apply(changes)
             self._notify(changeset, external=True)
         return bool(changesets)
 
@@ -163,14 +169,15 @@ class Store(StoreQueries):
             return changeset
         with self._writing, self.backend.transaction() as tx:
             self._absorb(tx.external)
-            changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
-            rebased, conflicts = rebase(
-                Changeset(changeset.label, tuple(changes)),
-                self.indexes.doc,
-                deleted=lambda table, key: self._deleted.get((table, key)),
-                derived=codec.derived_fields,
-                finish=codec.finish,
-            )
+            with self.indexes.lock:
+                changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
+                rebased, conflicts = rebase(
+                    Changeset(changeset.label, tuple(changes)),
+                    self.indexes.doc,
+                    deleted=lambda table, key: self._deleted.get((table, key)),
+                    derived=codec.derived_fields,
+                    finish=codec.finish,
+                )
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -236,7 +243,9 @@ class Store(StoreQueries):
         Corrections are kept apart from what was extracted from the file, so they survive a
         re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
         """
-        self._commit(plan_details(self.indexes, article_id, fields))
+        with self.indexes.lock:
+            changeset = plan_details(self.indexes, article_id, fields)
+        self._commit(changeset)
         return self.indexes.articles[article_id]
 
     @needs_annotations
@@ -272,7 +281,9 @@ class Store(StoreQueries):
     ) -> ImportReport:
         """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step."""
         report = report if report is not None else ImportReport()
-        self._commit(plan_merge(self.indexes, data, report, origin, self.user))
+        with self.indexes.lock:
+            changeset = plan_merge(self.indexes, data, report, origin, self.user)
+        self._commit(changeset)
         return report
 
     # ------------------------------------------------------------------ entities
@@ -309,7 +320,9 @@ class Store(StoreQueries):
     @needs_annotations
     def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
         """Create many annotations as one change: one durable write, one undo step."""
-        committed = self._commit(plan_annotations(self.indexes, items, self.user, label))
+        with self.indexes.lock:
+            changeset = plan_annotations(self.indexes, items, self.user, label)
+        committed = self._commit(changeset)
         planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
         return [self.indexes.annotation(key) for key in planned]
 
@@ -330,23 +343,26 @@ class Store(StoreQueries):
 
         Only the arguments given change; ``entity=None`` turns a mention into a passage.
         """
-        changeset = plan_update(
-            self.indexes,
-            annotation_id,
-            start=start,
-            end=end,
-            entity=entity,
-            entity_type=entity_type,
-            labels=labels,
-            note=note,
-            status=status,
-        )
+        with self.indexes.lock:
+            changeset = plan_update(
+                self.indexes,
+                annotation_id,
+                start=start,
+                end=end,
+                entity=entity,
+                entity_type=entity_type,
+                labels=labels,
+                note=note,
+                status=status,
+            )
         self._commit(changeset)
         return self.indexes.annotation(annotation_id)
 
     @needs_annotations
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
-        self._commit(plan_removal(self.indexes, annotation_id))
+        with self.indexes.lock:
+            changeset = plan_removal(self.indexes, annotation_id)
+        self._commit(changeset)
 
     # ------------------------------------------------------------------ cross-references and search

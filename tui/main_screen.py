@@ -25,6 +25,7 @@ from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
+from tui.store_thread import StoreThread
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.nav_list import NavList
@@ -39,6 +40,8 @@ REFRESH_INTERVAL_S = 2.0
 MAX_MENTIONS_SHOWN = 50
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
+#: A store call that takes longer than this shows "waiting for the store…".
+WAITING_SHOWN_AFTER_S = 0.1
 
 
 class ReaderPane(Pane):
@@ -83,6 +86,8 @@ class MainScreen(Screen[None]):
         self.history = History()
         self.article: Article | None = None
         self._importing = False
+        #: Saves, undo and taking in others' changes run here, in order, off the UI thread.
+        self.store_thread = StoreThread()
 
     def compose(self) -> ComposeResult:
         yield DocumentList(id="documents")
@@ -128,20 +133,29 @@ class MainScreen(Screen[None]):
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
     def _pick_up_changes(self) -> None:
-        """Show tags other analysts saved to the same store."""
-        if self._importing:  # the import thread is writing; look again when it is done
+        """Show tags other analysts saved to the same store (every few seconds)."""
+        if self._importing or self.store_thread.pending:  # busy: look again next time
             return
+        self._take_in_changes()
+
+    @work(exclusive=True, group="take-in")
+    async def _take_in_changes(self) -> None:
         try:
-            changed = self.store.refresh()
+            changed = await self.store_thread.run(self.store.refresh)
         except StoreFileError as exc:  # a damaged or planted line: say so, keep what is shown
             self.notify(f"Cannot read the other analysts' changes: {exc}", severity="error", markup=False)
             return
+        except (OSError, StoreBusyError):
+            return  # the store is busy or unreachable for now; the next look tries again
         if changed:
             self._fill_documents()
             if self.article is not None:
                 with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
                     self.article = self.store.article(self.article.id)
             self.refresh_views()
+
+    def on_unmount(self) -> None:
+        self.store_thread.shutdown()
 
     # ------------------------------------------------------------------ opening articles
 
@@ -279,7 +293,7 @@ class MainScreen(Screen[None]):
             choice = await self.app.push_screen_wait(EntityPicker(quote, self.store.match_entities))
             if choice is None:
                 return
-            annotation = self._save(
+            annotation = await self._save(
                 lambda: self.store.annotate(
                     article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
                 )
@@ -288,7 +302,7 @@ class MainScreen(Screen[None]):
             passage = await self.app.push_screen_wait(PassageDialog(quote, self.store.labels()))
             if passage is None:
                 return
-            annotation = self._save(
+            annotation = await self._save(
                 lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
             )
         if annotation is not None:
@@ -296,14 +310,17 @@ class MainScreen(Screen[None]):
             self.refresh_views()
             self._announce_saved(annotation)
 
-    def _save(self, call):  # type: ignore[no-untyped-def]
-        """Run a store change; report failures instead of crashing.
+    async def _save(self, call):  # type: ignore[no-untyped-def]
+        """Run a store change on the store thread; report failures instead of crashing.
 
-        A conflict means another analyst changed the same thing first: their version is now in
-        memory, so the panes are redrawn to show it, and the message says who and when.
+        Keys go on being handled meanwhile; when the store is slow to answer (another process
+        holds its lock) the reader says "waiting for the store…". A conflict means another
+        analyst changed the same thing first: their version is now in memory, so the panes are
+        redrawn to show it, and the message says who and when.
         """
+        waiting = self.set_timer(WAITING_SHOWN_AFTER_S, lambda: self._show_waiting(True))
         try:
-            return call()
+            return await self.store_thread.run(call)
         except ConflictError as exc:
             self.notify(str(exc), severity="warning", markup=False, timeout=8)
             self._fill_documents()
@@ -312,7 +329,15 @@ class MainScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False, timeout=8)
         except (ValueError, KeyError, OSError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
+        finally:
+            waiting.stop()
+            if not self.store_thread.pending:
+                self._show_waiting(False)
         return None
+
+    def _show_waiting(self, waiting: bool) -> None:
+        if self.is_mounted:  # a save may finish as the app closes
+            self.query_one(ReaderPane).set_status("waiting for the store…" if waiting else None)
 
     def _announce_saved(self, annotation: Annotation) -> None:
         if annotation.entity_id:
@@ -336,7 +361,7 @@ class MainScreen(Screen[None]):
             )
             if choice is None:
                 return
-            updated = self._save(
+            updated = await self._save(
                 lambda: self.store.update_annotation(
                     annotation.id, entity=_entity_argument(choice), entity_type=choice.type
                 )
@@ -347,7 +372,7 @@ class MainScreen(Screen[None]):
             )
             if passage is None:
                 return
-            updated = self._save(
+            updated = await self._save(
                 lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
             )
         if updated is not None:
@@ -356,9 +381,13 @@ class MainScreen(Screen[None]):
 
     @on(Reader.DeleteRequested)
     def _delete_requested(self, message: Reader.DeleteRequested) -> None:
-        if self._save(lambda: self.store.remove_annotation(message.annotation.id) or True):
+        self._delete(message.annotation)
+
+    @work(exclusive=False)
+    async def _delete(self, annotation: Annotation) -> None:
+        if await self._save(lambda: self.store.remove_annotation(annotation.id) or True):
             self.refresh_views()
-            self.notify(f"Deleted “{message.annotation.quote[:40]}”. u undoes.", markup=False, timeout=3)
+            self.notify(f"Deleted “{annotation.quote[:40]}”. u undoes.", markup=False, timeout=3)
 
     # ------------------------------------------------------------------ screen actions
 
@@ -397,25 +426,26 @@ class MainScreen(Screen[None]):
             self._zoom_to(self._focused_pane() or self.query_one(ReaderPane))
         self.call_after_refresh(self.reader.refresh)
 
-    def action_undo(self) -> None:
+    @work(exclusive=False)
+    async def action_undo(self) -> None:
         """Undo the last change made in this session."""
-        if not self.store.can_undo():
-            self.notify("Nothing to undo.", markup=False, timeout=3)
-            return
-        label = self._save(self.store.undo)
-        if label:
-            self.notify(f"Undone: {label}", markup=False, timeout=3)
-            self.refresh_views()
+        await self._replay(self.store.undo, "Undone", "Nothing to undo.")
 
-    def action_redo(self) -> None:
+    @work(exclusive=False)
+    async def action_redo(self) -> None:
         """Redo the last undone change."""
-        if not self.store.can_redo():
-            self.notify("Nothing to redo.", markup=False, timeout=3)
-            return
-        label = self._save(self.store.redo)
+        await self._replay(self.store.redo, "Redone", "Nothing to redo.")
+
+    async def _replay(self, call, done: str, nothing: str) -> None:  # type: ignore[no-untyped-def]
+        # Asked on the store thread, after any save still queued: "nothing to undo" must not
+        # be said about a tag whose save has not finished yet.
+        label = await self._save(lambda: call() or "")
         if label:
-            self.notify(f"Redone: {label}", markup=False, timeout=3)
+            self.notify(f"{done}: {label}", markup=False, timeout=3)
+            self._fill_documents()
             self.refresh_views()
+        elif label == "":
+            self.notify(nothing, markup=False, timeout=3)
 
     def action_back(self) -> None:
         """Return to where you were before following a reference."""
@@ -452,7 +482,8 @@ class MainScreen(Screen[None]):
         values = await self.app.push_screen_wait(DetailsDialog(self.article))
         if values is None:
             return
-        article = self._save(lambda: self.store.set_metadata(self.article.id, **values))  # type: ignore[union-attr]
+        article_id = self.article.id
+        article = await self._save(lambda: self.store.set_metadata(article_id, **values))
         if article is not None:
             self._fill_documents()
             self._show_article(article, self.reader.cursor)

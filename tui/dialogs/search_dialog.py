@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from store import SearchHit, Store
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
@@ -25,6 +26,8 @@ class SearchDialog(ModalScreen[SearchHit | None]):
         self.store = store
         self.initial = query
         self._hits: dict[str, SearchHit] = {}
+        self._shown_query: str | None = None  # the query the listed results answer
+        self._open_when_shown = False  # Enter came before the results (keys typed ahead)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
@@ -40,7 +43,27 @@ class SearchDialog(ModalScreen[SearchHit | None]):
     @on(Input.Changed, "#search-query")
     def _run(self) -> None:
         query = self.query_one("#search-query", Input).value
-        hits = self.store.search(query, limit=50) if query.strip() else []
+        if not query.strip():
+            self._show(query, [])
+            return
+        self.query_one("#search-status", Static).update("Searching…")
+        self._search(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        """Search off the UI thread: typing never waits for a search (a pasted query may be long)."""
+        hits = self.store.search(query, limit=50)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[SearchHit]) -> None:
+        if query != self.query_one("#search-query", Input).value:
+            return  # typed on since: a newer search is on its way
+        self._shown_query = query
+        if self._open_when_shown and hits:
+            self.dismiss(hits[0])
+            return
+        self._open_when_shown = False
         self._hits = {f"h{i}": hit for i, hit in enumerate(hits)}
         rows = []
         for key, hit in self._hits.items():
@@ -68,6 +91,9 @@ class SearchDialog(ModalScreen[SearchHit | None]):
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
+        if self._shown_query != self.query_one("#search-query", Input).value:
+            self._open_when_shown = True  # open the first hit as soon as the search answers
+            return
         option = self.query_one("#search-results", OptionList).highlighted_option
         if option is not None:
             self.dismiss(self._hits[option.id or ""])

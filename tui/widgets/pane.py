@@ -21,6 +21,9 @@ class Pane(Vertical):
     PANE_TITLE = ""
     PANE_NUMBER = 0
 
+    _subtitle: str | None = None
+    _status: str | None = None
+
     def on_mount(self) -> None:
         self.set_title(self.PANE_TITLE)
 
@@ -30,7 +33,17 @@ class Pane(Vertical):
         Titles may come from articles, and a string given to ``border_title`` is parsed as markup.
         """
         self.border_title = Content(f"[{self.PANE_NUMBER}] {title}")
-        self.border_subtitle = Content(subtitle) if subtitle else None
+        self._subtitle = subtitle
+        self._show_subtitle()
+
+    def set_status(self, status: str | None) -> None:
+        """Show a passing state (``waiting for the store…``) in place of the subtitle, or clear it."""
+        self._status = status
+        self._show_subtitle()
+
+    def _show_subtitle(self) -> None:
+        shown = self._status or self._subtitle
+        self.border_subtitle = Content(shown) if shown else None
 
     def compose_empty(self) -> Static:
         """The empty-state message, hidden until :meth:`set_empty` shows it."""
