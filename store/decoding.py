@@ -49,6 +49,18 @@ class Decoded:
     encoding: str
 
 
+def too_large(size: int | None) -> str:
+    """The reason given for a file over :data:`MAX_FILE_BYTES`; ``size`` is None when unknown.
+
+    The size is unknown for a file that grew while it was read, or one whose reported size is
+    not its length (``/proc`` files report 0): reading stopped at the limit.
+    """
+    limit = f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+    if size is None:
+        return f"too large (over the {limit} limit)"
+    return f"too large ({size / 1e6:.0f} MB; the limit is {limit})"
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` as text.
 
@@ -63,7 +75,7 @@ def decode_bytes(data: bytes) -> Decoded:
     if not data.strip():
         raise NotText("empty file")
     if len(data) > MAX_FILE_BYTES:
-        raise NotText(f"too large ({len(data) / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise NotText(too_large(len(data)))
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
