@@ -10,6 +10,7 @@ as mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -49,6 +50,18 @@ class Decoded:
     encoding: str
 
 
+def too_large(size: int | None) -> str:
+    """The reason given for a file over :data:`MAX_FILE_BYTES`; ``size`` is None when unknown.
+
+    The size is unknown for a file that grew while it was read, or one whose reported size is
+    not its length (``/proc`` files report 0): reading stopped at the limit.
+    """
+    limit = f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+    if size is None:
+        return f"too large (over the {limit} limit)"
+    return f"too large ({size / 1e6:.0f} MB; the limit is {limit})"
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` as text.
 
@@ -63,7 +76,7 @@ def decode_bytes(data: bytes) -> Decoded:
     if not data.strip():
         raise NotText("empty file")
     if len(data) > MAX_FILE_BYTES:
-        raise NotText(f"too large ({len(data) / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise NotText(too_large(len(data)))
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -87,15 +100,63 @@ def _decode_unmarked(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    high = sum(1 for b in data if b >= 0x80)
+    mixed = _utf8_with_strays(data)
+    if mixed is not None:
+        return mixed
+    high = len(data.translate(None, _ASCII_BYTES))
     if high <= max(8, len(data) // 200):
         try:
             return Decoded(data.decode("cp1252"), "cp1252")
         except UnicodeDecodeError:
             pass
-    best = charset_normalizer.from_bytes(data).best()
+    return _detect(data)
+
+
+_ASCII_BYTES = bytes(range(0x80))
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _utf8_with_strays(data: bytes) -> Decoded | None:
+    """UTF-8 with a few bytes that are not UTF-8, each read as cp1252; None for other text.
+
+    A UTF-8 file edited or concatenated with a Western legacy tool carries a stray ``é`` or
+    ``£`` among its UTF-8 quotes and accents; read whole as a legacy code page, every one of
+    those turns to mojibake. The test is how the non-ASCII bytes fall: in UTF-8 with strays,
+    most form valid multi-byte characters; in legacy text almost none do, since a valid pair
+    needs a lead byte followed by a continuation byte (in cp1251 Russian that is a rare
+    capital before ``»``: a few per hundred letters). So: the file is UTF-8 with strays when
+    its invalid bytes are no more than its valid multi-byte characters.
+    """
+    text = data.decode("utf-8", "surrogateescape")  # each invalid byte becomes U+DC80+byte
+    strays = sum(len(run) for run in _STRAY_BYTES.findall(text))
+    ascii_count = len(data) - len(data.translate(None, _ASCII_BYTES))
+    valid = len(text) - ascii_count - strays
+    if not 0 < strays <= valid:
+        return None
+    text = _STRAY_BYTES.sub(
+        lambda run: run.group().encode("utf-8", "surrogateescape").decode("cp1252", "replace"), text
+    )
+    return Decoded(text, "utf-8+cp1252")
+
+
+def _detect(data: bytes) -> Decoded:
+    """Ask charset-normalizer; where it cannot tell code pages apart, prefer cp1252.
+
+    Short Western text often reads equally well (same chaos, same coherence) as cp1250, cp1252
+    or cp1257, and the detector then names whichever it tried first: French ``à`` came out as
+    cp1250 ``ŕ``. Between candidates the evidence cannot separate, the most widely used legacy
+    code page is the likeliest.
+    """
+    results = charset_normalizer.from_bytes(data)
+    best = results.best()
     if best is None:
         raise NotText("not text in any encoding that could be detected")
+    tied = (r for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence))
+    if any("cp1252" in r.could_be_from_charset for r in tied):
+        try:
+            return Decoded(data.decode("cp1252"), "cp1252")
+        except UnicodeDecodeError:
+            pass
     return Decoded(str(best), best.encoding)
 
 

@@ -8,11 +8,15 @@ is new, changed or already there.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from store import decoding
 from store.cleaning import CleanedArticle, clean_article
 from store.decoding import NotText, decode_bytes
 from store.sanitize import sanitize_line, sanitize_text
@@ -48,7 +52,12 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | SkippedFile]:
     """Expand folders (recursively, in name order) into article files.
 
     A path named explicitly is read whatever its ending; inside folders only ``.txt`` and
-    ``.md`` files are taken, and hidden files and folders are passed over.
+    ``.md`` files are taken, and hidden files and folders are passed over. Anything in a folder
+    that is neither a folder nor a regular file (a named pipe, a socket, a device, a broken
+    link) is reported whatever its name: it cannot be judged by its ending, and leaving it out
+    silently would hide why a file the user expected is missing. Links are followed to files
+    (reading is what :func:`parse_file` makes safe) but not to folders, which could loop or
+    pull in a whole other tree; those are reported too.
     """
     for raw in paths:
         path = Path(raw).expanduser()
@@ -57,22 +66,115 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | SkippedFile]:
                 relative = child.relative_to(path).parts
                 if any(part.startswith(".") for part in relative):
                     continue
-                if child.is_file() and child.suffix.lower() in ARTICLE_SUFFIXES:
-                    yield child
+                kind = _kind(child)
+                if kind == "file":
+                    if child.suffix.lower() in ARTICLE_SUFFIXES:
+                        yield child
+                elif kind != "folder":
+                    yield SkippedFile(str(child), kind)
         elif path.is_file():
-            yield path
+            size = path.stat().st_size
+            # parse_file re-checks on the opened file; this early check is for the readers that
+            # do not go through it (a Dossier export named for import is read whole).
+            yield SkippedFile(str(path.resolve()), decoding.too_large(size)) if size > decoding.MAX_FILE_BYTES else path
         elif path.exists():
-            yield SkippedFile(str(path), "not a regular file")
+            yield SkippedFile(str(path), _not_regular(path.stat().st_mode))
+        elif path.is_symlink():
+            yield SkippedFile(str(path), _kind(path))
         else:
             yield SkippedFile(str(path), "no such file or folder")
+
+
+def _kind(path: Path) -> str:
+    """``"file"``, ``"folder"`` (not through a link), or why ``path`` is neither.
+
+    Only ``stat`` and ``lstat`` are used: neither opens the file, so a named pipe cannot block.
+    """
+    try:
+        own = path.lstat()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if not stat.S_ISLNK(own.st_mode):
+        if stat.S_ISDIR(own.st_mode):
+            return "folder"
+        return "file" if stat.S_ISREG(own.st_mode) else _not_regular(own.st_mode)
+    try:
+        target = path.stat()
+    except OSError as exc:
+        return f"broken symbolic link ({exc.strerror or exc})"
+    if stat.S_ISDIR(target.st_mode):
+        return "link to a folder (not followed)"
+    return "file" if stat.S_ISREG(target.st_mode) else _not_regular(target.st_mode)
+
+
+_SPECIAL: tuple[tuple[int, str], ...] = (
+    (stat.S_IFIFO, "a named pipe"),
+    (stat.S_IFSOCK, "a socket"),
+    (stat.S_IFCHR, "a character device"),
+    (stat.S_IFBLK, "a block device"),
+    (stat.S_IFDIR, "a folder"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    """The skip reason for a file of this mode that is not a regular file."""
+    what = next((name for kind, name in _SPECIAL if stat.S_IFMT(mode) == kind), None)
+    return f"not a regular file ({what})" if what else "not a regular file"
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`store.decoding.MAX_FILE_BYTES`.
+
+    Three promises, each against a file that lies or changes: the file is opened without
+    blocking (a named pipe put in its place since the folder was listed would otherwise wait
+    for a writer forever); its size is taken from the opened file (``fstat``), so the file
+    measured is the file read; and no more than the limit plus one byte is ever read, so a file
+    that grows meanwhile, or whose reported size is not its length (``/proc``), cannot fill
+    memory.
+
+    Raises:
+        NotText: with the reason, for a file that is not regular or is too large.
+        OSError: when the file cannot be opened or read.
+    """
+    limit = decoding.MAX_FILE_BYTES
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotText(_not_regular(info.st_mode))
+        if info.st_size > limit:
+            raise NotText(decoding.too_large(info.st_size))
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        # Ask for the whole file at once: the usual single chunk is then returned uncopied.
+        want = max(info.st_size + 1, 1 << 16)
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, want))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(descriptor)
+    if remaining <= 0:
+        raise NotText(decoding.too_large(None))
+    return b"".join(chunks)
 
 
 def parse_file(path: Path) -> ParsedFile | SkippedFile:
     """Read one file into an article, or say why it cannot be one. Never raises for bad input."""
     origin = str(path.resolve())
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
+    except NotText as exc:
+        return SkippedFile(origin, str(exc))
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket (sockets cannot be opened)
+            try:
+                return SkippedFile(origin, _not_regular(path.stat().st_mode))
+            except OSError:
+                return SkippedFile(origin, "not a regular file")
         return SkippedFile(origin, f"cannot be read ({exc.strerror or exc})")
     return parse_bytes(data, origin, markdown=path.suffix.lower() in (".md", ".markdown"))
 

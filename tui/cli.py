@@ -128,16 +128,23 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
 def print_report(report: ImportReport, out: object = None) -> None:
     """Print an import report, one line per file, then a summary.
 
-    File names come from the disk and may hold escape sequences: they are neutralised too.
+    Every field that reaches the terminal is neutralised, not just file names: a merged Dossier
+    export supplies its own article ids (and origins built from them), so an id can carry an
+    escape sequence as easily as a file name can. Reasons are neutralised too, since some quote
+    an error raised on the file's content.
     """
     stream = out if out is not None else sys.stdout
+
+    def safe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(neutralize(first), neutralize(second)) for first, second in pairs]
+
     report = dataclasses.replace(
         report,
-        added=[(neutralize(o), i) for o, i in report.added],
-        updated=[(neutralize(o), i) for o, i in report.updated],
-        unchanged=[(neutralize(o), i) for o, i in report.unchanged],
-        duplicates=[(neutralize(o), i) for o, i in report.duplicates],
-        skipped=[(neutralize(o), reason) for o, reason in report.skipped],
+        added=safe(report.added),
+        updated=safe(report.updated),
+        unchanged=safe(report.unchanged),
+        duplicates=safe(report.duplicates),
+        skipped=safe(report.skipped),
     )
     for origin, article_id in report.added:
         print(f"imported   {origin}  [{article_id}]", file=stream)  # type: ignore[call-overload]
@@ -149,7 +156,7 @@ def print_report(report: ImportReport, out: object = None) -> None:
         print(f"duplicate  {origin}: same text as article [{article_id}]", file=stream)  # type: ignore[call-overload]
     for origin, reason in report.skipped:
         print(f"skipped    {origin}: {reason}", file=stream)  # type: ignore[call-overload]
-    print(report.summary(), file=stream)  # type: ignore[call-overload]
+    print(neutralize(report.summary()), file=stream)  # type: ignore[call-overload]
 
 
 def _import(store_path: Path, paths: list[str]) -> int:
