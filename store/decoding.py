@@ -50,13 +50,13 @@ class Decoded:
     encoding: str
 
 
-def too_large(size: int | None) -> str:
+def too_large(size: int | None, limit_bytes: int = MAX_FILE_BYTES) -> str:
     """The reason given for a file over :data:`MAX_FILE_BYTES`; ``size`` is None when unknown.
 
     The size is unknown for a file that grew while it was read, or one whose reported size is
     not its length (``/proc`` files report 0): reading stopped at the limit.
     """
-    limit = f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+    limit = f"{limit_bytes / 1e6:.0f} MB"
     if size is None:
         return f"too large (over the {limit} limit)"
     return f"too large ({size / 1e6:.0f} MB; the limit is {limit})"

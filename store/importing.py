@@ -16,11 +16,15 @@ import orjson
 
 from store import anchoring, codec
 from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset
+from store.decoding import NotText
 from store.indexes import Indexes
-from store.ingest import ParsedFile, SkippedFile, discover, parse_file
+from store.ingest import ParsedFile, SkippedFile, discover, parse_file, read_limited
 from store.models import ImportReport
 
 ProgressCallback = Callable[[int, int, str], None]
+
+#: A Dossier export holds a whole store (tens of MB for 10,000 articles): read it whole up to this.
+MAX_EXPORT_BYTES = 1024 * 1024 * 1024
 Merger = Callable[..., ImportReport]
 
 
@@ -143,7 +147,10 @@ def _merge_export_file(path: Path, report: ImportReport, merge: Merger) -> None:
 
     origin = str(path.resolve())
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read_limited(path, MAX_EXPORT_BYTES))
+    except NotText as exc:
+        report.skipped.append((origin, str(exc)))
+        return
     except (OSError, orjson.JSONDecodeError) as exc:
         report.skipped.append((origin, f"not readable JSON ({exc})"))
         return

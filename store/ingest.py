@@ -73,10 +73,11 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | SkippedFile]:
                 elif kind != "folder":
                     yield SkippedFile(str(child), kind)
         elif path.is_file():
+            # An article is checked again on the opened file (read_limited); this early check
+            # gives the reason at once. A Dossier export has its own, larger limit.
             size = path.stat().st_size
-            # parse_file re-checks on the opened file; this early check is for the readers that
-            # do not go through it (a Dossier export named for import is read whole).
-            yield SkippedFile(str(path.resolve()), decoding.too_large(size)) if size > decoding.MAX_FILE_BYTES else path
+            too_big = size > decoding.MAX_FILE_BYTES and path.suffix.lower() != ".json"
+            yield SkippedFile(str(path.resolve()), decoding.too_large(size)) if too_big else path
         elif path.exists():
             yield SkippedFile(str(path), _not_regular(path.stat().st_mode))
         elif path.is_symlink():
@@ -122,7 +123,7 @@ def _not_regular(mode: int) -> str:
     return f"not a regular file ({what})" if what else "not a regular file"
 
 
-def read_limited(path: Path) -> bytes:
+def read_limited(path: Path, limit: int | None = None) -> bytes:
     """The bytes of a regular file of at most :data:`store.decoding.MAX_FILE_BYTES`.
 
     Three promises, each against a file that lies or changes: the file is opened without
@@ -136,7 +137,7 @@ def read_limited(path: Path) -> bytes:
         NotText: with the reason, for a file that is not regular or is too large.
         OSError: when the file cannot be opened or read.
     """
-    limit = decoding.MAX_FILE_BYTES
+    limit = decoding.MAX_FILE_BYTES if limit is None else limit
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     descriptor = os.open(path, flags)
     try:
@@ -144,7 +145,7 @@ def read_limited(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise NotText(_not_regular(info.st_mode))
         if info.st_size > limit:
-            raise NotText(decoding.too_large(info.st_size))
+            raise NotText(decoding.too_large(info.st_size, limit))
         chunks: list[bytes] = []
         remaining = limit + 1
         # Ask for the whole file at once: the usual single chunk is then returned uncopied.
@@ -158,7 +159,7 @@ def read_limited(path: Path) -> bytes:
     finally:
         os.close(descriptor)
     if remaining <= 0:
-        raise NotText(decoding.too_large(None))
+        raise NotText(decoding.too_large(None, limit))
     return b"".join(chunks)
 
 
