@@ -141,17 +141,30 @@ class Store(StoreQueries):
             return self._absorb(self.backend.poll())
 
     def _absorb(self, changesets: list[Changeset]) -> bool:
+        """Apply what others saved; a record of the wrong shape is left out and reported after.
+
+        The rest is taken in first, so one planted record cannot hide everyone's other work.
+        """
+        damage: StoreFileError | None = None
         for changeset in changesets:
-            changes = [c for c in changeset.changes if c.table in self._loaded]
-            for change in changes:
-                if change.after is not None:
-                    self._check(change.table, change.after)
+            changes = []
+            for change in changeset.changes:
+                if change.table not in self._loaded:
+                    continue
+                try:
+                    if change.after is not None:
+                        self._check(change.table, change.after)
+                    changes.append(change)
+                except StoreFileError as exc:
+                    damage = damage or exc
             with self.indexes.lock:
                 for change in changes:
                     if change.after is None:
                         self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
                 self.indexes.apply(changes)
             self._notify(changeset, external=True)
+        if damage is not None:
+            raise damage
         return bool(changesets)
 
     def _notify(self, changeset: Changeset, *, external: bool) -> None:
