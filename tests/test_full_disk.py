@@ -190,3 +190,30 @@ def test_a_disk_that_fills_mid_session(small_disk: Path) -> None:
     # The journal holds no torn or taken-back line in the middle.
     for line in (path / "annotations.journal").read_bytes().splitlines():
         orjson.loads(line)
+
+
+def test_an_import_that_fills_the_disk_says_so_in_one_line(small_disk: Path, tmp_path: Path) -> None:
+    """It ended in a raw ENOSPC traceback; now one line, exit 2, and what was saved stays."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = "The delegation discussed military cooperation and the treaty signed in Tashkent. "
+    for i in range(1500):
+        (corpus / f"article{i:04}.txt").write_text(f"Article {i}\n\n" + words * 25 + f"Number {i}.\n")
+    path = small_disk / "store"
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "import", str(corpus), "--store", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2, (done.stdout[-500:], done.stderr)
+    assert "Traceback" not in done.stderr and done.stderr.startswith("dossier: "), done.stderr
+    assert "disk is full" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    store = Store.open(path)  # opens: the batches saved before the disk filled are there, whole
+    assert 0 < len(store) < 1500 and len(store) % 500 == 0
+    store.close()

@@ -72,3 +72,25 @@ def test_a_planted_record_of_the_wrong_shape_is_reported_not_a_crash(tmp_path: P
         raise AssertionError("a record of the wrong shape was taken in silently")
     assert all(a.id != "a-bad" for a in victim.annotations())
     victim.close()
+
+
+def test_a_snapshot_holding_one_id_twice_does_not_bring_a_deleted_tag_back(tmp_path: Path) -> None:
+    """Two TinyDB documents with the same id: deleting the tag must delete both."""
+    path = tmp_path / "store"
+    store = Store.open(path)
+    seed_if_empty(store)
+    article = store.articles()[0]
+    tag = store.annotate(article.id, 0, 4, note="twice")
+    store.close()  # folded into annotations.json
+    snapshot = path / "annotations.json"
+    data = orjson.loads(snapshot.read_bytes())
+    [(doc_id, doc)] = [(k, v) for k, v in data["annotations"].items() if v["id"] == tag.id]
+    data["annotations"]["777"] = {**doc, "note": "the copy"}  # a later document with the same id
+    snapshot.write_bytes(orjson.dumps(data))
+    store = Store.open(path)
+    assert store.annotation(tag.id).note == "the copy"  # the later document counts
+    store.remove_annotation(tag.id)
+    store.close()
+    for reopened in (Store.open(path), Store.open(path)):
+        assert all(a.id != tag.id for a in reopened.annotations())
+        reopened.close()
