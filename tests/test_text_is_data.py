@@ -84,7 +84,7 @@ def test_a_snapshot_holding_one_id_twice_does_not_bring_a_deleted_tag_back(tmp_p
     store.close()  # folded into annotations.json
     snapshot = path / "annotations.json"
     data = orjson.loads(snapshot.read_bytes())
-    [(doc_id, doc)] = [(k, v) for k, v in data["annotations"].items() if v["id"] == tag.id]
+    [doc] = [v for v in data["annotations"].values() if v["id"] == tag.id]
     data["annotations"]["777"] = {**doc, "note": "the copy"}  # a later document with the same id
     snapshot.write_bytes(orjson.dumps(data))
     store = Store.open(path)
