@@ -17,7 +17,7 @@ Records handed out (:class:`Article`, :class:`Annotation`, :class:`Entity`,
 """
 
 from store.backend import SaveError, StoreBusyError
-from store.changes import ConflictError
+from store.changes import Change, Changeset, ConflictError
 from store.locations import default_store_path, seed_directory
 from store.models import (
     ENTITY_TYPES,
@@ -36,6 +36,8 @@ __all__ = [
     "ENTITY_TYPES",
     "Annotation",
     "Article",
+    "Change",
+    "Changeset",
     "ConflictError",
     "Entity",
     "ImportReport",

@@ -87,6 +87,11 @@ class StoreQueries:
         return len(self.indexes.articles)
 
     @question
+    def annotation_count(self, article_id: str) -> int:
+        """Number of annotations of one article."""
+        return len(self.indexes.by_article.get(article_id, ()))
+
+    @question
     def annotation_counts(self) -> dict[str, int]:
         """Number of annotations per article id (articles without any are absent)."""
         return {key: len(ids) for key, ids in self.indexes.by_article.items() if ids}

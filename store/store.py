@@ -11,6 +11,7 @@ stale copy never overwrites a newer record and undo never undoes someone else's 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import gc
@@ -132,8 +133,17 @@ class Store(StoreQueries):
     # ------------------------------------------------------------------ changes
 
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(changeset, external)`` after each change is saved or taken in."""
+        """Call ``listener(changeset, external)`` after each change is saved or taken in.
+
+        Listeners run on the thread that saved or took in the change (the app's store thread, an
+        import thread): a UI hands the news to its own thread (Textual: ``post_message``).
+        """
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop calling ``listener``."""
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
 
     def refresh(self) -> bool:
         """Take in what other processes saved. Cheap when nothing changed; True if anything did."""

@@ -117,3 +117,38 @@ async def test_keys_never_wait_for_another_process_holding_the_store(tmp_path: P
         status = app.main.query_one(ReaderPane).border_subtitle
         assert status is None or "waiting" not in str(status)
     mine.close()
+
+
+def _row_of(app, article_id: str) -> str:
+    from tui.widgets.article_list import ArticleList
+
+    rows = app.main.query_one(ArticleList)
+    [index] = [i for i, row in enumerate(rows.rows) if row.id == article_id]
+    return rows.row_text(index)
+
+
+async def test_tag_counts_follow_every_change_whichever_article_is_open(tmp_path: Path) -> None:
+    """Tag in A, open B, undo: A's row said "1 tag" though the store had none."""
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    first, second = store.articles()[:2]
+    other = Store.open(tmp_path / "store")
+    other.user = "bob"
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.main._save(lambda: store.annotate(first.id, 0, 4, note="x"))
+        await pilot.pause()
+        assert "1 tag" in _row_of(app, first.id)
+        app.main.open_article(second.id)
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "tag" not in _row_of(app, first.id)
+        other.annotate(second.id, 0, 4, note="bob's")  # another analyst: counted when taken in
+        app.main._pick_up_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 tag" in _row_of(app, second.id)
+    other.close()
+    store.close()

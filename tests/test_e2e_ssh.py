@@ -146,6 +146,7 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         session.type("check the date")
         session.keys("Enter")
         session.wait("2 tags")
+        session.wait("Marked passage")  # the app has said so: the dialog is gone, focus is back
         # Filter the list to another article, open it, tag "Sergey Shoigu" as the same entity
         # (the picker offers it first).
         session.keys("1", "M", "o", "s", "c", "o", "w", "Enter")

@@ -13,10 +13,11 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from store import Annotation, Article, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
+from store import Annotation, Article, Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
@@ -62,6 +63,14 @@ class ReaderPane(Pane):
 class MainScreen(Screen[None]):
     """Documents, reader, entities and cross-references on one screen."""
 
+    class StoreChanged(Message):
+        """The store saved or took in changes (posted from the thread that did it)."""
+
+        def __init__(self, article_ids: frozenset[str], articles_changed: bool) -> None:
+            super().__init__()
+            self.article_ids = article_ids
+            self.articles_changed = articles_changed
+
     BINDINGS: list[BindingType] = [
         Binding("1", "focus_pane('documents')", "Documents", show=False, priority=True, id="screen.pane1"),
         Binding("2", "focus_pane('reader-pane')", "Reader", show=False, priority=True, id="screen.pane2"),
@@ -106,6 +115,36 @@ class MainScreen(Screen[None]):
         self._show_article(None)
         self.call_after_refresh(self._fill_documents)
         self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
+        self.store.subscribe(self._store_changed)
+
+    def _store_changed(self, changeset: Changeset, external: bool) -> None:
+        """Listener of the store: any thread; says which rows of the document list changed."""
+        article_ids = frozenset(
+            doc["article_id"]
+            for change in changeset.changes
+            if change.table == "annotations"
+            for doc in (change.before, change.after)
+            if doc is not None
+        )
+        articles_changed = any(change.table == "articles" for change in changeset.changes)
+        self.post_message(self.StoreChanged(article_ids, articles_changed))
+
+    @on(StoreChanged)
+    def _update_document_rows(self, message: StoreChanged) -> None:
+        """Counts follow every change, whoever made it and whichever article is open.
+
+        A changed article (a re-import, corrected details) may move in the list: it is refilled,
+        keeping the filter and the highlighted row.
+        """
+        if not self.store.annotations_loaded:
+            return
+        documents = self.query_one(DocumentList)
+        if message.articles_changed:
+            documents.set_articles(self.store.articles(), self.store.annotation_counts())
+            return
+        for article_id in message.article_ids:
+            with contextlib.suppress(KeyError):
+                documents.update_count(self.store.article(article_id), self.store.annotation_count(article_id))
 
     def _fill_documents(self) -> None:
         """Fill the list after the first frame, so a big corpus never delays the first screen.
@@ -155,6 +194,7 @@ class MainScreen(Screen[None]):
             self.refresh_views()
 
     def on_unmount(self) -> None:
+        self.store.unsubscribe(self._store_changed)
         self.store_thread.shutdown()
 
     # ------------------------------------------------------------------ opening articles

@@ -192,6 +192,7 @@ def run(size: int, repeat: int, workdir: Path) -> dict[str, float]:
     figures["search (ms)"] = median_ms(
         [s for q in queries for s in timed(lambda q=q: store.search(q), max(repeat // len(queries), 2))]
     )
+    figures["search, 2,000-word query (ms)"] = median_ms(timed(lambda: store.search("the " * 2000), 5))
     figures["related (ms)"] = median_ms([timed(lambda a=a: store.related(a.id), 1)[0] for a in picks])
     entities = sorted(store.entities(), key=lambda e: -store.mention_count(e.id))
     busy = entities[: max(len(entities) // 100, 5)]
