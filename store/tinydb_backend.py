@@ -196,6 +196,8 @@ class TinyDBBackend(Backend):
             ids = self._ids[table]
             key = ids.key_of(doc_id) if doc is None else doc.get("id")
             if not isinstance(key, str):
+                if doc is None:  # a stale duplicate the writer removed: our copy must drop it too
+                    apply_changes(data, [(table, doc_id, None)])
                 continue
             before_id = ids.of_key.get(key)
             before = data[table].get(before_id) if before_id is not None else None
