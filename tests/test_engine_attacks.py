@@ -6,6 +6,8 @@ test here is one attack; those the engine withstood at the time of writing stay 
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -77,3 +79,128 @@ def test_a_duplicate_deleted_by_one_analyst_is_not_brought_back_by_the_others_co
     reopened = Store.open(path)
     assert all(a.id != tag.id for a in reopened.annotations()), "a deleted tag came back"
     reopened.close()
+
+
+# ---------------------------------------------------------------------- a hostile group member
+
+
+def _plant(path: Path, name: str, changes: list, by: str = "mallory") -> None:
+    """Append a journal line as another member of the group could (no lock, any content)."""
+    line = {"by": by, "at": "2026-01-01T00:00:00+00:00", "label": "planted", "changes": changes}
+    with (path / f"{name}.journal").open("ab") as handle:
+        handle.write(orjson.dumps(line) + b"\n")
+
+
+def _trio(path: Path) -> tuple[Store, Store, Store]:
+    alice = _seeded(path)
+    bob, carol = Store.open(path), Store.open(path)
+    alice.user, bob.user, carol.user = "alice", "bob", "carol"
+    return alice, bob, carol
+
+
+def test_a_planted_record_of_the_wrong_shape_is_reported_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    alice, bob, _carol = _trio(path)
+    tag = _tag(alice, "Sergei Shoigu", note="first")
+    bob.refresh()
+    bad = {"id": "aBAD", "article_id": tag.article_id, "start": "x", "end": 5, "quote": "q"}
+    _plant(path, "annotations", [["annotations", "900", bad], ["entities", "901", {"id": "eBAD", "type": "ORG"}]])
+    with pytest.raises(StoreFileError):
+        bob.refresh()
+
+
+def test_after_a_planted_line_a_stale_store_never_overwrites_silently(tmp_path: Path) -> None:
+    """Carol's valid save arrives behind a planted line; Bob must not overwrite it unawares."""
+    path = tmp_path / "store"
+    alice, bob, carol = _trio(path)
+    tag = _tag(alice, "Sergei Shoigu", note="first")
+    bob.refresh()
+    carol.refresh()
+    bad = {"id": "aBAD", "article_id": tag.article_id, "start": "x", "end": 5, "quote": "q"}
+    _plant(path, "annotations", [["annotations", "900", bad]])
+    with pytest.raises(StoreFileError):
+        carol.update_annotation(tag.id, note="carol's")
+    carol.update_annotation(tag.id, note="carol's")  # retried: saved behind the planted line
+    with pytest.raises(StoreFileError):
+        bob.refresh()
+    bob.refresh()
+    try:
+        bob.update_annotation(tag.id, note="bob's")
+    except (StoreFileError, ConflictError):
+        pass
+    else:
+        pytest.fail("Bob overwrote Carol's note without being told")
+
+
+def test_a_planted_record_at_another_records_doc_id_leaves_memory_as_the_disk(tmp_path: Path) -> None:
+    """A line that writes record X at the TinyDB id of record Y replaces Y on disk: memory must agree."""
+    path = tmp_path / "store"
+    alice, bob, _carol = _trio(path)
+    victim = _tag(alice, "Sergei Shoigu", note="victim")
+    bob.refresh()
+    doc_id = bob.backend._ids["annotations"].of_key[victim.id]
+    planted = {**bob.indexes.doc("annotations", victim.id), "id": "aPLANTED", "note": "planted"}
+    _plant(path, "annotations", [["annotations", doc_id, planted]])
+    try:
+        bob.refresh()
+    except StoreFileError:
+        return  # reported: fine
+    in_memory = {a.id for a in bob.annotations()}
+    bob.close()
+    alice.close()
+    on_disk = {a.id for a in Store.open(path).annotations()}
+    assert in_memory == on_disk
+
+
+# ---------------------------------------------------------------------- entities
+
+
+def test_undo_of_my_new_entity_does_not_strand_the_others_mention(analysts: Pair) -> None:
+    alice, bob = analysts
+    article = article_with(alice, "CSTO")
+    first = alice.annotate(article.id, *span_of(article, "CSTO"), entity="CSTO", entity_type="ORG")
+    bob.refresh()
+    other = article_with(bob, "CSTO")
+    mention = bob.annotate(other.id, *span_of(other, "CSTO", 1), entity="CSTO")  # no alias: the entity is unchanged
+    assert mention.entity_id == first.entity_id
+    with contextlib.suppress(ConflictError):  # refused, and said so: fine
+        alice.undo()
+    for store in (alice, bob):
+        store.refresh()
+        saved = store.annotation(mention.id)
+        assert saved.entity_id in {e.id for e in store.entities()}, "Bob's mention points at a deleted entity"
+
+
+def test_a_batch_that_creates_and_extends_an_entity_merges_into_the_others_new_one(analysts: Pair) -> None:
+    """Both create "Moscow"; Bob's batch also gives it an alias: one entity, no false conflict."""
+    alice, bob = analysts
+    bob.refresh()
+    article = article_with(alice, "Kremlin")
+    alice.annotate(article.id, *span_of(article, "Moscow"), entity="Moscow", entity_type="LOC")
+    items = [
+        {"article_id": article.id, "start": s, "end": e, "entity": "Moscow", "entity_type": "LOC"}
+        for s, e in (span_of(article, "Moscow", 1), span_of(article, "Kremlin"))
+    ]
+    tags = bob.annotate_many(items)
+    for store in (alice, bob):
+        store.refresh()
+        [moscow] = [e for e in store.entities() if e.name == "Moscow"]
+        assert "Kremlin" in moscow.aliases
+        assert {store.annotation(t.id).entity_id for t in tags} == {moscow.id}
+
+
+def test_undo_of_a_tag_and_its_new_entity_keeps_document_ids_straight(tmp_path: Path) -> None:
+    """The tag and its entity share a file and can share a TinyDB id ("1"): deleting both at once."""
+    path = tmp_path / "store"
+    alice = _seeded(path)
+    bob = Store.open(path)
+    article = article_with(alice, "CSTO")
+    alice.annotate(article.id, *span_of(article, "CSTO"), entity="CSTO", entity_type="ORG")
+    alice.undo()
+    bob.compact()  # Alice's next look reloads the compacted file
+    alice.refresh()
+    kept = alice.annotate(article.id, *span_of(article, "CSTO", 1), note="after")
+    assert [a.id for a in alice.annotations()] == [kept.id]
+    bob.close()
+    alice.close()
+    assert [a.id for a in Store.open(path).annotations()] == [kept.id]
