@@ -7,7 +7,6 @@ test here is one attack; those the engine withstood at the time of writing stay 
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
