@@ -244,16 +244,17 @@ class TinyDBBackend(Backend):
     def _write(self, changeset: Changeset) -> None:
         """Append the changeset to each file's journal, all or nothing (lock held)."""
         meta = {"by": changeset.author, "at": changeset.at, "label": changeset.label}
-        plans: list[tuple[str, list[RawChange], dict[str, str]]] = []
+        plans: list[tuple[str, list[RawChange], dict[str, dict[str, str]]]] = []
         planned: dict[str, dict[str, str]] = {table: {} for table in FILE_OF_TABLE}
         for name in TABLES_OF_FILE:
             raw: list[RawChange] = []
-            removed_keys: dict[str, str] = {}
+            # By table: a tag and its entity live in one file and may have the same doc id.
+            removed_keys: dict[str, dict[str, str]] = {table: {} for table in TABLES_OF_FILE[name]}
             for change in changeset.changes:
                 if FILE_OF_TABLE[change.table] == name:
                     items = self._ids[change.table].raw(change, planned[change.table])
                     raw.extend(items)
-                    removed_keys.update({doc_id: change.key for _, doc_id, doc in items if doc is None})
+                    removed_keys[change.table].update({doc_id: change.key for _, doc_id, doc in items if doc is None})
             if raw:
                 plans.append((name, raw, removed_keys))
         written: list[tuple[str, int]] = []
@@ -276,7 +277,7 @@ class TinyDBBackend(Backend):
         for name, raw, removed_keys in plans:
             apply_changes(self.files[name].data, raw)
             for table in TABLES_OF_FILE[name]:
-                self._ids[table].settle([r for r in raw if r[0] == table], removed_keys)
+                self._ids[table].settle([r for r in raw if r[0] == table], removed_keys[table])
         self._compact_if_long()
 
     def _take_back(self, written: list[tuple[str, int]]) -> None:
