@@ -205,6 +205,12 @@ def unify_entities(changes: list[Change], owner_of_name: Callable[[str], str | N
     extra_aliases: dict[str, list[str]] = {}
     kept: list[Change] = []
     for change in changes:
+        if change.table == ENTITIES and change.key in renamed:
+            # A later step of this changeset extends the entity it created (a second mention
+            # with another quote): it extends the entity that name belongs to instead.
+            if change.after is not None:
+                extra_aliases[renamed[change.key]].extend(change.after.get("aliases", []))
+            continue
         if change.table == ENTITIES and change.before is None and change.after is not None:
             owner = owner_of_name(str(change.after.get("name", "")))
             if owner is not None and owner != change.key:
