@@ -238,3 +238,26 @@ def _alias_changes(extra: dict[str, list[str]]) -> list[Change]:
     return [
         Change(ENTITIES, owner, {"aliases": []}, {"aliases": aliases}) for owner, aliases in extra.items() if aliases
     ]
+
+
+def entities_in_use(changes: list[Change], mentions: Callable[[str], set[str]], current: Lookup) -> list[Conflict]:
+    """Conflicts for deleted entities that tags outside ``changes`` still point at.
+
+    Undoing the tag that created an entity deletes the entity too; if another analyst has
+    tagged a mention of it since, deleting it would leave their tag pointing at nothing.
+    ``mentions`` gives the stored tags of an entity.
+    """
+    after = {c.key: c.after for c in changes if c.table == ANNOTATIONS}
+    conflicts: list[Conflict] = []
+    for change in changes:
+        if change.table != ENTITIES or change.after is not None:
+            continue
+        users = {k for k in mentions(change.key) if k not in after}
+        users |= {k for k, doc in after.items() if doc is not None and doc.get("entity_id") == change.key}
+        if users:
+            doc = current(ANNOTATIONS, min(users)) or after.get(min(users)) or {}
+            who = str(doc.get("updated_by") or doc.get("author") or "")
+            conflicts.append(
+                Conflict(ENTITIES, change.key, "used", by=who, at=str(doc.get("updated", "")), what=_what(change))
+            )
+    return conflicts

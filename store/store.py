@@ -28,7 +28,7 @@ from store.details import plan_details
 from store.importing import ProgressCallback, run_import
 from store.indexes import Indexes
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import rebase, unify_entities
+from store.merging import entities_in_use, rebase, unify_entities
 from store.merging_export import plan_merge
 from store.models import Annotation, Article, ImportReport
 from store.queries import StoreQueries, needs_annotations
@@ -171,6 +171,7 @@ class Store(StoreQueries):
                 derived=codec.derived_fields,
                 finish=codec.finish,
             )
+            conflicts += entities_in_use(rebased, lambda key: self.indexes.by_entity.get(key, set()), self.indexes.doc)
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
