@@ -11,18 +11,19 @@ stale copy never overwrites a newer record and undo never undoes someone else's 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from store import codec
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
-from store.backend import Backend, SaveError
+from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
 from store.details import plan_details
 from store.importing import ProgressCallback, run_import
@@ -53,6 +54,10 @@ class Store(StoreQueries):
         self._listeners: list[Listener] = []
         # One writer at a time inside this process (the app imports in a worker thread).
         self._writing = threading.RLock()
+        # Set when another process saved something this store cannot take in (a damaged or
+        # planted record): from then on memory cannot agree with the disk, so every later look
+        # or save raises it again instead of going on from a partial view.
+        self._damage: StoreFileError | None = None
         self._load([ARTICLES] if defer_annotations else [ARTICLES, ANNOTATIONS, ENTITIES])
 
     @classmethod
@@ -134,15 +139,33 @@ class Store(StoreQueries):
     def refresh(self) -> bool:
         """Take in what other processes saved. Cheap when nothing changed; True if anything did."""
         with self._writing:
-            return self._absorb(self.backend.poll())
+            self._raise_damage()
+            try:
+                changesets = self.backend.poll()
+            except StoreFileError as exc:
+                self._damage = exc
+                raise
+            return self._absorb(changesets)
+
+    def _raise_damage(self) -> None:
+        if self._damage is not None:
+            raise StoreFileError(self._damage.path, self._damage.problem, self._damage.remedy)
 
     def _absorb(self, changesets: list[Changeset]) -> bool:
+        self._raise_damage()
+        # All checked before any is applied: one bad record must not leave the rest half taken in.
+        for changeset in changesets:
+            for change in changeset.changes:
+                if change.table in self._loaded and change.after is not None:
+                    try:
+                        self._check(change.table, change.after)
+                    except StoreFileError as exc:
+                        self._damage = exc
+                        raise
         for changeset in changesets:
             changes = [c for c in changeset.changes if c.table in self._loaded]
             for change in changes:
-                if change.after is not None:
-                    self._check(change.table, change.after)
-                else:
+                if change.after is None:
                     self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
             self.indexes.apply(changes)
             self._notify(changeset, external=True)
@@ -161,7 +184,7 @@ class Store(StoreQueries):
         """
         if not changeset.changes:
             return changeset
-        with self._writing, self.backend.transaction() as tx:
+        with self._writing, self._transaction() as tx:
             self._absorb(tx.external)
             changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
             rebased, conflicts = rebase(
@@ -189,6 +212,18 @@ class Store(StoreQueries):
                 self._undo.append(committed)
                 self._redo.clear()
         return committed
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        """The backend's transaction; a damaged line read on entering it is remembered."""
+        self._raise_damage()
+        with contextlib.ExitStack() as stack:
+            try:
+                tx = stack.enter_context(self.backend.transaction())
+            except StoreFileError as exc:
+                self._damage = exc
+                raise
+            yield tx
 
     def can_undo(self) -> bool:
         """True when this session has a change to undo."""
