@@ -83,6 +83,13 @@ class _DocIds:
             self.next += 1
         return [*stale, (change.table, doc_id, change.after)]
 
+    def forget(self, key: str, doc_id: str) -> None:
+        """``key`` no longer has a document (another record took its id ``doc_id``)."""
+        if self.of_key.get(key) == doc_id:
+            del self.of_key[key]
+        if self._keys is not None and self._keys.get(doc_id) == key:
+            del self._keys[doc_id]
+
     def settle(self, raw: list[RawChange], key_of_doc: dict[str, str]) -> None:
         """Record the ids of saved changes (called only after the journal write succeeded)."""
         for _table, doc_id, doc in raw:
@@ -201,8 +208,15 @@ class TinyDBBackend(Backend):
                 continue
             before_id = ids.of_key.get(key)
             before = data[table].get(before_id) if before_id is not None else None
+            displaced = ids.key_of(doc_id) if doc is not None else None
+            if displaced is not None and displaced != key:
+                # The document id held another record, which TinyDB (and the next open) replaces.
+                changes.append(Change(table, displaced, data[table].get(doc_id), None))
+                ids.forget(displaced, doc_id)
             apply_changes(data, [(table, doc_id, doc)])
             ids.settle([(table, doc_id, doc)], {doc_id: key})
+            if doc is not None and before_id is not None and before_id != doc_id:
+                ids.duplicates.setdefault(key, []).append(before_id)  # as the next open would see it
             if doc is None and ids.of_key.get(key) is not None:
                 continue  # a duplicate went away; the record stays
             changes.append(Change(table, key, before, doc))
