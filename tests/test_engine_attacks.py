@@ -207,3 +207,93 @@ def test_undo_of_a_tag_and_its_new_entity_keeps_document_ids_straight(tmp_path: 
     bob.close()
     alice.close()
     assert [a.id for a in Store.open(path).annotations()] == [kept.id]
+
+
+# ---------------------------------------------------------------------- both files, all or nothing
+
+
+def _export_with_new_article(tmp_path: Path) -> dict:
+    from store.export import export_data
+
+    source = _seeded(tmp_path / "source")
+    article = source.articles()[0]
+    source.annotate(article.id, 0, 5, entity="Somebody", entity_type="PERSON")
+    data = export_data(source)
+    source.close()
+    data["articles"] = [data["articles"][0]]
+    data["articles"][0]["id"] = "new-article"
+    data["articles"][0]["text"] += " More text."
+    for annotation in data["annotations"]:
+        annotation["article_id"], annotation["id"] = "new-article", "new-" + annotation["id"]
+    return data
+
+
+def _both_journals_current(store: Store) -> None:
+    store.annotate(store.articles()[0].id, 0, 4, note="makes both journals current")
+    store.set_metadata(store.articles()[0].id, title="Both journals current")
+
+
+def test_a_save_taken_back_on_a_full_disk_is_never_seen_by_another_analyst(tmp_path: Path) -> None:
+    """Bob looks between Alice's two journal appends; the second fails and the first is cut off."""
+    import errno
+
+    path = tmp_path / "store"
+    data = _export_with_new_article(tmp_path)
+    alice = _seeded(path)
+    _both_journals_current(alice)
+    bob = Store.open(path)
+    journal = alice.backend.files["annotations"].journal
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        bob.refresh()  # Bob's app polls every two seconds, without the lock
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    journal.append = full_disk  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        alice.merge_export(data)
+    del journal.append
+    assert "new-article" not in {a.id for a in bob.articles()}, "Bob shows an article that was never saved"
+    alice.set_metadata(alice.articles()[0].id, title="A longer title than the line that was taken back " * 3)
+    bob.refresh()
+    assert {a.id: a.title for a in bob.articles()} == {a.id: a.title for a in alice.articles()}
+
+
+def test_kill_between_the_two_journal_appends_leaves_nothing_of_the_changeset(tmp_path: Path) -> None:
+    """kill -9 after the articles line is fsynced and before the annotations line: all or nothing."""
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "store"
+    data = _export_with_new_article(tmp_path)
+    store = _seeded(path)
+    _both_journals_current(store)
+    store.close()
+    (tmp_path / "export.json").write_bytes(orjson.dumps(data))
+    code = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import orjson
+        from store import Store
+        from store.journal import Journal
+        real = Journal.append
+        def append(self, changes, meta=None):
+            if self.path.name == "annotations.journal":
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(self, changes, meta)
+        Journal.append = append
+        store = Store.open({str(path)!r})
+        store.merge_export(orjson.loads(open({str(tmp_path / "export.json")!r}, "rb").read()))
+        """
+    )
+    writer = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert writer.returncode == -signal.SIGKILL
+    reopened = Store.open(path)
+    has_article = "new-article" in {a.id for a in reopened.articles()}
+    has_tags = any(a.id.startswith("new-") for a in reopened.annotations())
+    assert has_article == has_tags, "half of a changeset that was never reported saved survived the kill"
+    reopened.close()
