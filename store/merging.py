@@ -161,7 +161,9 @@ def _rebase_one(
         by, at = deleted(change.table, change.key) or ("", "")
         return Conflict(change.table, change.key, "deleted", by=by, at=at, what=_what(change))
     if change.after is None:
-        if same_content(stored, change.before):
+        # Exactly the record the writer saw, stamps included: the same content saved again by
+        # someone else (an export merged again, a record brought back) is theirs to delete.
+        if stored == change.before:
             return Change(change.table, change.key, stored, None)
         return _changed(change, stored, ())
     merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
