@@ -168,8 +168,24 @@ class TinyDBBackend(Backend):
         return str(self.files[FILE_OF_TABLE[table]].path)
 
     def poll(self) -> list[Changeset]:
-        """New journal lines of other processes, or the difference after their compaction."""
-        self._catch_up()
+        """New journal lines of other processes, or the difference after their compaction.
+
+        Only while no one is writing: a writer's first journal line may still be taken back
+        (its second file refused the save), and a line read meanwhile would show a save that
+        never happened. When the lock is busy, what the writer saves is read at the next look.
+        A reader who may not open the lock file (a read-only store) reads without it.
+        """
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return []
+        except OSError:
+            self._catch_up()
+        else:
+            try:
+                self._catch_up()
+            finally:
+                self._lock.release()
         pending, self._pending = self._pending, []
         return pending
 
