@@ -175,17 +175,22 @@ class Store(StoreQueries):
         for listener in list(self._listeners):
             listener(changeset, external)
 
-    def _commit(self, changeset: Changeset, *, record_undo: bool = True) -> Changeset:
+    def _commit(self, changeset: Changeset | Callable[[Indexes], Changeset], *, record_undo: bool = True) -> Changeset:
         """Save a changeset (rebased onto what others saved), then apply it to memory.
+
+        ``changeset`` may be a planner, called under the lock once others' changes are in (for
+        changes that must be planned from the current records, such as moving tags).
 
         Raises:
             ConflictError: another analyst changed or deleted what it edits; nothing saved.
             SaveError: the backend could not save it; nothing saved, memory unchanged.
         """
-        if not changeset.changes:
+        if isinstance(changeset, Changeset) and not changeset.changes:
             return changeset
         with self._writing, self._transaction() as tx:
             self._absorb(tx.external)
+            if not isinstance(changeset, Changeset):
+                changeset = changeset(self.indexes)
             changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
             rebased, conflicts = rebase(
                 Changeset(changeset.label, tuple(changes)),
