@@ -7,6 +7,7 @@ test here is one attack; those the engine withstood at the time of writing stay 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -372,3 +373,88 @@ def test_undo_of_an_export_merge_keeps_what_another_analyst_merged_again(analyst
         alice.undo()
     bob.refresh()
     assert tag_id in {a.id for a in bob.annotations()}, "Alice's undo deleted the tag Bob brought back"
+
+
+# ---------------------------------------------------------------------- the two backends agree
+
+
+STEPS = int(os.environ.get("ATTACK_STEPS", "60"))
+_WORDS = ("Shoigu", "Moscow", "CSTO", "NATO", "Kremlin")
+
+
+def _random_session(store_of: Callable[[], Store], seed: int, steps: int) -> tuple[list[str], list[dict]]:
+    """Two analysts doing the same random things; what each step did and the final records."""
+    import random
+
+    rng = random.Random(seed)
+    alice = store_of()
+    seed_if_empty(alice)
+    bob = store_of()
+    alice.user, bob.user = "alice", "bob"
+    outcomes: list[str] = []
+    for _ in range(steps):
+        store = rng.choice((alice, bob))
+        if rng.random() < 0.3:
+            store.refresh()
+        tags = sorted(a.id for a in store.annotations())
+        action = rng.choice(("tag", "tag", "note", "labels", "remove", "undo", "redo", "details"))
+        try:
+            if action == "tag" or (not tags and action in ("note", "labels", "remove")):
+                word = rng.choice(_WORDS)
+                article = article_with(store, word)
+                entity = rng.choice((None, word, word.upper()))
+                store.annotate(article.id, *span_of(article, word), entity=entity, entity_type="ORG")
+            elif action == "note":
+                store.update_annotation(rng.choice(tags), note=rng.choice(("a", "b", "c")))
+            elif action == "labels":
+                store.update_annotation(rng.choice(tags), labels=rng.sample(("x", "y", "z"), rng.randint(0, 3)))
+            elif action == "remove":
+                store.remove_annotation(rng.choice(tags))
+            elif action == "undo":
+                store.undo()
+            elif action == "redo":
+                store.redo()
+            else:
+                article = rng.choice(sorted(store.articles(), key=lambda a: a.id))
+                store.set_metadata(article.id, **{rng.choice(("title", "author")): rng.choice(("T1", "T2", None))})
+            outcomes.append(f"{action}: ok")
+        except ConflictError:
+            outcomes.append(f"{action}: conflict")
+    finals = []
+    for store in (alice, bob):
+        store.refresh()
+        finals.append({table: dict(docs) for table, docs in store.indexes.docs.items()})
+    bob.close()
+    alice.close()
+    return outcomes, finals
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("ATTACK_SEEDS", "6"))))
+def test_the_same_session_ends_in_the_same_records_in_both_backends(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import itertools
+
+    from store import codec
+    from store.memory_backend import MemoryDatabase
+
+    def deterministic() -> None:
+        counter = itertools.count()
+        monkeypatch.setattr(codec, "new_id", lambda prefix: f"{prefix}{next(counter):016d}")
+        ticks = itertools.count()
+        monkeypatch.setattr(
+            codec, "now", lambda: f"2026-01-01T00:{next(ticks) // 60 % 60:02d}:{next(ticks) % 60:02d}+00:00"
+        )
+
+    deterministic()
+    database = MemoryDatabase()
+    in_memory = _random_session(lambda: Store.in_memory(database), seed, STEPS)
+    deterministic()
+    on_disk = _random_session(lambda: Store.open(tmp_path / "store"), seed, STEPS)
+    assert in_memory[0] == on_disk[0]
+    assert in_memory[1][0] == in_memory[1][1], "the two analysts disagree (memory)"
+    assert on_disk[1][0] == on_disk[1][1], "the two analysts disagree (TinyDB)"
+    assert in_memory[1][0] == on_disk[1][0]
+    reopened = Store.open(tmp_path / "store")
+    assert {t: dict(d) for t, d in reopened.indexes.docs.items()} == on_disk[1][0], "memory and disk disagree"
+    reopened.close()
