@@ -16,6 +16,7 @@ above it, records are known by their own ``id``.
 from __future__ import annotations
 
 import contextlib
+import errno
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -179,7 +180,9 @@ class TinyDBBackend(Backend):
             self._lock.acquire(timeout=0)
         except Timeout:
             return []
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
             self._catch_up()
         else:
             try:
