@@ -458,3 +458,56 @@ def test_the_same_session_ends_in_the_same_records_in_both_backends(
     reopened = Store.open(tmp_path / "store")
     assert {t: dict(d) for t, d in reopened.indexes.docs.items()} == on_disk[1][0], "memory and disk disagree"
     reopened.close()
+
+
+# ---------------------------------------------------------------------- real processes
+
+
+_CREATOR = """
+import sys, time
+sys.path.insert(0, {root!r})
+from store import Store, ConflictError
+store = Store.open({path!r})
+store.user = sys.argv[1]
+while not __import__("os").path.exists({go!r}):
+    time.sleep(0.001)
+article = [a for a in store.articles() if "Moscow" in a.text][0]
+start = article.text.index("Moscow")
+conflicts = 0
+for i in range(int(sys.argv[2])):
+    try:
+        store.annotate(article.id, start, start + 6, entity=f"Org {{i}}", entity_type="ORG", note=sys.argv[1])
+        if i % 3 == 0:
+            store.undo()  # the tag only: the entity is another analyst's too, or goes with it
+    except ConflictError:
+        conflicts += 1
+print(conflicts)
+store.close()
+"""
+
+
+def test_three_processes_creating_the_same_names_make_one_entity_each(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "store"
+    _seeded(path).close()
+    go = tmp_path / "go"
+    code = _CREATOR.format(root=str(ROOT), path=str(path), go=str(go))
+    rounds = 30
+    writers = [
+        subprocess.Popen([sys.executable, "-c", code, who, str(rounds)], stdout=subprocess.PIPE, text=True)
+        for who in ("alice", "bob", "carol")
+    ]
+    go.touch()
+    for writer in writers:
+        writer.communicate(timeout=120)
+    assert [w.returncode for w in writers] == [0, 0, 0]
+    store = Store.open(path)
+    names = [e.name for e in store.entities()]
+    assert len(names) == len(set(names)), "one name, several entities"
+    for tag in store.annotations():
+        assert tag.entity_id in store.indexes.entities, "a tag points at a deleted entity"
+    store.close()
