@@ -61,7 +61,8 @@ class Conflict:
     """Why one change could not be applied: another analyst got there first.
 
     ``reason`` is ``"changed"`` (they changed the same fields), ``"deleted"`` (they deleted the
-    record) or ``"exists"`` (a unique name is already taken).
+    record), ``"exists"`` (a unique name is already taken) or ``"used"`` (an entity to delete is
+    still used by their tag).
     """
 
     table: str
@@ -79,6 +80,8 @@ class Conflict:
         what = self.what or _SINGULAR.get(self.table, "record")
         if self.reason == "deleted":
             return f"{what} was deleted by {who}{when}"
+        if self.reason == "used":
+            return f"{what} is used by a tag of {who}{when}"
         if self.reason == "exists":
             return f"{what} already exists (made by {who}{when})"
         fields = f" ({', '.join(self.fields)})" if self.fields else ""

@@ -33,7 +33,8 @@ class ImportPlan:
 
     def __init__(self) -> None:
         self.articles: list[Change] = []
-        self.reanchored: list[Change] = []
+        #: Articles whose text changed: their tags are moved when the texts are saved.
+        self.changed_texts: dict[str, str] = {}
         self._planned: set[str] = set()
 
     def take_articles(self) -> list[Change]:
@@ -76,30 +77,49 @@ class ImportPlan:
             report.added.append((origin, key))
             return
         report.updated.append((origin, key))
-        self._reanchor(indexes, key, cleaned.text, report)
+        self.changed_texts[key] = cleaned.text
 
-    def _reanchor(self, indexes: Indexes, article_id: str, text: str, report: ImportReport) -> None:
-        """Move the article's tags onto the new text by quote and context; orphan the lost ones."""
-        for annotation_id in sorted(indexes.by_article.get(article_id, ())):
-            before = indexes.doc(ANNOTATIONS, annotation_id)
-            assert before is not None
-            anchor = anchoring.reanchor(text, before["quote"], before["prefix"], before["suffix"], before["start"])
-            after = dict(before)
-            if anchor.found:
-                prefix, suffix = anchoring.context(text, anchor.start, anchor.end)
-                after.update(start=anchor.start, end=anchor.end, prefix=prefix, suffix=suffix, orphaned=False)
-            else:
-                after.update(orphaned=True)
-                report.orphaned += 1
-            if after != before:
-                self.reanchored.append(Change(ANNOTATIONS, annotation_id, before, after))
+    def reanchor(self, report: ImportReport) -> Callable[[Indexes], Changeset]:
+        """The planner of the tags' moves, called by the store under the lock.
+
+        Planned from the records as they are when the move is saved (with every other analyst's
+        changes in), not when the file was read: a tag deleted or added meanwhile is neither
+        brought back nor left at its old offsets.
+        """
+
+        def plan(indexes: Indexes) -> Changeset:
+            changes: list[Change] = []
+            for article_id, text in self.changed_texts.items():
+                changes.extend(_reanchor(indexes, article_id, text, report))
+            return Changeset("re-anchor", tuple(changes))
+
+        return plan
+
+
+def _reanchor(indexes: Indexes, article_id: str, text: str, report: ImportReport) -> list[Change]:
+    """Move the article's tags onto the new text by quote and context; orphan the lost ones."""
+    changes: list[Change] = []
+    for annotation_id in sorted(indexes.by_article.get(article_id, ())):
+        before = indexes.doc(ANNOTATIONS, annotation_id)
+        assert before is not None
+        anchor = anchoring.reanchor(text, before["quote"], before["prefix"], before["suffix"], before["start"])
+        after = dict(before)
+        if anchor.found:
+            prefix, suffix = anchoring.context(text, anchor.start, anchor.end)
+            after.update(start=anchor.start, end=anchor.end, prefix=prefix, suffix=suffix, orphaned=False)
+        else:
+            after.update(orphaned=True)
+            report.orphaned += 1
+        if after != before:
+            changes.append(Change(ANNOTATIONS, annotation_id, before, after))
+    return changes
 
 
 def run_import(
     indexes: Indexes,
     paths: Iterable[str | os.PathLike[str]],
     *,
-    save: Callable[[Changeset], Any],
+    save: Callable[[Changeset | Callable[[Indexes], Changeset]], Any],
     merge: Merger,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -137,7 +157,8 @@ def run_import(
                 save(Changeset("import", tuple(plan.take_articles())))
     finally:
         save(Changeset("import", tuple(plan.take_articles())))
-        save(Changeset("re-anchor", tuple(plan.reanchored)))
+        if plan.changed_texts:
+            save(plan.reanchor(report))
     return report
 
 

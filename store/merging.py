@@ -161,7 +161,9 @@ def _rebase_one(
         by, at = deleted(change.table, change.key) or ("", "")
         return Conflict(change.table, change.key, "deleted", by=by, at=at, what=_what(change))
     if change.after is None:
-        if same_content(stored, change.before):
+        # Exactly the record the writer saw, stamps included: the same content saved again by
+        # someone else (an export merged again, a record brought back) is theirs to delete.
+        if stored == change.before:
             return Change(change.table, change.key, stored, None)
         return _changed(change, stored, ())
     merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
@@ -205,6 +207,12 @@ def unify_entities(changes: list[Change], owner_of_name: Callable[[str], str | N
     extra_aliases: dict[str, list[str]] = {}
     kept: list[Change] = []
     for change in changes:
+        if change.table == ENTITIES and change.key in renamed:
+            # A later step of this changeset extends the entity it created (a second mention
+            # with another quote): it extends the entity that name belongs to instead.
+            if change.after is not None:
+                extra_aliases[renamed[change.key]].extend(change.after.get("aliases", []))
+            continue
         if change.table == ENTITIES and change.before is None and change.after is not None:
             owner = owner_of_name(str(change.after.get("name", "")))
             if owner is not None and owner != change.key:
@@ -232,3 +240,26 @@ def _alias_changes(extra: dict[str, list[str]]) -> list[Change]:
     return [
         Change(ENTITIES, owner, {"aliases": []}, {"aliases": aliases}) for owner, aliases in extra.items() if aliases
     ]
+
+
+def entities_in_use(changes: list[Change], mentions: Callable[[str], set[str]], current: Lookup) -> list[Conflict]:
+    """Conflicts for deleted entities that tags outside ``changes`` still point at.
+
+    Undoing the tag that created an entity deletes the entity too; if another analyst has
+    tagged a mention of it since, deleting it would leave their tag pointing at nothing.
+    ``mentions`` gives the stored tags of an entity.
+    """
+    after = {c.key: c.after for c in changes if c.table == ANNOTATIONS}
+    conflicts: list[Conflict] = []
+    for change in changes:
+        if change.table != ENTITIES or change.after is not None:
+            continue
+        users = {k for k in mentions(change.key) if k not in after}
+        users |= {k for k, doc in after.items() if doc is not None and doc.get("entity_id") == change.key}
+        if users:
+            doc = current(ANNOTATIONS, min(users)) or after.get(min(users)) or {}
+            who = str(doc.get("updated_by") or doc.get("author") or "")
+            conflicts.append(
+                Conflict(ENTITIES, change.key, "used", by=who, at=str(doc.get("updated", "")), what=_what(change))
+            )
+    return conflicts

@@ -17,19 +17,19 @@ import functools
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from store import codec
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
-from store.backend import Backend, SaveError
+from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
 from store.details import plan_details
 from store.importing import ProgressCallback, run_import
 from store.indexes import Indexes
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import rebase, unify_entities
+from store.merging import entities_in_use, rebase, unify_entities
 from store.merging_export import plan_merge
 from store.models import Annotation, Article, ImportReport
 from store.queries import StoreQueries, needs_annotations
@@ -56,6 +56,10 @@ class Store(StoreQueries):
         # thread and imports from another). Memory has its own lock, ``indexes.lock``, held only
         # for moments: a wait for another process's lock never holds up a question.
         self._writing = threading.RLock()
+        # Set when another process saved something this store cannot take in (a damaged or
+        # planted record): from then on memory cannot agree with the disk, so every later look
+        # or save raises it again instead of going on from a partial view.
+        self._damage: StoreFileError | None = None
         self._load([ARTICLES] if defer_annotations else [ARTICLES, ANNOTATIONS, ENTITIES])
 
     @classmethod
@@ -148,51 +152,61 @@ class Store(StoreQueries):
     def refresh(self) -> bool:
         """Take in what other processes saved. Cheap when nothing changed; True if anything did."""
         with self._writing:
-            return self._absorb(self.backend.poll())
+            self._raise_damage()
+            try:
+                changesets = self.backend.poll()
+            except StoreFileError as exc:
+                self._damage = exc
+                raise
+            return self._absorb(changesets)
+
+    def _raise_damage(self) -> None:
+        if self._damage is not None:
+            raise StoreFileError(self._damage.path, self._damage.problem, self._damage.remedy)
 
     def _absorb(self, changesets: list[Changeset]) -> bool:
-        """Apply what others saved; a record of the wrong shape is left out and reported after.
-
-        The rest is taken in first, so one planted record cannot hide everyone's other work.
-        """
-        damage: StoreFileError | None = None
+        """Apply what others saved, all of it or (a record of the wrong shape) none of it."""
+        self._raise_damage()
+        # All checked before any is applied: one bad record must not leave the rest half taken in.
         for changeset in changesets:
-            changes = []
             for change in changeset.changes:
-                if change.table not in self._loaded:
-                    continue
-                try:
-                    if change.after is not None:
+                if change.table in self._loaded and change.after is not None:
+                    try:
                         self._check(change.table, change.after)
-                    changes.append(change)
-                except StoreFileError as exc:
-                    damage = damage or exc
+                    except StoreFileError as exc:
+                        self._damage = exc
+                        raise
+        for changeset in changesets:
+            changes = [c for c in changeset.changes if c.table in self._loaded]
             with self.indexes.lock:
                 for change in changes:
                     if change.after is None:
                         self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
                 self.indexes.apply(changes)
             self._notify(changeset, external=True)
-        if damage is not None:
-            raise damage
         return bool(changesets)
 
     def _notify(self, changeset: Changeset, *, external: bool) -> None:
         for listener in list(self._listeners):
             listener(changeset, external)
 
-    def _commit(self, changeset: Changeset, *, record_undo: bool = True) -> Changeset:
+    def _commit(self, changeset: Changeset | Callable[[Indexes], Changeset], *, record_undo: bool = True) -> Changeset:
         """Save a changeset (rebased onto what others saved), then apply it to memory.
+
+        ``changeset`` may be a planner, called under the lock once others' changes are in (for
+        changes that must be planned from the current records, such as moving tags).
 
         Raises:
             ConflictError: another analyst changed or deleted what it edits; nothing saved.
             SaveError: the backend could not save it; nothing saved, memory unchanged.
         """
-        if not changeset.changes:
+        if isinstance(changeset, Changeset) and not changeset.changes:
             return changeset
-        with self._writing, self.backend.transaction() as tx:
+        with self._writing, self._transaction() as tx:
             self._absorb(tx.external)
             with self.indexes.lock:
+                if not isinstance(changeset, Changeset):
+                    changeset = changeset(self.indexes)
                 changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
@@ -201,6 +215,8 @@ class Store(StoreQueries):
                     derived=codec.derived_fields,
                     finish=codec.finish,
                 )
+                in_use = entities_in_use(rebased, lambda key: self.indexes.by_entity.get(key, set()), self.indexes.doc)
+                conflicts += in_use
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -218,6 +234,18 @@ class Store(StoreQueries):
                 self._undo.append(committed)
                 self._redo.clear()
         return committed
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        """The backend's transaction; a damaged line read on entering it is remembered."""
+        self._raise_damage()
+        with contextlib.ExitStack() as stack:
+            try:
+                tx = stack.enter_context(self.backend.transaction())
+            except StoreFileError as exc:
+                self._damage = exc
+                raise
+            yield tx
 
     def can_undo(self) -> bool:
         """True when this session has a change to undo."""

@@ -16,6 +16,7 @@ above it, records are known by their own ``id``.
 from __future__ import annotations
 
 import contextlib
+import errno
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,13 @@ class _DocIds:
             doc_id = planned[change.key] = str(self.next)
             self.next += 1
         return [*stale, (change.table, doc_id, change.after)]
+
+    def forget(self, key: str, doc_id: str) -> None:
+        """``key`` no longer has a document (another record took its id ``doc_id``)."""
+        if self.of_key.get(key) == doc_id:
+            del self.of_key[key]
+        if self._keys is not None and self._keys.get(doc_id) == key:
+            del self._keys[doc_id]
 
     def settle(self, raw: list[RawChange], key_of_doc: dict[str, str]) -> None:
         """Record the ids of saved changes (called only after the journal write succeeded)."""
@@ -161,8 +169,26 @@ class TinyDBBackend(Backend):
         return str(self.files[FILE_OF_TABLE[table]].path)
 
     def poll(self) -> list[Changeset]:
-        """New journal lines of other processes, or the difference after their compaction."""
-        self._catch_up()
+        """New journal lines of other processes, or the difference after their compaction.
+
+        Only while no one is writing: a writer's first journal line may still be taken back
+        (its second file refused the save), and a line read meanwhile would show a save that
+        never happened. When the lock is busy, what the writer saves is read at the next look.
+        A reader who may not open the lock file (a read-only store) reads without it.
+        """
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return []
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            self._catch_up()
+        else:
+            try:
+                self._catch_up()
+            finally:
+                self._lock.release()
         pending, self._pending = self._pending, []
         return pending
 
@@ -196,11 +222,20 @@ class TinyDBBackend(Backend):
             ids = self._ids[table]
             key = ids.key_of(doc_id) if doc is None else doc.get("id")
             if not isinstance(key, str):
+                if doc is None:  # a stale duplicate the writer removed: our copy must drop it too
+                    apply_changes(data, [(table, doc_id, None)])
                 continue
             before_id = ids.of_key.get(key)
             before = data[table].get(before_id) if before_id is not None else None
+            displaced = ids.key_of(doc_id) if doc is not None else None
+            if displaced is not None and displaced != key:
+                # The document id held another record, which TinyDB (and the next open) replaces.
+                changes.append(Change(table, displaced, data[table].get(doc_id), None))
+                ids.forget(displaced, doc_id)
             apply_changes(data, [(table, doc_id, doc)])
             ids.settle([(table, doc_id, doc)], {doc_id: key})
+            if doc is not None and before_id is not None and before_id != doc_id:
+                ids.duplicates.setdefault(key, []).append(before_id)  # as the next open would see it
             if doc is None and ids.of_key.get(key) is not None:
                 continue  # a duplicate went away; the record stays
             changes.append(Change(table, key, before, doc))
@@ -242,16 +277,17 @@ class TinyDBBackend(Backend):
     def _write(self, changeset: Changeset) -> None:
         """Append the changeset to each file's journal, all or nothing (lock held)."""
         meta = {"by": changeset.author, "at": changeset.at, "label": changeset.label}
-        plans: list[tuple[str, list[RawChange], dict[str, str]]] = []
+        plans: list[tuple[str, list[RawChange], dict[str, dict[str, str]]]] = []
         planned: dict[str, dict[str, str]] = {table: {} for table in FILE_OF_TABLE}
         for name in TABLES_OF_FILE:
             raw: list[RawChange] = []
-            removed_keys: dict[str, str] = {}
+            # By table: a tag and its entity live in one file and may have the same doc id.
+            removed_keys: dict[str, dict[str, str]] = {table: {} for table in TABLES_OF_FILE[name]}
             for change in changeset.changes:
                 if FILE_OF_TABLE[change.table] == name:
                     items = self._ids[change.table].raw(change, planned[change.table])
                     raw.extend(items)
-                    removed_keys.update({doc_id: change.key for _, doc_id, doc in items if doc is None})
+                    removed_keys[change.table].update({doc_id: change.key for _, doc_id, doc in items if doc is None})
             if raw:
                 plans.append((name, raw, removed_keys))
         written: list[tuple[str, int]] = []
@@ -274,7 +310,7 @@ class TinyDBBackend(Backend):
         for name, raw, removed_keys in plans:
             apply_changes(self.files[name].data, raw)
             for table in TABLES_OF_FILE[name]:
-                self._ids[table].settle([r for r in raw if r[0] == table], removed_keys)
+                self._ids[table].settle([r for r in raw if r[0] == table], removed_keys[table])
         self._compact_if_long()
 
     def _take_back(self, written: list[tuple[str, int]]) -> None:
