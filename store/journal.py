@@ -32,7 +32,7 @@ from typing import Any
 
 import orjson
 
-from store.storage import RESTORE_HINT, StoreFileError, atomic_write, open_nofollow
+from store.storage import RESTORE_HINT, StoreFileError, atomic_write, open_nofollow, read_nofollow, truncate_file
 
 #: One change: table name, TinyDB document id, the new document (``None``: removed).
 RawChange = tuple[str, str, dict[str, Any] | None]
@@ -132,7 +132,7 @@ class Journal:
                 continue
             meta: dict[str, Any] = {}
             if isinstance(record, dict) and isinstance(record.get("changes"), list):
-                meta = {k: str(v) for k, v in record.items() if k in ("by", "at", "label")}
+                meta = {k: str(v) for k, v in record.items() if k in ("by", "at", "label", "cs")}
                 record = record["changes"]
             if not _is_entry(record):
                 raise StoreFileError(self.path, f"unexpected record on line {line_number}", RESTORE_HINT)
@@ -188,14 +188,18 @@ class Journal:
         Truncating needs no free space, so it works on the full disk that made the other write
         fail. Readers that saw the line notice the journal shrank and reload.
         """
-        fd = open_nofollow(self.path, os.O_WRONLY)
-        try:
-            os.ftruncate(fd, offset)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        truncate_file(self.path, offset)
         self.offset = offset
         self.entry_count = max(self.entry_count - 1, 0)
+
+    def offset_of(self, marker: bytes) -> int | None:
+        """Where the first line containing ``marker`` starts (a changeset to take back), if any."""
+        try:
+            data = read_nofollow(self.path)
+        except FileNotFoundError:
+            return None
+        found = data.find(marker)
+        return None if found < 0 else data.rfind(b"\n", 0, found) + 1
 
     def shrunk(self) -> bool:
         """True when the file is shorter than what was read: a line was taken back."""

@@ -105,8 +105,12 @@ class StoreFile:
 
     # ------------------------------------------------------------------ reading
 
-    def load(self) -> Tables:
-        """The file's whole content: the snapshot with the journal replayed over it."""
+    def load(self, unfinished: str | None = None) -> Tables:
+        """The file's whole content: the snapshot with the journal replayed over it.
+
+        Lines of the changeset ``unfinished`` (one spanning several files whose writer died
+        before writing them all) are left out: a save is all or nothing.
+        """
         self.refuse_links()
         data = self.snapshot.read()
         if data is None:
@@ -122,8 +126,9 @@ class StoreFile:
         snapshot_id = meta(data).get("journal_id")
         self._journal_current = state.journal_id is not None and state.journal_id == snapshot_id
         if self._journal_current or self._replay_stale_journal(data, state):
-            for entry in state.entries:
-                apply_changes(data, entry)
+            for entry, entry_meta in zip(state.entries, state.metas, strict=True):
+                if unfinished is None or entry_meta.get("cs") != unfinished:
+                    apply_changes(data, entry)
         self.data = data
         return data
 

@@ -17,21 +17,25 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 from filelock import FileLock, Timeout
 
 from store.backend import Backend, SaveError, StoreBusyError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
 from store.journal import RawChange
-from store.storage import StoreFileError, file_mode_for
+from store.storage import StoreFileError, atomic_write, file_mode_for, fsync_directory, read_nofollow, truncate_file
 from store.store_file import StoreFile, apply_changes
 
 ARTICLES_FILE = "articles"
 ANNOTATIONS_FILE = "annotations"
 LOCK_FILE = ".lock"
+#: Names the changeset being written to more than one journal, while it is being written.
+PENDING_FILE = ".pending"
 FILE_OF_TABLE = {ARTICLES: ARTICLES_FILE, ANNOTATIONS: ANNOTATIONS_FILE, ENTITIES: ANNOTATIONS_FILE}
 TABLES_OF_FILE = {ARTICLES_FILE: (ARTICLES,), ANNOTATIONS_FILE: (ANNOTATIONS, ENTITIES)}
 
@@ -156,7 +160,7 @@ class TinyDBBackend(Backend):
         return {table: self._docs(table) for table in wanted}
 
     def _load_file(self, name: str) -> None:
-        data = self.files[name].load()
+        data = self.files[name].load(self._unfinished())
         for table in TABLES_OF_FILE[name]:
             self._ids[table] = _DocIds.index(data.setdefault(table, {}), str(self.files[name].path))
 
@@ -183,9 +187,11 @@ class TinyDBBackend(Backend):
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise
-            self._catch_up()
+            if self._unfinished() is None:  # else a writer is (or was) half-way: look later
+                self._catch_up()
         else:
             try:
+                self._recover()
                 self._catch_up()
             finally:
                 self._lock.release()
@@ -268,11 +274,48 @@ class TinyDBBackend(Backend):
         except OSError as exc:
             raise SaveError.from_os_error(exc) from exc
         try:
+            self._recover()
             self._catch_up()
             external, self._pending = self._pending, []
             yield _TinyTransaction(self, external)
         finally:
             self._lock.release()
+
+    # ------------------------------------------------------------------ changesets across files
+
+    def _unfinished(self) -> str | None:
+        """The id of a changeset spanning several journals whose writing has not finished.
+
+        While ``.pending`` names it, its lines are not applied by anyone: either its writer is
+        still at work (and holds the lock), or it died half-way and the next writer takes the
+        lines back (:meth:`_recover`). So a save across files is all or nothing, even under
+        ``kill -9``.
+        """
+        path = self.directory / PENDING_FILE
+        try:
+            raw = read_nofollow(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreFileError(path, f"cannot be read ({exc.strerror})", "Remove it if it is a link.") from exc
+        try:
+            changeset_id = orjson.loads(raw).get("cs")
+        except (orjson.JSONDecodeError, AttributeError):
+            changeset_id = None
+        return changeset_id if isinstance(changeset_id, str) and changeset_id.isalnum() else "unreadable"
+
+    def _recover(self) -> None:
+        """Take back the lines of a changeset whose writer died half-way (lock held)."""
+        changeset_id = self._unfinished()
+        if changeset_id is None:
+            return
+        marker = orjson.dumps({"cs": changeset_id})[1:-1]  # '"cs":"…"', as the lines carry it
+        for store_file in self.files.values():
+            offset = store_file.journal.offset_of(marker)
+            if offset is not None:
+                truncate_file(store_file.journal.path, offset)  # readers who saw more notice and reload
+        (self.directory / PENDING_FILE).unlink(missing_ok=True)
+        fsync_directory(self.directory)
 
     def _write(self, changeset: Changeset) -> None:
         """Append the changeset to each file's journal, all or nothing (lock held)."""
@@ -291,7 +334,11 @@ class TinyDBBackend(Backend):
             if raw:
                 plans.append((name, raw, removed_keys))
         written: list[tuple[str, int]] = []
+        across = len(plans) > 1
         try:
+            if across:
+                meta["cs"] = uuid.uuid4().hex
+                atomic_write(self.directory / PENDING_FILE, orjson.dumps({"cs": meta["cs"]}), self.file_mode)
             for name, raw, _ in plans:
                 store_file = self.files[name]
                 if not store_file.journal_current:
@@ -303,8 +350,14 @@ class TinyDBBackend(Backend):
                     store_file.compact()
                     written[-1] = (name, store_file.journal.offset)
                     store_file.journal.append(raw, meta)
+            if across:
+                (self.directory / PENDING_FILE).unlink()
+                fsync_directory(self.directory)
         except OSError as exc:
             self._take_back(written)
+            if across:
+                with contextlib.suppress(OSError):
+                    (self.directory / PENDING_FILE).unlink(missing_ok=True)
             self._forget_new_ids()
             raise SaveError.from_os_error(exc) from exc
         for name, raw, removed_keys in plans:

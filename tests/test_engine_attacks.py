@@ -259,12 +259,6 @@ def test_a_save_taken_back_on_a_full_disk_is_never_seen_by_another_analyst(tmp_p
     assert {a.id: a.title for a in bob.articles()} == {a.id: a.title for a in alice.articles()}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design: a changeset spanning both files is two independent journal lines; a kill between "
-    "the fsynced first and the second leaves the first replayed on open (needs one journal, or lines "
-    "tagged with a changeset id and part count that open drops when a part is missing)",
-)
 def test_kill_between_the_two_journal_appends_leaves_nothing_of_the_changeset(tmp_path: Path) -> None:
     """kill -9 after the articles line is fsynced and before the annotations line: all or nothing."""
     import signal
@@ -303,7 +297,14 @@ def test_kill_between_the_two_journal_appends_leaves_nothing_of_the_changeset(tm
     has_article = "new-article" in {a.id for a in reopened.articles()}
     has_tags = any(a.id.startswith("new-") for a in reopened.annotations())
     assert has_article == has_tags, "half of a changeset that was never reported saved survived the kill"
+    assert (path / ".pending").exists()  # the dead writer's marker: its lines are not applied
+    kept = reopened.annotate(reopened.articles()[0].id, 0, 4, note="the next save takes the half back")
+    assert not (path / ".pending").exists()
     reopened.close()
+    again = Store.open(path)
+    assert "new-article" not in {a.id for a in again.articles()}
+    assert kept.id in {a.id for a in again.annotations()}
+    again.close()
 
 
 # ---------------------------------------------------------------------- re-import, export merges
