@@ -57,6 +57,12 @@ def _merge_lists(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[An
     return [item for item in theirs if item not in removed] + added
 
 
+def _all_of(kind: type, *values: Any) -> bool:
+    """True when every value is a ``kind`` or absent (an absent dict or list is an empty one)."""
+    present = [v for v in values if v is not _MISSING]
+    return len(present) >= 2 and all(isinstance(v, kind) for v in present)
+
+
 def _groups(fields: set[str]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for name in sorted(fields):
@@ -81,12 +87,12 @@ def merge_docs(base: Doc, ours: Doc, theirs: Doc, ignore: frozenset[str] = froze
         t = [theirs.get(n, _MISSING) for n in names]
         if t in (b, o):
             values = o
-        elif len(names) == 1 and all(isinstance(v, dict) for v in (b[0], o[0], t[0])):
-            inner, clashes = merge_docs(b[0], o[0], t[0])
+        elif len(names) == 1 and _all_of(dict, b[0], o[0], t[0]):
+            inner, clashes = merge_docs(*(v if v is not _MISSING else {} for v in (b[0], o[0], t[0])))
             values = [inner]
             conflicts.extend(f"{names[0]}.{clash}" for clash in clashes)
-        elif len(names) == 1 and all(isinstance(v, list) for v in (b[0], o[0], t[0])):
-            values = [_merge_lists(b[0], o[0], t[0])]
+        elif len(names) == 1 and _all_of(list, b[0], o[0], t[0]):
+            values = [_merge_lists(*(v if v is not _MISSING else [] for v in (b[0], o[0], t[0])))]
         else:
             conflicts.append(group)
             continue
@@ -159,7 +165,7 @@ def _rebase_one(
         if change.after is None:
             return None  # deleting what is already gone: done
         by, at = deleted(change.table, change.key) or ("", "")
-        return Conflict(change.table, change.key, "deleted", by=by, at=at, what=_what(change))
+        return Conflict(change.table, change.key, "deleted", by=by, at=at, what=describe(change))
     if change.after is None:
         # Exactly the record the writer saw, stamps included: the same content saved again by
         # someone else (an export merged again, a record brought back) is theirs to delete.
@@ -173,7 +179,8 @@ def _rebase_one(
     return None if same_content(merged, stored) else Change(change.table, change.key, stored, merged)
 
 
-def _what(change: Change) -> str:
+def describe(change: Change) -> str:
+    """How a message names the record of ``change``: "the tag “Sergei Shoigu”"."""
     doc = change.before or change.after or {}
     if change.table == ANNOTATIONS and doc.get("quote"):
         return f"the tag “{str(doc['quote'])[:30]}”"
@@ -192,7 +199,7 @@ def _changed(change: Change, stored: Doc, fields: tuple[str, ...]) -> Conflict:
         fields=fields,
         by=str(stored.get("updated_by", "")),
         at=str(stored.get("updated", "")),
-        what=_what(change),
+        what=describe(change),
     )
 
 
@@ -240,26 +247,3 @@ def _alias_changes(extra: dict[str, list[str]]) -> list[Change]:
     return [
         Change(ENTITIES, owner, {"aliases": []}, {"aliases": aliases}) for owner, aliases in extra.items() if aliases
     ]
-
-
-def entities_in_use(changes: list[Change], mentions: Callable[[str], set[str]], current: Lookup) -> list[Conflict]:
-    """Conflicts for deleted entities that tags outside ``changes`` still point at.
-
-    Undoing the tag that created an entity deletes the entity too; if another analyst has
-    tagged a mention of it since, deleting it would leave their tag pointing at nothing.
-    ``mentions`` gives the stored tags of an entity.
-    """
-    after = {c.key: c.after for c in changes if c.table == ANNOTATIONS}
-    conflicts: list[Conflict] = []
-    for change in changes:
-        if change.table != ENTITIES or change.after is not None:
-            continue
-        users = {k for k in mentions(change.key) if k not in after}
-        users |= {k for k, doc in after.items() if doc is not None and doc.get("entity_id") == change.key}
-        if users:
-            doc = current(ANNOTATIONS, min(users)) or after.get(min(users)) or {}
-            who = str(doc.get("updated_by") or doc.get("author") or "")
-            conflicts.append(
-                Conflict(ENTITIES, change.key, "used", by=who, at=str(doc.get("updated", "")), what=_what(change))
-            )
-    return conflicts

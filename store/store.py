@@ -28,8 +28,9 @@ from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Co
 from store.details import plan_details
 from store.importing import ProgressCallback, run_import
 from store.indexes import Indexes
+from store.integrity import entities_in_use, spans_off_text
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import entities_in_use, rebase, unify_entities
+from store.merging import rebase, unify_entities
 from store.merging_export import plan_merge
 from store.models import Annotation, Article, ImportReport
 from store.queries import StoreQueries, needs_annotations
@@ -215,8 +216,10 @@ class Store(StoreQueries):
                     derived=codec.derived_fields,
                     finish=codec.finish,
                 )
-                in_use = entities_in_use(rebased, lambda key: self.indexes.by_entity.get(key, set()), self.indexes.doc)
-                conflicts += in_use
+                conflicts += entities_in_use(
+                    rebased, lambda key: self.indexes.by_entity.get(key, set()), self.indexes.doc
+                )
+                conflicts += spans_off_text(rebased, self._article_text, self.indexes.doc)
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -246,6 +249,10 @@ class Store(StoreQueries):
                 self._damage = exc
                 raise
             yield tx
+
+    def _article_text(self, article_id: str) -> str | None:
+        article = self.indexes.articles.get(article_id)
+        return article.text if article is not None else None
 
     def can_undo(self) -> bool:
         """True when this session has a change to undo."""

@@ -210,3 +210,42 @@ def test_two_processes_editing_the_same_tags_lose_nothing(tmp_path: Path) -> Non
         saved = final.annotation(tag.id)
         assert saved.note == f"note {rounds - 1}" and saved.labels == (f"label {rounds - 1}",), saved
     final.close()
+
+
+def test_a_tag_planned_on_text_another_analyst_reimported_is_refused(
+    open_store: Callable[[], Store], tmp_path: Path
+) -> None:
+    """Alice tags by her old copy of the text; Bob has re-imported the changed file meanwhile."""
+    import shutil
+
+    from tests.conftest import SEEDS
+
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    alice, bob = open_store(), open_store()
+    alice.user, bob.user = "alice", "bob"
+    alice.import_paths([folder])
+    bob.refresh()
+    article = article_with(alice, "Sergei Shoigu")
+    start, end = span_of(article, "Sergei Shoigu")
+    source = Path(article.origin)
+    source.write_text(source.read_text(encoding="utf-8").replace("Sergei Shoigu", "Minister Sergei K. Shoigu"))
+    assert bob.import_paths([source]).updated
+    with pytest.raises(ConflictError, match="text of article"):
+        alice.annotate(article.id, start, end, note="on words that moved")
+    now = alice.article(article.id)
+    assert now.text != article.text  # Alice sees the new text, and tags it where it is now
+    start, end = span_of(now, "Sergei K. Shoigu")
+    assert alice.annotate(article.id, start, end).quote == "Sergei K. Shoigu"
+    bob.close()
+    alice.close()
+
+
+def test_details_corrected_by_two_analysts_on_a_record_without_overrides_merge() -> None:
+    from store.merging import merge_docs
+
+    base = {"id": "x", "title": "T"}
+    merged, conflicts = merge_docs(base, {**base, "overrides": {"title": "A"}}, {**base, "overrides": {"author": "B"}})
+    assert conflicts == [] and merged["overrides"] == {"title": "A", "author": "B"}
+    merged, conflicts = merge_docs(base, {**base, "labels": ["a"]}, {**base, "labels": ["b"]})
+    assert conflicts == [] and merged["labels"] == ["b", "a"]
