@@ -189,33 +189,46 @@ def entity_doc(name: str, entity_type: str, aliases: Iterable[str] = (), *, key:
 
 # ---------------------------------------------------------------------- checking stored documents
 
-_REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
-    ARTICLES: {"id": str, "text": str},
-    ANNOTATIONS: {"id": str, "article_id": str, "start": int, "end": int, "quote": str},
-    ENTITIES: {"id": str, "name": str, "type": str},
+_NONE = type(None)
+_ABSENT: Any = object()
+#: Per table: field, the exact types it may have, whether it must be there. Exact types (not
+#: ``isinstance``): ``True`` is no span offset, and the check runs once per record at open.
+_SHAPES: dict[str, tuple[tuple[str, frozenset[type], bool], ...]] = {
+    ARTICLES: (
+        ("id", frozenset({str}), True),
+        ("text", frozenset({str}), True),
+        ("title", frozenset({str, _NONE}), False),
+        ("source", frozenset({str, _NONE}), False),
+        ("author", frozenset({str, _NONE}), False),
+        ("published", frozenset({str, _NONE}), False),
+        ("url", frozenset({str, _NONE}), False),
+        ("origin", frozenset({str}), False),
+        ("extracted", frozenset({dict}), False),
+        ("overrides", frozenset({dict}), False),
+    ),
+    ANNOTATIONS: (
+        ("id", frozenset({str}), True),
+        ("article_id", frozenset({str}), True),
+        ("start", frozenset({int}), True),
+        ("end", frozenset({int}), True),
+        ("quote", frozenset({str}), True),
+        ("entity_id", frozenset({str, _NONE}), False),
+        ("labels", frozenset({list}), False),
+        ("note", frozenset({str}), False),
+        ("status", frozenset({str}), False),
+        ("prefix", frozenset({str}), False),
+        ("suffix", frozenset({str}), False),
+        ("orphaned", frozenset({bool}), False),
+    ),
+    ENTITIES: (
+        ("id", frozenset({str}), True),
+        ("name", frozenset({str}), True),
+        ("type", frozenset({str}), True),
+        ("aliases", frozenset({list}), False),
+        ("note", frozenset({str}), False),
+    ),
 }
-_OPTIONAL: dict[str, dict[str, type | tuple[type, ...]]] = {
-    ARTICLES: {
-        "title": (str, type(None)),
-        "source": (str, type(None)),
-        "author": (str, type(None)),
-        "published": (str, type(None)),
-        "url": (str, type(None)),
-        "origin": str,
-        "extracted": dict,
-        "overrides": dict,
-    },
-    ANNOTATIONS: {
-        "entity_id": (str, type(None)),
-        "labels": list,
-        "note": str,
-        "status": str,
-        "prefix": str,
-        "suffix": str,
-        "orphaned": bool,
-    },
-    ENTITIES: {"aliases": list, "note": str},
-}
+_TEXT_LISTS = {ANNOTATIONS: "labels", ENTITIES: "aliases"}
 
 
 def problem(table: str, doc: Any) -> str | None:
@@ -224,22 +237,25 @@ def problem(table: str, doc: Any) -> str | None:
     A store file may have been damaged or written by someone else: a document of the wrong
     shape must be reported (naming it), never crash the app with a ``KeyError``.
     """
-    if not isinstance(doc, dict):
+    if type(doc) is not dict:
         return "a record that is not an object"
-    for name, kind in _REQUIRED[table].items():
-        if not isinstance(doc.get(name), kind) or (isinstance(doc.get(name), bool) and kind is int):
-            return f"a record without a valid {name!r} (id {str(doc.get('id'))[:40]!r})"
-    for name, kind in _OPTIONAL[table].items():
-        if name in doc and not isinstance(doc[name], kind):
+    for name, kinds, required in _SHAPES[table]:
+        value = doc.get(name, _ABSENT)
+        if value is _ABSENT:
+            if required:
+                return f"a record without a valid {name!r} (id {str(doc.get('id'))[:40]!r})"
+        elif type(value) not in kinds:
+            if required:
+                return f"a record without a valid {name!r} (id {str(doc.get('id'))[:40]!r})"
             return f"record {doc['id'][:40]!r} has an invalid {name!r}"
-    if table == ARTICLES and doc.get("published") and iso_date(doc["published"]) is None:
-        return f"record {doc['id'][:40]!r} has an invalid 'published' date"
-    if table == ANNOTATIONS and not 0 <= doc["start"] <= doc["end"]:
+    if table == ARTICLES:
+        if doc.get("published") and iso_date(doc["published"]) is None:
+            return f"record {doc['id'][:40]!r} has an invalid 'published' date"
+    elif table == ANNOTATIONS and not 0 <= doc["start"] <= doc["end"]:
         return f"record {doc['id'][:40]!r} has an invalid span"
-    lists = ("labels",) if table == ANNOTATIONS else ("aliases",) if table == ENTITIES else ()
-    for name in lists:
-        if not all(isinstance(item, str) for item in doc.get(name, [])):
-            return f"record {doc['id'][:40]!r} has a non-text item in {name!r}"
+    items = doc.get(_TEXT_LISTS.get(table, ""), ())
+    if items and not all(type(item) is str for item in items):
+        return f"record {doc['id'][:40]!r} has a non-text item in {_TEXT_LISTS[table]!r}"
     return None
 
 
@@ -260,7 +276,7 @@ def article_record(doc: Doc) -> Article:
         author=_safe(doc.get("author")),
         published=date.fromisoformat(published) if published else None,
         url=_safe(doc.get("url")),
-        text=neutralize(doc["text"]),
+        stored_text=doc["text"],
         origin=neutralize(doc.get("origin", "")),
         language=_safe(doc.get("language")) if isinstance(doc.get("language"), str) else None,
         imported=str(doc.get("imported", "")),

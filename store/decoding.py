@@ -13,8 +13,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-
 #: Files larger than this are refused: they are almost never a single article.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -147,6 +145,8 @@ def _detect(data: bytes) -> Decoded:
     cp1250 ``ŕ``. Between candidates the evidence cannot separate, the most widely used legacy
     code page is the likeliest.
     """
+    import charset_normalizer  # only imports need it: the app opens without paying for it
+
     results = charset_normalizer.from_bytes(data)
     best = results.best()
     if best is None:

@@ -9,9 +9,12 @@ tinydb issue #516). ``to_dict`` gives the plain-JSON form the CLI and exports pr
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from store.sanitize import neutralize
 
 #: Entity types offered by default; users may add their own (any upper-case word).
 ENTITY_TYPES: tuple[str, ...] = (
@@ -41,12 +44,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     """One cleaned article.
 
     ``text`` is the cleaned body: paragraphs separated by one blank line. All annotation
-    offsets are character offsets into this string.
+    offsets are character offsets into this string. It is made safe for the terminal
+    (:func:`store.sanitize.neutralize`) on first use rather than when the store opens: a
+    10,000-article corpus is listed by title long before most texts are read.
     """
 
     id: str
@@ -55,10 +60,15 @@ class Article:
     author: str | None
     published: date | None
     url: str | None
-    text: str
+    stored_text: str = field(repr=False)
     origin: str = ""
     language: str | None = None
     imported: str = ""
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The body, every character a terminal would obey shown as U+FFFD (same length)."""
+        return neutralize(self.stored_text)
 
     @property
     def display_title(self) -> str:
@@ -70,8 +80,9 @@ class Article:
         return self.id
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form for the CLI and exports."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        """Plain-JSON form for the CLI and exports (``text`` as shown, never the stored form)."""
+        data = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "stored_text"}
+        return {**data, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,15 @@ def any_seeded(open_store: Callable[[], Store]) -> Iterator[Store]:
     store.close()
 
 
+def seeded_path(tmp_path: Path) -> Path:
+    """A closed store holding the seed articles, in ``tmp_path/store``."""
+    path = tmp_path / "store"
+    store = Store.open(path)
+    seed_if_empty(store)
+    store.close()
+    return path
+
+
 def article_with(store: Store, words: str):
     """The first article whose text contains ``words``."""
     return next(a for a in store.articles() if words in a.text)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import tinydb
 
-from store import Store, StoreFileError, seed_if_empty
+from store import Store, StoreFileError
 from store.maintenance import check, restore
 from store.storage import SCHEMA_VERSION
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seeded_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -52,14 +52,6 @@ def writer(path: Path, count: int, tag: str, compact_every: int = 0) -> subproce
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def seeded_path(tmp_path: Path) -> Path:
-    path = tmp_path / "store"
-    store = Store.open(path)
-    seed_if_empty(store)
-    store.close()
-    return path
 
 
 def test_two_processes_lose_nothing(tmp_path: Path) -> None:

@@ -16,16 +16,9 @@ from typing import Any
 
 import pytest
 
-from store import Store, StoreFileError, seed_if_empty
+from store import Store, StoreFileError
 from store.maintenance import check
-
-
-def seeded_path(tmp_path: Path) -> Path:
-    path = tmp_path / "store"
-    store = Store.open(path)
-    seed_if_empty(store)
-    store.close()
-    return path
+from tests.conftest import seeded_path
 
 
 def _is_temp_create(args: tuple[Any, ...], _kwargs: dict[str, Any]) -> bool:

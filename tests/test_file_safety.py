@@ -15,19 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from store import Store, StoreFileError, seed_if_empty
+from store import Store, StoreFileError
 from store.journal import Journal, new_journal_id
 from store.maintenance import share
 from store.storage import atomic_write, is_temp_name
-from tests.conftest import ROOT
-
-
-def seeded_path(tmp_path: Path) -> Path:
-    path = tmp_path / "store"
-    store = Store.open(path)
-    seed_if_empty(store)
-    store.close()
-    return path
+from tests.conftest import ROOT, seeded_path
 
 
 def victim_file(tmp_path: Path, name: str = "bashrc") -> tuple[Path, bytes]:

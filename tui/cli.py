@@ -18,9 +18,6 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
 from store import ConflictError, ImportReport, SaveError, Store, StoreBusyError, StoreFileError, default_store_path
 from store.sanitize import neutralize
 
@@ -164,6 +161,10 @@ def _import(store_path: Path, paths: list[str]) -> int:
 
     Ctrl+C stops after the current file and keeps everything imported so far.
     """
+    # Imported here: opening the app (the common case) need not pay for them.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
