@@ -13,34 +13,29 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from store import codec
-from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
-from store.details import plan_details
-from store.importing import ProgressCallback, run_import
+from store.edits import StoreEdits
 from store.indexes import Indexes
 from store.integrity import entities_in_use, spans_off_text
 from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, unify_entities
-from store.merging_export import plan_merge
-from store.models import Annotation, Article, ImportReport
-from store.queries import StoreQueries, needs_annotations
+from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.tinydb_backend import TinyDBBackend
 
 Listener = Callable[[Changeset, bool], None]
 
 
-class Store(StoreQueries):
+class Store(StoreEdits):
     """A Dossier store. Open with :meth:`Store.open` (TinyDB files) or :meth:`Store.in_memory`."""
 
     def __init__(self, backend: Backend, *, path: Path | None = None, defer_annotations: bool = False) -> None:
@@ -291,136 +286,5 @@ class Store(StoreQueries):
             raise ConflictError(changeset.label, list(exc.conflicts), action=action) from exc
         target.append(done.inverted() if invert else done)
         return changeset.label
-
-    # ------------------------------------------------------------------ articles
-
-    @needs_annotations
-    def set_metadata(self, article_id: str, **fields: Any) -> Article:
-        """Correct an article's title, source, author, published date or url (undoable).
-
-        Corrections are kept apart from what was extracted from the file, so they survive a
-        re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
-        """
-        with self.indexes.lock:
-            changeset = plan_details(self.indexes, article_id, fields)
-        self._commit(changeset)
-        return self.indexes.articles[article_id]
-
-    @needs_annotations
-    def import_paths(
-        self,
-        paths: Iterable[str | os.PathLike[str]],
-        *,
-        progress: ProgressCallback | None = None,
-        cancelled: Callable[[], bool] | None = None,
-        batch_size: int = 500,
-    ) -> ImportReport:
-        """Import files and folders (recursively). Bad files are reported, never fatal.
-
-        The same file imported twice adds nothing; a file whose text changed updates its
-        article in place (same id, the user's corrections kept) and re-anchors its annotations,
-        orphaning those whose words are gone. Articles are saved in batches, so a cancelled
-        or interrupted import keeps what it finished. A Dossier export (``.json``) is merged.
-        """
-        save = functools.partial(self._commit, record_undo=False)
-        return run_import(
-            self.indexes,
-            paths,
-            save=save,
-            merge=self.merge_export,
-            progress=progress,
-            cancelled=cancelled,
-            batch_size=batch_size,
-        )
-
-    @needs_annotations
-    def merge_export(
-        self, data: dict[str, Any], *, report: ImportReport | None = None, origin: str = "export"
-    ) -> ImportReport:
-        """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step."""
-        report = report if report is not None else ImportReport()
-        with self.indexes.lock:
-            changeset = plan_merge(self.indexes, data, report, origin, self.user)
-        self._commit(changeset)
-        return report
-
-    # ------------------------------------------------------------------ entities
-
-    # ------------------------------------------------------------------ annotations
-
-    @needs_annotations
-    def annotate(
-        self,
-        article_id: str,
-        start: int,
-        end: int,
-        *,
-        entity: str | None = None,
-        entity_type: str | None = None,
-        labels: Iterable[str] = (),
-        note: str = "",
-        status: str = "accepted",
-    ) -> Annotation:
-        """Tag [start, end) of an article, saved durably before this returns (undoable).
-
-        With ``entity`` (an entity id, a name or alias of an existing entity, or the name of a
-        new one together with ``entity_type``) the span becomes an entity mention; a quote that
-        is not yet a name of the entity becomes an alias. Without it, a passage with ``labels``
-        and ``note``.
-        """
-        item = {"article_id": article_id, "start": start, "end": end, "entity": entity, "entity_type": entity_type}
-        item.update(labels=labels, note=note, status=status)
-        article = self.indexes.articles.get(article_id)
-        quote = article.text[start:end][:30] if article else ""
-        label = f"tag {quote!r}" if entity else f"mark passage {quote!r}"
-        return self.annotate_many([item], label=label)[0]
-
-    @needs_annotations
-    def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
-        """Create many annotations as one change: one durable write, one undo step."""
-        with self.indexes.lock:
-            changeset = plan_annotations(self.indexes, items, self.user, label)
-        committed = self._commit(changeset)
-        planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
-        return [self.indexes.annotation(key) for key in planned]
-
-    @needs_annotations
-    def update_annotation(
-        self,
-        annotation_id: str,
-        *,
-        start: int = UNSET,
-        end: int = UNSET,
-        entity: str | None = UNSET,
-        entity_type: str | None = None,
-        labels: Iterable[str] = UNSET,
-        note: str = UNSET,
-        status: str = UNSET,
-    ) -> Annotation:
-        """Change an annotation's span, entity, labels, note or status (undoable).
-
-        Only the arguments given change; ``entity=None`` turns a mention into a passage.
-        """
-        with self.indexes.lock:
-            changeset = plan_update(
-                self.indexes,
-                annotation_id,
-                start=start,
-                end=end,
-                entity=entity,
-                entity_type=entity_type,
-                labels=labels,
-                note=note,
-                status=status,
-            )
-        self._commit(changeset)
-        return self.indexes.annotation(annotation_id)
-
-    @needs_annotations
-    def remove_annotation(self, annotation_id: str) -> None:
-        """Delete an annotation (undoable). Its entity stays in the dictionary."""
-        with self.indexes.lock:
-            changeset = plan_removal(self.indexes, annotation_id)
-        self._commit(changeset)
 
     # ------------------------------------------------------------------ cross-references and search

@@ -1,0 +1,164 @@
+"""The store's edits: every change a caller can ask for, each planned and then committed.
+
+:class:`StoreEdits` turns a request into a changeset with a planner (under the indexes' lock,
+so the plan reads one consistent state) and hands it to ``_commit``, the one write path of
+:class:`~store.store.Store`, which saves it, rebased onto what other analysts saved, and only
+then applies it to memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
+from store.changes import ANNOTATIONS, Changeset
+from store.details import plan_details
+from store.importing import ProgressCallback, run_import
+from store.indexes import Indexes
+from store.merging_export import plan_merge
+from store.models import Annotation, Article, ImportReport
+from store.queries import StoreQueries, needs_annotations
+
+
+class StoreEdits(StoreQueries):
+    """Requests for changes, each one undoable step (imports excepted)."""
+
+    user: str
+
+    def _commit(self, changeset: Changeset | Callable[[Indexes], Changeset], *, record_undo: bool = True) -> Changeset:
+        """Save a changeset, or the one a planner makes under the lock (see Store._commit)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ articles
+
+    @needs_annotations
+    def set_metadata(self, article_id: str, **fields: Any) -> Article:
+        """Correct an article's title, source, author, published date or url (undoable).
+
+        Corrections are kept apart from what was extracted from the file, so they survive a
+        re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
+        """
+        with self.indexes.lock:
+            changeset = plan_details(self.indexes, article_id, fields)
+        self._commit(changeset)
+        return self.indexes.articles[article_id]
+
+    @needs_annotations
+    def import_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        batch_size: int = 500,
+    ) -> ImportReport:
+        """Import files and folders (recursively). Bad files are reported, never fatal.
+
+        The same file imported twice adds nothing; a file whose text changed updates its
+        article in place (same id, the user's corrections kept) and re-anchors its annotations,
+        orphaning those whose words are gone. Articles are saved in batches, so a cancelled
+        or interrupted import keeps what it finished. A Dossier export (``.json``) is merged.
+        """
+        save = functools.partial(self._commit, record_undo=False)
+        return run_import(
+            self.indexes,
+            paths,
+            save=save,
+            merge=self.merge_export,
+            progress=progress,
+            cancelled=cancelled,
+            batch_size=batch_size,
+        )
+
+    @needs_annotations
+    def merge_export(
+        self, data: dict[str, Any], *, report: ImportReport | None = None, origin: str = "export"
+    ) -> ImportReport:
+        """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step."""
+        report = report if report is not None else ImportReport()
+        with self.indexes.lock:
+            changeset = plan_merge(self.indexes, data, report, origin, self.user)
+        self._commit(changeset)
+        return report
+
+    # ------------------------------------------------------------------ entities
+
+    # ------------------------------------------------------------------ annotations
+
+    @needs_annotations
+    def annotate(
+        self,
+        article_id: str,
+        start: int,
+        end: int,
+        *,
+        entity: str | None = None,
+        entity_type: str | None = None,
+        labels: Iterable[str] = (),
+        note: str = "",
+        status: str = "accepted",
+    ) -> Annotation:
+        """Tag [start, end) of an article, saved durably before this returns (undoable).
+
+        With ``entity`` (an entity id, a name or alias of an existing entity, or the name of a
+        new one together with ``entity_type``) the span becomes an entity mention; a quote that
+        is not yet a name of the entity becomes an alias. Without it, a passage with ``labels``
+        and ``note``.
+        """
+        item = {"article_id": article_id, "start": start, "end": end, "entity": entity, "entity_type": entity_type}
+        item.update(labels=labels, note=note, status=status)
+        article = self.indexes.articles.get(article_id)
+        quote = article.text[start:end][:30] if article else ""
+        label = f"tag {quote!r}" if entity else f"mark passage {quote!r}"
+        return self.annotate_many([item], label=label)[0]
+
+    @needs_annotations
+    def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
+        """Create many annotations as one change: one durable write, one undo step."""
+        with self.indexes.lock:
+            changeset = plan_annotations(self.indexes, items, self.user, label)
+        committed = self._commit(changeset)
+        planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
+        return [self.indexes.annotation(key) for key in planned]
+
+    @needs_annotations
+    def update_annotation(
+        self,
+        annotation_id: str,
+        *,
+        start: int = UNSET,
+        end: int = UNSET,
+        entity: str | None = UNSET,
+        entity_type: str | None = None,
+        labels: Iterable[str] = UNSET,
+        note: str = UNSET,
+        status: str = UNSET,
+    ) -> Annotation:
+        """Change an annotation's span, entity, labels, note or status (undoable).
+
+        Only the arguments given change; ``entity=None`` turns a mention into a passage.
+        """
+        with self.indexes.lock:
+            changeset = plan_update(
+                self.indexes,
+                annotation_id,
+                start=start,
+                end=end,
+                entity=entity,
+                entity_type=entity_type,
+                labels=labels,
+                note=note,
+                status=status,
+            )
+        self._commit(changeset)
+        return self.indexes.annotation(annotation_id)
+
+    @needs_annotations
+    def remove_annotation(self, annotation_id: str) -> None:
+        """Delete an annotation (undoable). Its entity stays in the dictionary."""
+        with self.indexes.lock:
+            changeset = plan_removal(self.indexes, annotation_id)
+        self._commit(changeset)
