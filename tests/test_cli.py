@@ -98,3 +98,12 @@ def test_export_and_import_through_the_cli(tmp_path: Path) -> None:
     assert mention.quote == "CSTO" and copy.entity(mention.entity_id).name == "CSTO"
     one = run("export", "--article", article.id, "--store", str(source))
     assert json.loads(one.stdout)["articles"][0]["id"] == article.id
+
+
+def test_sharing_with_a_group_that_does_not_exist_is_a_message(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("import", str(SEEDS), "--store", str(store)).returncode == 0
+    done = run("store", "share", "--group", "no-such-group-\x1b[2J", "--store", str(store))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "no group" in done.stderr and "\x1b" not in done.stderr
+    assert store.stat().st_mode & 0o777 == 0o700  # nothing was opened to anyone

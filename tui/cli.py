@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _group_name(gid: int) -> str:
+    """The group's name, or its number where the machine has no name for it (no entry, LDAP down)."""
+    try:
+        return neutralize(grp.getgrgid(gid).gr_name)
+    except KeyError:
+        return str(gid)
+
+
 def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) -> int:
     from store import maintenance
 
@@ -79,10 +87,14 @@ def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) 
         print(f"dossier: no store at {store_path}", file=sys.stderr)
         return 2
     if action == "share":
-        lines = maintenance.share(store_path, group)
+        try:
+            lines = maintenance.share(store_path, group)
+        except KeyError:
+            print(f"dossier: there is no group {neutralize(group or '')!r} on this machine", file=sys.stderr)
+            return 2
         skipped = [line for line in lines if line.startswith("skipped ")]
         shared = len(lines) - len(skipped)
-        print(f"shared with group {grp.getgrgid(store_path.stat().st_gid).gr_name}: {shared} files and folders")
+        print(f"shared with group {_group_name(store_path.stat().st_gid)}: {shared} files and folders")
         for line in skipped:
             print(line, file=sys.stderr)
         return 0
