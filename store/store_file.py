@@ -65,6 +65,10 @@ class StoreFile:
         self.data: Tables = {}
         self._journal_current = False
         self.migrated_from: int | None = None
+        #: True when the last load left out lines of an unfinished changeset: once its writer
+        #: has finished (or been taken back), the file must be read again, as those lines lie
+        #: behind the journal offset and would otherwise never be taken in.
+        self.skipped_unfinished = False
 
     @property
     def path(self) -> Path:
@@ -125,10 +129,13 @@ class StoreFile:
         state = self.journal.read_all()
         snapshot_id = meta(data).get("journal_id")
         self._journal_current = state.journal_id is not None and state.journal_id == snapshot_id
+        self.skipped_unfinished = False
         if self._journal_current or self._replay_stale_journal(data, state):
             for entry, entry_meta in zip(state.entries, state.metas, strict=True):
                 if unfinished is None or entry_meta.get("cs") != unfinished:
                     apply_changes(data, entry)
+                else:
+                    self.skipped_unfinished = True
         self.data = data
         return data
 

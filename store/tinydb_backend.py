@@ -203,7 +203,12 @@ class TinyDBBackend(Backend):
         for name in sorted(self._loaded):
             store_file = self.files[name]
             journal = store_file.journal
-            if store_file.snapshot.changed_on_disk() or journal.replaced() or journal.shrunk():
+            if (
+                store_file.snapshot.changed_on_disk()
+                or journal.replaced()
+                or journal.shrunk()
+                or store_file.skipped_unfinished  # read while a changeset was pending: now finished
+            ):
                 self._reload(name)
                 continue
             if not store_file.journal_current:
