@@ -103,3 +103,93 @@ def test_a_deferred_reader_finishing_its_load_while_a_changeset_is_pending_sees_
     assert opened == [bob]
     bob.refresh()
     assert _sees_merge(bob) == (True, True), "the merged tags are missed until the store is reopened"
+
+
+def _kill_writer_after_articles_line(tmp_path: Path, path: Path, data: dict) -> None:
+    """A real process merges ``data`` and is killed -9 right after its first journal line."""
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    import orjson
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "export.json").write_bytes(orjson.dumps(data))
+    code = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import orjson
+        from store import Store
+        from store.journal import Journal
+        real = Journal.append
+        def append(self, changes, meta=None):
+            if self.path.name == "annotations.journal":
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(self, changes, meta)
+        Journal.append = append
+        store = Store.open({str(path)!r})
+        store.merge_export(orjson.loads(open({str(tmp_path / "export.json")!r}, "rb").read()))
+        """
+    )
+    writer = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert writer.returncode == -signal.SIGKILL
+
+
+def _read_only(store_or_backend) -> None:
+    """Make a backend behave as one whose user may not open the lock file (a read-only store)."""
+    import errno
+
+    backend = getattr(store_or_backend, "backend", store_or_backend)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(backend.directory / ".lock"))
+
+    backend._lock.acquire = refused
+
+
+@pytest.mark.parametrize("when", ["poll", "open"])
+def test_a_read_only_reader_never_shows_half_of_a_changeset_whose_writer_died(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """Bob (read-only) finds no .pending, then Alice writes it and her first line and is killed.
+
+    Bob read the journal after she wrote that line: he must not show the article of a merge
+    whose tags were never written (no one but a writer will ever take the line back).
+    """
+    from store.tinydb_backend import TinyDBBackend
+
+    path = tmp_path / "store"
+    data = _export_with_new_article(tmp_path)
+    alice = _seeded(path)
+    _both_journals_current(alice)
+    alice.close()
+    real = TinyDBBackend._unfinished
+    raced: list[bool] = []
+    calls: list[None] = []
+    # Opening reads annotations.json first, then articles.json (whose line the writer writes).
+    race_at = 1 if when == "open" else 0
+
+    def unfinished(self: TinyDBBackend) -> str | None:
+        found = real(self)
+        calls.append(None)
+        if found is None and not raced and len(calls) > race_at:
+            raced.append(True)
+            _kill_writer_after_articles_line(tmp_path, path, data)  # between Bob's check and his read
+        return found
+
+    if when == "poll":
+        bob = Store.open(path)
+        _read_only(bob)
+        monkeypatch.setattr(TinyDBBackend, "_unfinished", unfinished)
+        bob.refresh()
+    else:
+        monkeypatch.setattr(TinyDBBackend, "_unfinished", unfinished)
+        bob = Store.open(path)
+        _read_only(bob)
+    monkeypatch.undo()
+    assert raced and (path / ".pending").exists()
+    bob.refresh()  # skipped while .pending exists: what Bob shows now, he shows until someone writes
+    assert _sees_merge(bob) == (False, False), "half of a changeset that was never saved is shown"
