@@ -159,34 +159,27 @@ def test_a_read_only_reader_never_shows_half_of_a_changeset_whose_writer_died(
     Bob read the journal after she wrote that line: he must not show the article of a merge
     whose tags were never written (no one but a writer will ever take the line back).
     """
-    from store.tinydb_backend import TinyDBBackend
-
     path = tmp_path / "store"
     data = _export_with_new_article(tmp_path)
     alice = _seeded(path)
     _both_journals_current(alice)
     alice.close()
-    real = TinyDBBackend._unfinished
+    real = Journal.read_new
     raced: list[bool] = []
-    calls: list[None] = []
-    # Opening reads annotations.json first, then articles.json (whose line the writer writes).
-    race_at = 1 if when == "open" else 0
 
-    def unfinished(self: TinyDBBackend) -> str | None:
-        found = real(self)
-        calls.append(None)
-        if found is None and not raced and len(calls) > race_at:
+    def read_new(self: Journal):
+        if self.path.name == "articles.journal" and not raced:
             raced.append(True)
-            _kill_writer_after_articles_line(tmp_path, path, data)  # between Bob's check and his read
-        return found
+            _kill_writer_after_articles_line(tmp_path, path, data)  # just before Bob reads it
+        return real(self)
 
     if when == "poll":
         bob = Store.open(path)
         _read_only(bob)
-        monkeypatch.setattr(TinyDBBackend, "_unfinished", unfinished)
+        monkeypatch.setattr(Journal, "read_new", read_new)
         bob.refresh()
     else:
-        monkeypatch.setattr(TinyDBBackend, "_unfinished", unfinished)
+        monkeypatch.setattr(Journal, "read_new", read_new)
         bob = Store.open(path)
         _read_only(bob)
     monkeypatch.undo()
