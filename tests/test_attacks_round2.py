@@ -186,3 +186,62 @@ def test_a_read_only_reader_never_shows_half_of_a_changeset_whose_writer_died(
     assert raced and (path / ".pending").exists()
     bob.refresh()  # skipped while .pending exists: what Bob shows now, he shows until someone writes
     assert _sees_merge(bob) == (False, False), "half of a changeset that was never saved is shown"
+
+
+# ---------------------------------------------------------------------- the app's store thread
+
+
+async def _app_with_article(tmp_path: Path):
+    from tests.test_app_flow import open_article_titled
+    from tui.app import make_app
+
+    store = _seeded(tmp_path / "store")
+    app = make_app(store)
+    return store, app, open_article_titled
+
+
+async def _tag_then_u_in_one_read(tmp_path: Path):
+    """Mark a passage labelled "burst"; Enter on the note and u arrive together (one SSH read)."""
+    from textual import events
+
+    from tui.dialogs.passage_dialog import PassageDialog
+
+    store, app, open_article_titled = await _app_with_article(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Treaty on the Development of Military-Technical Cooperation")
+        article = app.main.article
+        earlier = await app.main._save(lambda: store.annotate(article.id, 0, 3, note="earlier"))
+        assert earlier is not None
+        await pilot.press("g", "w", "w", "v", "w")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageDialog)
+        await pilot.press(*"burst", "enter")  # labels, then on to the note
+        for key, char in (("enter", "\r"), ("u", "u")):  # as they arrive in one read: no wait
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        assert not isinstance(app.screen, PassageDialog)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tags = {a.labels: a.note for a in store.annotations(article.id)}
+    store.close()
+    return tags
+
+
+async def test_a_key_typed_right_after_enter_never_ends_up_in_the_saved_note(tmp_path: Path) -> None:
+    """Enter saved the passage, but the u typed after it was inserted first: the note said "u"."""
+    tags = await _tag_then_u_in_one_read(tmp_path)
+    assert tags.get(("burst",), "") == "", tags
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="keys typed after Enter reach the dialog's field until the dialog has closed (Textual "
+    "forwards each key to the widget focused when it is dispatched); making them reach the screen "
+    "below needs the dialogs to close on Enter before the next key is dispatched (a priority binding)",
+)
+async def test_a_tag_then_u_typed_in_one_read_undoes_that_tag(tmp_path: Path) -> None:
+    """The u typed with the Enter that saves a passage undoes that passage (not lost, not earlier)."""
+    tags = await _tag_then_u_in_one_read(tmp_path)
+    assert tags == {(): "earlier"}, tags
