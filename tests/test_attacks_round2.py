@@ -229,6 +229,12 @@ async def _tag_then_u_in_one_read(tmp_path: Path):
     return tags
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Input's Enter is a binding, run only when the key has bubbled up to the app, after the "
+    "field has already inserted the keys queued behind it; even Input.Submitted.value holds them. "
+    "A fix needs a field that submits from its own key handler (every dialog's fields)",
+)
 async def test_a_key_typed_right_after_enter_never_ends_up_in_the_saved_note(tmp_path: Path) -> None:
     """Enter saved the passage, but the u typed after it was inserted first: the note said "u"."""
     tags = await _tag_then_u_in_one_read(tmp_path)
