@@ -336,3 +336,68 @@ async def test_quitting_while_the_lock_is_held_too_long_never_loses_a_change_sil
     assert undone or told, "the undo asked for before q was dropped without a word"
     assert elapsed < 3, f"the app froze for {elapsed:.1f} s on quitting"
     store.close()
+
+
+# ---------------------------------------------------------------------- the search dialog
+
+
+@pytest.mark.parametrize("then", ["escape", "nothing"])
+async def test_search_enter_then_escape_with_slow_results(tmp_path: Path, then: str) -> None:
+    """Query and Enter in one read, results slow to come; Escape right after Enter cancels."""
+    import time
+
+    from textual import events
+
+    from tui.app import make_app
+    from tui.dialogs.search_dialog import SearchDialog
+
+    store = _seeded(tmp_path / "store")
+    real = store.search
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    store.search = slow  # type: ignore[method-assign]
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchDialog)
+        keys = [(c, c) for c in "treaty"] + [("enter", "\r")]
+        if then == "escape":
+            keys.append(("escape", "\x1b"))
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(1.2)
+        busy = [w for w in app.workers if not w.is_finished]
+        assert not busy, (busy, app.screen_stack)
+        assert app.is_running
+        assert not isinstance(app.screen, SearchDialog)
+        if then == "escape":
+            assert app.main.article is None, "an article opened after Escape"
+        else:
+            assert app.main.article is not None and "treaty" in app.main.article.text.lower()
+    store.close()
+
+
+async def test_a_very_long_pasted_query(tmp_path: Path) -> None:
+    from tui.app import make_app
+    from tui.dialogs.search_dialog import SearchDialog
+
+    store = _seeded(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SearchDialog)
+        dialog.query_one("#search-query").value = ("treaty \x1b[2J\u202e " * 2000).strip()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+    store.close()
