@@ -401,3 +401,39 @@ async def test_a_very_long_pasted_query(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.is_running
     store.close()
+
+
+# ---------------------------------------------------------------------- sticky damage in the app
+
+
+async def test_the_app_after_a_planted_journal_line(tmp_path: Path) -> None:
+    """A damaged line arrives while the app runs: one clear message, not one every two seconds;
+    a save then says why it cannot be made and what to do; no crash."""
+    from tui.app import make_app
+    from tui.main_screen import MainScreen
+
+    path = tmp_path / "store"
+    store = _seeded(path)
+    article = store.articles()[0]
+    store.annotate(article.id, 0, 4, note="journal started")
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        journal = path / "annotations.journal"
+        with journal.open("ab") as handle:
+            handle.write(b"not json at all\n")
+        app.main._pick_up_changes()
+        await pilot.pause(0.3)
+        for _ in range(3):
+            app.main._pick_up_changes()  # as the 2 s timer would, three times
+            await pilot.pause(0.3)
+        messages = [str(n.message) for n in app._notifications]
+        damage = [m for m in messages if "annotations.journal" in m]
+        assert damage and "restore" in damage[0], messages
+        assert len(damage) == 1, f"the same damage reported {len(damage)} times: {damage}"
+        await pilot.press("u")
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.main, MainScreen)
+        after = [str(n.message) for n in app._notifications if str(n.message) not in messages]
+        assert after and any("restore" in m for m in after), after
+    store.close()
