@@ -377,6 +377,8 @@ class MainScreen(Screen[None]):
             self.refresh_views()
         except (SaveError, StoreBusyError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=8)
+        except StoreFileError as exc:  # a damaged or planted line: nothing is saved until it is mended
+            self.notify(f"Not saved: {exc} Quit Dossier first.", severity="error", markup=False, timeout=15)
         except (ValueError, KeyError, OSError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
         finally:
