@@ -414,5 +414,6 @@ class TinyDBBackend(Backend):
 
     def close(self) -> None:
         """Fold the journals in if the lock is free; every save is already durable."""
-        with contextlib.suppress(OSError, SaveError):  # read-only or full: the journals are read next time
+        # Read-only, full or damaged (already reported): the journals are read next time.
+        with contextlib.suppress(OSError, SaveError, StoreFileError):
             self.compact(wait=False)
