@@ -437,3 +437,37 @@ async def test_the_app_after_a_planted_journal_line(tmp_path: Path) -> None:
         after = [str(n.message) for n in app._notifications if str(n.message) not in messages]
         assert after and any("restore" in m for m in after), after
     store.close()
+
+
+# ---------------------------------------------------------------------- Article.text, cached
+
+
+def test_cached_article_text_under_copy_replace_pickle_and_threads() -> None:
+    import copy
+    import dataclasses
+    import pickle
+    import threading
+
+    from store.models import Article
+
+    raw = "a\x1b[2Jb\u202ec\x9bd\x07"
+
+    def article(text: str = raw) -> Article:
+        return Article("x", "t", None, None, None, None, stored_text=text)
+
+    first, second = article(), article()
+    assert first.text == second.text and "\x1b" not in first.text and len(first.text) == len(raw)
+    assert first == second and hash(first) == hash(second)  # the cache is not a field
+    replaced = dataclasses.replace(first, stored_text="new\x1b")
+    assert replaced.text == "new\ufffd"  # never the cached text of the original
+    for clone in (copy.copy(first), copy.deepcopy(first), pickle.loads(pickle.dumps(first))):
+        assert clone == first and clone.text == first.text
+    assert first.to_dict()["text"] == first.text and "stored_text" not in first.to_dict()
+    many = article("\x1b" * 200_000)
+    seen: list[str] = []
+    threads = [threading.Thread(target=lambda: seen.append(many.text)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(seen)) == 1 and "\x1b" not in seen[0]
