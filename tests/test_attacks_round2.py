@@ -395,8 +395,8 @@ async def test_a_very_long_pasted_query(tmp_path: Path) -> None:
         dialog = app.screen
         assert isinstance(dialog, SearchDialog)
         dialog.query_one("#search-query").value = ("treaty \x1b[2J\u202e " * 2000).strip()
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        await pilot.pause(1.0)
+        assert "No article contains" in str(dialog.query_one("#search-status").render())
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running
