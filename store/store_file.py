@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,10 @@ class StoreFile:
         self.data: Tables = {}
         self._journal_current = False
         self.migrated_from: int | None = None
+        #: True when the last load left out lines of an unfinished changeset: once its writer
+        #: has finished (or been taken back), the file must be read again, as those lines lie
+        #: behind the journal offset and would otherwise never be taken in.
+        self.skipped_unfinished = False
 
     @property
     def path(self) -> Path:
@@ -105,11 +110,14 @@ class StoreFile:
 
     # ------------------------------------------------------------------ reading
 
-    def load(self, unfinished: str | None = None) -> Tables:
+    def load(self, unfinished: Callable[[], str | None] | None = None) -> Tables:
         """The file's whole content: the snapshot with the journal replayed over it.
 
-        Lines of the changeset ``unfinished`` (one spanning several files whose writer died
-        before writing them all) are left out: a save is all or nothing.
+        Lines of the changeset ``unfinished()`` names (one spanning several files whose writer
+        has not finished writing them all) are left out: a save is all or nothing. It is asked
+        *after* the journal is read: a writer names its changeset before its first line and
+        stops naming it after its last, so a line read before that question is either named
+        by it or part of a finished changeset.
         """
         self.refuse_links()
         data = self.snapshot.read()
@@ -123,12 +131,16 @@ class StoreFile:
             self.migrated_from = version
         meta(data)["schema_version"] = SCHEMA_VERSION
         state = self.journal.read_all()
+        pending = unfinished() if unfinished is not None and any(m.get("cs") for m in state.metas) else None
         snapshot_id = meta(data).get("journal_id")
         self._journal_current = state.journal_id is not None and state.journal_id == snapshot_id
+        self.skipped_unfinished = False
         if self._journal_current or self._replay_stale_journal(data, state):
             for entry, entry_meta in zip(state.entries, state.metas, strict=True):
-                if unfinished is None or entry_meta.get("cs") != unfinished:
+                if pending is None or entry_meta.get("cs") != pending:
                     apply_changes(data, entry)
+                else:
+                    self.skipped_unfinished = True
         self.data = data
         return data
 

@@ -160,7 +160,7 @@ class TinyDBBackend(Backend):
         return {table: self._docs(table) for table in wanted}
 
     def _load_file(self, name: str) -> None:
-        data = self.files[name].load(self._unfinished())
+        data = self.files[name].load(self._unfinished)
         for table in TABLES_OF_FILE[name]:
             self._ids[table] = _DocIds.index(data.setdefault(table, {}), str(self.files[name].path))
 
@@ -203,7 +203,12 @@ class TinyDBBackend(Backend):
         for name in sorted(self._loaded):
             store_file = self.files[name]
             journal = store_file.journal
-            if store_file.snapshot.changed_on_disk() or journal.replaced() or journal.shrunk():
+            if (
+                store_file.snapshot.changed_on_disk()
+                or journal.replaced()
+                or journal.shrunk()
+                or store_file.skipped_unfinished  # read while a changeset was pending: now finished
+            ):
                 self._reload(name)
                 continue
             if not store_file.journal_current:
@@ -211,7 +216,13 @@ class TinyDBBackend(Backend):
                     self._reload(name)
                 continue
             state = journal.read_new()
+            # Asked after reading (see StoreFile.load): a reader without the lock may have read
+            # lines of a changeset whose writer started after it last looked for .pending.
+            pending = self._unfinished() if any(m.get("cs") for m in state.metas) else None
             for entry, meta in zip(state.entries, state.metas, strict=True):
+                if pending is not None and meta.get("cs") == pending:
+                    store_file.skipped_unfinished = True  # read again once it is finished
+                    continue
                 changes = self._absorb(name, entry)
                 if changes:
                     self._pending.append(
@@ -403,5 +414,6 @@ class TinyDBBackend(Backend):
 
     def close(self) -> None:
         """Fold the journals in if the lock is free; every save is already durable."""
-        with contextlib.suppress(OSError, SaveError):  # read-only or full: the journals are read next time
+        # Read-only, full or damaged (already reported): the journals are read next time.
+        with contextlib.suppress(OSError, SaveError, StoreFileError):
             self.compact(wait=False)

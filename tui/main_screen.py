@@ -97,6 +97,8 @@ class MainScreen(Screen[None]):
         self._importing = False
         #: Saves, undo and taking in others' changes run here, in order, off the UI thread.
         self.store_thread = StoreThread()
+        #: The store damage last reported (it is raised again at every look).
+        self._damage_reported: str | None = None
 
     def compose(self) -> ComposeResult:
         yield DocumentList(id="documents")
@@ -182,7 +184,15 @@ class MainScreen(Screen[None]):
         try:
             changed = await self.store_thread.run(self.store.refresh)
         except StoreFileError as exc:  # a damaged or planted line: say so, keep what is shown
-            self.notify(f"Cannot read the other analysts' changes: {exc}", severity="error", markup=False)
+            # The damage sticks (every look raises it again): said once, not every two seconds.
+            if str(exc) != self._damage_reported:
+                self._damage_reported = str(exc)
+                self.notify(
+                    f"Cannot read the other analysts' changes: {exc} Nothing can be saved until then.",
+                    severity="error",
+                    markup=False,
+                    timeout=30,
+                )
             return
         except (OSError, StoreBusyError):
             return  # the store is busy or unreachable for now; the next look tries again
@@ -367,6 +377,8 @@ class MainScreen(Screen[None]):
             self.refresh_views()
         except (SaveError, StoreBusyError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=8)
+        except StoreFileError as exc:  # a damaged or planted line: nothing is saved until it is mended
+            self.notify(f"Not saved: {exc} Quit Dossier first.", severity="error", markup=False, timeout=15)
         except (ValueError, KeyError, OSError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
         finally:
