@@ -112,10 +112,18 @@ class Store(StoreEdits):
         """False until deferred annotations and entities have been read."""
         return ANNOTATIONS in self._loaded and ENTITIES in self._loaded
 
-    def close(self) -> None:
-        """Tidy storage (every change is already saved) and release it."""
-        with self._writing:
+    def close(self, *, wait: bool = True) -> None:
+        """Tidy storage (every change is already saved) and release it.
+
+        With ``wait=False`` a store still busy in another thread of this process (a save waiting
+        for another process's lock, which the user chose not to wait for) is left untidied.
+        """
+        if not self._writing.acquire(timeout=-1 if wait else 0.5):
+            return
+        try:
             self.backend.close()
+        finally:
+            self._writing.release()
 
     def compact(self, *, wait: bool = True) -> bool:
         """Fold journals into the TinyDB files now. False if the store was busy."""

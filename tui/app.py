@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import functools
 import signal
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,10 +34,44 @@ class DossierApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
+    #: Seconds between looks at whether the saves a quit waits for are done.
+    QUIT_POLL_S = 0.1
+
     def __init__(self, store: Store, *, seeded: ImportReport | None = None) -> None:
         super().__init__()
         self.store = store
         self.seeded = seeded
+        self._quit_asked = False
+        #: Changes that were still waiting for the store when the user quit anyway.
+        self.unsaved_on_exit = 0
+
+    async def action_quit(self) -> None:
+        """Quit; while a change still waits for the store, wait for it (q again: quit now)."""
+        pending = self.main.store_thread.pending if self._has_main() else 0
+        if not pending:
+            self.exit()
+            return
+        if self._quit_asked:
+            self.unsaved_on_exit = pending
+            self.exit(return_code=1)
+            return
+        self._quit_asked = True
+        self.notify(
+            "Waiting for the store to save your last change (another process holds it); "
+            "Dossier quits when it is saved. q again quits now, without that change.",
+            title="Quitting",
+            severity="warning",
+            markup=False,
+            timeout=30,
+        )
+        self.set_interval(self.QUIT_POLL_S, self._quit_when_saved)
+
+    def _quit_when_saved(self) -> None:
+        if not self.main.store_thread.pending:
+            self.exit()
+
+    def _has_main(self) -> bool:
+        return any(isinstance(s, MainScreen) for s in self.screen_stack)
 
     def on_mount(self) -> None:
         # A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM) ends the app as q does:
@@ -94,5 +129,12 @@ def run_app(store_path: Path) -> int:
         with contextlib.suppress(OSError):  # the terminal went away under Textual (hang-up)
             app.run()
     finally:
-        store.close()
+        store.close(wait=False)
+    if app is not None and app.unsaved_on_exit:
+        count = app.unsaved_on_exit
+        print(
+            f"dossier: quit while {count} change{'s' if count != 1 else ''} still waited for the store "
+            "(another process held it); not saved.",
+            file=sys.stderr,
+        )
     return (app.return_code or 0) if app is not None else 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
@@ -388,7 +389,7 @@ class MainScreen(Screen[None]):
         return None
 
     def _show_waiting(self, waiting: bool) -> None:
-        if self.is_mounted:  # a save may finish as the app closes
+        with contextlib.suppress(NoMatches):  # a save may finish as the app closes
             self.query_one(ReaderPane).set_status("waiting for the store…" if waiting else None)
 
     def _announce_saved(self, annotation: Annotation) -> None:
