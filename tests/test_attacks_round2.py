@@ -11,33 +11,13 @@ import pytest
 
 from store import Store, seed_if_empty
 from store.journal import Journal
+from tests.two_file_saves import both_journals_current, export_with_new_article, kill_writer_after_articles_line
 
 
 def _seeded(path: Path) -> Store:
     store = Store.open(path)
     seed_if_empty(store)
     return store
-
-
-def _export_with_new_article(tmp_path: Path) -> dict:
-    from store.export import export_data
-
-    source = _seeded(tmp_path / "source")
-    article = source.articles()[0]
-    source.annotate(article.id, 0, 5, entity="Somebody", entity_type="PERSON")
-    data = export_data(source)
-    source.close()
-    data["articles"] = [data["articles"][0]]
-    data["articles"][0]["id"] = "new-article"
-    data["articles"][0]["text"] += " More text."
-    for annotation in data["annotations"]:
-        annotation["article_id"], annotation["id"] = "new-article", "new-" + annotation["id"]
-    return data
-
-
-def _both_journals_current(store: Store) -> None:
-    store.annotate(store.articles()[0].id, 0, 4, note="makes both journals current")
-    store.set_metadata(store.articles()[0].id, title="Both journals current")
 
 
 def _sees_merge(store: Store) -> tuple[bool, bool]:
@@ -73,9 +53,9 @@ def test_a_reader_opened_while_a_changeset_is_pending_sees_it_once_it_is_finishe
     merge at his next look, not miss it until he reopens.
     """
     path = tmp_path / "store"
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     alice = _seeded(path)
-    _both_journals_current(alice)
+    both_journals_current(alice)
     opened = _open_during_second_append(monkeypatch, lambda: Store.open(path, defer_annotations=defer))
     alice.merge_export(data)
     monkeypatch.undo()
@@ -93,9 +73,9 @@ def test_a_deferred_reader_finishing_its_load_while_a_changeset_is_pending_sees_
 ) -> None:
     """Bob's articles were read before Alice's merge; his tags are read while it is pending."""
     path = tmp_path / "store"
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     alice = _seeded(path)
-    _both_journals_current(alice)
+    both_journals_current(alice)
     bob = Store.open(path, defer_annotations=True)
     opened = _open_during_second_append(monkeypatch, lambda: bob.finish_loading() or bob)
     alice.merge_export(data)
@@ -103,39 +83,6 @@ def test_a_deferred_reader_finishing_its_load_while_a_changeset_is_pending_sees_
     assert opened == [bob]
     bob.refresh()
     assert _sees_merge(bob) == (True, True), "the merged tags are missed until the store is reopened"
-
-
-def _kill_writer_after_articles_line(tmp_path: Path, path: Path, data: dict) -> None:
-    """A real process merges ``data`` and is killed -9 right after its first journal line."""
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-
-    import orjson
-
-    from tests.conftest import ROOT
-
-    (tmp_path / "export.json").write_bytes(orjson.dumps(data))
-    code = textwrap.dedent(
-        f"""
-        import os, signal, sys
-        sys.path.insert(0, {str(ROOT)!r})
-        import orjson
-        from store import Store
-        from store.journal import Journal
-        real = Journal.append
-        def append(self, changes, meta=None):
-            if self.path.name == "annotations.journal":
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(self, changes, meta)
-        Journal.append = append
-        store = Store.open({str(path)!r})
-        store.merge_export(orjson.loads(open({str(tmp_path / "export.json")!r}, "rb").read()))
-        """
-    )
-    writer = subprocess.run([sys.executable, "-c", code], timeout=60)
-    assert writer.returncode == -signal.SIGKILL
 
 
 def _read_only(store_or_backend) -> None:
@@ -160,9 +107,9 @@ def test_a_read_only_reader_never_shows_half_of_a_changeset_whose_writer_died(
     whose tags were never written (no one but a writer will ever take the line back).
     """
     path = tmp_path / "store"
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     alice = _seeded(path)
-    _both_journals_current(alice)
+    both_journals_current(alice)
     alice.close()
     real = Journal.read_new
     raced: list[bool] = []
@@ -170,7 +117,7 @@ def test_a_read_only_reader_never_shows_half_of_a_changeset_whose_writer_died(
     def read_new(self: Journal):
         if self.path.name == "articles.journal" and not raced:
             raced.append(True)
-            _kill_writer_after_articles_line(tmp_path, path, data)  # just before Bob reads it
+            kill_writer_after_articles_line(tmp_path, path, data)  # just before Bob reads it
         return real(self)
 
     if when == "poll":

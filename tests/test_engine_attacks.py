@@ -16,6 +16,7 @@ import pytest
 
 from store import ConflictError, Store, StoreFileError, seed_if_empty
 from tests.conftest import article_with, span_of
+from tests.two_file_saves import both_journals_current, export_with_new_article, kill_writer_after_articles_line
 
 Pair = tuple[Store, Store]
 
@@ -213,35 +214,14 @@ def test_undo_of_a_tag_and_its_new_entity_keeps_document_ids_straight(tmp_path: 
 # ---------------------------------------------------------------------- both files, all or nothing
 
 
-def _export_with_new_article(tmp_path: Path) -> dict:
-    from store.export import export_data
-
-    source = _seeded(tmp_path / "source")
-    article = source.articles()[0]
-    source.annotate(article.id, 0, 5, entity="Somebody", entity_type="PERSON")
-    data = export_data(source)
-    source.close()
-    data["articles"] = [data["articles"][0]]
-    data["articles"][0]["id"] = "new-article"
-    data["articles"][0]["text"] += " More text."
-    for annotation in data["annotations"]:
-        annotation["article_id"], annotation["id"] = "new-article", "new-" + annotation["id"]
-    return data
-
-
-def _both_journals_current(store: Store) -> None:
-    store.annotate(store.articles()[0].id, 0, 4, note="makes both journals current")
-    store.set_metadata(store.articles()[0].id, title="Both journals current")
-
-
 def test_a_save_taken_back_on_a_full_disk_is_never_seen_by_another_analyst(tmp_path: Path) -> None:
     """Bob looks between Alice's two journal appends; the second fails and the first is cut off."""
     import errno
 
     path = tmp_path / "store"
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     alice = _seeded(path)
-    _both_journals_current(alice)
+    both_journals_current(alice)
     bob = Store.open(path)
     journal = alice.backend.files["annotations"].journal
 
@@ -261,38 +241,13 @@ def test_a_save_taken_back_on_a_full_disk_is_never_seen_by_another_analyst(tmp_p
 
 def test_kill_between_the_two_journal_appends_leaves_nothing_of_the_changeset(tmp_path: Path) -> None:
     """kill -9 after the articles line is fsynced and before the annotations line: all or nothing."""
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-
-    from tests.conftest import ROOT
 
     path = tmp_path / "store"
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     store = _seeded(path)
-    _both_journals_current(store)
+    both_journals_current(store)
     store.close()
-    (tmp_path / "export.json").write_bytes(orjson.dumps(data))
-    code = textwrap.dedent(
-        f"""
-        import os, signal, sys
-        sys.path.insert(0, {str(ROOT)!r})
-        import orjson
-        from store import Store
-        from store.journal import Journal
-        real = Journal.append
-        def append(self, changes, meta=None):
-            if self.path.name == "annotations.journal":
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(self, changes, meta)
-        Journal.append = append
-        store = Store.open({str(path)!r})
-        store.merge_export(orjson.loads(open({str(tmp_path / "export.json")!r}, "rb").read()))
-        """
-    )
-    writer = subprocess.run([sys.executable, "-c", code], timeout=60)
-    assert writer.returncode == -signal.SIGKILL
+    kill_writer_after_articles_line(tmp_path, path, data)
     reopened = Store.open(path)
     has_article = "new-article" in {a.id for a in reopened.articles()}
     has_tags = any(a.id.startswith("new-") for a in reopened.annotations())
@@ -363,7 +318,7 @@ def test_reimport_moves_a_tag_another_analyst_added_meanwhile(analysts: Pair, tm
 def test_undo_of_an_export_merge_keeps_what_another_analyst_merged_again(analysts: Pair, tmp_path: Path) -> None:
     """Alice merges an export; Bob deletes one of its tags and merges the export again: it is Bob's now."""
     alice, bob = analysts
-    data = _export_with_new_article(tmp_path)
+    data = export_with_new_article(tmp_path)
     alice.merge_export(data)
     bob.refresh()
     tag_id = next(a.id for a in bob.annotations() if a.id.startswith("new-"))
