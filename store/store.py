@@ -62,10 +62,16 @@ class Store(StoreEdits):
     def open(cls, path: str | os.PathLike[str], *, defer_annotations: bool = False) -> Store:
         """Open the store folder at ``path``, creating an empty, private one if needed.
 
+        A ``postgresql://`` URL opens a store on a PostgreSQL server instead (schema ``dossier``).
+
         Raises:
             StoreFileError: a store file is damaged, foreign or from a newer version (untouched).
             OSError: the folder cannot be made or read (the path is a file, no permission).
         """
+        if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+            from store.postgres_backend import PostgresBackend  # psycopg only for server stores
+
+            return cls(PostgresBackend(path), defer_annotations=defer_annotations)
         directory = Path(path).expanduser()
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a store folder (it is a file)", str(directory))

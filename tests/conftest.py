@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,17 +35,37 @@ def seeded(store_path: Path) -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture(params=["tinydb", "memory"])
-def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Store]:
+#: A PostgreSQL server for the server backend's tests (``.ci/run`` sets it; unset, they skip).
+POSTGRES_URL = os.environ.get("DOSSIER_TEST_POSTGRES")
+
+
+@pytest.fixture(params=["tinydb", "memory", "postgres"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Store]]:
     """Opens one store, the same one at each call, in each backend in turn.
 
     As TinyDB's own suite runs every test against memory and JSON storage, the store's suite
-    runs against every backend: each call is another connection (another analyst's process).
+    runs against every backend: each call is another connection (another analyst's process),
+    as ``user`` when given. PostgreSQL stores live in a fresh schema, dropped afterwards, and
+    each user is a database role (the server says who saved what).
     """
-    if request.param == "tinydb":
-        return lambda: Store.open(tmp_path / "store")
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("set DOSSIER_TEST_POSTGRES to a PostgreSQL URL to test the server backend")
+        from tests.postgres_roles import PostgresStores
+
+        stores = PostgresStores(POSTGRES_URL, f"test_{uuid.uuid4().hex[:12]}")
+        yield stores.open
+        stores.drop()
+        return
     database = MemoryDatabase()
-    return lambda: Store.in_memory(database)
+
+    def opener(user: str | None = None) -> Store:
+        store = Store.open(tmp_path / "store") if request.param == "tinydb" else Store.in_memory(database)
+        if user:
+            store.user = user
+        return store
+
+    yield opener
 
 
 @pytest.fixture

@@ -22,12 +22,11 @@ Pair = tuple[Store, Store]
 
 
 @pytest.fixture
-def analysts(open_store: Callable[[], Store]) -> Iterator[Pair]:
+def analysts(open_store: Callable[..., Store]) -> Iterator[Pair]:
     """Alice and Bob on one seeded store of each backend."""
-    alice = open_store()
+    alice = open_store("alice")
     seed_if_empty(alice)
-    bob = open_store()
-    alice.user, bob.user = "alice", "bob"
+    bob = open_store("bob")
     yield alice, bob
     bob.close()
     alice.close()
@@ -338,7 +337,7 @@ STEPS = int(os.environ.get("ATTACK_STEPS", "60"))
 _WORDS = ("Shoigu", "Moscow", "CSTO", "NATO", "Kremlin")
 
 
-def _random_session(store_of: Callable[[], Store], seed: int, steps: int) -> tuple[list[str], list[dict]]:
+def _random_session(store_of: Callable[..., Store], seed: int, steps: int) -> tuple[list[str], list[dict]]:
     """Two analysts doing the same random things; what each step did and the final records."""
     import random
 

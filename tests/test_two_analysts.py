@@ -22,12 +22,11 @@ Pair = tuple[Store, Store]
 
 
 @pytest.fixture
-def analysts(open_store: Callable[[], Store]) -> Iterator[Pair]:
+def analysts(open_store: Callable[..., Store]) -> Iterator[Pair]:
     """Alice and Bob on one seeded store of each backend."""
-    alice = open_store()
+    alice = open_store("alice")
     seed_if_empty(alice)
-    bob = open_store()
-    alice.user, bob.user = "alice", "bob"
+    bob = open_store("bob")
     yield alice, bob
     bob.close()
     alice.close()
@@ -213,7 +212,7 @@ def test_two_processes_editing_the_same_tags_lose_nothing(tmp_path: Path) -> Non
 
 
 def test_a_tag_planned_on_text_another_analyst_reimported_is_refused(
-    open_store: Callable[[], Store], tmp_path: Path
+    open_store: Callable[..., Store], tmp_path: Path
 ) -> None:
     """Alice tags by her old copy of the text; Bob has re-imported the changed file meanwhile."""
     import shutil
@@ -222,8 +221,7 @@ def test_a_tag_planned_on_text_another_analyst_reimported_is_refused(
 
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
-    alice, bob = open_store(), open_store()
-    alice.user, bob.user = "alice", "bob"
+    alice, bob = open_store("alice"), open_store("bob")
     alice.import_paths([folder])
     bob.refresh()
     article = article_with(alice, "Sergei Shoigu")

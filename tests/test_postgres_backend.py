@@ -1,0 +1,44 @@
+"""The PostgreSQL backend's own promises: found by URL, never shows a password, clear failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Store, seed_if_empty
+from store.postgres_backend import PostgresBackend, StoreConnectionError, display_url
+from tests.conftest import POSTGRES_URL
+
+needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
+
+
+def test_a_password_in_the_url_is_never_shown() -> None:
+    assert display_url("postgresql://analyst:s3cret@dbhost:5433/corpus") == "postgresql://analyst@dbhost:5433/corpus"
+    assert display_url("postgres://dbhost/corpus") == "postgres://dbhost/corpus"
+
+
+def test_an_unreachable_server_is_one_clear_error_without_the_password() -> None:
+    with pytest.raises(StoreConnectionError) as caught:
+        Store.open("postgresql://analyst:s3cret@127.0.0.1:1/corpus")
+    message = str(caught.value)
+    assert "s3cret" not in message and "postgresql://analyst@127.0.0.1:1/corpus" in message
+
+
+@needs_postgres
+def test_store_open_takes_a_url_and_the_work_is_on_the_server() -> None:
+    assert POSTGRES_URL is not None
+    schema = "dossier"
+    PostgresBackend(POSTGRES_URL, schema=schema).drop()  # a fresh default store
+    try:
+        store = Store.open(POSTGRES_URL)
+        seed_if_empty(store)
+        article = store.articles()[0]
+        tag = store.annotate(article.id, 0, 4, note="on the server")
+        store.close()
+        again = Store.open(POSTGRES_URL)
+        assert len(again) == 5 and again.annotation(tag.id).note == "on the server"
+        assert POSTGRES_URL.split("@")[-1] in again.backend.location("annotations")
+        again.close()
+    finally:
+        cleanup = PostgresBackend(POSTGRES_URL, schema=schema)
+        cleanup.drop()
+        cleanup.close()
