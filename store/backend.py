@@ -60,6 +60,10 @@ class SaveError(OSError):
         return cls(f"{reason} ({detail})" if detail and detail != reason else reason, exc)
 
 
+class StoreConnectionError(RuntimeError):
+    """The server cannot be reached, or refuses us; the message names the store without password."""
+
+
 class StoreBusyError(RuntimeError):
     """Another process held the store's lock for too long."""
 

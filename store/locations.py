@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
+
+#: Store locations that name a PostgreSQL server rather than a folder.
+URL_SCHEMES = ("postgresql://", "postgres://")
 
 #: Environment variable that chooses the store when ``--store`` is not given.
 STORE_ENV = "DOSSIER_STORE"
 
 
-def default_store_path() -> Path:
+def store_location(text: str) -> Path | str:
+    """A store named on the command line or in ``$DOSSIER_STORE``: a URL as it is, else a folder."""
+    return text if is_url(text) else Path(text).expanduser()
+
+
+def default_store_path() -> Path | str:
     """``$DOSSIER_STORE`` if set, else ``store`` in the user's data directory (XDG on Linux)."""
     chosen = os.environ.get(STORE_ENV)
     if chosen:
-        return Path(chosen).expanduser()
+        return store_location(chosen)
     return Path(platformdirs.user_data_dir("dossier", appauthor=False)) / "store"
 
 
@@ -26,3 +35,25 @@ def seed_directory() -> Path | None:
         if candidate.is_dir() and any(candidate.glob("*.txt")):
             return candidate
     return None
+
+
+def is_url(location: str) -> bool:
+    """True for a ``postgresql://`` or ``postgres://`` store location."""
+    return location.startswith(URL_SCHEMES)
+
+
+def display_url(url: str) -> str:
+    """The URL with any password removed: the only form ever printed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def shown(location: Path | str) -> str:
+    """How a store is named in messages: a folder as it is, a URL without its password."""
+    return display_url(location) if isinstance(location, str) else str(location)

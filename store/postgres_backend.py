@@ -24,14 +24,14 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from store.backend import Backend, SaveError, StoreBusyError, Transaction
+from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import Change, Changeset, Doc
+from store.locations import display_url
 
 #: Version of the tables this module creates (kept in ``meta``).
 SCHEMA_VERSION = 1
@@ -39,27 +39,6 @@ SCHEMA_VERSION = 1
 LOCK_TIMEOUT = "10s"
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def is_url(location: str) -> bool:
-    """True for a ``postgresql://`` or ``postgres://`` store location."""
-    return location.startswith(("postgresql://", "postgres://"))
-
-
-def display_url(url: str) -> str:
-    """The URL with any password removed: the only form ever printed."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-class StoreConnectionError(RuntimeError):
-    """The server cannot be reached, or refuses us; the message names the store without password."""
 
 
 class _PostgresTransaction(Transaction):

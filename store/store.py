@@ -26,6 +26,7 @@ from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Co
 from store.edits import StoreEdits
 from store.indexes import Indexes
 from store.integrity import entities_in_use, spans_off_text
+from store.locations import is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, unify_entities
 from store.queries import needs_annotations
@@ -68,7 +69,7 @@ class Store(StoreEdits):
             StoreFileError: a store file is damaged, foreign or from a newer version (untouched).
             OSError: the folder cannot be made or read (the path is a file, no permission).
         """
-        if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        if isinstance(path, str) and is_url(path):
             from store.postgres_backend import PostgresBackend  # psycopg only for server stores
 
             return cls(PostgresBackend(path), defer_annotations=defer_annotations)

@@ -42,3 +42,37 @@ def test_store_open_takes_a_url_and_the_work_is_on_the_server() -> None:
         cleanup = PostgresBackend(POSTGRES_URL, schema=schema)
         cleanup.drop()
         cleanup.close()
+
+
+def _dossier(*args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_the_cli_names_an_unreachable_server_in_one_line_without_the_password() -> None:
+    done = _dossier("import", "seeds", "--store", "postgresql://bob:s3cret@127.0.0.1:1/corpus")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
+    assert "postgresql://bob@127.0.0.1:1/corpus" in done.stderr
+
+
+@needs_postgres
+def test_the_cli_imports_and_exports_a_server_store_and_says_what_maintenance_is_not_for() -> None:
+    import json
+
+    assert POSTGRES_URL is not None
+    PostgresBackend(POSTGRES_URL, schema="dossier").drop()
+    try:
+        assert _dossier("import", "seeds", "--store", POSTGRES_URL).returncode == 0
+        exported = _dossier("export", "--store", POSTGRES_URL)
+        assert exported.returncode == 0 and len(json.loads(exported.stdout)["articles"]) == 5
+        check = _dossier("store", "check", "--store", POSTGRES_URL)
+        assert check.returncode == 2 and "pg_dump" in check.stderr and "Traceback" not in check.stderr
+    finally:
+        cleanup = PostgresBackend(POSTGRES_URL, schema="dossier")
+        cleanup.drop()
+        cleanup.close()

@@ -116,7 +116,7 @@ def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
     return DossierApp(store, seeded=seeded)
 
 
-def run_app(store_path: Path) -> int:
+def run_app(store_path: Path | str) -> int:
     """Open the store (seeding an empty one), run the app, close the store.
 
     Returns the app's exit code: 0, or 128 + the signal that ended it.

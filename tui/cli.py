@@ -18,17 +18,27 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from store import ConflictError, ImportReport, SaveError, Store, StoreBusyError, StoreFileError, default_store_path
+from store import (
+    ConflictError,
+    ImportReport,
+    SaveError,
+    Store,
+    StoreBusyError,
+    StoreConnectionError,
+    StoreFileError,
+    default_store_path,
+)
+from store.locations import shown, store_location
 from store.sanitize import neutralize
 
 
 def _store_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--store",
-        metavar="PATH",
-        type=Path,
+        metavar="PATH|URL",
+        type=store_location,
         default=None if top else argparse.SUPPRESS,
-        help="store directory (default: $DOSSIER_STORE, else the user data directory)",
+        help="store folder, or postgresql://user@host/db (default: $DOSSIER_STORE, else the user data directory)",
     )
 
 
@@ -80,9 +90,16 @@ def _group_name(gid: int) -> str:
         return str(gid)
 
 
-def _maintain(store_path: Path, action: str, *, force: bool, group: str | None) -> int:
+def _maintain(store_path: Path | str, action: str, *, force: bool, group: str | None) -> int:
     from store import maintenance
 
+    if isinstance(store_path, str):
+        print(
+            f"dossier: store {action} is for folder stores; {shown(store_path)} is a PostgreSQL store: "
+            "use pg_dump and pg_restore for backups, and the server's own checks and grants",
+            file=sys.stderr,
+        )
+        return 2
     if not store_path.is_dir():
         print(f"dossier: no store at {store_path}", file=sys.stderr)
         return 2
@@ -168,7 +185,7 @@ def print_report(report: ImportReport, out: object = None) -> None:
     print(neutralize(report.summary()), file=stream)  # type: ignore[call-overload]
 
 
-def _import(store_path: Path, paths: list[str]) -> int:
+def _import(store_path: Path | str, paths: list[str]) -> int:
     """Import with a progress bar (on a terminal).
 
     Ctrl+C stops after the current file and keeps everything imported so far.
@@ -207,7 +224,7 @@ def _import(store_path: Path, paths: list[str]) -> int:
 
 
 @contextlib.contextmanager
-def _opened(store_path: Path) -> Iterator[Store]:
+def _opened(store_path: Path | str) -> Iterator[Store]:
     """The store, closed afterwards; a failure to tidy on close is a note, never the error.
 
     Every save is durable in a journal before it is reported done, so a store that cannot be
@@ -230,7 +247,7 @@ def _opened(store_path: Path) -> Iterator[Store]:
         )
 
 
-def _export(store_path: Path, output: str | None, article_ids: list[str] | None) -> int:
+def _export(store_path: Path | str, output: str | None, article_ids: list[str] | None) -> int:
     from store.export import export_bytes
     from store.storage import atomic_write, file_mode_for
 
@@ -243,7 +260,8 @@ def _export(store_path: Path, output: str | None, article_ids: list[str] | None)
     if output:
         # As private as the store it comes from (0600, or 0660 in a shared store), written
         # atomically through a fresh temporary file that is never a planted symlink.
-        atomic_write(Path(output), payload, file_mode_for(store_path))
+        mode = file_mode_for(store_path) if isinstance(store_path, Path) else 0o600
+        atomic_write(Path(output), payload, mode)
     else:
         sys.stdout.buffer.write(payload + b"\n")
     return 0
@@ -252,7 +270,7 @@ def _export(store_path: Path, output: str | None, article_ids: list[str] | None)
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script and of ``python -m tui``."""
     args = build_parser().parse_args(argv)
-    store_path: Path = args.store or default_store_path()
+    store_path: Path | str = args.store or default_store_path()
     try:
         if args.command == "import":
             return _import(store_path, args.paths)
@@ -270,13 +288,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (SaveError, StoreBusyError, ConflictError) as exc:
+    except (SaveError, StoreBusyError, ConflictError, StoreConnectionError) as exc:
         # A full disk, a read-only store, a lock held too long: nothing of that step was saved.
         print(f"dossier: {neutralize(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A read-only store, a store path that is a file, a full disk: say which file and why.
-        where = exc.filename if exc.filename is not None else store_path
+        where = exc.filename if exc.filename is not None else shown(store_path)
         print(f"dossier: {neutralize(str(where))}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
