@@ -14,20 +14,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from store import Annotation, Article, Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
+from store import Article, Store
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
-from tui.dialogs.entity_picker import EntityChoice, EntityPicker
 from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
-from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
-from tui.store_thread import StoreThread
+from tui.store_screen import StoreScreen
+from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.nav_list import NavList
@@ -36,14 +33,10 @@ from tui.widgets.reader import Highlight, Reader
 from tui.widgets.row_list import RowList
 from tui.widgets.xref_pane import XrefPane
 
-#: How often the screen looks for changes saved by other processes (other analysts).
-REFRESH_INTERVAL_S = 2.0
 #: Cross-references listed for one entity; the pane says how many more there are.
 MAX_MENTIONS_SHOWN = 50
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
-#: A store call that takes longer than this shows "waiting for the store…".
-WAITING_SHOWN_AFTER_S = 0.1
 
 
 class ReaderPane(Pane):
@@ -61,16 +54,8 @@ class ReaderPane(Pane):
         return self.query_one(Reader)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
-
-    class StoreChanged(Message):
-        """The store saved or took in changes (posted from the thread that did it)."""
-
-        def __init__(self, article_ids: frozenset[str], articles_changed: bool) -> None:
-            super().__init__()
-            self.article_ids = article_ids
-            self.articles_changed = articles_changed
 
     BINDINGS: list[BindingType] = [
         Binding("1", "focus_pane('documents')", "Documents", show=False, priority=True, id="screen.pane1"),
@@ -91,15 +76,9 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.history = History()
         self.article: Article | None = None
-        self._importing = False
-        #: Saves, undo and taking in others' changes run here, in order, off the UI thread.
-        self.store_thread = StoreThread()
-        #: The store damage last reported (it is raised again at every look).
-        self._damage_reported: str | None = None
 
     def compose(self) -> ComposeResult:
         yield DocumentList(id="documents")
@@ -108,32 +87,14 @@ class MainScreen(Screen[None]):
         yield XrefPane(id="xrefs")
         yield Footer(compact=True)
 
-    @property
-    def reader(self) -> Reader:
-        """The reading view."""
-        return self.query_one(Reader)
-
     def on_mount(self) -> None:
         self.set_focus(self.query_one(DocumentList).main_widget)
         self._show_article(None)
         self.call_after_refresh(self._fill_documents)
-        self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
-        self.store.subscribe(self._store_changed)
+        self.start_store_link()
 
-    def _store_changed(self, changeset: Changeset, external: bool) -> None:
-        """Listener of the store: any thread; says which rows of the document list changed."""
-        article_ids = frozenset(
-            doc["article_id"]
-            for change in changeset.changes
-            if change.table == "annotations"
-            for doc in (change.before, change.after)
-            if doc is not None
-        )
-        articles_changed = any(change.table == "articles" for change in changeset.changes)
-        self.post_message(self.StoreChanged(article_ids, articles_changed))
-
-    @on(StoreChanged)
-    def _update_document_rows(self, message: StoreChanged) -> None:
+    @on(StoreScreen.StoreChanged)
+    def _update_document_rows(self, message: StoreScreen.StoreChanged) -> None:
         """Counts follow every change, whoever made it and whichever article is open.
 
         A changed article (a re-import, corrected details) may move in the list: it is refilled,
@@ -174,39 +135,23 @@ class MainScreen(Screen[None]):
     def _warm_search(self) -> None:
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
-    def _pick_up_changes(self) -> None:
-        """Show tags other analysts saved to the same store (every few seconds)."""
-        if self._importing or self.store_thread.pending:  # busy: look again next time
-            return
-        self._take_in_changes()
-
-    @work(exclusive=True, group="take-in")
-    async def _take_in_changes(self) -> None:
-        try:
-            changed = await self.store_thread.run(self.store.refresh)
-        except StoreFileError as exc:  # a damaged or planted line: say so, keep what is shown
-            # The damage sticks (every look raises it again): said once, not every two seconds.
-            if str(exc) != self._damage_reported:
-                self._damage_reported = str(exc)
-                self.notify(
-                    f"Cannot read the other analysts' changes: {exc} Nothing can be saved until then.",
-                    severity="error",
-                    markup=False,
-                    timeout=30,
-                )
-            return
-        except (OSError, StoreBusyError):
-            return  # the store is busy or unreachable for now; the next look tries again
-        if changed:
-            self._fill_documents()
-            if self.article is not None:
-                with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
-                    self.article = self.store.article(self.article.id)
-            self.refresh_views()
-
     def on_unmount(self) -> None:
-        self.store.unsubscribe(self._store_changed)
-        self.store_thread.shutdown()
+        self.stop_store_link()
+
+    def changes_taken_in(self) -> None:
+        self._fill_documents()
+        if self.article is not None:
+            with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
+                self.article = self.store.article(self.article.id)
+        self.refresh_views()
+
+    def show_waiting(self, waiting: bool) -> None:
+        with contextlib.suppress(NoMatches):  # a save may finish as the app closes
+            self.query_one(ReaderPane).set_status("waiting for the store…" if waiting else None)
+
+    def show_theirs(self) -> None:
+        self._fill_documents()
+        self.refresh_views()
 
     # ------------------------------------------------------------------ opening articles
 
@@ -329,119 +274,6 @@ class MainScreen(Screen[None]):
         self.open_article(target.article_id, target.start, target.end)
         self.set_focus(self.reader)
 
-    # ------------------------------------------------------------------ tagging
-
-    @on(Reader.TagRequested)
-    def _tag_requested(self, message: Reader.TagRequested) -> None:
-        if self.article is None:
-            return
-        self._tag(self.article, message.kind, message.start, message.end)
-
-    @work(exclusive=False)
-    async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
-        quote = article.text[start:end]
-        if kind == "entity":
-            choice = await self.app.push_screen_wait(EntityPicker(quote, self.store.match_entities))
-            if choice is None:
-                return
-            annotation = await self._save(
-                lambda: self.store.annotate(
-                    article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
-                )
-            )
-        else:
-            passage = await self.app.push_screen_wait(PassageDialog(quote, self.store.labels()))
-            if passage is None:
-                return
-            annotation = await self._save(
-                lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
-            )
-        if annotation is not None:
-            self.reader.clear_after_tag()
-            self.refresh_views()
-            self._announce_saved(annotation)
-
-    async def _save(self, call):  # type: ignore[no-untyped-def]
-        """Run a store change on the store thread; report failures instead of crashing.
-
-        Keys go on being handled meanwhile; when the store is slow to answer (another process
-        holds its lock) the reader says "waiting for the store…". A conflict means another
-        analyst changed the same thing first: their version is now in memory, so the panes are
-        redrawn to show it, and the message says who and when.
-        """
-        waiting = self.set_timer(WAITING_SHOWN_AFTER_S, lambda: self._show_waiting(True))
-        try:
-            return await self.store_thread.run(call)
-        except ConflictError as exc:
-            self.notify(str(exc), severity="warning", markup=False, timeout=8)
-            self._fill_documents()
-            self.refresh_views()
-        except (SaveError, StoreBusyError) as exc:
-            self.notify(str(exc), severity="error", markup=False, timeout=8)
-        except StoreFileError as exc:  # a damaged or planted line: nothing is saved until it is mended
-            self.notify(f"Not saved: {exc} Quit Dossier first.", severity="error", markup=False, timeout=15)
-        except (ValueError, KeyError, OSError) as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
-        finally:
-            waiting.stop()
-            if not self.store_thread.pending:
-                self._show_waiting(False)
-        return None
-
-    def _show_waiting(self, waiting: bool) -> None:
-        with contextlib.suppress(NoMatches):  # a save may finish as the app closes
-            self.query_one(ReaderPane).set_status("waiting for the store…" if waiting else None)
-
-    def _announce_saved(self, annotation: Annotation) -> None:
-        if annotation.entity_id:
-            entity = self.store.entity(annotation.entity_id)
-            text = f"Tagged “{annotation.quote[:40]}” → {entity.name} ({entity.type}). Saved."
-        else:
-            labels = ", ".join(annotation.labels) or "no label"
-            text = f"Marked passage ({labels}). Saved."
-        self.notify(text, markup=False, timeout=3)
-
-    @on(Reader.EditRequested)
-    def _edit_requested(self, message: Reader.EditRequested) -> None:
-        self._edit(message.annotation)
-
-    @work(exclusive=False)
-    async def _edit(self, annotation: Annotation) -> None:
-        if annotation.entity_id:
-            current = self.store.entity(annotation.entity_id)
-            choice = await self.app.push_screen_wait(
-                EntityPicker(annotation.quote, self.store.match_entities, current=current)
-            )
-            if choice is None:
-                return
-            updated = await self._save(
-                lambda: self.store.update_annotation(
-                    annotation.id, entity=_entity_argument(choice), entity_type=choice.type
-                )
-            )
-        else:
-            passage: PassageChoice | None = await self.app.push_screen_wait(
-                PassageDialog(annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note)
-            )
-            if passage is None:
-                return
-            updated = await self._save(
-                lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
-            )
-        if updated is not None:
-            self.refresh_views()
-            self.notify("Tag updated. Saved.", markup=False, timeout=3)
-
-    @on(Reader.DeleteRequested)
-    def _delete_requested(self, message: Reader.DeleteRequested) -> None:
-        self._delete(message.annotation)
-
-    @work(exclusive=False)
-    async def _delete(self, annotation: Annotation) -> None:
-        if await self._save(lambda: self.store.remove_annotation(annotation.id) or True):
-            self.refresh_views()
-            self.notify(f"Deleted “{annotation.quote[:40]}”. u undoes.", markup=False, timeout=3)
-
     # ------------------------------------------------------------------ screen actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -478,27 +310,6 @@ class MainScreen(Screen[None]):
             self.add_class("-zoom")
             self._zoom_to(self._focused_pane() or self.query_one(ReaderPane))
         self.call_after_refresh(self.reader.refresh)
-
-    @work(exclusive=False)
-    async def action_undo(self) -> None:
-        """Undo the last change made in this session."""
-        await self._replay(self.store.undo, "Undone", "Nothing to undo.")
-
-    @work(exclusive=False)
-    async def action_redo(self) -> None:
-        """Redo the last undone change."""
-        await self._replay(self.store.redo, "Redone", "Nothing to redo.")
-
-    async def _replay(self, call, done: str, nothing: str) -> None:  # type: ignore[no-untyped-def]
-        # Asked on the store thread, after any save still queued: "nothing to undo" must not
-        # be said about a tag whose save has not finished yet.
-        label = await self._save(lambda: call() or "")
-        if label:
-            self.notify(f"{done}: {label}", markup=False, timeout=3)
-            self._fill_documents()
-            self.refresh_views()
-        elif label == "":
-            self.notify(nothing, markup=False, timeout=3)
 
     def action_back(self) -> None:
         """Return to where you were before following a reference."""
@@ -583,10 +394,3 @@ class MainScreen(Screen[None]):
 
 def _described(key: str, description: str) -> Binding:
     return Binding(key, "", description)
-
-
-def _entity_argument(choice: EntityChoice) -> str:
-    if choice.entity_id is not None:
-        return choice.entity_id
-    assert choice.name is not None
-    return choice.name

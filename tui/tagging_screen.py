@@ -1,0 +1,117 @@
+"""Tagging from the reader: its requests become dialogs, and the dialogs' answers saved tags.
+
+:class:`TaggingScreen` sits between the store link (:class:`~tui.store_screen.StoreScreen`) and
+the browsing screen: the reader asks to tag, edit or delete; the entity picker or the passage
+dialog asks the analyst; the answer is saved on the store thread, and the panes are redrawn.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+
+from store import Annotation, Article
+from tui.dialogs.entity_picker import EntityChoice, EntityPicker
+from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
+from tui.store_screen import StoreScreen
+from tui.widgets.reader import Reader
+
+
+class TaggingScreen(StoreScreen):
+    """Tag, edit and delete through the dialogs (the subclass has the reader and the panes)."""
+
+    article: Article | None
+
+    @property
+    def reader(self) -> Reader:
+        """The reading view."""
+        return self.query_one(Reader)
+
+    def refresh_views(self) -> None:
+        """Redraw everything that depends on the store for the open article."""
+
+    @on(Reader.TagRequested)
+    def _tag_requested(self, message: Reader.TagRequested) -> None:
+        if self.article is None:
+            return
+        self._tag(self.article, message.kind, message.start, message.end)
+
+    @work(exclusive=False)
+    async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
+        quote = article.text[start:end]
+        if kind == "entity":
+            choice = await self.app.push_screen_wait(EntityPicker(quote, self.store.match_entities))
+            if choice is None:
+                return
+            annotation = await self._save(
+                lambda: self.store.annotate(
+                    article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
+                )
+            )
+        else:
+            passage = await self.app.push_screen_wait(PassageDialog(quote, self.store.labels()))
+            if passage is None:
+                return
+            annotation = await self._save(
+                lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
+            )
+        if annotation is not None:
+            self.reader.clear_after_tag()
+            self.refresh_views()
+            self._announce_saved(annotation)
+
+    def _announce_saved(self, annotation: Annotation) -> None:
+        if annotation.entity_id:
+            entity = self.store.entity(annotation.entity_id)
+            text = f"Tagged “{annotation.quote[:40]}” → {entity.name} ({entity.type}). Saved."
+        else:
+            labels = ", ".join(annotation.labels) or "no label"
+            text = f"Marked passage ({labels}). Saved."
+        self.notify(text, markup=False, timeout=3)
+
+    @on(Reader.EditRequested)
+    def _edit_requested(self, message: Reader.EditRequested) -> None:
+        self._edit(message.annotation)
+
+    @work(exclusive=False)
+    async def _edit(self, annotation: Annotation) -> None:
+        if annotation.entity_id:
+            current = self.store.entity(annotation.entity_id)
+            choice = await self.app.push_screen_wait(
+                EntityPicker(annotation.quote, self.store.match_entities, current=current)
+            )
+            if choice is None:
+                return
+            updated = await self._save(
+                lambda: self.store.update_annotation(
+                    annotation.id, entity=_entity_argument(choice), entity_type=choice.type
+                )
+            )
+        else:
+            passage: PassageChoice | None = await self.app.push_screen_wait(
+                PassageDialog(annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note)
+            )
+            if passage is None:
+                return
+            updated = await self._save(
+                lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
+            )
+        if updated is not None:
+            self.refresh_views()
+            self.notify("Tag updated. Saved.", markup=False, timeout=3)
+
+    @on(Reader.DeleteRequested)
+    def _delete_requested(self, message: Reader.DeleteRequested) -> None:
+        self._delete(message.annotation)
+
+    @work(exclusive=False)
+    async def _delete(self, annotation: Annotation) -> None:
+        if await self._save(lambda: self.store.remove_annotation(annotation.id) or True):
+            self.refresh_views()
+            self.notify(f"Deleted “{annotation.quote[:40]}”. u undoes.", markup=False, timeout=3)
+
+
+def _entity_argument(choice: EntityChoice) -> str:
+    if choice.entity_id is not None:
+        return choice.entity_id
+    assert choice.name is not None
+    return choice.name
