@@ -59,12 +59,18 @@ def clean_labels(labels: Iterable[str]) -> list[str]:
     return seen
 
 
-def iso_date(value: object) -> str | None:
-    """``value`` if it is an ISO date, else ``None`` (a date that cannot be read is not stored)."""
+def parse_date(value: object) -> date | None:
+    """The date ``value`` states in ISO form, or ``None`` (empty, or not a date)."""
     try:
-        return date.fromisoformat(str(value)).isoformat() if value else None
+        return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def iso_date(value: object) -> str | None:
+    """``value`` if it is an ISO date, else ``None`` (a date that cannot be read is not stored)."""
+    parsed = parse_date(value)
+    return parsed.isoformat() if parsed else None
 
 
 # ---------------------------------------------------------------------- derived fields
@@ -268,13 +274,12 @@ def _safe(value: str | None) -> str | None:
 
 def article_record(doc: Doc) -> Article:
     """The frozen :class:`Article` of a stored article document."""
-    published = iso_date(doc.get("published"))
     return Article(
         id=doc["id"],
         title=_safe(doc.get("title")),
         source=_safe(doc.get("source")),
         author=_safe(doc.get("author")),
-        published=date.fromisoformat(published) if published else None,
+        published=parse_date(doc.get("published")),
         url=_safe(doc.get("url")),
         stored_text=doc["text"],
         origin=neutralize(doc.get("origin", "")),
