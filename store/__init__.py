@@ -18,6 +18,7 @@ Records handed out (:class:`Article`, :class:`Annotation`, :class:`Entity`,
 
 from store.backend import SaveError, StoreBusyError, StoreConnectionError
 from store.changes import Change, Changeset, ConflictError
+from store.listing import ArticleListing, ArticleRow
 from store.locations import default_store_path, seed_directory
 from store.models import (
     ENTITY_TYPES,
@@ -36,6 +37,8 @@ __all__ = [
     "ENTITY_TYPES",
     "Annotation",
     "Article",
+    "ArticleListing",
+    "ArticleRow",
     "Change",
     "Changeset",
     "ConflictError",

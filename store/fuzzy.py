@@ -11,14 +11,15 @@ from __future__ import annotations
 from store.search_index import fold
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """``text`` folded (case and accents), with only letters, digits and spaces kept."""
     return "".join(ch for ch in fold(text) if ch.isalnum() or ch == " ")
 
 
 def fuzzy_score(query: str, candidate: str) -> float | None:
     """Score ``candidate`` for ``query`` (higher is better), or ``None`` if it does not match."""
-    q = _squash(query).replace(" ", "")
-    c = _squash(candidate)
+    q = squash(query).replace(" ", "")
+    c = squash(candidate)
     if not q:
         return 0.0
     if c.replace(" ", "") == q:
@@ -54,15 +55,16 @@ def best_name(query: str, names: tuple[str, ...]) -> tuple[float, str] | None:
     return best
 
 
-def words_score(query: str, haystack: str) -> float | None:
+def words_score(query: str, haystack: str, *, folded: bool = False) -> float | None:
     """Score for list filters: every word of ``query`` must occur in ``haystack`` (folded).
 
     Stricter than :func:`fuzzy_score`, as a list filter should be: ``trea`` keeps the
     articles about a treaty, not every title with a t, r, e and a in order. Words found at the
-    start of a word of the haystack, and early in it, score higher.
+    start of a word of the haystack, and early in it, score higher. ``folded``: the haystack is
+    already :func:`squash`-ed (a backend keeps it so).
     """
-    words = _squash(query).split()
-    target = " " + _squash(haystack)
+    words = squash(query).split()
+    target = " " + (haystack if folded else squash(haystack))
     if not words:
         return 0.0
     score = 0.0

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from store import codec
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, TABLES, Change, Doc
+from store.listing import sort_key
 from store.models import Annotation, Article, Entity, SearchHit
 from store.search_index import SearchIndex
 
@@ -156,14 +157,7 @@ class Indexes:
         """Articles newest first, undated last, then by title; recomputed only after a change."""
         with self.lock:
             if self._article_order is None:
-                self._article_order = sorted(
-                    self.articles.values(),
-                    key=lambda a: (
-                        a.published is None,
-                        -(a.published.toordinal() if a.published else 0),
-                        a.display_title,
-                    ),
-                )
+                self._article_order = sorted(self.articles.values(), key=sort_key)
                 self._article_rank = {a.id: rank for rank, a in enumerate(self._article_order)}
             return self._article_order
 

@@ -15,6 +15,7 @@ from store import xrefs
 from store.changes import ANNOTATIONS
 from store.fuzzy import best_name
 from store.indexes import Indexes
+from store.listing import ArticleListing, MemoryListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
 from store.sanitize import neutralize
 from store.search_index import SearchIndex
@@ -76,6 +77,15 @@ class StoreQueries:
     def articles(self) -> list[Article]:
         """All articles, newest publication first, undated ones last, then by title."""
         return list(self.indexes.ordered_articles())
+
+    @reads
+    def listing(self, query: str = "") -> ArticleListing:
+        """The document list: rows in the list's order, filtered by ``query`` (see :mod:`store.listing`).
+
+        Tag counts are included once annotations are loaded (0 before).
+        """
+        counts = self.annotation_counts() if self.annotations_loaded else {}
+        return MemoryListing(self.indexes.ordered_articles(), counts, query)
 
     @reads
     def article(self, article_id: str) -> Article:
