@@ -31,8 +31,12 @@ import errno
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from store.changes import Changeset, Doc
+
+if TYPE_CHECKING:
+    from store.view import View
 
 
 class SaveError(OSError):
@@ -97,6 +101,12 @@ class Backend(ABC):
     @abstractmethod
     def location(self, table: str) -> str:
         """Where ``table`` lives, for messages (a file path, a database name)."""
+
+    def make_view(self) -> View:
+        """The view a store answers questions from: by default, everything loaded into memory."""
+        from store.memory_view import MemoryView
+
+        return MemoryView()
 
     def compact(self, *, wait: bool = True) -> bool:
         """Tidy storage (fold journals in); False when the lock was busy."""

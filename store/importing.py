@@ -17,9 +17,9 @@ import orjson
 from store import anchoring, codec
 from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset
 from store.decoding import NotText
-from store.indexes import Indexes
 from store.ingest import ParsedFile, SkippedFile, discover, parse_file, read_limited
 from store.models import ImportReport
+from store.view import View
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -42,16 +42,16 @@ class ImportPlan:
         batch, self.articles = self.articles, []
         return batch
 
-    def plan_file(self, indexes: Indexes, parsed: ParsedFile, report: ImportReport) -> None:
+    def plan_file(self, view: View, parsed: ParsedFile, report: ImportReport) -> None:
         """Plan one parsed file."""
         origin = parsed.origin
-        existing_id = indexes.by_origin.get(origin)
-        existing = indexes.doc(ARTICLES, existing_id) if existing_id else None
+        existing_id = view.article_key_for_origin(origin)
+        existing = view.doc(ARTICLES, existing_id) if existing_id else None
         if existing is not None and existing.get("raw_hash") == parsed.raw_hash:
             report.unchanged.append((origin, existing["id"]))
             return
         text_id = parsed.text_hash
-        if existing is None and (text_id in indexes.articles or text_id in self._planned):
+        if existing is None and (text_id in self._planned or view.has(ARTICLES, text_id)):
             report.duplicates.append((origin, text_id))
             return
         cleaned = parsed.article
@@ -79,7 +79,7 @@ class ImportPlan:
         report.updated.append((origin, key))
         self.changed_texts[key] = cleaned.text
 
-    def reanchor(self, report: ImportReport) -> Callable[[Indexes], Changeset]:
+    def reanchor(self, report: ImportReport) -> Callable[[View], Changeset]:
         """The planner of the tags' moves, called by the store under the lock.
 
         Planned from the records as they are when the move is saved (with every other analyst's
@@ -87,20 +87,20 @@ class ImportPlan:
         brought back nor left at its old offsets.
         """
 
-        def plan(indexes: Indexes) -> Changeset:
+        def plan(view: View) -> Changeset:
             changes: list[Change] = []
             for article_id, text in self.changed_texts.items():
-                changes.extend(_reanchor(indexes, article_id, text, report))
+                changes.extend(_reanchor(view, article_id, text, report))
             return Changeset("re-anchor", tuple(changes))
 
         return plan
 
 
-def _reanchor(indexes: Indexes, article_id: str, text: str, report: ImportReport) -> list[Change]:
+def _reanchor(view: View, article_id: str, text: str, report: ImportReport) -> list[Change]:
     """Move the article's tags onto the new text by quote and context; orphan the lost ones."""
     changes: list[Change] = []
-    for annotation_id in sorted(indexes.by_article.get(article_id, ())):
-        before = indexes.doc(ANNOTATIONS, annotation_id)
+    for annotation_id in sorted(view.annotation_keys(article_id)):
+        before = view.doc(ANNOTATIONS, annotation_id)
         assert before is not None
         anchor = anchoring.reanchor(text, before["quote"], before["prefix"], before["suffix"], before["start"])
         after = dict(before)
@@ -116,10 +116,10 @@ def _reanchor(indexes: Indexes, article_id: str, text: str, report: ImportReport
 
 
 def run_import(
-    indexes: Indexes,
+    view: View,
     paths: Iterable[str | os.PathLike[str]],
     *,
-    save: Callable[[Changeset | Callable[[Indexes], Changeset]], Any],
+    save: Callable[[Changeset | Callable[[View], Changeset]], Any],
     merge: Merger,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -151,8 +151,8 @@ def run_import(
             if isinstance(parsed, SkippedFile):
                 report.skipped.append((parsed.origin, parsed.reason))
                 continue
-            with indexes.lock:
-                plan.plan_file(indexes, parsed, report)
+            with view.lock:
+                plan.plan_file(view, parsed, report)
             if len(plan.articles) >= batch_size:
                 save(Changeset("import", tuple(plan.take_articles())))
     finally:
