@@ -268,3 +268,57 @@ def test_reconnecting_in_a_thread_while_questions_are_asked(
     thread.join(10)
     assert errors == []
     store.close()
+
+
+# ---------------------------------------------------------------------- a long import
+
+
+def _corpus(folder, count: int):
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:04d}.txt").write_text(f"Report {number}\n\nA sentence about report number {number}.\n")
+    return folder
+
+
+def test_an_import_goes_on_after_its_session_is_ended_between_batches(
+    stores: PostgresStores, admin: psycopg.Connection[Any], tmp_path
+) -> None:
+    store = stores.open("alice")
+    corpus = _corpus(tmp_path / "corpus", 300)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done in (75, 180):  # between saves: the next batch finds its connection gone
+            _end_sessions_of(admin, "alice")
+
+    report = store.import_paths([corpus], progress=progress, batch_size=50)
+    assert not report.stopped and len(report.added) == 300
+    assert len(store) == 300
+    store.close()
+
+
+def test_an_import_cut_in_a_save_reports_exactly_what_was_imported_and_goes_on_when_run_again(
+    stores: PostgresStores, admin: psycopg.Connection[Any], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = stores.open("alice")
+    corpus = _corpus(tmp_path / "corpus", 300)
+    real_write = PostgresBackend._write
+    calls = [0]
+
+    def write(self: PostgresBackend, changeset):
+        calls[0] += 1
+        if calls[0] == 3:  # the third batch: its session ends in the middle of the save
+            admin.execute("SELECT pg_terminate_backend(%s)", (self.conn.info.backend_pid,))
+        return real_write(self, changeset)
+
+    monkeypatch.setattr(PostgresBackend, "_write", write)
+    report = store.import_paths([corpus], batch_size=50)
+    assert report.stopped and "nothing was saved" in report.stopped
+    assert len(report.added) == 100  # the two batches saved, none of the third
+    stored = {a.origin for a in store.articles()}
+    assert {origin for origin, _ in report.added} == stored
+    assert "Run the same import again" in report.summary()
+    monkeypatch.setattr(PostgresBackend, "_write", real_write)
+    again = store.import_paths([corpus], batch_size=50)
+    assert not again.stopped and len(again.unchanged) == 100 and len(again.added) == 200
+    assert len(store) == 300
+    store.close()
