@@ -58,9 +58,22 @@ def test_folder_to_folder_round_trip_and_re_run(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for table, count in ((ARTICLES, 6), (ENTITIES, 5), (ANNOTATIONS, 12)):
         assert f"verified {table}: {count} records, sha256 " in done.stdout
+    assert "articles: 6/6" in done.stdout  # not a terminal: progress as plain lines
     assert all_docs(source, "dossier") == all_docs(tmp_path / "b", "dossier")
     again = dossier("store", "copy", str(source), str(tmp_path / "b"))
     assert again.returncode == 0 and "articles: 0 copied, 6 already there (equal)" in again.stdout
+
+
+def test_on_a_terminal_the_copy_shows_a_progress_bar(tmp_path: Path) -> None:
+    from tests.terminal import DOSSIER, Terminal
+
+    if not DOSSIER.exists():
+        pytest.skip("the dossier script is not installed beside this Python")
+    source = rich_folder_store(tmp_path / "a")
+    terminal = Terminal("store", "copy", str(source), str(tmp_path / "b"), width=100)
+    assert terminal.wait(timeout=60) == 0, terminal.text()
+    shown = terminal.text()
+    assert "━" in shown and "verified annotations: 12 records" in shown and "articles: 6/6" not in shown
 
 
 def test_a_store_is_never_copied_onto_itself(tmp_path: Path) -> None:
