@@ -29,7 +29,7 @@ from store import codec
 from store import postgres_schema as schema_sql
 from store.backend import SchemaError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
-from store.postgres_backend import connect
+from store.postgres_connection import connect
 from store.postgres_schema import COLUMNS, ROWS, SCHEMA_VERSION, statement
 
 #: Records per fetch from the server.

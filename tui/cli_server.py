@@ -87,7 +87,7 @@ def _migrate(url: str, schema: str) -> int:
     """Bring the store's tables up to this Dossier's version, saying from which to which."""
     import psycopg
 
-    from store.postgres_backend import connect
+    from store.postgres_connection import connect
     from store.postgres_schema import SCHEMA_VERSION, SchemaError, migrate, version
 
     conn = connect(url)
