@@ -30,6 +30,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from store import postgres_access
 from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
@@ -84,6 +85,8 @@ class PostgresBackend(Backend):
             self.conn.close()
             raise
         self.seen = self._last_seq()
+        #: The connected role and what it may do, as the server said at opening.
+        self.rights = postgres_access.own_rights(self.conn, self.schema)
 
     def _open(self, create: bool) -> None:
         found = schema_sql.version(self.conn, self.schema)
@@ -110,6 +113,11 @@ class PostgresBackend(Backend):
     def _last_seq(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(self._ident("changesets")))
         return int(row.fetchone()[0])  # type: ignore[index]
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the connected role lacks ``INSERT`` on annotations (granted ``--read`` or nothing)."""
+        return not self.rights.annotate
 
     def make_view(self) -> View:
         """A view that asks the server (:class:`~store.postgres_view.PostgresView`)."""
@@ -201,6 +209,10 @@ class PostgresBackend(Backend):
                 ),
                 (changeset.label, Jsonb(logged)),
             ).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            tables = {change.table for change in changeset.changes}
+            reason = postgres_access.refusal(self.rights, tables) or f"the server refused it ({_reason(exc)})"
+            raise SaveError(reason, exc) from exc
         except psycopg.Error as exc:
             raise SaveError(f"the server refused it ({_reason(exc)})", exc) from exc
         assert row is not None

@@ -30,6 +30,7 @@ from store import (
 )
 from store.locations import shown, store_location
 from store.sanitize import neutralize
+from tui.access_command import ACCESS_ACTIONS, run_access
 
 
 def _store_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -70,10 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(opener, top=False)
     maintenance = sub.add_parser(
         "store",
-        help="store maintenance: check, compact, backups, restore, share",
-        description="Check the store, fold journals into the TinyDB files, list or restore backups.",
+        help="store maintenance: check, compact, backups, restore, share; grant, revoke (PostgreSQL)",
+        description="Check the store, fold journals into the TinyDB files, list or restore backups;"
+        " on PostgreSQL, give a database role read, annotate or admin rights, or take them.",
     )
-    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore", "share"])
+    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore", "share", *ACCESS_ACTIONS])
+    maintenance.add_argument("role", nargs="?", metavar="ROLE", help="grant, revoke: an existing database role")
+    levels = maintenance.add_mutually_exclusive_group()
+    for level, does in (
+        ("read", "read everything, change nothing"),
+        ("annotate", "also tag, edit and delete tags and entities"),
+        ("admin", "also import, delete articles, merge exports, migrate"),
+    ):
+        levels.add_argument(f"--{level}", dest="level", action="store_const", const=level, help=f"grant: {does}")
     maintenance.add_argument("--group", help="share: the Unix group to share the store with (default: the directory's)")
     maintenance.add_argument(
         "--force", action="store_true", help="restore: go back to the newest backup even for files that load"
@@ -96,7 +106,7 @@ def _maintain(store_path: Path | str, action: str, *, force: bool, group: str | 
     if isinstance(store_path, str):
         print(
             f"dossier: store {action} is for folder stores; {shown(store_path)} is a PostgreSQL store: "
-            "use pg_dump and pg_restore for backups, and the server's own checks and grants",
+            "use pg_dump and pg_restore for backups, the server's own checks, and `dossier store grant` for access",
             file=sys.stderr,
         )
         return 2
@@ -276,7 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(store_path, args.paths)
         if args.command == "export":
             return _export(store_path, args.output, args.article)
+        if args.command == "store" and args.action in ACCESS_ACTIONS:
+            return run_access(store_path, args.action, args.role, args.level)
         if args.command == "store":
+            if args.role is not None or args.level is not None:
+                print(f"dossier: store {args.action} takes no role or level", file=sys.stderr)
+                return 2
             return _maintain(store_path, args.action, force=args.force, group=args.group)
         from tui.app import run_app
 
