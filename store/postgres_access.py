@@ -365,3 +365,12 @@ def refusal(rights: OwnRights, tables: Iterable[str]) -> str | None:
             f" (ask an admin: dossier store grant {command_role(rights.role)} --admin)"
         )
     return None
+
+
+def no_access(where: str, schema: str, role: str, exc: psycopg.Error) -> str:
+    """What to tell a role the server does not let read the store at all (or create one)."""
+    reason = neutralize(exc.diag.message_primary or type(exc).__name__)
+    return (
+        f"{where}: your role {shown_role(role)} has no rights on the store in schema {schema!r} ({reason});"
+        f" ask its owner or an admin: dossier store grant {command_role(role)} --read"
+    )

@@ -81,12 +81,16 @@ class PostgresBackend(Backend):
         self.conn = connect(url)
         try:
             self._open(create)
+            self.seen = self._last_seq()
+            #: The connected role and what it may do, as the server said at opening.
+            self.rights = postgres_access.own_rights(self.conn, self.schema)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            message = postgres_access.no_access(display_url(url), schema, self.conn.info.user, exc)
+            self.conn.close()
+            raise StoreConnectionError(message) from exc
         except BaseException:
             self.conn.close()
             raise
-        self.seen = self._last_seq()
-        #: The connected role and what it may do, as the server said at opening.
-        self.rights = postgres_access.own_rights(self.conn, self.schema)
 
     def _open(self, create: bool) -> None:
         found = schema_sql.version(self.conn, self.schema)

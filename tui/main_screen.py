@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Header, Input
 
 from store import Article, Store
 from store.sanitize import neutralize
@@ -23,6 +23,7 @@ from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
+from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.store_screen import StoreScreen
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
@@ -81,6 +82,9 @@ class MainScreen(TaggingScreen):
         self.article: Article | None = None
 
     def compose(self) -> ComposeResult:
+        if self.store.read_only:  # said up front: no change key will do anything here
+            self.sub_title = READ_ONLY_MESSAGE
+            yield Header()
         yield DocumentList(id="documents")
         yield ReaderPane(id="reader-pane")
         yield EntityPane(id="entities")
@@ -337,6 +341,7 @@ class MainScreen(TaggingScreen):
             self.open_article(hit.article_id, hit.start, hit.end)
             self.set_focus(self.reader)
 
+    @changes_store
     @work(exclusive=False)
     async def action_edit_details(self) -> None:
         """Correct the open article's title, source, author, date or url."""
@@ -353,6 +358,7 @@ class MainScreen(TaggingScreen):
             self._show_article(article, self.reader.cursor)
             self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
 
+    @changes_store
     @work(exclusive=False)
     async def action_import_files(self) -> None:
         """Import a file or folder, with progress; Escape cancels."""
@@ -366,6 +372,8 @@ class MainScreen(TaggingScreen):
             self._importing = False
         self._fill_documents()
         self.refresh_views()
+        if report is None:  # refused by the store: the dialog said why
+            return
         details = "; ".join(f"{neutralize(Path(origin).name)}: {reason}" for origin, reason in report.skipped[:3])
         more = f" (and {len(report.skipped) - 3} more)" if len(report.skipped) > 3 else ""
         self.notify(

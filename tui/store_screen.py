@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from store import Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
 from store.changes import ANNOTATIONS, ARTICLES
+from tui.read_only import changes_store
 from tui.store_thread import StoreThread
 
 #: How often the screen looks for changes saved by other processes (other analysts).
@@ -126,11 +127,13 @@ class StoreScreen(Screen[None]):
                 self.show_waiting(False)
         return None
 
+    @changes_store
     @work(exclusive=False)
     async def action_undo(self) -> None:
         """Undo the last change made in this session."""
         await self._replay(self.store.undo, "Undone", "Nothing to undo.")
 
+    @changes_store
     @work(exclusive=False)
     async def action_redo(self) -> None:
         """Redo the last undone change."""
