@@ -281,3 +281,54 @@ def test_a_hostile_role_name_is_an_identifier_and_is_shown_neutralised(server, t
     with connect(server.url) as conn:  # nothing was dropped by the name's "DROP"
         assert conn.execute("SELECT count(*) FROM dossier.articles").fetchone() == (5,)
     assert json.loads(dossier("export", "--store", server.url).stdout)["articles"]
+
+
+# ---------------------------------------------------------------------- the app
+
+
+async def test_the_app_on_a_reader_role_says_read_only_and_every_change_key_changes_nothing(server) -> None:
+    from tests.read_only_app import check_read_only_app
+
+    reader = server.role("reader")
+    give(server, reader, "read")
+    before = logged(server)
+    store = Store.open(server.url_as(reader))
+    try:
+        await check_read_only_app(store)
+    finally:
+        store.close()
+    assert logged(server) == before
+
+
+async def test_an_annotator_importing_in_the_app_is_told_which_right_is_missing(server, tmp_path: Path) -> None:
+    import asyncio
+
+    from textual.widgets import Header, Input
+
+    from tui.app import make_app
+    from tui.main_screen import MainScreen
+
+    annotator = server.role("annotator")
+    give(server, annotator, "annotate")
+    new = an_article_file(tmp_path)
+    store = Store.open(server.url_as(annotator))
+    try:
+        app = make_app(store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert not app.screen.query(Header)  # not read-only: tagging is allowed
+            await pilot.press("I")
+            await pilot.pause()
+            app.screen.query_one("#import-path", Input).value = str(new)
+            await pilot.press("enter")
+            messages: list[str] = []
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                messages = [str(n.message) for n in app._notifications]
+                if any("may tag but not import" in m for m in messages) and isinstance(app.screen, MainScreen):
+                    break
+            assert any(f"dossier store grant {annotator} --admin" in m for m in messages), messages
+            assert isinstance(app.screen, MainScreen)
+        assert len(store) == 5
+    finally:
+        store.close()
