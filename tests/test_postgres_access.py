@@ -17,7 +17,7 @@ import pytest
 from psycopg import sql
 
 from store import SaveError, Store, StoreConnectionError, seed_if_empty
-from store.postgres_access import AccessError, grant, level_of
+from store.postgres_access import AccessError, grant, granted_levels, level_of
 from store.postgres_backend import DEFAULT_SCHEMA, connect
 from tests.conftest import POSTGRES_URL, ROOT, SEEDS, article_with, span_of
 
@@ -222,6 +222,8 @@ def test_levels_replace_each_other_and_revoke_leaves_nothing(server) -> None:
     for wanted in ("admin", "read", "annotate", "read"):
         give(server, role, wanted)
         assert level(server, role) == wanted
+    with connect(server.url) as conn:
+        assert granted_levels(conn, DEFAULT_SCHEMA) == {role: "read"}
     store = Store.open(server.url_as(role))
     assert store.read_only
     store.close()

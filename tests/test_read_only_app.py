@@ -50,9 +50,9 @@ def snapshot(path: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*")}
 
 
-def test_a_writable_folder_store_is_not_read_only(tmp_path: Path) -> None:
+def test_a_writable_store_is_not_read_only(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "store")
-    assert not store.read_only
+    assert not store.read_only and not Store.in_memory().read_only
     store.close()
 
 
