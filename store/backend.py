@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import errno
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -117,6 +117,18 @@ class Backend(ABC):
         from store.memory_view import MemoryView
 
         return MemoryView()
+
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Call ``wake()`` from another thread when another writer may have saved something.
+
+        False when the backend cannot tell (the caller polls instead, as the folder store's app
+        does every two seconds).
+        """
+        return False
+
+    def reconnect(self) -> bool:
+        """Get back a lost connection to where the records live; True when it answers again."""
+        return True
 
     def compact(self, *, wait: bool = True) -> bool:
         """Tidy storage (fold journals in); False when the lock was busy."""

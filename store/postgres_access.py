@@ -11,7 +11,7 @@ read, upserts and deletes of records, one ``changesets`` row):
   write of any change is refused by the server.
 * **annotate** — read, plus ``INSERT``/``UPDATE``/``DELETE`` on ``annotations``,
   ``entities`` and ``entity_names`` (an entity's names are deleted and written again with it),
-  ``INSERT`` on the log's ``label`` and ``changes`` columns only, and ``USAGE`` on the log's
+  ``INSERT`` on the log's ``label``, ``changes`` and ``ref`` columns only, and ``USAGE`` on the log's
   sequence. Nothing on ``articles``: importing, merging an export and correcting an article's
   details are an admin's.
 * **admin** — annotate, plus ``INSERT``/``UPDATE``/``DELETE`` on ``articles`` and ``CREATE`` on
@@ -58,8 +58,9 @@ STORE_TABLES = (META_TABLE, ARTICLES, ANNOTATIONS, ENTITIES, NAMES_TABLE, LOG_TA
 ANNOTATOR_TABLES = (ANNOTATIONS, ENTITIES, NAMES_TABLE)
 #: Tables only an admin writes.
 ADMIN_TABLES = (ARTICLES,)
-#: The log's columns a writer gives; ``seq``, ``author`` and ``at`` are the server's.
-LOG_COLUMNS = ("label", "changes")
+#: The log's columns a writer gives (``ref`` settles a COMMIT cut off); ``seq``, ``author`` and
+#: ``at`` are the server's.
+LOG_COLUMNS = ("label", "changes", "ref")
 
 
 class AccessError(ValueError):

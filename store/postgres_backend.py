@@ -22,7 +22,9 @@ Passwords written in a URL are never shown: :func:`display_url` is what messages
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,16 @@ from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
 from store.locations import display_url
+from store.postgres_connection import (
+    BACKOFF,
+    RECONNECT_TIMEOUT,
+    StoreUnavailable,
+    connect,
+    dropped,
+    is_lost,
+    outcome_of,
+    with_backoff,
+)
 from store.postgres_schema import SCHEMA_VERSION, SchemaError
 
 if TYPE_CHECKING:
@@ -48,22 +60,18 @@ DEFAULT_SCHEMA = "dossier"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def connect(url: str, **options: Any) -> psycopg.Connection[Any]:
-    """A connection in autocommit mode; an unreachable server is one line without the password."""
-    try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10, **options)
-    except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreConnectionError(f"{display_url(url)}: cannot connect ({reason.replace(url, '…')})") from exc
-
-
 class _PostgresTransaction(Transaction):
     def __init__(self, backend: PostgresBackend, external: list[Changeset]) -> None:
         self.backend = backend
         self.external = external
+        #: The reference of the changeset written, if any (to settle a COMMIT cut off).
+        self.ref: str | None = None
 
     def write(self, changeset: Changeset) -> None:
-        self.backend._write(changeset)
+        try:
+            self.ref = self.backend._write(changeset)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise self.backend._refused(changeset, exc) from exc
 
 
 class PostgresBackend(Backend):
@@ -78,6 +86,9 @@ class PostgresBackend(Backend):
             raise ValueError(f"not a usable schema name: {schema!r} (lower-case letters, digits, _)")
         self.url = url
         self.schema = schema
+        #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
+        self.channel = f"dossier:{schema}"
+        self._closing = threading.Event()
         self.conn = connect(url)
         try:
             self._open(create)
@@ -147,8 +158,63 @@ class PostgresBackend(Backend):
                 yield [row[0] for row in rows]
 
     def poll(self) -> list[Changeset]:
-        """Changesets other connections logged since the last look."""
-        return self._unseen()
+        """Changesets other connections logged since the last look (reconnecting once if lost)."""
+        self._ensure_connection(tries=1)
+        try:
+            return self._unseen()
+        except psycopg.Error as exc:
+            if not dropped(exc):
+                raise StoreConnectionError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
+
+    def reconnect(self) -> bool:
+        """Replace lost connections (one attempt each); True when the store answers again."""
+        try:
+            self._ensure_connection(tries=1)
+        except StoreUnavailable:
+            return False
+        view = getattr(self, "view", None)
+        return view.reconnect() if view is not None else True
+
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Call ``wake()`` (from a thread of its own) soon after another analyst saves.
+
+        The thread listens on the store's channel on a connection of its own and reconnects
+        with backoff when it drops (then wakes once: something may have been missed).
+        """
+        thread = threading.Thread(target=self._listen, args=(wake,), name="dossier-listen", daemon=True)
+        thread.start()
+        return True
+
+    def _listen(self, wake: Callable[[], None]) -> None:
+        failures = 0
+        while not self._closing.is_set():
+            try:
+                conn = connect(self.url, timeout=RECONNECT_TIMEOUT)
+            except StoreConnectionError:
+                self._closing.wait(BACKOFF[min(failures, len(BACKOFF) - 1)])
+                failures += 1
+                continue
+            try:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                if failures:
+                    wake()
+                failures = 0
+                while not self._closing.is_set():
+                    for note in conn.notifies(timeout=0.5):
+                        if note.pid != self._writer_pid():
+                            wake()
+            except psycopg.Error:
+                failures += 1
+            finally:
+                conn.close()
+
+    def _writer_pid(self) -> int | None:
+        """The server session of this store's own saves (its notifications wake nobody here)."""
+        try:
+            return None if is_lost(self.conn) else self.conn.info.backend_pid
+        except psycopg.Error:
+            return None
 
     def _unseen(self) -> list[Changeset]:
         query = sql.SQL("SELECT seq, author, at, label, changes FROM {} WHERE seq > %s ORDER BY seq").format(
@@ -175,23 +241,96 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def transaction(self, *, wait: bool = True) -> Iterator[Transaction]:
-        """A database transaction holding the store's advisory lock, others' changesets read first."""
-        try:
-            with self.conn.transaction():
-                self.conn.execute(
-                    sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(LOCK_TIMEOUT if wait else "500ms"))
-                )
-                self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
-                yield _PostgresTransaction(self, self._unseen())
-        except psycopg.errors.LockNotAvailable as exc:
-            raise StoreBusyError(f"another writer has held {self.location('changesets')} for too long") from exc
-        except psycopg.OperationalError as exc:
-            raise SaveError(f"the server did not answer ({exc.sqlstate or 'connection lost'})", exc) from exc
-        except psycopg.Error as exc:
-            raise SaveError(f"the server refused it ({_reason(exc)})", exc) from exc
+        """A database transaction holding the store's advisory lock, others' changesets read first.
 
-    def _write(self, changeset: Changeset) -> None:
-        """Upsert and delete the records and log the changeset, in the open transaction."""
+        A connection found lost is replaced first (with backoff: the store thread may wait).
+        If it drops while the COMMIT is on the way, the outcome is settled before this returns:
+        committed (the save stands) or not (``SaveError``), never "maybe".
+        """
+        conn = self._begin(wait)
+        seen = self.seen
+        tx: _PostgresTransaction | None = None
+        pid = conn.info.backend_pid
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
+            tx = _PostgresTransaction(self, self._unseen())
+            yield tx
+        except BaseException as exc:
+            self._roll_back()
+            if tx is not None and tx.ref is not None:
+                self.seen = seen  # our log row is gone with the transaction
+            translated = _translated(exc, self.location("changesets"))
+            if translated is exc:
+                raise
+            raise translated from exc
+        try:
+            conn.execute("COMMIT")
+        except psycopg.Error as exc:
+            assert tx is not None
+            if tx.ref is None or not dropped(exc):
+                self._roll_back()
+                self.seen = seen
+                raise _translated(exc, self.location("changesets")) from exc
+            if not self._settle(tx.ref, pid):
+                self.seen = seen
+                raise SaveError("the connection to the server dropped while saving; it was not saved", exc) from exc
+
+    def _begin(self, wait: bool) -> psycopg.Connection[Any]:
+        """Open a transaction; a connection that turns out dead (nothing done yet) is replaced once."""
+        for attempt in (1, 2):
+            try:
+                self._ensure_connection(tries=6)
+            except StoreUnavailable as exc:
+                raise SaveError("the server does not answer; nothing was saved", exc) from exc
+            try:
+                self.conn.execute("BEGIN")
+                timeout = sql.Literal(LOCK_TIMEOUT if wait else "500ms")
+                self.conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(timeout))
+                return self.conn
+            except psycopg.Error as exc:
+                self._roll_back()
+                if attempt == 2 or not dropped(exc):
+                    raise _translated(exc, self.location("changesets")) from exc
+                self.conn.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _roll_back(self) -> None:
+        """End a failed transaction (a lost connection has ended it already)."""
+        if not is_lost(self.conn):
+            try:
+                self.conn.execute("ROLLBACK")
+            except psycopg.Error:
+                self.conn.close()
+
+    def _settle(self, ref: str, pid: int) -> bool:
+        """Whether the changeset ``ref``, whose COMMIT was cut off, was committed.
+
+        Reconnects (waiting as long as the server takes to come back: the save is on the store
+        thread, and the app shows "reconnecting…"), ends the old session, then reads the log.
+        """
+        self.conn.close()  # whatever it still says, its session is ended below
+        while True:
+            try:
+                self._ensure_connection(tries=len(BACKOFF) + 1)
+                return outcome_of(self.conn, self._ident("changesets"), ref, pid) is not None
+            except (StoreConnectionError, psycopg.OperationalError):
+                continue
+
+    def _ensure_connection(self, *, tries: int) -> None:
+        """Replace a lost writing connection, with backoff; ``StoreUnavailable`` if none came."""
+        if not is_lost(self.conn):
+            return
+        try:
+            self.conn = with_backoff(lambda: connect(self.url, timeout=RECONNECT_TIMEOUT), tries=tries)
+        except StoreConnectionError as exc:
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
+
+    def _write(self, changeset: Changeset) -> str:
+        """Upsert and delete the records and log the changeset, in the open transaction.
+
+        Returns the reference the changeset is logged under. The log row also wakes every
+        store listening on the schema's channel (``NOTIFY``, sent when the transaction commits).
+        """
         upserts: dict[str, dict[str, Doc]] = {ENTITIES: {}, ARTICLES: {}, ANNOTATIONS: {}}
         deletes: dict[str, set[str]] = {ENTITIES: set(), ARTICLES: set(), ANNOTATIONS: set()}
         for change in changeset.changes:
@@ -201,29 +340,31 @@ class PostgresBackend(Backend):
             else:
                 deletes[change.table].discard(change.key)
                 upserts[change.table][change.key] = change.after
-        try:
-            for table in (ENTITIES, ARTICLES, ANNOTATIONS):
-                schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
-            for table in (ANNOTATIONS, ARTICLES, ENTITIES):
-                schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
-            logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
-            row = self.conn.execute(
-                sql.SQL("INSERT INTO {} (label, changes) VALUES (%s, %s) RETURNING seq").format(
-                    self._ident("changesets")
-                ),
-                (changeset.label, Jsonb(logged)),
-            ).fetchone()
-        except psycopg.errors.InsufficientPrivilege as exc:
-            tables = {change.table for change in changeset.changes}
-            reason = postgres_access.refusal(self.rights, tables) or f"the server refused it ({_reason(exc)})"
-            raise SaveError(reason, exc) from exc
-        except psycopg.Error as exc:
-            raise SaveError(f"the server refused it ({_reason(exc)})", exc) from exc
+        for table in (ENTITIES, ARTICLES, ANNOTATIONS):
+            schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
+        for table in (ANNOTATIONS, ARTICLES, ENTITIES):
+            schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
+        logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
+        ref = uuid.uuid4().hex
+        row = self.conn.execute(
+            sql.SQL("INSERT INTO {} (label, changes, ref) VALUES (%s, %s, %s) RETURNING seq").format(
+                self._ident("changesets")
+            ),
+            (changeset.label, Jsonb(logged), ref),
+        ).fetchone()
         assert row is not None
+        self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(row[0])))
         self.seen = int(row[0])
+        return ref
+
+    def _refused(self, changeset: Changeset, exc: psycopg.Error) -> SaveError:
+        """A save the server refused for want of a privilege, naming the right the role lacks."""
+        tables = {change.table for change in changeset.changes}
+        return SaveError(postgres_access.refusal(self.rights, tables) or f"the server refused it ({_reason(exc)})", exc)
 
     def close(self) -> None:
         """Close the connections; every change is committed already."""
+        self._closing.set()
         view = getattr(self, "view", None)
         if view is not None:
             view.close()
@@ -248,6 +389,17 @@ def _logged(change: Change) -> tuple[Doc | None, Doc | None]:
         if before is not None and before.get("text") == change.after.get("text"):  # type: ignore[union-attr]
             before = {key: value for key, value in before.items() if key != "text"}
     return before, after
+
+
+def _translated(exc: BaseException, where: str) -> BaseException:
+    """The store's exception for a failed transaction (a conflict or a bug passes unchanged)."""
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return StoreBusyError(f"another writer has held {where} for too long")
+    if isinstance(exc, psycopg.Error) and dropped(exc):
+        return SaveError("the server did not answer (connection lost); nothing was saved", exc)
+    if isinstance(exc, psycopg.Error):
+        return SaveError(f"the server refused it ({_reason(exc)})", exc)
+    return exc
 
 
 def _reason(exc: psycopg.Error) -> str:

@@ -82,7 +82,8 @@ _TABLES = [
         author text NOT NULL DEFAULT current_user,
         at timestamptz NOT NULL DEFAULT now(),
         label text NOT NULL,
-        changes jsonb NOT NULL)""",
+        changes jsonb NOT NULL,
+        ref text UNIQUE)""",
 ]
 # Worth having where the server offers pg_trgm (a trusted extension since PostgreSQL 13): the
 # list filter's LIKE '%word%' then uses an index instead of reading every title.

@@ -27,11 +27,13 @@ import psycopg
 from psycopg import sql
 
 from store import codec, textunits
+from store.backend import StoreConnectionError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
 from store.fuzzy import best_name, squash
 from store.listing import ArticleListing, ArticleRow
+from store.locations import display_url
 from store.models import Annotation, Article, Entity, Mention, SearchHit
-from store.postgres_backend import connect
+from store.postgres_connection import CONNECT_TIMEOUT, RECONNECT_TIMEOUT, StoreUnavailable, connect, dropped, is_lost
 from store.postgres_schema import statement
 from store.postgres_search import query_groups, query_literal
 from store.sanitize import neutralize
@@ -62,14 +64,17 @@ class PostgresView(View):
         self.schema = schema
         self.location = location
         self.seen = seen
+        self.url = url
         self.lock = contextlib.nullcontext()
-        options = f"-c statement_timeout={STATEMENT_TIMEOUT}"
-        self.conn = connect(url, options=options)
+        self.conn = self._connect(CONNECT_TIMEOUT)
         try:
-            self.search_conn = connect(url, options=options)
+            self.search_conn = self._connect(CONNECT_TIMEOUT)
         except BaseException:
             self.conn.close()
             raise
+        #: Set when a reconnection failed: questions then fail at once (no key waits on a
+        #: connection attempt) until :meth:`reconnect` succeeds.
+        self.down = False
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._count: int | None = None
         #: Bumped by every change: an answer read before a change is not kept after it.
@@ -78,10 +83,52 @@ class PostgresView(View):
         self._search_lock = threading.Lock()
         self._search_ticket = 0
 
+    def _connect(self, timeout: int) -> psycopg.Connection[Any]:
+        return connect(self.url, timeout=timeout, options=f"-c statement_timeout={STATEMENT_TIMEOUT}")
+
     def close(self) -> None:
         """Close the view's connections."""
         self.conn.close()
         self.search_conn.close()
+
+    def reconnect(self) -> bool:
+        """Replace lost connections (one attempt each); True when both work again."""
+        try:
+            for name in ("conn", "search_conn"):
+                if is_lost(getattr(self, name)):
+                    setattr(self, name, self._connect(RECONNECT_TIMEOUT))
+        except StoreConnectionError:
+            self.down = True
+            return False
+        self.down = False
+        return True
+
+    def _run(self, name: str, query: sql.Composable, params: Any) -> list[tuple[Any, ...]]:
+        """Run a statement on connection ``name``, reconnecting once if it was lost.
+
+        Raises:
+            StoreUnavailable: the server does not answer (the app shows "reconnecting…").
+        """
+        if self.down:
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)")
+        for attempt in (1, 2):
+            conn = getattr(self, name)
+            try:
+                if is_lost(conn):
+                    raise psycopg.OperationalError("connection lost")
+                return conn.execute(query, params).fetchall()
+            except psycopg.errors.QueryCanceled as exc:
+                if name == "search_conn":
+                    raise  # perhaps cancelled by a newer search: _search_query tells
+                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
+            except psycopg.Error as exc:
+                if not dropped(exc) or attempt == 2:
+                    raise StoreConnectionError(f"{display_url(self.url)}: {exc.diag.message_primary or exc}") from exc
+                if not self.reconnect():
+                    raise StoreUnavailable(
+                        f"{display_url(self.url)}: the server does not answer (reconnecting…)"
+                    ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------------ helpers
 
@@ -89,7 +136,7 @@ class PostgresView(View):
         return statement(template, self.schema)
 
     def _rows(self, template: str, params: Any = None) -> list[tuple[Any, ...]]:
-        return self.conn.execute(self._sql(template), params).fetchall()
+        return self._run("conn", self._sql(template), params)
 
     def _checked(self, table: str, doc: Any) -> Doc:
         problem = codec.problem(table, doc)
@@ -112,11 +159,11 @@ class PostgresView(View):
             if ticket != self._search_ticket:
                 raise SearchCancelled
             try:
-                return self.search_conn.execute(self._sql(template), params).fetchall()
+                return self._run("search_conn", self._sql(template), params)
             except psycopg.errors.QueryCanceled as exc:
                 if ticket != self._search_ticket:
                     raise SearchCancelled from exc
-                raise
+                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
 
     # ------------------------------------------------------------------ keeping current
 
@@ -150,8 +197,8 @@ class PostgresView(View):
 
     def doc(self, table: str, key: str) -> Doc | None:
         """Read from the server as last seen (never cached: the write path must see the stored record)."""
-        row = self.conn.execute(statement("SELECT doc FROM {s}.{t} WHERE id = %s", self.schema, t=table), (key,))
-        found = row.fetchone()
+        rows = self._run("conn", statement("SELECT doc FROM {s}.{t} WHERE id = %s", self.schema, t=table), (key,))
+        found = rows[0] if rows else None
         current = self._checked(table, found[0]) if found is not None else None
         unseen = self._unseen()
         if (table, key) not in unseen:
@@ -168,8 +215,7 @@ class PostgresView(View):
         return self.doc(table, key) is not None if table != ARTICLES else self._has_article(key)
 
     def _has_article(self, key: str) -> bool:
-        row = self.conn.execute(self._sql("SELECT 1 FROM {s}.articles WHERE id = %s"), (key,))
-        stored = row.fetchone() is not None
+        stored = bool(self._rows("SELECT 1 FROM {s}.articles WHERE id = %s", (key,)))
         unseen = self._unseen()
         return stored if (ARTICLES, key) not in unseen else unseen[(ARTICLES, key)] is not None
 

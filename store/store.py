@@ -168,6 +168,18 @@ class Store(StoreEdits):
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
 
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Have ``wake()`` called (on another thread) soon after another analyst saves.
+
+        Then :meth:`refresh` takes their changes in. False when the backend cannot tell: poll.
+        """
+        return self.backend.watch(wake)
+
+    def reconnect(self) -> bool:
+        """After :class:`~store.postgres_connection.StoreUnavailable`: try the server again."""
+        with self._writing:
+            return self.backend.reconnect()
+
     def refresh(self) -> bool:
         """Take in what other processes saved. Cheap when nothing changed; True if anything did."""
         with self._writing:

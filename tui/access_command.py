@@ -35,7 +35,8 @@ def run_access(location: Path | str, action: str, role: str | None, level: str |
     import psycopg  # only for server stores: other commands start without it
 
     from store.postgres_access import LEVELS, AccessError, grant, revoke, shown_role
-    from store.postgres_backend import DEFAULT_SCHEMA, connect
+    from store.postgres_backend import DEFAULT_SCHEMA
+    from store.postgres_connection import connect
     from store.postgres_schema import SchemaError
     from store.sanitize import neutralize
 

@@ -20,7 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from store import ConflictError, ImportReport, SaveError, Store, StoreBusyError
+from store import ImportReport, Store
 from tui.dialogs.field_keys import focus_first_field
 
 
@@ -72,13 +72,8 @@ class ImportDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ImportProgress(ModalScreen[ImportReport | None]):
-    """Modal: a progress bar while a thread imports; Escape cancels.
-
-    Dismissed with the import's report, or with ``None`` when the store refused a batch (a
-    role that may tag but not import, a full disk, a lock held too long): the reason is shown,
-    and the batches saved before it are kept.
-    """
+class ImportProgress(ModalScreen[ImportReport]):
+    """Modal: a progress bar while a thread imports; Escape cancels."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel import")]
 
@@ -104,14 +99,7 @@ class ImportProgress(ModalScreen[ImportReport | None]):
     @work(thread=True, exclusive=True, name="import")
     def _run(self) -> None:
         worker = get_current_worker()
-        try:
-            report = self.store.import_paths(
-                [self.path], progress=self._progress, cancelled=lambda: worker.is_cancelled
-            )
-        except (SaveError, StoreBusyError, ConflictError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False, timeout=10)
-            self.app.call_from_thread(self.dismiss, None)
-            return
+        report = self.store.import_paths([self.path], progress=self._progress, cancelled=lambda: worker.is_cancelled)
         self.app.call_from_thread(self.dismiss, report)
 
     def _progress(self, done: int, total: int, name: str) -> None:
