@@ -11,14 +11,15 @@ read, upserts and deletes of records, one ``changesets`` row):
   write of any change is refused by the server.
 * **annotate** — read, plus ``INSERT``/``UPDATE``/``DELETE`` on ``annotations``,
   ``entities`` and ``entity_names`` (an entity's names are deleted and written again with it),
-  ``INSERT`` on the log's ``label``, ``changes`` and ``ref`` columns only, and ``USAGE`` on the log's
-  sequence. Nothing on ``articles``: importing, merging an export and correcting an article's
-  details are an admin's.
+  ``INSERT`` on the log's ``label``, ``changes`` and ``ref`` columns only, and ``USAGE`` on
+  the log's sequence. Nothing on ``articles``: importing, merging an export and correcting an
+  article's details are an admin's.
 * **admin** — annotate, plus ``INSERT``/``UPDATE``/``DELETE`` on ``articles`` and ``CREATE`` on
   the schema (a migration makes the new version's tables). A migration also renames, alters
   and drops the old tables, which PostgreSQL lets only their owner do: an admin is made a
   member of the owning role when that role is a group role (no login, no superuser or other
-  role-wide power), so it acts as the owner for the store and nothing else. When the tables
+  server-wide power; best one that owns the store and nothing else, as the admin may act as
+  it, ``SET ROLE`` included). When the tables
   belong to a person's login role or to a superuser, membership would let the admin act as
   that person (``SET ROLE``: the log would name them) or as a superuser, so it is not given;
   :attr:`Granted.note` says so, and migrations stay with the owner.
