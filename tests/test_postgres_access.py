@@ -255,7 +255,7 @@ def test_grant_and_revoke_say_clearly_what_is_wrong(server, tmp_path: Path) -> N
     one_line_failure(dossier("store", "grant", "postgres", "--read", "--store", server.url), "superuser")
     folder = dossier("store", "grant", "someone", "--read", "--store", str(tmp_path / "folder"))
     one_line_failure(folder, "is for PostgreSQL stores", "dossier store share")
-    one_line_failure(dossier("store", "check", "someone", "--store", str(tmp_path / "folder")), "takes no role")
+    one_line_failure(dossier("store", "check", "--read", "--store", str(tmp_path / "folder")), "is for store grant")
     secret = server.url.replace("postgres@", "postgres:s3cret@")
     hidden = dossier("store", "grant", "nobody_of_that_name", "--read", "--store", secret)
     one_line_failure(hidden, "there is no role")
@@ -342,3 +342,15 @@ async def test_an_annotator_importing_in_the_app_is_told_which_right_is_missing(
         assert len(store) == 5
     finally:
         store.close()
+
+
+def test_grant_works_on_the_schema_named_with_schema(server) -> None:
+    other = Store.open(server.url, schema="team_b")
+    other.close()
+    role = server.role("analyst")
+    done = dossier("store", "grant", role, "--annotate", "--schema", "team_b", "--store", server.url)
+    assert done.returncode == 0 and "#team_b" in done.stdout, done.stderr
+    with connect(server.url) as conn:
+        assert level_of(conn, "team_b", role) == "annotate" and level_of(conn, DEFAULT_SCHEMA, role) is None
+    late = dossier("store", "grant", "--read", role, "--store", server.url)  # the role after an option
+    assert late.returncode == 0 and level(server, role) == "read", late.stderr

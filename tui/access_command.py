@@ -30,12 +30,11 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_access(location: Path | str, action: str, role: str | None, level: str | None) -> int:
-    """Grant a level to ``role``, or revoke its rights, in the store at ``location``; exit code."""
+def run_access(location: Path | str, action: str, role: str | None, level: str | None, schema: str) -> int:
+    """Grant a level to ``role``, or revoke its rights, in the store in ``schema`` at ``location``; exit code."""
     import psycopg  # only for server stores: other commands start without it
 
     from store.postgres_access import LEVELS, AccessError, grant, revoke, shown_role
-    from store.postgres_backend import DEFAULT_SCHEMA
     from store.postgres_connection import connect
     from store.postgres_schema import SchemaError
     from store.sanitize import neutralize
@@ -52,6 +51,7 @@ def run_access(location: Path | str, action: str, role: str | None, level: str |
         return _fail("store grant needs a level: --read, --annotate or --admin")
     if action == "revoke" and level is not None:
         return _fail(f"store revoke takes no level (--{level}): it takes every right in the store")
+    where = f"{shown(location)}#{schema}"
     try:
         conn = connect(location)
     except StoreConnectionError as exc:
@@ -59,19 +59,19 @@ def run_access(location: Path | str, action: str, role: str | None, level: str |
     try:
         with conn:
             if action == "grant":
-                done = grant(conn, DEFAULT_SCHEMA, role, level)  # type: ignore[arg-type]
-                print(f"{shown_role(role)} may now {_WHAT[done.level]} in {shown(location)}")
+                done = grant(conn, schema, role, level)  # type: ignore[arg-type]
+                print(f"{shown_role(role)} may now {_WHAT[done.level]} in {where}")
                 if done.owner_member:
                     print(f"{shown_role(role)} may migrate the store (a member of the role owning its tables)")
                 note = done.note
             else:
-                note = revoke(conn, DEFAULT_SCHEMA, role)
-                print(f"{shown_role(role)} may no longer use the store in {shown(location)}")
+                note = revoke(conn, schema, role)
+                print(f"{shown_role(role)} may no longer use the store in {where}")
     except (AccessError, SchemaError) as exc:
-        return _fail(f"{shown(location)}: {neutralize(str(exc))}")
+        return _fail(f"{where}: {neutralize(str(exc))}")
     except psycopg.Error as exc:
         reason = exc.diag.message_primary or type(exc).__name__
-        return _fail(f"{shown(location)}: the server refused it ({neutralize(reason)})")
+        return _fail(f"{where}: the server refused it ({neutralize(reason)})")
     if note:
         print(f"dossier: note: {neutralize(note)}", file=sys.stderr)
     return 0
