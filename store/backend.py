@@ -135,6 +135,16 @@ class Backend(ABC):
     def location(self, table: str) -> str:
         """Where ``table`` lives, for messages (a file path, a database name)."""
 
+    @property
+    def read_only(self) -> bool:
+        """True when this user may read the store but not change it.
+
+        Known before any change is tried, so the app can say so up front and answer a change
+        key with "read-only store" instead of opening a dialog whose answer cannot be saved.
+        A change tried anyway is still refused by the storage itself (:class:`SaveError`).
+        """
+        return False
+
     def make_view(self) -> View:
         """The view a store answers questions from: by default, everything loaded into memory."""
         from store.memory_view import MemoryView

@@ -31,6 +31,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from store import postgres_access
 from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
@@ -62,7 +63,10 @@ class _PostgresTransaction(Transaction):
         self.ref: str | None = None
 
     def write(self, changeset: Changeset) -> None:
-        self.ref = self.backend._write(changeset)
+        try:
+            self.ref = self.backend._write(changeset)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise self.backend._refused(changeset, exc) from exc
 
 
 class PostgresBackend(Backend):
@@ -81,10 +85,16 @@ class PostgresBackend(Backend):
         self.conn = connect(url)
         try:
             self._open(create)
+            self.seen = self._last_seq()
+            #: The connected role and what it may do, as the server said at opening.
+            self.rights = postgres_access.own_rights(self.conn, self.schema)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            message = postgres_access.no_access(display_url(url), schema, self.conn.info.user, exc)
+            self.conn.close()
+            raise StoreConnectionError(message) from exc
         except BaseException:
             self.conn.close()
             raise
-        self.seen = self._last_seq()
 
     def _open(self, create: bool) -> None:
         found = schema_sql.version(self.conn, self.schema)
@@ -111,6 +121,11 @@ class PostgresBackend(Backend):
     def _last_seq(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(self._ident("changesets")))
         return int(row.fetchone()[0])  # type: ignore[index]
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the connected role lacks ``INSERT`` on annotations (granted ``--read`` or nothing)."""
+        return not self.rights.annotate
 
     def make_view(self) -> View:
         """A view that asks the server (:class:`~store.postgres_view.PostgresView`)."""
@@ -344,6 +359,11 @@ class PostgresBackend(Backend):
         self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(row[0])))
         self.seen = int(row[0])
         return ref
+
+    def _refused(self, changeset: Changeset, exc: psycopg.Error) -> SaveError:
+        """A save the server refused for want of a privilege, naming the right the role lacks."""
+        tables = {change.table for change in changeset.changes}
+        return SaveError(postgres_access.refusal(self.rights, tables) or f"the server refused it ({_reason(exc)})", exc)
 
     def close(self) -> None:
         """Close the connections; every change is committed already."""

@@ -11,9 +11,10 @@ def seed_if_empty(store: Store) -> ImportReport | None:
     """Import the bundled seed articles into an empty store; ``None`` if it was not empty.
 
     Only a store with no articles at all is seeded, so a user who deletes the seeds from a
-    store with other articles never sees them come back.
+    store with other articles never sees them come back. A store this user may not change is
+    left as it is: the import could only be refused.
     """
-    if len(store):
+    if store.read_only or len(store):
         return None
     seeds = seed_directory()
     if seeds is None:

@@ -124,6 +124,11 @@ class Store(StoreEdits):
                 self._load(missing)
 
     @property
+    def read_only(self) -> bool:
+        """True when this user may read but not change the store (see ``Backend.read_only``)."""
+        return self.backend.read_only
+
+    @property
     def annotations_loaded(self) -> bool:
         """False until deferred annotations and entities have been read."""
         return ANNOTATIONS in self._loaded and ENTITIES in self._loaded

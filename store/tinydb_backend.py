@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -146,6 +147,25 @@ class TinyDBBackend(Backend):
         self._pending: list[Changeset] = []
         #: The last compaction that failed (the saves it would have folded in are safe in the journal).
         self.compaction_error: OSError | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this user cannot save here (asked of the OS each time: a chmod counts at once).
+
+        A save opens ``.lock`` and appends to each journal; a file that is missing is made in
+        the folder. So the store is read-only when one of those files exists but is not
+        writable, or is missing and the folder is not writable. The snapshots are not asked:
+        folding the journal in needs them, but a save does not, and it is reported if it fails.
+        """
+        folder_writable = os.access(self.directory, os.W_OK | os.X_OK)
+        paths = [self.directory / LOCK_FILE, *(store_file.journal.path for store_file in self.files.values())]
+        for path in paths:
+            if os.path.lexists(path):
+                if not os.access(path, os.W_OK):
+                    return True
+            elif not folder_writable:
+                return True
+        return False
 
     # ------------------------------------------------------------------ reading
 

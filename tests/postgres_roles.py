@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+import uuid
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from psycopg import sql
 
@@ -48,3 +49,43 @@ class PostgresStores:
         """Remove the schema."""
         self.admin.drop()
         self.admin.close()
+
+
+class PostgresServer:
+    """A fresh database on the test server, holding a store in the default schema, and roles.
+
+    For what the default schema is used by (the command line and the app open it), without
+    touching another test's store. Roles are made with unique names and dropped afterwards;
+    dropping the database (``WITH (FORCE)``) takes their privileges with it.
+    """
+
+    def __init__(self, url: str) -> None:
+        from store.postgres_connection import connect
+
+        self.root = connect(url)
+        self.database = f"dossier_access_{uuid.uuid4().hex[:12]}"
+        self.root.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
+        parts = urlsplit(url)
+        self.url = urlunsplit((parts.scheme, parts.netloc, f"/{self.database}", parts.query, ""))
+        self.roles: list[str] = []
+
+    def role(self, name: str = "analyst", *, login: bool = True) -> str:
+        """A new role named ``name`` plus a unique suffix (within PostgreSQL's 63 bytes)."""
+        role = f"{name}_{uuid.uuid4().hex[:8]}"
+        option = sql.SQL("LOGIN" if login else "NOLOGIN")
+        self.root.execute(sql.SQL("CREATE ROLE {} {}").format(sql.Identifier(role), option))
+        self.roles.append(role)
+        return role
+
+    def url_as(self, role: str) -> str:
+        """The database's URL for connecting as ``role`` (trust authentication: no password)."""
+        parts = urlsplit(self.url)
+        netloc = f"{quote(role, safe='')}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+    def close(self) -> None:
+        """Drop the database, then the roles."""
+        self.root.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.database)))
+        for role in self.roles:
+            self.root.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        self.root.close()

@@ -31,6 +31,7 @@ from store import (
 )
 from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, default_schema, schema_name, shown, store_location
 from store.sanitize import neutralize
+from tui.access_command import ACCESS_ACTIONS, run_access
 
 
 def _store_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -84,19 +85,29 @@ def build_parser() -> argparse.ArgumentParser:
     _schema_option(opener, top=False)
     maintenance = sub.add_parser(
         "store",
-        help="store maintenance: check, compact, backups, restore, share, migrate, copy, verify",
+        help="store maintenance: check, compact, backups, restore, share, migrate, copy, verify;"
+        " access on PostgreSQL: grant, revoke",
         description="Check the store, fold journals into the TinyDB files, list or restore backups;"
-        " migrate a PostgreSQL store; copy a store between a folder and PostgreSQL (copy SRC DST).",
+        " migrate a PostgreSQL store; copy a store between a folder and PostgreSQL (copy SRC DST);"
+        " give a database role read, annotate or admin rights in a PostgreSQL store (grant ROLE), or take them.",
     )
     maintenance.add_argument(
-        "action", choices=["check", "compact", "backups", "restore", "share", "migrate", "copy", "verify"]
+        "action",
+        choices=["check", "compact", "backups", "restore", "share", "migrate", "copy", "verify", *ACCESS_ACTIONS],
     )
     maintenance.add_argument(
         "locations",
         nargs="*",
-        metavar="LOCATION",
-        help="copy, verify: SRC DST, each a store folder or a postgresql:// URL",
+        metavar="ARG",
+        help="copy, verify: SRC DST, each a store folder or a postgresql:// URL; grant, revoke: ROLE",
     )
+    levels = maintenance.add_mutually_exclusive_group()
+    for level, does in (
+        ("read", "read everything, change nothing"),
+        ("annotate", "also tag, edit and delete tags and entities"),
+        ("admin", "also import, delete articles, merge exports, migrate"),
+    ):
+        levels.add_argument(f"--{level}", dest="level", action="store_const", const=level, help=f"grant: {does}")
     maintenance.add_argument("--group", help="share: the Unix group to share the store with (default: the directory's)")
     maintenance.add_argument(
         "--force",
@@ -310,6 +321,15 @@ def _schema(chosen: str | None) -> str:
 
 def _store_action(args: argparse.Namespace, store_path: Path | str, schema: str) -> int:
     """``dossier store ACTION``: copy and verify name two stores, the others the one store."""
+    if args.action in ACCESS_ACTIONS:
+        if len(args.locations) > 1:
+            print(f"dossier: store {args.action} takes one role", file=sys.stderr)
+            return 2
+        role = args.locations[0] if args.locations else None
+        return run_access(store_path, args.action, role, args.level, schema)
+    if args.level is not None:
+        print(f"dossier: --{args.level} is for store grant", file=sys.stderr)
+        return 2
     if args.action in ("copy", "verify"):
         from tui.cli_copy import run_copy, run_verify
 
@@ -332,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # argparse takes a command's positionals in one go: in `store copy --force SRC DST` the
     # stores come after an option, are left over, and belong to the action (bpo-14191).
     args, extra = parser.parse_known_args(argv)
-    if extra and getattr(args, "action", None) in ("copy", "verify") and not any(e.startswith("-") for e in extra):
+    takes_more = ("copy", "verify", *ACCESS_ACTIONS)
+    if extra and getattr(args, "action", None) in takes_more and not any(e.startswith("-") for e in extra):
         args.locations += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

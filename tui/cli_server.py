@@ -19,7 +19,7 @@ _NOT_HERE = {
     "backups": "a server store's backups are pg_dump's",
     "restore": "a server store is restored from a pg_dump backup with pg_restore",
     "compact": "a server store needs no compacting (the server tidies its own tables)",
-    "share": "a server store is shared with GRANT on its schema, not with file modes",
+    "share": "a server store is shared with `dossier store grant ROLE --read|--annotate|--admin`, not file modes",
 }
 
 

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Header, Input
 
 from store import Article, Store
 from store.sanitize import neutralize
@@ -23,6 +23,7 @@ from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
+from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.store_screen import StoreScreen, asks_store
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
@@ -83,6 +84,9 @@ class MainScreen(TaggingScreen):
         self._waiting = False
 
     def compose(self) -> ComposeResult:
+        if self.store.read_only:  # said up front: no change key will do anything here
+            self.sub_title = READ_ONLY_MESSAGE
+            yield Header()
         yield DocumentList(id="documents")
         yield ReaderPane(id="reader-pane")
         yield EntityPane(id="entities")
@@ -361,6 +365,7 @@ class MainScreen(TaggingScreen):
             self.open_article(hit.article_id, hit.start, hit.end)
             self.set_focus(self.reader)
 
+    @changes_store
     @work(exclusive=False)
     @asks_store
     async def action_edit_details(self) -> None:
@@ -378,6 +383,7 @@ class MainScreen(TaggingScreen):
             self._show_article(article, self.reader.cursor)
             self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
 
+    @changes_store
     @work(exclusive=False)
     async def action_import_files(self) -> None:
         """Import a file or folder, with progress; Escape cancels."""
@@ -396,7 +402,7 @@ class MainScreen(TaggingScreen):
         self.notify(
             report.summary() + (f". Skipped {details}{more}" if details else "."),
             title="Import",
-            severity="warning" if report.skipped or report.cancelled else "information",
+            severity="warning" if report.skipped or report.cancelled or report.stopped else "information",
             markup=False,
             timeout=10,
         )

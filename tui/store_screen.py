@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from store import Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreConnectionError, StoreFileError
 from store.changes import ANNOTATIONS, ARTICLES
 from store.postgres_connection import BACKOFF, StoreUnavailable
+from tui.read_only import changes_store
 from tui.store_thread import StoreThread
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -235,11 +236,13 @@ class StoreScreen(Screen[None]):
                 self.show_waiting(False)
         return None
 
+    @changes_store
     @work(exclusive=False)
     async def action_undo(self) -> None:
         """Undo the last change made in this session."""
         await self._replay(self.store.undo, "Undone", "Nothing to undo.")
 
+    @changes_store
     @work(exclusive=False)
     async def action_redo(self) -> None:
         """Redo the last undone change."""

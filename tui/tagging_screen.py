@@ -12,6 +12,7 @@ from textual import on, work
 from store import Annotation, Article
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
+from tui.read_only import changes_store
 from tui.store_screen import StoreScreen, asks_store
 from tui.widgets.reader import Reader
 
@@ -30,6 +31,7 @@ class TaggingScreen(StoreScreen):
         """Redraw everything that depends on the store for the open article."""
 
     @on(Reader.TagRequested)
+    @changes_store
     def _tag_requested(self, message: Reader.TagRequested) -> None:
         if self.article is None:
             return
@@ -71,6 +73,7 @@ class TaggingScreen(StoreScreen):
         self.notify(text, markup=False, timeout=3)
 
     @on(Reader.EditRequested)
+    @changes_store
     def _edit_requested(self, message: Reader.EditRequested) -> None:
         self._edit(message.annotation)
 
@@ -103,6 +106,7 @@ class TaggingScreen(StoreScreen):
             self.notify("Tag updated. Saved.", markup=False, timeout=3)
 
     @on(Reader.DeleteRequested)
+    @changes_store
     def _delete_requested(self, message: Reader.DeleteRequested) -> None:
         self._delete(message.annotation)
 
