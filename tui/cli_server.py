@@ -1,5 +1,8 @@
 """``dossier store ACTION`` on a PostgreSQL store: check, migrate, and where pg_dump takes over.
 
+``store migrate`` also creates a store's tables in a schema that holds none, as the role it runs
+as, so that role owns them (``PGOPTIONS="-c role=dossier_owner"`` makes it a group role).
+
 A server store has no files, journals or backups of its own: the server keeps its storage and
 ``pg_dump``/``pg_restore`` keep its backups. What Dossier still owes it is a check that every
 record makes sense (:mod:`store.postgres_check`) and the step from an older version of its
@@ -88,13 +91,23 @@ def _migrate(url: str, schema: str) -> int:
     import psycopg
 
     from store.postgres_connection import connect
-    from store.postgres_schema import SCHEMA_VERSION, SchemaError, migrate, version
+    from store.postgres_schema import SCHEMA_VERSION, create, migrate, version
 
     conn = connect(url)
     try:
         found = version(conn, schema)
-        if found is None:
-            raise SchemaError(f"schema {schema!r} at {display_url(url)} holds no Dossier store")
+        if found is None:  # a new store: its tables, made by this role (which then owns them)
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{schema}",))
+                    if version(conn, schema) is None:
+                        create(conn, schema)
+            except psycopg.Error as exc:
+                reason = exc.diag.message_primary or type(exc).__name__
+                print(f"dossier: the server refused to create the store ({neutralize(reason)})", file=sys.stderr)
+                return 2
+            print(f"{_named(url, schema)}: created at version {SCHEMA_VERSION}")
+            return 0
         if found == SCHEMA_VERSION:
             print(f"{_named(url, schema)}: already at version {found}, this Dossier's; nothing to do")
             return 0
