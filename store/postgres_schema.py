@@ -108,7 +108,10 @@ def version(conn: psycopg.Connection[Any], schema: str) -> int | None:
 
 def create(conn: psycopg.Connection[Any], schema: str) -> None:
     """Create the store's tables at the current version (in the caller's transaction)."""
-    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
+        # Only when missing: CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even
+        # when the schema is there (an owner given one by an administrator may not have it).
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     for template in _TABLES:
         conn.execute(statement(template, schema))
     _trigram_index(conn, schema)

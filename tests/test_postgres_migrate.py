@@ -138,3 +138,37 @@ def test_a_store_of_a_newer_version_is_refused_in_one_line(pg_schema: str) -> No
 def test_migrate_on_a_folder_store_says_it_needs_none(tmp_path: Path) -> None:
     done = dossier("store", "migrate", "--store", str(tmp_path / "folder"))
     assert done.returncode == 0 and "upgraded when it is opened" in done.stdout
+
+
+def test_migrate_makes_a_new_store_owned_by_the_role_it_runs_as(pg_schema: str) -> None:
+    """The README's setup: the tables of a new store belong to a group role, made by migrate."""
+    owner = f"owner_{pg_schema[-8:]}"
+    with psycopg.connect(POSTGRES_URL or "", autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{owner}"')
+        conn.execute(f'CREATE SCHEMA "{pg_schema}" AUTHORIZATION "{owner}"')
+    try:
+        env = {**os.environ, "PGOPTIONS": f"-c role={owner}"}
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", "store", "migrate", "--store", POSTGRES_URL or "", "--schema", pg_schema],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 0 and f"created at version {SCHEMA_VERSION}" in done.stdout, done
+        again = dossier("store", "migrate", "--store", POSTGRES_URL or "", "--schema", pg_schema)
+        assert again.returncode == 0 and "nothing to do" in again.stdout
+        with psycopg.connect(POSTGRES_URL or "", autocommit=True) as conn:
+            owners = {
+                row[0] for row in conn.execute("SELECT tableowner FROM pg_tables WHERE schemaname = %s", (pg_schema,))
+            }
+        assert owners == {owner}
+        store = Store.open(POSTGRES_URL or "", schema=pg_schema)
+        assert len(store) == 0
+        store.close()
+    finally:
+        with psycopg.connect(POSTGRES_URL or "", autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE')
+            conn.execute(f'DROP OWNED BY "{owner}"')
+            conn.execute(f'DROP ROLE "{owner}"')
