@@ -19,6 +19,7 @@ from store import Store, seed_if_empty
 from store.listing import ArticleListing, ArticleRow
 from tests.conftest import wait_for_listing
 from tui.app import make_app
+from tui.commands import ARTICLES_SEARCHED, article_words
 from tui.widgets.article_list import ArticleList
 from tui.widgets.document_list import DocumentList
 
@@ -217,3 +218,35 @@ async def test_enter_typed_before_the_rows_come_opens_the_best_match_of_the_text
         assert app.main.article is not None
         assert app.main.article.display_title == "Moscow, Tashkent strengthen military cooperation"
         assert app.main.reader.has_focus
+
+
+def test_the_palette_asks_the_store_for_the_words_typed_not_the_command() -> None:
+    assert article_words("Open article: Defence") == "Defence"
+    assert article_words("op") == article_words("open art") == ""
+    assert article_words("open article: vestnik 2021") == "vestnik 2021"
+    assert article_words("Tashkent open") == "Tashkent open"
+
+
+async def test_the_palette_reads_only_the_first_rows_of_a_listing(store: Store, monkeypatch) -> None:
+    log: list[tuple[str, int, int]] = []
+    asked: list[str] = []
+
+    def listing(query: str = "") -> GuardedListing:
+        asked.append(query)
+        return GuardedListing(10_000 if not query else 5_000, query, log)
+
+    monkeypatch.setattr(store, "listing", listing)
+    monkeypatch.setattr(store, "articles", lambda: pytest.fail("the palette loaded the whole corpus"))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log.clear()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"Open article: Article 42")
+        await pilot.pause(0.5)
+        hits = app.screen.query_one("CommandList")
+        assert asked[-1] == "Article 42"  # the store filters by the words typed
+        assert 0 < hits.option_count <= ARTICLES_SEARCHED
+    reads = [(start, stop) for kind, start, stop in log if kind == "rows"]
+    assert reads and all(stop - start <= ARTICLES_SEARCHED for start, stop in reads)
