@@ -75,8 +75,6 @@ class DocumentList(Pane):
         #: Requests made, and the one shown: a result for an older request is dropped.
         self._asked = 0
         self._shown = 0
-        #: Enter came in the filter before the listing for its text: open it when it comes.
-        self._choose_when_listed = False
         self._worker: Worker[None] | None = None
 
     def compose(self):
@@ -133,7 +131,6 @@ class DocumentList(Pane):
         if event.worker is self._worker and event.state == WorkerState.ERROR:
             event.stop()
             self._shown = self._asked
-            self._choose_when_listed = False
             self.notify(f"Cannot list the articles: {event.worker.error}", severity="error", markup=False)
 
     @on(_ListingReady)
@@ -156,9 +153,6 @@ class DocumentList(Pane):
         else:
             self.set_empty(None)
         self.border_subtitle = Content(f"{listed.length}/{listing.total}" if query else str(listing.total))
-        if self._choose_when_listed:
-            self._choose_when_listed = False
-            rows.action_choose()
 
     def update_count(self, article_id: str, count: int) -> None:
         """Refresh one row after its article's tags changed."""
@@ -178,15 +172,15 @@ class DocumentList(Pane):
     def _filter_submitted(self) -> None:
         """Enter in the filter opens the highlighted (by default the best) match.
 
-        Keys typed together (over SSH) may bring Enter before the rows for the text typed: the
-        match is then opened when they come.
+        Keys typed together (over SSH) may bring Enter before the worker has the rows for the
+        text typed: they are then asked for here, on the UI thread, so that Enter opens the best
+        match of what was typed, at once, and the keys typed after it go where it sends them.
         """
         rows = self.main_widget
         self.screen.set_focus(rows)
         if self.listing_pending:
-            self._choose_when_listed = True
-        else:
-            rows.action_choose()
+            self._ask(self.filter_text, None, wait=True)
+        rows.action_choose()
 
     def on_key(self, event: events.Key) -> None:
         """Filter as you type: a printable key that is no binding starts a new filter."""
