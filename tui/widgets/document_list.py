@@ -35,6 +35,7 @@ class _Listed:
     asked: int
     listing: ArticleListing
     length: int
+    total: int
     highlighted: int | None
     window: tuple[int, list[ArticleRow]]
     counts_mark: int
@@ -146,13 +147,13 @@ class DocumentList(Pane):
         rows.forget_counts(listed.counts_mark)
         rows.set_rows(listing, length=listed.length, highlighted=listed.highlighted, window=listed.window)
         query = listing.query
-        if not listing.total:
+        if not listed.total:
             self.set_empty("No articles yet.\nImport some from a shell:\n  dossier import PATH…")
         elif not listed.length:
             self.set_empty(f"No article matches “{query}”.\nEscape clears the filter.")
         else:
             self.set_empty(None)
-        self.border_subtitle = Content(f"{listed.length}/{listing.total}" if query else str(listing.total))
+        self.border_subtitle = Content(f"{listed.length}/{listed.total}" if query else str(listed.total))
 
     def update_count(self, article_id: str, count: int) -> None:
         """Refresh one row after its article's tags changed."""
@@ -232,7 +233,7 @@ class _Request:
     height: int
 
     def run(self, counts_mark: int, cancelled: Callable[[], bool] = lambda: False) -> _Listed | None:
-        """Ask for the listing, its length, where the kept row is and the rows first on screen.
+        """Ask for the listing, its length and total, where the kept row is, the rows first shown.
 
         Each of those may be a query to a server: when a newer request has made this one
         pointless (``cancelled``), the next is not asked and ``None`` is returned.
@@ -247,4 +248,5 @@ class _Request:
         if highlighted is None and length:
             highlighted = 0
         start, stop = window(top_row(highlighted, self.height), self.height, length)
-        return _Listed(self.asked, listing, length, highlighted, (start, listing.rows(start, stop)), counts_mark)
+        window_rows = listing.rows(start, stop) if stop > start else []
+        return _Listed(self.asked, listing, length, listing.total, highlighted, (start, window_rows), counts_mark)
