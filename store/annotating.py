@@ -1,6 +1,6 @@
 """Planning tags: the changesets that create, edit and delete annotations and their entities.
 
-Planners read the in-memory indexes and return changesets; they never write. The store saves
+Planners read the store's view (:mod:`store.view`) and return changesets; they never write. The store saves
 what they plan (rebasing it onto what other analysts saved meanwhile), so the same planning
 code serves the app, the CLI, imports and, later, bulk suggestions.
 """
@@ -12,9 +12,9 @@ from typing import Any
 
 from store import anchoring, codec
 from store.changes import ANNOTATIONS, ENTITIES, Change, Changeset, Doc
-from store.indexes import Indexes
 from store.models import STATUSES
 from store.sanitize import sanitize_line, sanitize_text
+from store.view import View
 
 #: Marks an argument that was not given (``None`` means something: "no entity").
 UNSET: Any = object()
@@ -28,8 +28,8 @@ class EntityResolver:
     where the previous one left off (which is what lets undo restore the state exactly).
     """
 
-    def __init__(self, indexes: Indexes) -> None:
-        self.indexes = indexes
+    def __init__(self, view: View) -> None:
+        self.view = view
         self._pending: dict[str, Doc] = {}
         self._pending_names: dict[str, str] = {}
 
@@ -37,12 +37,13 @@ class EntityResolver:
         """The current document of the entity with this id, name or alias, if any."""
         if entity in self._pending:
             return self._pending[entity]
-        if entity in self.indexes.entities:
-            return self.indexes.doc(ENTITIES, entity)
-        key = self._pending_names.get(codec.name_key(entity)) or self.indexes.entity_key(entity)
+        by_id = self.view.doc(ENTITIES, entity)
+        if by_id is not None:
+            return by_id
+        key = self._pending_names.get(codec.name_key(entity)) or self.view.entity_key(entity)
         if key is None:
             return None
-        return self._pending.get(key) or self.indexes.doc(ENTITIES, key)
+        return self._pending.get(key) or self.view.doc(ENTITIES, key)
 
     def remember(self, doc: Doc) -> None:
         """Note an entity document created or changed earlier in this changeset."""
@@ -76,20 +77,18 @@ class EntityResolver:
         return found["id"], []
 
 
-def plan_annotations(indexes: Indexes, items: Iterable[dict[str, Any]], user: str, label: str) -> Changeset:
+def plan_annotations(view: View, items: Iterable[dict[str, Any]], user: str, label: str) -> Changeset:
     """New annotations (and the entities they create), as one changeset.
 
     Each item takes ``article_id``, ``start``, ``end`` and optionally ``entity``,
     ``entity_type``, ``labels``, ``note`` and ``status``.
     """
-    resolver = EntityResolver(indexes)
+    resolver = EntityResolver(view)
     changes: list[Change] = []
     for item in items:
         spec = dict(item)
         article_id = spec.pop("article_id")
-        article = indexes.articles.get(article_id)
-        if article is None:
-            raise KeyError(article_id)
+        article = view.article(article_id)
         start, end = spec.pop("start"), spec.pop("end")
         if not 0 <= start < end <= len(article.text):
             raise ValueError(f"span {start}-{end} is outside the article (0-{len(article.text)}) or empty")
@@ -111,7 +110,7 @@ def plan_annotations(indexes: Indexes, items: Iterable[dict[str, Any]], user: st
 
 
 def plan_update(
-    indexes: Indexes,
+    view: View,
     annotation_id: str,
     *,
     start: int = UNSET,
@@ -123,11 +122,11 @@ def plan_update(
     status: str = UNSET,
 ) -> Changeset:
     """The change of an annotation's span, entity, labels, note or status (only what is given)."""
-    before = indexes.doc(ANNOTATIONS, annotation_id)
+    before = view.doc(ANNOTATIONS, annotation_id)
     if before is None:
         raise KeyError(annotation_id)
     after = dict(before)
-    article = indexes.articles[before["article_id"]]
+    article = view.article(before["article_id"])
     if start is not UNSET or end is not UNSET:
         new_start = before["start"] if start is UNSET else start
         new_end = before["end"] if end is UNSET else end
@@ -138,7 +137,7 @@ def plan_update(
         after.update(start=new_start, end=new_end, quote=quote, prefix=prefix, suffix=suffix, orphaned=False)
     changes: list[Change] = []
     if entity is not UNSET:
-        entity_id, changes = EntityResolver(indexes).resolve(entity, entity_type, after["quote"])
+        entity_id, changes = EntityResolver(view).resolve(entity, entity_type, after["quote"])
         after.update(entity_id=entity_id, kind="entity" if entity_id else "passage")
     if labels is not UNSET:
         after["labels"] = codec.clean_labels(labels)
@@ -153,9 +152,9 @@ def plan_update(
     return Changeset(f"edit {before['quote'][:30]!r}", tuple(changes))
 
 
-def plan_removal(indexes: Indexes, annotation_id: str) -> Changeset:
+def plan_removal(view: View, annotation_id: str) -> Changeset:
     """The deletion of an annotation; its entity stays in the dictionary."""
-    before = indexes.doc(ANNOTATIONS, annotation_id)
+    before = view.doc(ANNOTATIONS, annotation_id)
     if before is None:
         raise KeyError(annotation_id)
     return Changeset(f"delete {before['quote'][:30]!r}", (Change(ANNOTATIONS, annotation_id, before, None),))

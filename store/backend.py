@@ -29,10 +29,14 @@ from __future__ import annotations
 
 import errno
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from store.changes import Changeset, Doc
+
+if TYPE_CHECKING:
+    from store.view import View
 
 
 class SaveError(OSError):
@@ -97,6 +101,24 @@ class Backend(ABC):
     @abstractmethod
     def location(self, table: str) -> str:
         """Where ``table`` lives, for messages (a file path, a database name)."""
+
+    def make_view(self) -> View:
+        """The view a store answers questions from: by default, everything loaded into memory."""
+        from store.memory_view import MemoryView
+
+        return MemoryView()
+
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Call ``wake()`` from another thread when another writer may have saved something.
+
+        False when the backend cannot tell (the caller polls instead, as the folder store's app
+        does every two seconds).
+        """
+        return False
+
+    def reconnect(self) -> bool:
+        """Get back a lost connection to where the records live; True when it answers again."""
+        return True
 
     def compact(self, *, wait: bool = True) -> bool:
         """Tidy storage (fold journals in); False when the lock was busy."""

@@ -12,17 +12,17 @@ from typing import Any
 
 from store import codec
 from store.changes import ARTICLES, Change, Changeset
-from store.indexes import Indexes
 from store.models import EDITABLE_FIELDS
 from store.sanitize import sanitize_line
+from store.view import View
 
 
-def plan_details(indexes: Indexes, article_id: str, fields: dict[str, Any]) -> Changeset:
+def plan_details(view: View, article_id: str, fields: dict[str, Any]) -> Changeset:
     """The change that sets ``fields``; ``published`` takes a ``date``, an ISO string or ``None``."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
-    before = indexes.doc(ARTICLES, article_id)
+    before = view.doc(ARTICLES, article_id)
     if before is None:
         raise KeyError(article_id)
     overrides = dict(before.get("overrides", {}))

@@ -1,6 +1,6 @@
 """The store's edits: every change a caller can ask for, each planned and then committed.
 
-:class:`StoreEdits` turns a request into a changeset with a planner (under the indexes' lock,
+:class:`StoreEdits` turns a request into a changeset with a planner (under the view's lock,
 so the plan reads one consistent state) and hands it to ``_commit``, the one write path of
 :class:`~store.store.Store`, which saves it, rebased onto what other analysts saved, and only
 then applies it to memory.
@@ -17,10 +17,10 @@ from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.changes import ANNOTATIONS, Changeset
 from store.details import plan_details
 from store.importing import ProgressCallback, run_import
-from store.indexes import Indexes
 from store.merging_export import plan_merge
 from store.models import Annotation, Article, ImportReport
 from store.queries import StoreQueries, needs_annotations
+from store.view import View
 
 
 class StoreEdits(StoreQueries):
@@ -28,7 +28,7 @@ class StoreEdits(StoreQueries):
 
     user: str
 
-    def _commit(self, changeset: Changeset | Callable[[Indexes], Changeset], *, record_undo: bool = True) -> Changeset:
+    def _commit(self, changeset: Changeset | Callable[[View], Changeset], *, record_undo: bool = True) -> Changeset:
         """Save a changeset, or the one a planner makes under the lock (see Store._commit)."""
         raise NotImplementedError
 
@@ -41,10 +41,10 @@ class StoreEdits(StoreQueries):
         Corrections are kept apart from what was extracted from the file, so they survive a
         re-import of a changed file. ``published`` takes a ``date``, an ISO string or ``None``.
         """
-        with self.indexes.lock:
-            changeset = plan_details(self.indexes, article_id, fields)
+        with self.view.lock:
+            changeset = plan_details(self.view, article_id, fields)
         self._commit(changeset)
-        return self.indexes.articles[article_id]
+        return self.view.article(article_id)
 
     @needs_annotations
     def import_paths(
@@ -64,7 +64,7 @@ class StoreEdits(StoreQueries):
         """
         save = functools.partial(self._commit, record_undo=False)
         return run_import(
-            self.indexes,
+            self.view,
             paths,
             save=save,
             merge=self.merge_export,
@@ -79,8 +79,8 @@ class StoreEdits(StoreQueries):
     ) -> ImportReport:
         """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step."""
         report = report if report is not None else ImportReport()
-        with self.indexes.lock:
-            changeset = plan_merge(self.indexes, data, report, origin, self.user)
+        with self.view.lock:
+            changeset = plan_merge(self.view, data, report, origin, self.user)
         self._commit(changeset)
         return report
 
@@ -110,19 +110,21 @@ class StoreEdits(StoreQueries):
         """
         item = {"article_id": article_id, "start": start, "end": end, "entity": entity, "entity_type": entity_type}
         item.update(labels=labels, note=note, status=status)
-        article = self.indexes.articles.get(article_id)
-        quote = article.text[start:end][:30] if article else ""
+        try:
+            quote = self.view.article(article_id).text[start:end][:30]
+        except KeyError:
+            quote = ""
         label = f"tag {quote!r}" if entity else f"mark passage {quote!r}"
         return self.annotate_many([item], label=label)[0]
 
     @needs_annotations
     def annotate_many(self, items: Iterable[dict[str, Any]], *, label: str = "tag many") -> list[Annotation]:
         """Create many annotations as one change: one durable write, one undo step."""
-        with self.indexes.lock:
-            changeset = plan_annotations(self.indexes, items, self.user, label)
+        with self.view.lock:
+            changeset = plan_annotations(self.view, items, self.user, label)
         committed = self._commit(changeset)
         planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
-        return [self.indexes.annotation(key) for key in planned]
+        return [self.view.annotation(key) for key in planned]
 
     @needs_annotations
     def update_annotation(
@@ -141,9 +143,9 @@ class StoreEdits(StoreQueries):
 
         Only the arguments given change; ``entity=None`` turns a mention into a passage.
         """
-        with self.indexes.lock:
+        with self.view.lock:
             changeset = plan_update(
-                self.indexes,
+                self.view,
                 annotation_id,
                 start=start,
                 end=end,
@@ -154,11 +156,11 @@ class StoreEdits(StoreQueries):
                 status=status,
             )
         self._commit(changeset)
-        return self.indexes.annotation(annotation_id)
+        return self.view.annotation(annotation_id)
 
     @needs_annotations
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
-        with self.indexes.lock:
-            changeset = plan_removal(self.indexes, annotation_id)
+        with self.view.lock:
+            changeset = plan_removal(self.view, annotation_id)
         self._commit(changeset)

@@ -7,6 +7,7 @@ planned changes in batches (so a cancelled import keeps what it finished).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,11 +16,12 @@ from typing import Any
 import orjson
 
 from store import anchoring, codec
+from store.backend import SaveError, StoreBusyError, StoreConnectionError
 from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset
 from store.decoding import NotText
-from store.indexes import Indexes
 from store.ingest import ParsedFile, SkippedFile, discover, parse_file, read_limited
 from store.models import ImportReport
+from store.view import View
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -33,26 +35,45 @@ class ImportPlan:
 
     def __init__(self) -> None:
         self.articles: list[Change] = []
-        #: Articles whose text changed: their tags are moved when the texts are saved.
+        #: Articles of this batch whose text changed: their tags move in the same changeset.
         self.changed_texts: dict[str, str] = {}
+        #: What the report will say of this batch's files once it is saved: (list, entry).
+        self.outcomes: list[tuple[str, tuple[str, str]]] = []
         self._planned: set[str] = set()
 
-    def take_articles(self) -> list[Change]:
-        """Hand over the planned article changes (a batch to save) and start a new batch."""
-        batch, self.articles = self.articles, []
-        return batch
+    def take_batch(self, report: ImportReport) -> Callable[[View], Changeset]:
+        """The planner of this batch's changeset (articles and their tags' moves); a new batch starts.
 
-    def plan_file(self, indexes: Indexes, parsed: ParsedFile, report: ImportReport) -> None:
+        The moves are planned by the store under its lock, from the records as they are when the
+        batch is saved (with every other analyst's changes in), not when the files were read: a
+        tag deleted or added meanwhile is neither brought back nor left at its old offsets.
+        """
+        articles, changed, self.articles, self.changed_texts = self.articles, self.changed_texts, [], {}
+
+        def plan(view: View) -> Changeset:
+            changes = list(articles)
+            for article_id, text in changed.items():
+                changes.extend(_reanchor(view, article_id, text, report))
+            return Changeset("import", tuple(changes))
+
+        return plan
+
+    def take_outcomes(self) -> list[tuple[str, tuple[str, str]]]:
+        """What the batch just saved did, file by file (for the report)."""
+        outcomes, self.outcomes = self.outcomes, []
+        return outcomes
+
+    def plan_file(self, view: View, parsed: ParsedFile, report: ImportReport) -> None:
         """Plan one parsed file."""
         origin = parsed.origin
-        existing_id = indexes.by_origin.get(origin)
-        existing = indexes.doc(ARTICLES, existing_id) if existing_id else None
+        existing_id = view.article_key_for_origin(origin)
+        existing = view.doc(ARTICLES, existing_id) if existing_id else None
         if existing is not None and existing.get("raw_hash") == parsed.raw_hash:
-            report.unchanged.append((origin, existing["id"]))
+            self.outcomes.append(("unchanged", (origin, existing["id"])))
             return
         text_id = parsed.text_hash
-        if existing is None and (text_id in indexes.articles or text_id in self._planned):
-            report.duplicates.append((origin, text_id))
+        if existing is None and (text_id in self._planned or view.has(ARTICLES, text_id)):
+            self.outcomes.append(("duplicates", (origin, text_id)))
             return
         cleaned = parsed.article
         key = existing["id"] if existing is not None else text_id
@@ -74,33 +95,17 @@ class ImportPlan:
         self.articles.append(Change(ARTICLES, key, existing, doc))
         self._planned.add(key)
         if existing is None:
-            report.added.append((origin, key))
+            self.outcomes.append(("added", (origin, key)))
             return
-        report.updated.append((origin, key))
+        self.outcomes.append(("updated", (origin, key)))
         self.changed_texts[key] = cleaned.text
 
-    def reanchor(self, report: ImportReport) -> Callable[[Indexes], Changeset]:
-        """The planner of the tags' moves, called by the store under the lock.
 
-        Planned from the records as they are when the move is saved (with every other analyst's
-        changes in), not when the file was read: a tag deleted or added meanwhile is neither
-        brought back nor left at its old offsets.
-        """
-
-        def plan(indexes: Indexes) -> Changeset:
-            changes: list[Change] = []
-            for article_id, text in self.changed_texts.items():
-                changes.extend(_reanchor(indexes, article_id, text, report))
-            return Changeset("re-anchor", tuple(changes))
-
-        return plan
-
-
-def _reanchor(indexes: Indexes, article_id: str, text: str, report: ImportReport) -> list[Change]:
+def _reanchor(view: View, article_id: str, text: str, report: ImportReport) -> list[Change]:
     """Move the article's tags onto the new text by quote and context; orphan the lost ones."""
     changes: list[Change] = []
-    for annotation_id in sorted(indexes.by_article.get(article_id, ())):
-        before = indexes.doc(ANNOTATIONS, annotation_id)
+    for annotation_id in sorted(view.annotation_keys(article_id)):
+        before = view.doc(ANNOTATIONS, annotation_id)
         assert before is not None
         anchor = anchoring.reanchor(text, before["quote"], before["prefix"], before["suffix"], before["start"])
         after = dict(before)
@@ -116,10 +121,10 @@ def _reanchor(indexes: Indexes, article_id: str, text: str, report: ImportReport
 
 
 def run_import(
-    indexes: Indexes,
+    view: View,
     paths: Iterable[str | os.PathLike[str]],
     *,
-    save: Callable[[Changeset | Callable[[Indexes], Changeset]], Any],
+    save: Callable[[Changeset | Callable[[View], Changeset]], Any],
     merge: Merger,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -128,12 +133,26 @@ def run_import(
     """Read ``paths`` and save what they hold through ``save``, in batches of ``batch_size``.
 
     A ``.json`` file that is a Dossier export is handed to ``merge``; anything else unreadable
-    is reported with its reason. However the loop ends (done, cancelled, interrupted), what was
-    read is saved.
+    is reported with its reason. Cancelled or interrupted, what was read is saved. A batch that
+    cannot be saved stops the import: ``report.stopped`` says why, and the report lists exactly
+    the files saved before it (a second run goes on from there: those are then "unchanged").
     """
     report = ImportReport()
     found = list(discover(paths))
     plan = ImportPlan()
+
+    def flush() -> None:
+        if not plan.articles and not plan.outcomes:
+            return
+        orphaned_before = report.orphaned
+        try:
+            save(plan.take_batch(report))
+        except BaseException:
+            report.orphaned = orphaned_before  # the moves counted were not saved either
+            raise
+        for kind, entry in plan.take_outcomes():
+            getattr(report, kind).append(entry)
+
     try:
         for index, item in enumerate(found, start=1):
             if cancelled is not None and cancelled():
@@ -151,14 +170,18 @@ def run_import(
             if isinstance(parsed, SkippedFile):
                 report.skipped.append((parsed.origin, parsed.reason))
                 continue
-            with indexes.lock:
-                plan.plan_file(indexes, parsed, report)
+            with view.lock:
+                plan.plan_file(view, parsed, report)
             if len(plan.articles) >= batch_size:
-                save(Changeset("import", tuple(plan.take_articles())))
-    finally:
-        save(Changeset("import", tuple(plan.take_articles())))
-        if plan.changed_texts:
-            save(plan.reanchor(report))
+                flush()
+        flush()
+    except (SaveError, StoreBusyError, StoreConnectionError) as exc:
+        report.stopped = str(exc)
+    except BaseException:
+        # Interrupted (Ctrl+C, a signal): keep what was read, then stop as asked.
+        with contextlib.suppress(SaveError, StoreBusyError, StoreConnectionError):
+            flush()
+        raise
     return report
 
 

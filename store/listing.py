@@ -108,8 +108,8 @@ class MemoryListing(ArticleListing):
             for rank, article in enumerate(ordered):
                 text = haystack(article.display_title, article.source, article.author, article.published)
                 score = words_score(query, text, folded=True)
-                if score is not None:
-                    scored.append((-score, rank, article))
+                if score is not None:  # rounded as the server rounds it: equal scores tie
+                    scored.append((-round(score, 6), rank, article))
             scored.sort(key=lambda item: item[:2])
             self._articles: Sequence[Article] = [article for _, _, article in scored]
         else:

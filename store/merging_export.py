@@ -13,22 +13,31 @@ from typing import Any
 from store import anchoring, codec
 from store.annotating import EntityResolver
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset
-from store.indexes import Indexes
 from store.models import ImportReport
 from store.sanitize import neutralize
+from store.view import View
 
 
 def _text(value: Any) -> str:
     return neutralize(str(value)) if value is not None else ""
 
 
-def plan_merge(indexes: Indexes, data: dict[str, Any], report: ImportReport, origin: str, user: str) -> Changeset:
+def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: str, user: str) -> Changeset:
     """The changeset that merges ``data`` (a parsed export) into the store."""
     changes: list[Change] = []
-    texts = {key: article.text for key, article in indexes.articles.items()}
+    texts: dict[str, str | None] = {}  # this changeset's articles, and stored ones looked up
+
+    def text_of(key: str) -> str | None:
+        if key not in texts:
+            try:
+                texts[key] = view.article(key).text
+            except KeyError:
+                texts[key] = None
+        return texts[key]
+
     for raw in data.get("articles", []):
         key, text = _text(raw["id"]), _text(raw["text"])
-        if key in texts:
+        if text_of(key) is not None:
             if texts[key] == text:
                 report.unchanged.append((f"{origin}#{key}", key))
             else:
@@ -47,7 +56,7 @@ def plan_merge(indexes: Indexes, data: dict[str, Any], report: ImportReport, ori
         changes.append(Change(ARTICLES, key, None, doc))
         texts[key] = text
         report.added.append((f"{origin}#{key}", key))
-    resolver = EntityResolver(indexes)
+    resolver = EntityResolver(view)
     entity_ids: dict[str, str] = {}
     for raw in data.get("entities", []):
         raw_id = _text(raw["id"])
@@ -70,9 +79,9 @@ def plan_merge(indexes: Indexes, data: dict[str, Any], report: ImportReport, ori
         entity_ids[raw_id] = doc["id"]
     for raw in data.get("annotations", []):
         key, article_id = _text(raw["id"]), _text(raw["article_id"])
-        if indexes.doc(ANNOTATIONS, key) is not None or article_id not in texts:
+        text = text_of(article_id)
+        if text is None or view.has(ANNOTATIONS, key):
             continue
-        text = texts[article_id]
         quote, prefix, suffix = (_text(raw.get(f)) for f in ("quote", "prefix", "suffix"))
         anchor = anchoring.reanchor(text, quote, prefix, suffix, int(raw["start"]))
         start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))

@@ -173,6 +173,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     orphaned: int = 0
     cancelled: bool = False
+    #: Why the import stopped before the end (a batch could not be saved), or "".
+    stopped: str = ""
     tags_added: int = 0
     entities_added: int = 0
 
@@ -199,4 +201,6 @@ class ImportReport:
         if self.orphaned:
             parts.append(f"{self.orphaned} annotations orphaned")
         summary = ", ".join(parts)
+        if self.stopped:
+            return f"stopped: {self.stopped} Saved before that: {summary}. Run the same import again to go on."
         return f"cancelled: {summary} before stopping" if self.cancelled else summary

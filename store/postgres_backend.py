@@ -1,18 +1,19 @@
 """A backend on a PostgreSQL server: one store for a team across machines.
 
-First step of the server backend (see ``store/README.md``): records live in one table of JSON
-documents and every saved changeset in a log, in a schema of their own (default ``dossier``)::
-
-    records(tbl, id, doc jsonb)            -- primary key (tbl, id)
-    changesets(seq, author, at, label, changes jsonb)
+Records live in tables of their own in the store's schema (default ``dossier``; see
+:mod:`store.postgres_schema`), with every saved changeset in a log, ``changesets``:
 
 * ``transaction`` is a database transaction holding a transaction-scoped advisory lock on the
   store, so writers are serialised across machines as the folder store's ``.lock`` serialises
   them on one; inside it, the changesets others logged since this connection last looked are
   read first;
 * ``write`` upserts and deletes the records and logs the changeset in that same transaction:
-  all or nothing by construction, durable when the server says COMMIT;
-* ``poll`` reads the log past the last sequence number seen.
+  all or nothing by construction, durable when the server says COMMIT. The log keeps what
+  changed without article texts (the articles table has them), so an import does not store
+  its texts twice;
+* ``poll`` reads the log past the last sequence number seen;
+* questions are asked of the server by :class:`~store.postgres_view.PostgresView`, on
+  connections of its own, so a process never loads the corpus.
 
 The author of a logged changeset is the database role (``current_user``), set by the server.
 Passwords written in a URL are never shown: :func:`display_url` is what messages print.
@@ -21,22 +22,39 @@ Passwords written in a URL are never shown: :func:`display_url` is what messages
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
-from store.changes import Change, Changeset, Doc
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
 from store.locations import display_url
+from store.postgres_connection import (
+    BACKOFF,
+    RECONNECT_TIMEOUT,
+    StoreUnavailable,
+    connect,
+    dropped,
+    is_lost,
+    outcome_of,
+    with_backoff,
+)
+from store.postgres_schema import SCHEMA_VERSION, SchemaError
 
-#: Version of the tables this module creates (kept in ``meta``).
-SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from store.view import View
+
 #: Waiting longer than this for another writer is "the store is busy".
 LOCK_TIMEOUT = "10s"
+#: The schema a store lives in unless told otherwise.
+DEFAULT_SCHEMA = "dossier"
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -45,85 +63,143 @@ class _PostgresTransaction(Transaction):
     def __init__(self, backend: PostgresBackend, external: list[Changeset]) -> None:
         self.backend = backend
         self.external = external
+        #: The reference of the changeset written, if any (to settle a COMMIT cut off).
+        self.ref: str | None = None
 
     def write(self, changeset: Changeset) -> None:
-        self.backend._write(changeset)
+        self.ref = self.backend._write(changeset)
 
 
 class PostgresBackend(Backend):
-    """One connection to a store kept in a PostgreSQL schema."""
+    """The writing connection to a store kept in a PostgreSQL schema.
 
-    def __init__(self, url: str, *, schema: str = "dossier") -> None:
+    Opening a schema that holds no store creates one (under a lock, so two first openers make
+    one); a store of an older version asks for ``dossier store migrate``; a newer one is refused.
+    """
+
+    def __init__(self, url: str, *, schema: str = DEFAULT_SCHEMA, create: bool = True) -> None:
         if not _SCHEMA_NAME.match(schema):
-            raise ValueError(f"not a usable schema name: {schema!r}")
+            raise ValueError(f"not a usable schema name: {schema!r} (lower-case letters, digits, _)")
         self.url = url
         self.schema = schema
+        #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
+        self.channel = f"dossier:{schema}"
+        self._closing = threading.Event()
+        self.conn = connect(url)
         try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreConnectionError(f"{display_url(url)}: cannot connect ({reason.replace(url, '…')})") from exc
-        self._create()
+            self._open(create)
+        except BaseException:
+            self.conn.close()
+            raise
         self.seen = self._last_seq()
+
+    def _open(self, create: bool) -> None:
+        found = schema_sql.version(self.conn, self.schema)
+        if found is None and create:
+            with self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
+                if schema_sql.version(self.conn, self.schema) is None:
+                    schema_sql.create(self.conn, self.schema)
+            found = SCHEMA_VERSION
+        if found is None:
+            raise SchemaError(f"schema {self.schema!r} at {display_url(self.url)} holds no Dossier store")
+        if found > SCHEMA_VERSION:
+            raise SchemaError(schema_sql.newer_message(self.schema, found))
+        if found < SCHEMA_VERSION:
+            raise SchemaError(
+                f"the store at {display_url(self.url)} (schema {self.schema!r}) is of version {found};"
+                f" this Dossier uses version {SCHEMA_VERSION}: run `dossier store migrate` (as a role that"
+                " owns the schema) to bring it up"
+            )
 
     def _ident(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(name))
-
-    def _create(self) -> None:
-        """Create the schema and its tables if they are not there (idempotent, under a lock).
-
-        An analyst's role may use a store without the right to create one: nothing is asked of
-        the server beyond a look when the tables are already there.
-        """
-        found = self.conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()
-        if found is not None and found[0] is not None:
-            return
-        with self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier-create:{self.schema}",))
-            self.conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
-            self.conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (tbl text NOT NULL, id text NOT NULL, doc jsonb NOT NULL,"
-                    " PRIMARY KEY (tbl, id))"
-                ).format(self._ident("records"))
-            )
-            self.conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (seq bigserial PRIMARY KEY,"
-                    " author text NOT NULL DEFAULT current_user, at timestamptz NOT NULL DEFAULT now(),"
-                    " label text NOT NULL, changes jsonb NOT NULL)"
-                ).format(self._ident("changesets"))
-            )
-            self.conn.execute(
-                sql.SQL("CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, value text NOT NULL)").format(
-                    self._ident("meta")
-                )
-            )
-            self.conn.execute(
-                sql.SQL("INSERT INTO {} VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING").format(
-                    self._ident("meta")
-                ),
-                (str(SCHEMA_VERSION),),
-            )
 
     def _last_seq(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(self._ident("changesets")))
         return int(row.fetchone()[0])  # type: ignore[index]
 
+    def make_view(self) -> View:
+        """A view that asks the server (:class:`~store.postgres_view.PostgresView`)."""
+        from store.postgres_view import PostgresView
+
+        self.view = PostgresView(self.url, self.schema, self.location, lambda: self.seen)
+        return self.view
+
     # ------------------------------------------------------------------ reading
 
     def load(self, tables: Iterable[str]) -> dict[str, dict[str, Doc]]:
-        """Every document of ``tables`` (the log position is kept from the connection's start)."""
-        wanted = list(tables)
-        result: dict[str, dict[str, Doc]] = {table: {} for table in wanted}
-        query = sql.SQL("SELECT tbl, id, doc FROM {} WHERE tbl = ANY(%s)").format(self._ident("records"))
-        for table, key, doc in self.conn.execute(query, (wanted,)):
-            result[table][key] = doc
+        """Every document of ``tables`` (copies and exports; a store never loads them all)."""
+        result: dict[str, dict[str, Doc]] = {}
+        for table in tables:
+            result[table] = {doc["id"]: doc for batch in self.iter_docs(table) for doc in batch}
         return result
 
+    def iter_docs(self, table: str, batch: int = 1000) -> Iterator[list[Doc]]:
+        """Documents of ``table`` in batches, read with a server-side cursor (in id order)."""
+        with self.conn.transaction(), self.conn.cursor(name=f"read_{table}") as cursor:
+            cursor.execute(sql.SQL("SELECT doc FROM {} ORDER BY id").format(self._ident(table)))
+            while rows := cursor.fetchmany(batch):
+                yield [row[0] for row in rows]
+
     def poll(self) -> list[Changeset]:
-        """Changesets other connections logged since the last look."""
-        return self._unseen()
+        """Changesets other connections logged since the last look (reconnecting once if lost)."""
+        self._ensure_connection(tries=1)
+        try:
+            return self._unseen()
+        except psycopg.Error as exc:
+            if not dropped(exc):
+                raise StoreConnectionError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
+
+    def reconnect(self) -> bool:
+        """Replace lost connections (one attempt each); True when the store answers again."""
+        try:
+            self._ensure_connection(tries=1)
+        except StoreUnavailable:
+            return False
+        view = getattr(self, "view", None)
+        return view.reconnect() if view is not None else True
+
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Call ``wake()`` (from a thread of its own) soon after another analyst saves.
+
+        The thread listens on the store's channel on a connection of its own and reconnects
+        with backoff when it drops (then wakes once: something may have been missed).
+        """
+        thread = threading.Thread(target=self._listen, args=(wake,), name="dossier-listen", daemon=True)
+        thread.start()
+        return True
+
+    def _listen(self, wake: Callable[[], None]) -> None:
+        failures = 0
+        while not self._closing.is_set():
+            try:
+                conn = connect(self.url, timeout=RECONNECT_TIMEOUT)
+            except StoreConnectionError:
+                self._closing.wait(BACKOFF[min(failures, len(BACKOFF) - 1)])
+                failures += 1
+                continue
+            try:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                if failures:
+                    wake()
+                failures = 0
+                while not self._closing.is_set():
+                    for note in conn.notifies(timeout=0.5):
+                        if note.pid != self._writer_pid():
+                            wake()
+            except psycopg.Error:
+                failures += 1
+            finally:
+                conn.close()
+
+    def _writer_pid(self) -> int | None:
+        """The server session of this store's own saves (its notifications wake nobody here)."""
+        try:
+            return None if is_lost(self.conn) else self.conn.info.backend_pid
+        except psycopg.Error:
+            return None
 
     def _unseen(self) -> list[Changeset]:
         query = sql.SQL("SELECT seq, author, at, label, changes FROM {} WHERE seq > %s ORDER BY seq").format(
@@ -150,48 +226,163 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def transaction(self, *, wait: bool = True) -> Iterator[Transaction]:
-        """A database transaction holding the store's advisory lock, others' changesets read first."""
-        try:
-            with self.conn.transaction():
-                self.conn.execute(
-                    sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(LOCK_TIMEOUT if wait else "500ms"))
-                )
-                self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
-                yield _PostgresTransaction(self, self._unseen())
-        except psycopg.errors.LockNotAvailable as exc:
-            raise StoreBusyError(f"another writer has held {self.location('records')} for too long") from exc
-        except psycopg.OperationalError as exc:
-            raise SaveError(f"the server did not answer ({exc.sqlstate or 'connection lost'})", exc) from exc
+        """A database transaction holding the store's advisory lock, others' changesets read first.
 
-    def _write(self, changeset: Changeset) -> None:
-        """Upsert and delete the records and log the changeset, in the open transaction."""
-        records = self._ident("records")
-        upsert = sql.SQL(
-            "INSERT INTO {} (tbl, id, doc) VALUES (%s, %s, %s) ON CONFLICT (tbl, id) DO UPDATE SET doc = EXCLUDED.doc"
-        ).format(records)
-        delete = sql.SQL("DELETE FROM {} WHERE tbl = %s AND id = %s").format(records)
+        A connection found lost is replaced first (with backoff: the store thread may wait).
+        If it drops while the COMMIT is on the way, the outcome is settled before this returns:
+        committed (the save stands) or not (``SaveError``), never "maybe".
+        """
+        conn = self._begin(wait)
+        seen = self.seen
+        tx: _PostgresTransaction | None = None
+        pid = conn.info.backend_pid
         try:
-            for change in changeset.changes:
-                if change.after is None:
-                    self.conn.execute(delete, (change.table, change.key))
-                else:
-                    self.conn.execute(upsert, (change.table, change.key, Jsonb(change.after)))
-            logged: list[list[Any]] = [[c.table, c.key, c.before, c.after] for c in changeset.changes]
-            row = self.conn.execute(
-                sql.SQL("INSERT INTO {} (label, changes) VALUES (%s, %s) RETURNING seq").format(
-                    self._ident("changesets")
-                ),
-                (changeset.label, Jsonb(logged)),
-            ).fetchone()
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
+            tx = _PostgresTransaction(self, self._unseen())
+            yield tx
+        except BaseException as exc:
+            self._roll_back()
+            if tx is not None and tx.ref is not None:
+                self.seen = seen  # our log row is gone with the transaction
+            translated = _translated(exc, self.location("changesets"))
+            if translated is exc:
+                raise
+            raise translated from exc
+        try:
+            conn.execute("COMMIT")
         except psycopg.Error as exc:
-            raise SaveError(f"the server refused it ({exc.sqlstate or type(exc).__name__})", exc) from exc
+            assert tx is not None
+            if tx.ref is None or not dropped(exc):
+                self._roll_back()
+                self.seen = seen
+                raise _translated(exc, self.location("changesets")) from exc
+            if not self._settle(tx.ref, pid):
+                self.seen = seen
+                raise SaveError("the connection to the server dropped while saving; it was not saved", exc) from exc
+
+    def _begin(self, wait: bool) -> psycopg.Connection[Any]:
+        """Open a transaction; a connection that turns out dead (nothing done yet) is replaced once."""
+        for attempt in (1, 2):
+            try:
+                self._ensure_connection(tries=6)
+            except StoreUnavailable as exc:
+                raise SaveError("the server does not answer; nothing was saved", exc) from exc
+            try:
+                self.conn.execute("BEGIN")
+                timeout = sql.Literal(LOCK_TIMEOUT if wait else "500ms")
+                self.conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(timeout))
+                return self.conn
+            except psycopg.Error as exc:
+                self._roll_back()
+                if attempt == 2 or not dropped(exc):
+                    raise _translated(exc, self.location("changesets")) from exc
+                self.conn.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _roll_back(self) -> None:
+        """End a failed transaction (a lost connection has ended it already)."""
+        if not is_lost(self.conn):
+            try:
+                self.conn.execute("ROLLBACK")
+            except psycopg.Error:
+                self.conn.close()
+
+    def _settle(self, ref: str, pid: int) -> bool:
+        """Whether the changeset ``ref``, whose COMMIT was cut off, was committed.
+
+        Reconnects (waiting as long as the server takes to come back: the save is on the store
+        thread, and the app shows "reconnecting…"), ends the old session, then reads the log.
+        """
+        self.conn.close()  # whatever it still says, its session is ended below
+        while True:
+            try:
+                self._ensure_connection(tries=len(BACKOFF) + 1)
+                return outcome_of(self.conn, self._ident("changesets"), ref, pid) is not None
+            except (StoreConnectionError, psycopg.OperationalError):
+                continue
+
+    def _ensure_connection(self, *, tries: int) -> None:
+        """Replace a lost writing connection, with backoff; ``StoreUnavailable`` if none came."""
+        if not is_lost(self.conn):
+            return
+        try:
+            self.conn = with_backoff(lambda: connect(self.url, timeout=RECONNECT_TIMEOUT), tries=tries)
+        except StoreConnectionError as exc:
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
+
+    def _write(self, changeset: Changeset) -> str:
+        """Upsert and delete the records and log the changeset, in the open transaction.
+
+        Returns the reference the changeset is logged under. The log row also wakes every
+        store listening on the schema's channel (``NOTIFY``, sent when the transaction commits).
+        """
+        upserts: dict[str, dict[str, Doc]] = {ENTITIES: {}, ARTICLES: {}, ANNOTATIONS: {}}
+        deletes: dict[str, set[str]] = {ENTITIES: set(), ARTICLES: set(), ANNOTATIONS: set()}
+        for change in changeset.changes:
+            if change.after is None:
+                upserts[change.table].pop(change.key, None)
+                deletes[change.table].add(change.key)
+            else:
+                deletes[change.table].discard(change.key)
+                upserts[change.table][change.key] = change.after
+        for table in (ENTITIES, ARTICLES, ANNOTATIONS):
+            schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
+        for table in (ANNOTATIONS, ARTICLES, ENTITIES):
+            schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
+        logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
+        ref = uuid.uuid4().hex
+        row = self.conn.execute(
+            sql.SQL("INSERT INTO {} (label, changes, ref) VALUES (%s, %s, %s) RETURNING seq").format(
+                self._ident("changesets")
+            ),
+            (changeset.label, Jsonb(logged), ref),
+        ).fetchone()
         assert row is not None
+        self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(row[0])))
         self.seen = int(row[0])
+        return ref
 
     def close(self) -> None:
-        """Close the connection; every change is committed already."""
+        """Close the connections; every change is committed already."""
+        self._closing.set()
+        view = getattr(self, "view", None)
+        if view is not None:
+            view.close()
         self.conn.close()
 
     def drop(self) -> None:
         """Remove the store's schema and everything in it (tests and ``store copy`` clean-ups)."""
         self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
+
+
+def _logged(change: Change) -> tuple[Doc | None, Doc | None]:
+    """A change as the log keeps it: article texts only where they changed.
+
+    The articles table has the new text; the log keeps an old one only when it was replaced
+    (a re-import), as another analyst's store still plans on it until it takes the change in.
+    """
+    before, after = change.before, change.after
+    if change.table != ARTICLES:
+        return before, after
+    if after is not None:
+        after = {key: value for key, value in after.items() if key != "text"}
+        if before is not None and before.get("text") == change.after.get("text"):  # type: ignore[union-attr]
+            before = {key: value for key, value in before.items() if key != "text"}
+    return before, after
+
+
+def _translated(exc: BaseException, where: str) -> BaseException:
+    """The store's exception for a failed transaction (a conflict or a bug passes unchanged)."""
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return StoreBusyError(f"another writer has held {where} for too long")
+    if isinstance(exc, psycopg.Error) and dropped(exc):
+        return SaveError("the server did not answer (connection lost); nothing was saved", exc)
+    if isinstance(exc, psycopg.Error):
+        return SaveError(f"the server refused it ({_reason(exc)})", exc)
+    return exc
+
+
+def _reason(exc: psycopg.Error) -> str:
+    """The server's reason in one line (a constraint's name, a privilege), for messages."""
+    text = exc.diag.message_primary or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"{text} [{exc.sqlstate}]" if exc.sqlstate else text

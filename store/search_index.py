@@ -113,7 +113,7 @@ class SearchIndex:
     # ------------------------------------------------------------------ querying
 
     @staticmethod
-    def _parse(query: str) -> list[Group]:
+    def parse(query: str) -> list[Group]:
         """The query's distinct parts, in the order they first appear.
 
         A part written twice asks nothing more than once: keeping one copy makes the cost of a
@@ -201,7 +201,7 @@ class SearchIndex:
         common word costs one binary search per remaining candidate, not a walk of its list.
         Phrases come last, checked only in the articles every other part allows.
         """
-        groups = self._parse(query)
+        groups = self.parse(query)
         if not groups or not self._numbers:
             return []
         words = [g for g in groups if len(g) == 1 and not g[0].startswith("*")]
@@ -265,10 +265,10 @@ class SearchIndex:
         hits = []
         for score, number in best:
             text = self._texts[number] or ""
-            start, end = _first_match(text, groups)
+            start, end = first_match(text, groups)
             article_id = ids[number]
             assert article_id is not None
-            hits.append(SearchHit(article_id, start, end, _snippet(text, start, end), round(score, 4)))
+            hits.append(SearchHit(article_id, start, end, snippet(text, start, end), round(score, 4)))
         return hits
 
 
@@ -288,7 +288,7 @@ def _count_aligned(stream: bytes, needle: bytes, width: int = 4) -> int:
     return found
 
 
-def _first_match(text: str, groups: list[Group]) -> tuple[int, int]:
+def first_match(text: str, groups: list[Group]) -> tuple[int, int]:
     """The earliest place in ``text`` where any part of the query occurs.
 
     Phrases are matched on the article's folded words, as the index matched them; words and
@@ -332,7 +332,8 @@ def _find_sequence(words: list[str], group: Group) -> int | None:
             return at
 
 
-def _snippet(text: str, start: int, end: int, width: int = 120) -> str:
+def snippet(text: str, start: int, end: int, width: int = 120) -> str:
+    """About ``width`` characters around a hit, on one line, with … where the text goes on."""
     left = max(0, start - width // 3)
     right = min(len(text), end + width - (start - left))
     snippet = " ".join(text[left:right].split())

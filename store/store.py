@@ -2,9 +2,9 @@
 
 It is thin on purpose. Planners (:mod:`store.annotating`, :mod:`store.importing`,
 :mod:`store.merging_export`) turn a request into a :class:`~store.changes.Changeset`;
-:meth:`Store._commit` saves it through the backend and only then applies it to the in-memory
-:class:`~store.indexes.Indexes`; questions are answered from those indexes
-(:mod:`store.xrefs`, the search index). Under the backend's lock, the changes other analysts
+:meth:`Store._commit` saves it through the backend and only then applies it to the store's
+:class:`~store.view.View`, which answers every question (from memory for a folder store, from
+the server for a PostgreSQL one). Under the backend's lock, the changes other analysts
 saved are taken in first and the changeset is rebased onto them (:mod:`store.merging`), so a
 stale copy never overwrites a newer record and undo never undoes someone else's work.
 """
@@ -24,7 +24,6 @@ from store import codec
 from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
 from store.edits import StoreEdits
-from store.indexes import Indexes
 from store.integrity import entities_in_use, spans_off_text
 from store.locations import is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
@@ -32,6 +31,7 @@ from store.merging import rebase, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.tinydb_backend import TinyDBBackend
+from store.view import View
 
 Listener = Callable[[Changeset, bool], None]
 
@@ -43,7 +43,7 @@ class Store(StoreEdits):
         self.backend = backend
         self.path = path
         self.user = codec.current_user()
-        self.indexes = Indexes()
+        self.view: View = backend.make_view()
         self._loaded: set[str] = set()
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
@@ -87,6 +87,9 @@ class Store(StoreEdits):
     def _load(self, tables: list[str]) -> None:
         # Loading makes hundreds of thousands of objects that all live on: collecting garbage
         # meanwhile only wastes time, and freezing them keeps later collections cheap.
+        if not self.view.holds_corpus:  # a server view reads records when asked
+            self._loaded.update(tables)
+            return
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -95,7 +98,7 @@ class Store(StoreEdits):
                 docs = loaded[table]
                 for doc in docs.values():
                     self._check(table, doc)
-                self.indexes.load(table, docs)
+                self.view.load(table, docs)
                 self._loaded.add(table)
         finally:
             if enabled:
@@ -160,6 +163,18 @@ class Store(StoreEdits):
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
 
+    def watch(self, wake: Callable[[], None]) -> bool:
+        """Have ``wake()`` called (on another thread) soon after another analyst saves.
+
+        Then :meth:`refresh` takes their changes in. False when the backend cannot tell: poll.
+        """
+        return self.backend.watch(wake)
+
+    def reconnect(self) -> bool:
+        """After :class:`~store.postgres_connection.StoreUnavailable`: try the server again."""
+        with self._writing:
+            return self.backend.reconnect()
+
     def refresh(self) -> bool:
         """Take in what other processes saved. Cheap when nothing changed; True if anything did."""
         with self._writing:
@@ -179,7 +194,7 @@ class Store(StoreEdits):
         """Apply what others saved, all of it or (a record of the wrong shape) none of it."""
         self._raise_damage()
         # All checked before any is applied: one bad record must not leave the rest half taken in.
-        for changeset in changesets:
+        for changeset in changesets if self.view.holds_corpus else ():
             for change in changeset.changes:
                 if change.table in self._loaded and change.after is not None:
                     try:
@@ -189,11 +204,11 @@ class Store(StoreEdits):
                         raise
         for changeset in changesets:
             changes = [c for c in changeset.changes if c.table in self._loaded]
-            with self.indexes.lock:
+            with self.view.lock:
                 for change in changes:
                     if change.after is None:
                         self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
-                self.indexes.apply(changes)
+                self.view.apply(changes)
             self._notify(changeset, external=True)
         return bool(changesets)
 
@@ -201,7 +216,7 @@ class Store(StoreEdits):
         for listener in list(self._listeners):
             listener(changeset, external)
 
-    def _commit(self, changeset: Changeset | Callable[[Indexes], Changeset], *, record_undo: bool = True) -> Changeset:
+    def _commit(self, changeset: Changeset | Callable[[View], Changeset], *, record_undo: bool = True) -> Changeset:
         """Save a changeset (rebased onto what others saved), then apply it to memory.
 
         ``changeset`` may be a planner, called under the lock once others' changes are in (for
@@ -213,23 +228,36 @@ class Store(StoreEdits):
         """
         if isinstance(changeset, Changeset) and not changeset.changes:
             return changeset
-        with self._writing, self._transaction() as tx:
+        with self._writing:
+            committed = self._save(changeset)
+            if committed:
+                # Only once the backend has committed: a server view would otherwise let a
+                # question re-read (and keep) the record as it was before.
+                self.view.apply(committed.changes)
+        if committed:
+            self._notify(committed, external=False)
+            if record_undo:
+                self._undo.append(committed)
+                self._redo.clear()
+        return committed
+
+    def _save(self, changeset: Changeset | Callable[[View], Changeset]) -> Changeset:
+        """Inside the backend's transaction: take in others' changes, rebase, check, write."""
+        with self._transaction() as tx:
             self._absorb(tx.external)
-            with self.indexes.lock:
+            with self.view.lock:
                 if not isinstance(changeset, Changeset):
-                    changeset = changeset(self.indexes)
-                changes = unify_entities(list(changeset.changes), self.indexes.entity_key)
+                    changeset = changeset(self.view)
+                changes = unify_entities(list(changeset.changes), self.view.entity_key)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
-                    self.indexes.doc,
+                    self.view.doc,
                     deleted=lambda table, key: self._deleted.get((table, key)),
                     derived=codec.derived_fields,
                     finish=codec.finish,
                 )
-                conflicts += entities_in_use(
-                    rebased, lambda key: self.indexes.by_entity.get(key, set()), self.indexes.doc
-                )
-                conflicts += spans_off_text(rebased, self._article_text, self.indexes.doc)
+                conflicts += entities_in_use(rebased, self.view.mention_keys, self.view.doc)
+                conflicts += spans_off_text(rebased, self._article_text, self.view.doc)
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -240,12 +268,6 @@ class Store(StoreEdits):
             committed = Changeset(changeset.label, stamped, self.user, at)
             if committed:
                 tx.write(committed)
-                self.indexes.apply(committed.changes)
-        if committed:
-            self._notify(committed, external=False)
-            if record_undo:
-                self._undo.append(committed)
-                self._redo.clear()
         return committed
 
     @contextlib.contextmanager
@@ -261,8 +283,10 @@ class Store(StoreEdits):
             yield tx
 
     def _article_text(self, article_id: str) -> str | None:
-        article = self.indexes.articles.get(article_id)
-        return article.text if article is not None else None
+        try:
+            return self.view.article(article_id).text
+        except KeyError:
+            return None
 
     def can_undo(self) -> bool:
         """True when this session has a change to undo."""

@@ -12,7 +12,7 @@ from collections import defaultdict
 from store import textunits
 from store.changes import ANNOTATIONS
 from store.indexes import Indexes
-from store.models import Article, Entity, Mention
+from store.models import Article, Mention
 
 
 def article_entities(indexes: Indexes, article_id: str) -> dict[str, int]:
@@ -44,13 +44,6 @@ def related(indexes: Indexes, article_id: str, limit: int = 10) -> list[tuple[Ar
                 scores[other] += weight
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [(indexes.articles[key], round(score, 4)) for key, score in ranked]
-
-
-def shared_entities(indexes: Indexes, article_id: str, other_id: str) -> list[Entity]:
-    """The entities two articles both mention: why they are related."""
-    shared = set(article_entities(indexes, article_id)) & set(article_entities(indexes, other_id))
-    found = (indexes.entities[e] for e in shared if e in indexes.entities)
-    return sorted(found, key=lambda e: e.name.casefold())
 
 
 def _visible_mentions(indexes: Indexes, entity_id: str, exclude_article: str | None) -> list[str]:

@@ -22,6 +22,12 @@ class PostgresStores:
         """A new connection to the store, as the role ``user`` (made and granted if needed)."""
         if user is None:
             return Store(PostgresBackend(self.url, schema=self.schema))
+        store = Store(PostgresBackend(self.role_url(user), schema=self.schema))
+        store.user = user
+        return store
+
+    def role_url(self, user: str) -> str:
+        """The server's URL as the role ``user``, made and granted everything in the schema."""
         conn = self.admin.conn
         conn.execute(
             sql.SQL("DO $$ BEGIN CREATE ROLE {} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$").format(
@@ -36,11 +42,7 @@ class PostgresStores:
         parts = urlsplit(self.url)
         host = parts.hostname or ""
         netloc = f"{user}@{host}" + (f":{parts.port}" if parts.port else "")
-        store = Store(
-            PostgresBackend(urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), schema=self.schema)
-        )
-        store.user = user
-        return store
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
     def drop(self) -> None:
         """Remove the schema."""

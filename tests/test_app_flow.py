@@ -403,8 +403,12 @@ async def test_cancelling_an_app_import_keeps_what_was_read(tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         reports = []
-        app.push_screen(ImportProgress(store, str(corpus)), reports.append)
-        await pilot.pause(0.3)
+        dialog = ImportProgress(store, str(corpus))
+        app.push_screen(dialog, reports.append)
+        for _ in range(200):  # cancel once the import is under way (however busy the machine)
+            await pilot.pause(0.05)
+            if "/4000" in str(dialog.query_one("#import-current").render()):
+                break
         await pilot.press("escape")
         for _ in range(100):
             await pilot.pause(0.05)

@@ -143,7 +143,7 @@ def test_a_planted_record_at_another_records_doc_id_leaves_memory_as_the_disk(tm
     victim = _tag(alice, "Sergei Shoigu", note="victim")
     bob.refresh()
     doc_id = bob.backend._ids["annotations"].of_key[victim.id]
-    planted = {**bob.indexes.doc("annotations", victim.id), "id": "aPLANTED", "note": "planted"}
+    planted = {**bob.view.doc("annotations", victim.id), "id": "aPLANTED", "note": "planted"}
     _plant(path, "annotations", [["annotations", doc_id, planted]])
     try:
         bob.refresh()
@@ -378,7 +378,7 @@ def _random_session(store_of: Callable[..., Store], seed: int, steps: int) -> tu
     finals = []
     for store in (alice, bob):
         store.refresh()
-        finals.append({table: dict(docs) for table, docs in store.indexes.docs.items()})
+        finals.append({table: dict(docs) for table, docs in store.view.indexes.docs.items()})
     bob.close()
     alice.close()
     return outcomes, finals
@@ -411,7 +411,7 @@ def test_the_same_session_ends_in_the_same_records_in_both_backends(
     assert on_disk[1][0] == on_disk[1][1], "the two analysts disagree (TinyDB)"
     assert in_memory[1][0] == on_disk[1][0]
     reopened = Store.open(tmp_path / "store")
-    assert {t: dict(d) for t, d in reopened.indexes.docs.items()} == on_disk[1][0], "memory and disk disagree"
+    assert {t: dict(d) for t, d in reopened.view.indexes.docs.items()} == on_disk[1][0], "memory and disk disagree"
     reopened.close()
 
 
@@ -464,5 +464,5 @@ def test_three_processes_creating_the_same_names_make_one_entity_each(tmp_path: 
     names = [e.name for e in store.entities()]
     assert len(names) == len(set(names)), "one name, several entities"
     for tag in store.annotations():
-        assert tag.entity_id in store.indexes.entities, "a tag points at a deleted entity"
+        assert store.view.has("entities", tag.entity_id), "a tag points at a deleted entity"
     store.close()

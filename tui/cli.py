@@ -151,7 +151,7 @@ def _maintain(store_path: Path | str, action: str, *, force: bool, group: str | 
     return 0
 
 
-def print_report(report: ImportReport, out: object = None) -> None:
+def print_report(report: ImportReport, out: object = None, *, summary: bool = True) -> None:
     """Print an import report, one line per file, then a summary.
 
     Every field that reaches the terminal is neutralised, not just file names: a merged Dossier
@@ -182,7 +182,8 @@ def print_report(report: ImportReport, out: object = None) -> None:
         print(f"duplicate  {origin}: same text as article [{article_id}]", file=stream)  # type: ignore[call-overload]
     for origin, reason in report.skipped:
         print(f"skipped    {origin}: {reason}", file=stream)  # type: ignore[call-overload]
-    print(neutralize(report.summary()), file=stream)  # type: ignore[call-overload]
+    if summary:
+        print(neutralize(report.summary()), file=stream)  # type: ignore[call-overload]
 
 
 def _import(store_path: Path | str, paths: list[str]) -> int:
@@ -219,6 +220,10 @@ def _import(store_path: Path | str, paths: list[str]) -> int:
             report = store.import_paths(paths, progress=progress, cancelled=stop.is_set)
     finally:
         signal.signal(signal.SIGINT, previous)
+    if report.stopped:  # what was saved on stdout; why it stopped, one line on stderr
+        print_report(report, summary=False)
+        print(f"dossier: {neutralize(report.summary())}", file=sys.stderr)
+        return 2
     print_report(report)
     return 130 if report.cancelled else (0 if report.read_count else 1)
 

@@ -23,7 +23,7 @@ from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.search_dialog import SearchDialog
 from tui.history import History, Place
-from tui.store_screen import StoreScreen
+from tui.store_screen import StoreScreen, asks_store
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
@@ -79,6 +79,8 @@ class MainScreen(TaggingScreen):
         super().__init__(store)
         self.history = History()
         self.article: Article | None = None
+        #: A store call is taking long (another process holds the store's lock).
+        self._waiting = False
 
     def compose(self) -> ComposeResult:
         yield DocumentList(self.store.listing, id="documents")
@@ -94,6 +96,7 @@ class MainScreen(TaggingScreen):
         self.start_store_link()
 
     @on(StoreScreen.StoreChanged)
+    @asks_store
     def _update_document_rows(self, message: StoreScreen.StoreChanged) -> None:
         """Counts follow every change, whoever made it and whichever article is open.
 
@@ -109,6 +112,7 @@ class MainScreen(TaggingScreen):
         for article_id in message.article_ids:
             documents.update_count(article_id, self.store.annotation_count(article_id))
 
+    @asks_store
     def _first_fill(self) -> None:
         """Fill the list after the first frame, so a big corpus never delays the first screen.
 
@@ -125,10 +129,12 @@ class MainScreen(TaggingScreen):
         else:
             self._warm_search()
 
+    @asks_store
     def _fill_documents(self) -> None:
         """Ask for a new listing (in a worker): the store changed."""
         self.query_one(DocumentList).reload()
 
+    @asks_store
     def _finish_loading(self) -> None:
         self.store.finish_loading()
         self._fill_documents()
@@ -141,6 +147,7 @@ class MainScreen(TaggingScreen):
     def on_unmount(self) -> None:
         self.stop_store_link()
 
+    @asks_store
     def changes_taken_in(self) -> None:
         self._fill_documents()
         if self.article is not None:
@@ -149,9 +156,22 @@ class MainScreen(TaggingScreen):
         self.refresh_views()
 
     def show_waiting(self, waiting: bool) -> None:
-        with contextlib.suppress(NoMatches):  # a save may finish as the app closes
-            self.query_one(ReaderPane).set_status("waiting for the store…" if waiting else None)
+        self._waiting = waiting
+        self._show_store_status()
 
+    def show_reconnecting(self, reconnecting: bool) -> None:
+        self._show_store_status()
+
+    def _show_store_status(self) -> None:
+        """The reader's subtitle says when the store keeps a change or a question waiting."""
+        if self.reconnecting:
+            status: str | None = "reconnecting to the store…"
+        else:
+            status = "waiting for the store…" if self._waiting else None
+        with contextlib.suppress(NoMatches):  # a save may finish as the app closes
+            self.query_one(ReaderPane).set_status(status)
+
+    @asks_store
     def show_theirs(self) -> None:
         self._fill_documents()
         self.refresh_views()
@@ -165,6 +185,7 @@ class MainScreen(TaggingScreen):
         self.history.visit(Place(article_id, start))
         self._show_place(article_id, start, end)
 
+    @asks_store
     def _show_place(self, article_id: str, start: int, end: int = 0) -> None:
         try:
             article = self.store.article(article_id)
@@ -191,6 +212,7 @@ class MainScreen(TaggingScreen):
         self.refresh_views()
         self.reader.show(article, offset, highlight)
 
+    @asks_store
     def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""
         article = self.article
@@ -213,6 +235,7 @@ class MainScreen(TaggingScreen):
         else:
             self._show_related()
 
+    @asks_store
     def _show_related(self) -> None:
         article = self.article
         related = []
@@ -222,6 +245,7 @@ class MainScreen(TaggingScreen):
             ]
         self.query_one(XrefPane).show_related(article, related)
 
+    @asks_store
     def show_entity(self, entity_id: str, *, focus: bool = False) -> None:
         """Show every other article's mentions of an entity in the cross-reference pane."""
         try:
@@ -259,6 +283,7 @@ class MainScreen(TaggingScreen):
         self.show_entity(message.entity_id)
 
     @on(EntityPane.EntityChosen)
+    @asks_store
     def _entity_chosen(self, message: EntityPane.EntityChosen) -> None:
         mentions = (
             [a for a in self.store.annotations(self.article.id) if a.entity_id == message.entity_id]
@@ -341,6 +366,7 @@ class MainScreen(TaggingScreen):
             self.set_focus(self.reader)
 
     @work(exclusive=False)
+    @asks_store
     async def action_edit_details(self) -> None:
         """Correct the open article's title, source, author, date or url."""
         if self.article is None:

@@ -10,16 +10,55 @@ What to redraw is the subclass's business, through the hooks at the end.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
-from store import Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreFileError
+from store import Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreConnectionError, StoreFileError
 from store.changes import ANNOTATIONS, ARTICLES
+from store.postgres_connection import BACKOFF, StoreUnavailable
 from tui.store_thread import StoreThread
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def asks_store(method: F) -> F:
+    """Mark a screen method that asks the store questions on the UI thread.
+
+    A store on a server may not answer (it restarts, the network fails): the question raises
+    :class:`~store.StoreConnectionError`. Textual would end the app on it; instead the method
+    stops there, the screen says "reconnecting…" and, once the server answers, redraws
+    everything (:meth:`StoreScreen.store_unreachable`). A folder store never raises it.
+    """
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def asynchronous(self: StoreScreen, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(self, *args, **kwargs)
+            except StoreConnectionError as exc:
+                self.store_unreachable(exc)
+                return None
+
+        return asynchronous  # type: ignore[return-value]
+
+    @functools.wraps(method)
+    def synchronous(self: StoreScreen, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreConnectionError as exc:
+            self.store_unreachable(exc)
+            return None
+
+    return synchronous  # type: ignore[return-value]
+
 
 #: How often the screen looks for changes saved by other processes (other analysts).
 REFRESH_INTERVAL_S = 2.0
@@ -38,8 +77,13 @@ class StoreScreen(Screen[None]):
             self.article_ids = article_ids
             self.articles_changed = articles_changed
 
+    class OthersSaved(Message):
+        """Another analyst saved something (the store's watch woke us, from its own thread)."""
+
     def __init__(self, store: Store) -> None:
         super().__init__()
+        #: True while the server does not answer and a thread tries to reconnect.
+        self.reconnecting = False
         self.store = store
         #: Saves, undo and taking in others' changes run here, in order, off the UI thread.
         self.store_thread = StoreThread()
@@ -52,6 +96,12 @@ class StoreScreen(Screen[None]):
         """Look for others' changes every few seconds and hear of every change (call on mount)."""
         self.set_interval(REFRESH_INTERVAL_S, self._pick_up_changes)
         self.store.subscribe(self._store_changed)
+        # A server store wakes us within moments of another analyst's save (LISTEN/NOTIFY).
+        self.store.watch(lambda: self.post_message(self.OthersSaved()))
+
+    @on(OthersSaved)
+    def _others_saved(self) -> None:
+        self._pick_up_changes()
 
     def stop_store_link(self) -> None:
         """Stop listening; saves already handed in finish on their own (call on unmount)."""
@@ -74,7 +124,7 @@ class StoreScreen(Screen[None]):
 
     def _pick_up_changes(self) -> None:
         """Show tags other analysts saved to the same store (every few seconds)."""
-        if self._importing or self.store_thread.pending:  # busy: look again next time
+        if self._importing or self.store_thread.pending or self.reconnecting:  # busy: look again next time
             return
         self._take_in_changes()
 
@@ -93,10 +143,62 @@ class StoreScreen(Screen[None]):
                     timeout=30,
                 )
             return
-        except (OSError, StoreBusyError):
+        except StoreUnavailable as exc:
+            self.store_unreachable(exc)
+            return
+        except (OSError, StoreBusyError, StoreConnectionError):
             return  # the store is busy or unreachable for now; the next look tries again
         if changed:
             self.changes_taken_in()
+
+    # ------------------------------------------------------------------ a server that went away
+
+    def store_unreachable(self, error: Exception) -> None:
+        """The server stopped answering: say "reconnecting…" and try again with backoff.
+
+        Keys go on working meanwhile (what is on screen stays; what needs the server says it
+        cannot answer); once the server answers, everything is redrawn and others' changes are
+        taken in. An error that is not about reaching the server (a statement that took too
+        long) is only said.
+        """
+        if not isinstance(error, StoreUnavailable) and not isinstance(error.__cause__, StoreUnavailable):
+            self.notify(f"The store did not answer: {error}", severity="error", markup=False, timeout=8)
+            return
+        if self.reconnecting:
+            return
+        self.reconnecting = True
+        self.show_reconnecting(True)
+        self._reconnect()
+
+    def answer_or(self, question: Callable[..., Any], fallback: Any) -> Callable[..., Any]:
+        """``question`` for a dialog that asks as the user types; ``fallback`` while the server is away."""
+
+        def ask(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return question(*args, **kwargs)
+            except StoreConnectionError as exc:
+                self.store_unreachable(exc)
+                return fallback
+
+        return ask
+
+    @work(thread=True, exclusive=True, group="reconnect", exit_on_error=False)
+    def _reconnect(self) -> None:
+        worker = get_current_worker()
+        attempt = 0
+        while not worker.is_cancelled:
+            if self.store.reconnect():
+                self.app.call_from_thread(self._reconnected)
+                return
+            time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            attempt += 1
+
+    def _reconnected(self) -> None:
+        self.reconnecting = False
+        self.show_reconnecting(False)
+        self.notify("Connected to the store again.", markup=False, timeout=3)
+        self.changes_taken_in()
+        self._pick_up_changes()
 
     # ------------------------------------------------------------------ saving
 
@@ -114,8 +216,15 @@ class StoreScreen(Screen[None]):
         except ConflictError as exc:
             self.notify(str(exc), severity="warning", markup=False, timeout=8)
             self.show_theirs()
-        except (SaveError, StoreBusyError) as exc:
-            self.notify(str(exc), severity="error", markup=False, timeout=8)
+        except (SaveError, StoreBusyError, StoreConnectionError) as exc:
+            self.notify(
+                f"Not saved: {exc}" if isinstance(exc, StoreConnectionError) else str(exc),
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+            if isinstance(exc, StoreUnavailable) or isinstance(exc.__cause__, StoreUnavailable):
+                self.store_unreachable(exc if isinstance(exc, StoreUnavailable) else exc.__cause__)
         except StoreFileError as exc:  # a damaged or planted line: nothing is saved until it is mended
             self.notify(f"Not saved: {exc} Quit Dossier first.", severity="error", markup=False, timeout=15)
         except (ValueError, KeyError, OSError) as exc:
@@ -150,6 +259,9 @@ class StoreScreen(Screen[None]):
 
     def show_waiting(self, waiting: bool) -> None:
         """Show (or stop showing) that a store call is waiting for the store."""
+
+    def show_reconnecting(self, reconnecting: bool) -> None:
+        """Show (or stop showing) that the server does not answer and Dossier reconnects."""
 
     def show_theirs(self) -> None:
         """Redraw from the store after a change: ours undone or redone, or theirs kept."""

@@ -12,7 +12,7 @@ from textual import on, work
 from store import Annotation, Article
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
 from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
-from tui.store_screen import StoreScreen
+from tui.store_screen import StoreScreen, asks_store
 from tui.widgets.reader import Reader
 
 
@@ -36,10 +36,11 @@ class TaggingScreen(StoreScreen):
         self._tag(self.article, message.kind, message.start, message.end)
 
     @work(exclusive=False)
+    @asks_store
     async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
         quote = article.text[start:end]
         if kind == "entity":
-            choice = await self.app.push_screen_wait(EntityPicker(quote, self.store.match_entities))
+            choice = await self.app.push_screen_wait(EntityPicker(quote, self.answer_or(self.store.match_entities, [])))
             if choice is None:
                 return
             annotation = await self._save(
@@ -59,6 +60,7 @@ class TaggingScreen(StoreScreen):
             self.refresh_views()
             self._announce_saved(annotation)
 
+    @asks_store
     def _announce_saved(self, annotation: Annotation) -> None:
         if annotation.entity_id:
             entity = self.store.entity(annotation.entity_id)
@@ -73,11 +75,12 @@ class TaggingScreen(StoreScreen):
         self._edit(message.annotation)
 
     @work(exclusive=False)
+    @asks_store
     async def _edit(self, annotation: Annotation) -> None:
         if annotation.entity_id:
             current = self.store.entity(annotation.entity_id)
             choice = await self.app.push_screen_wait(
-                EntityPicker(annotation.quote, self.store.match_entities, current=current)
+                EntityPicker(annotation.quote, self.answer_or(self.store.match_entities, []), current=current)
             )
             if choice is None:
                 return

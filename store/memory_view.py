@@ -1,0 +1,159 @@
+"""The view of a store whose documents are all in memory (the folder and in-memory stores).
+
+Every question is answered from :class:`~store.indexes.Indexes` without a backend call, so no
+question ever waits on another process; cross-references come from :mod:`store.xrefs` and full
+text from :class:`~store.search_index.SearchIndex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from store import xrefs
+from store.changes import ANNOTATIONS, Change, Doc
+from store.fuzzy import best_name
+from store.indexes import Indexes
+from store.listing import ArticleListing, MemoryListing
+from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.view import View
+
+
+class MemoryView(View):
+    """Questions answered from the in-memory indexes."""
+
+    holds_corpus = True
+
+    def __init__(self) -> None:
+        self.indexes = Indexes()
+        self.lock = self.indexes.lock
+
+    def load(self, table: str, docs: dict[str, Doc]) -> None:
+        """Index a whole table (the store loads each at opening)."""
+        self.indexes.load(table, docs)
+
+    def apply(self, changes: Iterable[Change]) -> None:
+        """Apply a saved change to the indexes."""
+        self.indexes.apply(changes)
+
+    def warm(self) -> None:
+        """Build the search index (seconds on a big corpus; the app does it in a thread)."""
+        self.indexes.search_index()
+
+    # ------------------------------------------------------------------ planners' lookups
+
+    def doc(self, table: str, key: str) -> Doc | None:
+        """From the one copy kept in memory."""
+        return self.indexes.doc(table, key)
+
+    def has(self, table: str, key: str) -> bool:
+        """A dictionary lookup."""
+        return key in self.indexes.docs[table]
+
+    def entity_key(self, name: str) -> str | None:
+        """From the table of names and aliases."""
+        return self.indexes.entity_key(name)
+
+    def article_key_for_origin(self, origin: str) -> str | None:
+        """From the table of origins."""
+        return self.indexes.by_origin.get(origin)
+
+    def annotation_keys(self, article_id: str) -> set[str]:
+        """A copy of the article's index entry."""
+        return set(self.indexes.by_article.get(article_id, ()))
+
+    def mention_keys(self, entity_id: str) -> set[str]:
+        """A copy of the entity's index entry."""
+        return set(self.indexes.by_entity.get(entity_id, ()))
+
+    # ------------------------------------------------------------------ questions
+
+    def count(self) -> int:
+        """Articles held."""
+        return len(self.indexes.articles)
+
+    def articles(self) -> list[Article]:
+        """The sorted list kept until the next change of an article."""
+        return list(self.indexes.ordered_articles())
+
+    def listing(self, query: str, with_counts: bool) -> ArticleListing:
+        """A listing over the sorted articles."""
+        counts = self.annotation_counts() if with_counts else {}
+        return MemoryListing(self.indexes.ordered_articles(), counts, query)
+
+    def article(self, article_id: str) -> Article:
+        """The record kept for the article."""
+        return self.indexes.articles[article_id]
+
+    def annotation_count(self, article_id: str) -> int:
+        """Size of the article's index entry."""
+        return len(self.indexes.by_article.get(article_id, ()))
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Sizes of the index entries."""
+        return {key: len(ids) for key, ids in self.indexes.by_article.items() if ids}
+
+    def entities(self) -> list[Entity]:
+        """Every entity record, sorted."""
+        return sorted(self.indexes.entities.values(), key=lambda e: (e.type, e.name.casefold()))
+
+    def entity(self, entity_id: str) -> Entity:
+        """The record kept for the entity."""
+        return self.indexes.entities[entity_id]
+
+    def match_entities(self, query: str, limit: int) -> list[tuple[Entity, str]]:
+        """Every entity scored (:func:`store.fuzzy.best_name`), used ones a little higher."""
+        scored: list[tuple[float, str, Entity]] = []
+        for entity in self.indexes.entities.values():
+            best = best_name(query, entity.names())
+            if best is not None:
+                scored.append((best[0] + 0.01 * len(self.indexes.by_entity.get(entity.id, ())), best[1], entity))
+        scored.sort(key=lambda item: (-item[0], item[2].name.casefold(), item[2].id))
+        return [(entity, name) for _, name, entity in scored[:limit]]
+
+    def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """Looked up one by one."""
+        entities = self.indexes.entities
+        return {key: entities[key].type for key in entity_ids if key in entities}
+
+    def annotations(self, article_id: str | None) -> list[Annotation]:
+        """Records made on demand from the documents, sorted."""
+        keys = self.indexes.docs[ANNOTATIONS] if article_id is None else self.indexes.by_article.get(article_id, ())
+        found = (self.indexes.annotation(key) for key in keys)
+        return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        """The record made from the document."""
+        return self.indexes.annotation(annotation_id)
+
+    def label_counts(self) -> dict[str, int]:
+        """One pass over the annotations."""
+        counts: dict[str, int] = {}
+        for doc in self.indexes.docs[ANNOTATIONS].values():
+            for label in doc.get("labels", ()):
+                counts[label] = counts.get(label, 0) + 1
+        return counts
+
+    def mentions(self, entity_id: str) -> list[Annotation]:
+        """The entity's index entry as records."""
+        found = (self.indexes.annotation(key) for key in self.indexes.by_entity.get(entity_id, ()))
+        return sorted(found, key=lambda a: (a.article_id, a.start, a.id))
+
+    def mention_contexts(self, entity_id: str, exclude_article: str | None, limit: int | None) -> list[Mention]:
+        """See :func:`store.xrefs.mention_contexts`."""
+        return xrefs.mention_contexts(self.indexes, entity_id, exclude_article=exclude_article, limit=limit)
+
+    def mention_count(self, entity_id: str, exclude_article: str | None) -> int:
+        """See :func:`store.xrefs.mention_count`."""
+        return xrefs.mention_count(self.indexes, entity_id, exclude_article=exclude_article)
+
+    def article_entities(self, article_id: str) -> dict[str, int]:
+        """See :func:`store.xrefs.article_entities`."""
+        return xrefs.article_entities(self.indexes, article_id)
+
+    def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
+        """See :func:`store.xrefs.related`."""
+        return xrefs.related(self.indexes, article_id, limit)
+
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        """The in-memory inverted index."""
+        return self.indexes.search(query, limit)

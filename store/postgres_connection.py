@@ -1,0 +1,91 @@
+"""Connections to the server, and getting them back when they drop.
+
+A connection drops when the server restarts, when an administrator ends a session
+(``pg_terminate_backend``) or when the network between an analyst and the server fails. Reads
+are safe to retry on a new connection; a write is not, when the connection dropped while its
+COMMIT was on the way: the server may have committed it or not. :func:`outcome_of` settles that
+by asking a new connection whether the changeset's reference is in the log, after making sure
+the old session is gone (so its COMMIT cannot land after the answer).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import sql
+
+from store.backend import StoreConnectionError
+from store.locations import display_url
+
+T = TypeVar("T")
+
+#: Seconds to wait for a server before "cannot connect" when opening a store.
+CONNECT_TIMEOUT = 10
+#: Seconds to wait when reconnecting (a question must not hold a key up for long).
+RECONNECT_TIMEOUT = 3
+#: Waits between attempts to reconnect, in seconds; the last one repeats.
+BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
+class StoreUnavailable(StoreConnectionError):
+    """The server stopped answering; the store reconnects (the app says "reconnecting…")."""
+
+
+def connect(url: str, *, timeout: int = CONNECT_TIMEOUT, **options: Any) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode; an unreachable server is one line without the password."""
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=timeout, **options)
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreConnectionError(f"{display_url(url)}: cannot connect ({reason.replace(url, '…')})") from exc
+
+
+def is_lost(conn: psycopg.Connection[Any]) -> bool:
+    """True when the connection is closed or broken (no statement can run on it)."""
+    return bool(conn.closed or conn.broken)
+
+
+def dropped(exc: BaseException) -> bool:
+    """True for the errors of a lost connection (not of a refused or failed statement)."""
+    if isinstance(exc, psycopg.errors.AdminShutdown | psycopg.errors.CrashShutdown):
+        return True
+    return isinstance(exc, psycopg.OperationalError) and not isinstance(
+        exc, psycopg.errors.QueryCanceled | psycopg.errors.LockNotAvailable
+    )
+
+
+def with_backoff(attempt: Callable[[], T], *, tries: int, sleep: Callable[[float], None] = time.sleep) -> T:
+    """``attempt()`` until it connects, waiting longer each time; the last failure if none did."""
+    for number in range(tries):
+        try:
+            return attempt()
+        except StoreConnectionError:
+            if number == tries - 1:
+                raise
+            sleep(BACKOFF[min(number, len(BACKOFF) - 1)])
+    raise AssertionError("unreachable")  # pragma: no cover - tries >= 1
+
+
+def end_session(conn: psycopg.Connection[Any], pid: int, *, timeout: float = 10.0) -> None:
+    """Make sure the server session ``pid`` is gone: ended if it still runs, then waited for.
+
+    A session whose client vanished may still be running the COMMIT it was sent; only once it
+    has ended is the log's answer about that commit final. Raises :class:`StoreUnavailable` if
+    it is still there after ``timeout`` seconds.
+    """
+    conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    deadline = time.monotonic() + timeout
+    while conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone() is not None:
+        if time.monotonic() > deadline:
+            raise StoreUnavailable(f"the server still runs the session that was saving (pid {pid})")
+        time.sleep(0.05)
+
+
+def outcome_of(conn: psycopg.Connection[Any], log: sql.Composable, ref: str, pid: int) -> int | None:
+    """The log position of the changeset ``ref`` if its commit landed, else ``None`` (for good)."""
+    end_session(conn, pid)
+    row = conn.execute(sql.SQL("SELECT seq FROM {} WHERE ref = %s").format(log), (ref,)).fetchone()
+    return int(row[0]) if row is not None else None

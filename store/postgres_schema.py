@@ -1,0 +1,325 @@
+"""The tables of a store on PostgreSQL, their versions, and the columns derived from documents.
+
+Every record is kept whole as a JSON document (``doc``), as the folder store keeps it, beside
+the columns the server needs to answer questions without the client holding the corpus: the
+list's order and filter, the search vector, which article and entity a tag belongs to, and the
+normalised names of entities (unique, so two analysts racing to create one name make one
+entity). Those columns are computed here, in Python, with the same functions the folder store
+uses (:func:`store.codec.name_key`, :func:`store.fuzzy.squash`, the search tokenizer), so both
+stores answer alike.
+
+Versions: ``meta.schema_version``. A new store is created at :data:`SCHEMA_VERSION`; an older
+one is brought up by :func:`migrate` (``dossier store migrate``), one step at a time, each in
+one transaction; a newer one is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from store import codec
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
+from store.fuzzy import squash
+from store.listing import haystack
+from store.postgres_search import vector_literal
+
+#: Version of the tables this code reads and writes.
+SCHEMA_VERSION = 2
+#: The tables of a store, in its schema. Grants (``store grant``) are given per table.
+RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
+LOG_TABLE = "changesets"
+NAMES_TABLE = "entity_names"
+META_TABLE = "meta"
+
+# Statements with {s} standing for the store's schema (filled with psycopg.sql.Identifier).
+_TABLES = [
+    "CREATE TABLE {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
+    """CREATE TABLE {s}.articles (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        origin text,
+        display_title text COLLATE "C" NOT NULL,
+        source text, author text, published date,
+        sort_day integer NOT NULL,
+        haystack text NOT NULL,
+        search tsvector NOT NULL)""",
+    "CREATE INDEX ON {s}.articles (origin)",
+    "CREATE INDEX articles_order ON {s}.articles (sort_day, display_title, id)",
+    "CREATE INDEX ON {s}.articles USING gin (search)",
+    """CREATE TABLE {s}.annotations (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        article_id text COLLATE "C" NOT NULL,
+        entity_id text COLLATE "C",
+        start integer NOT NULL,
+        orphaned boolean NOT NULL,
+        live boolean NOT NULL,
+        labels text[] NOT NULL)""",
+    "CREATE INDEX ON {s}.annotations (article_id)",
+    "CREATE INDEX ON {s}.annotations (entity_id, article_id) WHERE entity_id IS NOT NULL",
+    "CREATE INDEX ON {s}.annotations (id) WHERE labels <> '{{}}'",
+    """CREATE TABLE {s}.entities (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        name_key text NOT NULL,
+        type text NOT NULL,
+        name text NOT NULL,
+        UNIQUE (name_key) DEFERRABLE INITIALLY DEFERRED)""",
+    """CREATE TABLE {s}.entity_names (
+        entity_id text COLLATE "C" NOT NULL REFERENCES {s}.entities (id) ON DELETE CASCADE,
+        name_key text NOT NULL,
+        squashed text NOT NULL,
+        canonical boolean NOT NULL,
+        PRIMARY KEY (entity_id, name_key))""",
+    "CREATE INDEX ON {s}.entity_names (name_key)",
+    """CREATE TABLE {s}.changesets (
+        seq bigserial PRIMARY KEY,
+        author text NOT NULL DEFAULT current_user,
+        at timestamptz NOT NULL DEFAULT now(),
+        label text NOT NULL,
+        changes jsonb NOT NULL,
+        ref text UNIQUE)""",
+]
+# Worth having where the server offers pg_trgm (a trusted extension since PostgreSQL 13): the
+# list filter's LIKE '%word%' then uses an index instead of reading every title.
+_TRIGRAMS = "CREATE INDEX ON {s}.articles USING gin (haystack {t}.gin_trgm_ops)"
+
+
+class SchemaError(RuntimeError):
+    """The store's tables are of another version than this code, or not a store's at all."""
+
+
+def statement(template: str, schema: str, **names: str) -> sql.Composed:
+    """A statement of the store's schema, every name quoted as an identifier."""
+    return sql.SQL(template).format(s=sql.Identifier(schema), **{k: sql.Identifier(v) for k, v in names.items()})
+
+
+def version(conn: psycopg.Connection[Any], schema: str) -> int | None:
+    """The store's schema version; ``None`` when there is no store in that schema."""
+    if conn.execute("SELECT to_regclass(%s)", (f'"{schema}".meta',)).fetchone() == (None,):
+        return None
+    row = conn.execute(statement("SELECT value FROM {s}.meta WHERE key = 'schema_version'", schema)).fetchone()
+    if row is None or not str(row[0]).isdigit():
+        raise SchemaError(f"schema {schema!r} holds a table 'meta' that is not a Dossier store's")
+    return int(row[0])
+
+
+def create(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Create the store's tables at the current version (in the caller's transaction)."""
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    for template in _TABLES:
+        conn.execute(statement(template, schema))
+    _trigram_index(conn, schema)
+    conn.execute(
+        statement("INSERT INTO {s}.meta VALUES ('schema_version', %s)", schema),
+        (str(SCHEMA_VERSION),),
+    )
+
+
+def _trigram_index(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Index the list filter with trigrams when pg_trgm is (or can be) installed; skip it if not."""
+    found = conn.execute(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+    ).fetchone()
+    if found is None:
+        try:
+            with conn.transaction():
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except psycopg.Error:
+            return  # not offered to this role: the filter reads the titles instead
+        found = conn.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'pg_trgm'"
+        ).fetchone()
+    if found is not None:
+        conn.execute(statement(_TRIGRAMS, schema, t=found[0]))
+
+
+# ---------------------------------------------------------------------- rows from documents
+
+
+def article_row(doc: Doc) -> dict[str, Any]:
+    """The columns of an article: order, row details, filter text, search vector."""
+    article = codec.article_record(doc)
+    published = article.published
+    return {
+        "id": article.id,
+        "doc": Jsonb(doc),
+        "origin": article.origin or None,
+        "display_title": article.display_title,
+        "source": article.source,
+        "author": article.author,
+        "published": published,
+        "sort_day": -published.toordinal() if published else 1,
+        "haystack": haystack(article.display_title, article.source, article.author, published),
+        "search": vector_literal(article.title, article.text),
+    }
+
+
+def annotation_row(doc: Doc) -> dict[str, Any]:
+    """The columns of an annotation: its article and entity, and whether it counts as live."""
+    return {
+        "id": doc["id"],
+        "doc": Jsonb(doc),
+        "article_id": doc["article_id"],
+        "entity_id": doc.get("entity_id") or None,
+        "start": doc["start"],
+        "orphaned": bool(doc.get("orphaned")),
+        "live": not doc.get("orphaned") and doc.get("status") != "rejected",
+        "labels": list(doc.get("labels", ())),
+    }
+
+
+def entity_row(doc: Doc) -> dict[str, Any]:
+    """The columns of an entity (its normalised name is unique in the store)."""
+    return {
+        "id": doc["id"],
+        "doc": Jsonb(doc),
+        "name_key": codec.name_key(doc["name"]),
+        "type": doc["type"],
+        "name": doc["name"],
+    }
+
+
+def entity_names(doc: Doc) -> list[tuple[str, str, str, bool]]:
+    """(entity id, name key, squashed name, canonical) for the name and each alias."""
+    seen: dict[str, tuple[str, str, str, bool]] = {}
+    for number, name in enumerate([doc["name"], *doc.get("aliases", [])]):
+        key = codec.name_key(name)
+        seen.setdefault(key, (doc["id"], key, squash(name).replace(" ", ""), number == 0))
+    return list(seen.values())
+
+
+#: The columns each row function gives, in the tables' order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    ARTICLES: (
+        "id",
+        "doc",
+        "origin",
+        "display_title",
+        "source",
+        "author",
+        "published",
+        "sort_day",
+        "haystack",
+        "search",
+    ),
+    ANNOTATIONS: ("id", "doc", "article_id", "entity_id", "start", "orphaned", "live", "labels"),
+    ENTITIES: ("id", "doc", "name_key", "type", "name"),
+}
+ROWS: dict[str, Callable[[Doc], dict[str, Any]]] = {
+    ARTICLES: article_row,
+    ANNOTATIONS: annotation_row,
+    ENTITIES: entity_row,
+}
+
+
+def upsert(table: str, schema: str) -> sql.Composed:
+    """``INSERT … ON CONFLICT (id) DO UPDATE`` of every column of ``table``'s rows."""
+    columns = COLUMNS[table]
+    cast = {"search": "::tsvector"}
+    return sql.SQL("INSERT INTO {t} ({cols}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {sets}").format(
+        t=sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table)),
+        cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        vals=sql.SQL(", ").join(sql.SQL(f"%({c})s{cast.get(c, '')}") for c in columns),
+        sets=sql.SQL(", ").join(
+            sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in columns if c != "id"
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- migrations
+
+
+def _from_1(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 1 kept every record in one ``records`` table: move them into tables of their own."""
+    old_log = statement("ALTER TABLE {s}.changesets RENAME TO changesets_v1", schema)
+    conn.execute(old_log)
+    conn.execute(statement("ALTER TABLE {s}.meta RENAME TO meta_v1", schema))
+    for template in _TABLES:
+        conn.execute(statement(template, schema))
+    _trigram_index(conn, schema)
+    conn.execute(statement("INSERT INTO {s}.meta SELECT * FROM {s}.meta_v1", schema))
+    conn.execute(statement("INSERT INTO {s}.changesets SELECT * FROM {s}.changesets_v1", schema))
+    conn.execute(
+        statement(
+            "SELECT setval(pg_get_serial_sequence(%s, 'seq'), coalesce((SELECT max(seq) FROM {s}.changesets), 0) + 1,"
+            " false)",
+            schema,
+        ),
+        (f'"{schema}".changesets',),
+    )
+    for table in (ENTITIES, ARTICLES, ANNOTATIONS):
+        for docs in _batches(conn, statement("SELECT doc FROM {s}.records WHERE tbl = %s ORDER BY id", schema), table):
+            write_docs(conn, schema, table, docs)
+    for name in ("records", "changesets_v1", "meta_v1"):
+        conn.execute(statement("DROP TABLE {s}.{t}", schema, t=name))
+
+
+def _batches(conn: psycopg.Connection[Any], query: sql.Composed, table: str, size: int = 1000) -> Iterator[list[Doc]]:
+    with conn.cursor(name=f"migrate_{table}") as cursor:
+        cursor.execute(query, (table,))
+        while rows := cursor.fetchmany(size):
+            yield [row[0] for row in rows]
+
+
+#: ``version → step`` that brings a store from that version to the next.
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], None]] = {1: _from_1}
+
+
+def migrate(conn: psycopg.Connection[Any], schema: str, progress: Callable[[int, int], None] | None = None) -> int:
+    """Bring the store up to :data:`SCHEMA_VERSION`, one step per transaction; the version reached.
+
+    Raises:
+        SchemaError: there is no store there, or it is newer than this code.
+    """
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{schema}",))
+            current = version(conn, schema)
+            if current is None:
+                raise SchemaError(f"schema {schema!r} holds no Dossier store")
+            if current > SCHEMA_VERSION:
+                raise SchemaError(newer_message(schema, current))
+            if current == SCHEMA_VERSION:
+                return current
+            MIGRATIONS[current](conn, schema)
+            conn.execute(
+                statement("UPDATE {s}.meta SET value = %s WHERE key = 'schema_version'", schema), (str(current + 1),)
+            )
+        if progress is not None:
+            progress(current + 1, SCHEMA_VERSION)
+
+
+def newer_message(schema: str, found: int) -> str:
+    """What to say about a store made by a newer Dossier."""
+    return (
+        f"schema {schema!r} is a store of version {found}, newer than this Dossier (version {SCHEMA_VERSION}):"
+        " upgrade Dossier to open it"
+    )
+
+
+def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: list[Doc]) -> None:
+    """Upsert documents of one table with their derived columns (and an entity's names)."""
+    if not docs:
+        return
+    with conn.cursor() as cursor:
+        cursor.executemany(upsert(table, schema), [ROWS[table](doc) for doc in docs])
+        if table == ENTITIES:
+            keys = [doc["id"] for doc in docs]
+            cursor.execute(statement("DELETE FROM {s}.entity_names WHERE entity_id = ANY(%s)", schema), (keys,))
+            cursor.executemany(
+                statement("INSERT INTO {s}.entity_names VALUES (%s, %s, %s, %s)", schema),
+                [names for doc in docs for names in entity_names(doc)],
+            )
+
+
+def delete_docs(conn: psycopg.Connection[Any], schema: str, table: str, keys: list[str]) -> None:
+    """Delete records of one table (an entity's names go with it)."""
+    if keys:
+        conn.execute(statement("DELETE FROM {s}.{t} WHERE id = ANY(%s)", schema, t=table), (keys,))

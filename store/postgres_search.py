@@ -1,0 +1,81 @@
+"""Full-text search on the server: the folder store's words, in PostgreSQL's ``tsvector``.
+
+The server's own parsers split and stem words by a language's rules; the folder store matches
+case- and accent-folded words (:func:`store.search_index.fold`). For both stores to answer a
+query alike, the words are made here, in Python, by the same tokenizer and fold, and handed to
+the server ready made: a ``tsvector`` literal per article (title words at weight A, so a title
+hit ranks higher) and a ``tsquery`` literal per query. The server then only matches lexemes
+(with a GIN index) and ranks; the few hits shown are located in their text by the same code
+the folder store uses (:func:`store.search_index.first_match`).
+
+PostgreSQL limits a lexeme's positions to 16,383 and keeps 256 per lexeme, and a ``tsvector``
+to 1 MB: in an article longer than 16,383 words, a quoted phrase past that point is not found
+(its words still are).
+"""
+
+from __future__ import annotations
+
+from store.search_index import Group, SearchIndex, tokenize
+
+#: The last position PostgreSQL keeps; later words are stored at it.
+MAX_POSITION = 16383
+#: Positions PostgreSQL keeps per lexeme.
+MAX_POSITIONS_PER_LEXEME = 256
+#: A lexeme longer than this (in UTF-8 bytes) is refused by the server: such "words" are dropped.
+MAX_LEXEME_BYTES = 2046
+#: Leave room under the server's 1 MB limit for a ``tsvector``.
+MAX_VECTOR_CHARS = 800_000
+
+
+def _quote(lexeme: str) -> str:
+    """A lexeme as a quoted literal: quotes doubled, backslashes escaped."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _usable(term: str) -> bool:
+    return 0 < len(term.encode()) <= MAX_LEXEME_BYTES
+
+
+def vector_literal(title: str | None, text: str) -> str:
+    """The ``tsvector`` literal of an article: folded words with positions, title words weighted A.
+
+    Title words take the first positions and the text starts one position later, so a phrase
+    never runs from the title into the text.
+    """
+    positions: dict[str, list[str]] = {}
+    title_terms = [term for term, _, _ in tokenize(title or "")]
+    for number, term in enumerate(title_terms, start=1):
+        if _usable(term):
+            positions.setdefault(term, []).append(f"{min(number, MAX_POSITION)}A")
+    start = len(title_terms) + 2
+    for number, (term, _, _) in enumerate(tokenize(text), start=start):
+        if not _usable(term):
+            continue
+        kept = positions.setdefault(term, [])
+        if len(kept) < MAX_POSITIONS_PER_LEXEME:
+            kept.append(str(min(number, MAX_POSITION)))
+    parts = [f"{_quote(term)}:{','.join(kept)}" for term, kept in positions.items()]
+    literal = " ".join(parts)
+    if len(literal) > MAX_VECTOR_CHARS:
+        # A huge text: the words without their positions (phrases in it are then not found).
+        literal = " ".join(_quote(term) for term in positions)[:MAX_VECTOR_CHARS]
+        literal = literal[: literal.rfind("' '") + 1] if len(literal) == MAX_VECTOR_CHARS else literal
+    return literal
+
+
+def query_groups(query: str) -> list[Group]:
+    """The query's parts as the folder store reads them (words, phrases, a prefix last word)."""
+    return [group for group in SearchIndex.parse(query) if all(_usable(term.lstrip("*")) for term in group)]
+
+
+def query_literal(groups: list[Group]) -> str:
+    """The ``tsquery`` literal that asks for every part: ``'a' & 'b' <-> 'c' & 'pre':*``."""
+    parts = []
+    for group in groups:
+        if len(group) == 1 and group[0].startswith("*"):
+            parts.append(f"{_quote(group[0][1:])}:*")
+        elif len(group) == 1:
+            parts.append(_quote(group[0]))
+        else:
+            parts.append("(" + " <-> ".join(_quote(term) for term in group) + ")")
+    return " & ".join(parts)

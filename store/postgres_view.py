@@ -1,0 +1,578 @@
+"""The view of a store on PostgreSQL: every question asked of the server, nothing loaded.
+
+Each question is one or two SQL statements over the columns :mod:`store.postgres_schema`
+derives from the documents; what the folder store computes in Python from its indexes is
+computed here by the server (counts, the list's order and filter, cross-references, the search
+match and rank) and only what is shown comes back. Where the answer needs Python's own rules
+(the fuzzy score of a name, where in a text a hit starts, the sentence around a mention), the
+server narrows the candidates and the same Python code as the folder store finishes.
+
+Connections: the view has two of its own, apart from the backend's writing connection, so a
+question never waits behind a save that waits for another analyst's lock: one for lookups and
+one for searches and list filters, which may take long and are cancelled when a newer one
+replaces them. Every statement has a time limit (:data:`STATEMENT_TIMEOUT`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from store import codec, textunits
+from store.backend import StoreConnectionError
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
+from store.fuzzy import best_name, squash
+from store.listing import ArticleListing, ArticleRow
+from store.locations import display_url
+from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.postgres_connection import CONNECT_TIMEOUT, RECONNECT_TIMEOUT, StoreUnavailable, connect, dropped, is_lost
+from store.postgres_schema import statement
+from store.postgres_search import query_groups, query_literal
+from store.sanitize import neutralize
+from store.search_index import first_match, snippet
+from store.storage import StoreFileError
+from store.view import View
+
+#: A question that takes longer than this is cut off (a search that would scan the world).
+STATEMENT_TIMEOUT = "15s"
+#: Articles whose records (with their texts) are kept after being read.
+ARTICLE_CACHE = 64
+#: Rows of the document list fetched at a time.
+PAGE = 100
+#: What a damaged record on the server says to do.
+SERVER_HINT = "Restore the store from a pg_dump backup (pg_restore), or ask its administrator."
+
+
+class SearchCancelled(Exception):
+    """A newer search or filter replaced this one; its answer would not be shown."""
+
+
+class PostgresView(View):
+    """Questions answered by the server (see the module docstring)."""
+
+    holds_corpus = False
+
+    def __init__(self, url: str, schema: str, location: Callable[[str], str], seen: Callable[[], int]) -> None:
+        self.schema = schema
+        self.location = location
+        self.seen = seen
+        self.url = url
+        self.lock = contextlib.nullcontext()
+        self.conn = self._connect(CONNECT_TIMEOUT)
+        try:
+            self.search_conn = self._connect(CONNECT_TIMEOUT)
+        except BaseException:
+            self.conn.close()
+            raise
+        #: Set when a reconnection failed: questions then fail at once (no key waits on a
+        #: connection attempt) until :meth:`reconnect` succeeds.
+        self.down = False
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._count: int | None = None
+        #: Bumped by every change: an answer read before a change is not kept after it.
+        self._generation = 0
+        self._cache_lock = threading.Lock()
+        self._search_lock = threading.Lock()
+        self._search_ticket = 0
+
+    def _connect(self, timeout: int) -> psycopg.Connection[Any]:
+        return connect(self.url, timeout=timeout, options=f"-c statement_timeout={STATEMENT_TIMEOUT}")
+
+    def close(self) -> None:
+        """Close the view's connections."""
+        self.conn.close()
+        self.search_conn.close()
+
+    def reconnect(self) -> bool:
+        """Replace lost connections (one attempt each); True when both work again."""
+        try:
+            for name in ("conn", "search_conn"):
+                if is_lost(getattr(self, name)):
+                    setattr(self, name, self._connect(RECONNECT_TIMEOUT))
+        except StoreConnectionError:
+            self.down = True
+            return False
+        self.down = False
+        return True
+
+    def _run(self, name: str, query: sql.Composable, params: Any) -> list[tuple[Any, ...]]:
+        """Run a statement on connection ``name``, reconnecting once if it was lost.
+
+        Raises:
+            StoreUnavailable: the server does not answer (the app shows "reconnecting…").
+        """
+        if self.down:
+            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)")
+        for attempt in (1, 2):
+            conn = getattr(self, name)
+            try:
+                if is_lost(conn):
+                    raise psycopg.OperationalError("connection lost")
+                return conn.execute(query, params).fetchall()
+            except psycopg.errors.QueryCanceled as exc:
+                if name == "search_conn":
+                    raise  # perhaps cancelled by a newer search: _search_query tells
+                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
+            except psycopg.Error as exc:
+                if not dropped(exc) or attempt == 2:
+                    raise StoreConnectionError(f"{display_url(self.url)}: {exc.diag.message_primary or exc}") from exc
+                if not self.reconnect():
+                    raise StoreUnavailable(
+                        f"{display_url(self.url)}: the server does not answer (reconnecting…)"
+                    ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ------------------------------------------------------------------ helpers
+
+    def _sql(self, template: str) -> sql.Composed:
+        return statement(template, self.schema)
+
+    def _rows(self, template: str, params: Any = None) -> list[tuple[Any, ...]]:
+        return self._run("conn", self._sql(template), params)
+
+    def _checked(self, table: str, doc: Any) -> Doc:
+        problem = codec.problem(table, doc)
+        if problem is not None:
+            raise StoreFileError(Path(self.location(table)), f"table {table!r} holds {problem}", SERVER_HINT)
+        return doc
+
+    def _search_query(self, template: str, params: Any) -> list[tuple[Any, ...]]:
+        """Run a long query on the search connection; a newer one cancels it.
+
+        Raises:
+            SearchCancelled: a newer call replaced this one while it waited or ran.
+        """
+        with self._cache_lock:
+            self._search_ticket += 1
+            ticket = self._search_ticket
+        if self._search_lock.locked():
+            self.search_conn.cancel_safe()
+        with self._search_lock:
+            if ticket != self._search_ticket:
+                raise SearchCancelled
+            try:
+                return self._run("search_conn", self._sql(template), params)
+            except psycopg.errors.QueryCanceled as exc:
+                if ticket != self._search_ticket:
+                    raise SearchCancelled from exc
+                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
+
+    # ------------------------------------------------------------------ keeping current
+
+    def apply(self, changes: Iterable[Change]) -> None:
+        """Forget what the changes made stale (cached articles, the article count)."""
+        with self._cache_lock:
+            self._generation += 1
+            for change in changes:
+                if change.table == ARTICLES:
+                    self._articles.pop(change.key, None)
+                    if (change.before is None) != (change.after is None):
+                        self._count = None
+
+    # ------------------------------------------------------------------ planners' lookups
+    #
+    # A planner must start from the records as this analyst last saw them, as the folder store's
+    # planners start from its memory: that is what lets the write path tell "Bob changed the note
+    # you are changing" from "you are changing Bob's note". So the lookups below answer as of
+    # the last changeset this store took in: a record another analyst changed since then is
+    # answered with its state before their change (the log keeps it). Inside the write lock,
+    # everything has been taken in, and they answer with what is stored.
+
+    def _unseen(self) -> dict[tuple[str, str], Doc | None]:
+        """Each record others changed since the last look → its state before their first change."""
+        rows = self._rows("SELECT changes FROM {s}.changesets WHERE seq > %s ORDER BY seq", (self.seen(),))
+        earliest: dict[tuple[str, str], Doc | None] = {}
+        for (changes,) in rows:
+            for table, key, before, _after in changes:
+                earliest.setdefault((table, key), before)
+        return earliest
+
+    def doc(self, table: str, key: str) -> Doc | None:
+        """Read from the server as last seen (never cached: the write path must see the stored record)."""
+        rows = self._run("conn", statement("SELECT doc FROM {s}.{t} WHERE id = %s", self.schema, t=table), (key,))
+        found = rows[0] if rows else None
+        current = self._checked(table, found[0]) if found is not None else None
+        unseen = self._unseen()
+        if (table, key) not in unseen:
+            return current
+        before = unseen[(table, key)]
+        if before is not None and table == ARTICLES and "text" not in before:
+            # The log keeps an article's old text only where it changed: otherwise it is the
+            # stored one.
+            before = {**before, "text": (current or {}).get("text", "")}
+        return self._checked(table, before) if before is not None else None
+
+    def has(self, table: str, key: str) -> bool:
+        """An index lookup (as last seen)."""
+        return self.doc(table, key) is not None if table != ARTICLES else self._has_article(key)
+
+    def _has_article(self, key: str) -> bool:
+        stored = bool(self._rows("SELECT 1 FROM {s}.articles WHERE id = %s", (key,)))
+        unseen = self._unseen()
+        return stored if (ARTICLES, key) not in unseen else unseen[(ARTICLES, key)] is not None
+
+    def entity_key(self, name: str) -> str | None:
+        """A canonical name first, then an alias; the lowest id among equals."""
+        rows = self._rows(
+            "SELECT entity_id FROM {s}.entity_names WHERE name_key = %s ORDER BY canonical DESC, entity_id LIMIT 1",
+            (codec.name_key(name),),
+        )
+        return rows[0][0] if rows else None
+
+    def article_key_for_origin(self, origin: str) -> str | None:
+        """An index lookup."""
+        rows = self._rows("SELECT id FROM {s}.articles WHERE origin = %s ORDER BY id LIMIT 1", (origin,))
+        return rows[0][0] if rows else None
+
+    def annotation_keys(self, article_id: str) -> set[str]:
+        """An index lookup (as last seen)."""
+        rows = self._rows("SELECT id FROM {s}.annotations WHERE article_id = %s", (article_id,))
+        return self._seen_keys({row[0] for row in rows}, "article_id", article_id)
+
+    def mention_keys(self, entity_id: str) -> set[str]:
+        """An index lookup (as last seen)."""
+        rows = self._rows("SELECT id FROM {s}.annotations WHERE entity_id = %s", (entity_id,))
+        return self._seen_keys({row[0] for row in rows}, "entity_id", entity_id)
+
+    def _seen_keys(self, stored: set[str], field: str, value: str) -> set[str]:
+        """Annotation ids as last seen: others' unseen additions out, their unseen deletions back."""
+        for (table, key), before in self._unseen().items():
+            if table == ANNOTATIONS:
+                stored.discard(key)
+                if before is not None and before.get(field) == value:
+                    stored.add(key)
+        return stored
+
+    # ------------------------------------------------------------------ articles
+
+    def count(self) -> int:
+        """Counted on the server, kept until an article is added or deleted."""
+        with self._cache_lock:
+            if self._count is not None:
+                return self._count
+            generation = self._generation
+        counted = int(self._rows("SELECT count(*) FROM {s}.articles")[0][0])
+        with self._cache_lock:
+            if generation == self._generation:
+                self._count = counted
+        return counted
+
+    def articles(self) -> list[Article]:
+        """Every article with its text (exports; the app lists with :meth:`listing`)."""
+        rows = self._rows("SELECT doc FROM {s}.articles ORDER BY sort_day, display_title, id")
+        return [codec.article_record(self._checked(ARTICLES, row[0])) for row in rows]
+
+    def listing(self, query: str, with_counts: bool) -> ArticleListing:
+        """Rows read from the server a page at a time (:class:`PostgresListing`)."""
+        return PostgresListing(self, query, with_counts)
+
+    def article(self, article_id: str) -> Article:
+        """Read once, then kept (the last few read) until it changes."""
+        with self._cache_lock:
+            cached = self._articles.get(article_id)
+            if cached is not None:
+                self._articles.move_to_end(article_id)
+                return cached
+            generation = self._generation
+        found = self.doc(ARTICLES, article_id)
+        if found is None:
+            raise KeyError(article_id)
+        article = codec.article_record(found)
+        with self._cache_lock:
+            if generation == self._generation:
+                self._articles[article_id] = article
+                while len(self._articles) > ARTICLE_CACHE:
+                    self._articles.popitem(last=False)
+        return article
+
+    def _article_records(self, keys: Iterable[str]) -> dict[str, Article]:
+        """Several articles in one statement (cached ones not asked for again)."""
+        wanted = set(keys)
+        found: dict[str, Article] = {}
+        with self._cache_lock:
+            for key in wanted:
+                if key in self._articles:
+                    found[key] = self._articles[key]
+        missing = sorted(wanted - found.keys())
+        if missing:
+            for (doc,) in self._rows("SELECT doc FROM {s}.articles WHERE id = ANY(%s)", (missing,)):
+                record = codec.article_record(self._checked(ARTICLES, doc))
+                found[record.id] = record
+        return found
+
+    def annotation_count(self, article_id: str) -> int:
+        """Counted with the annotations' article index."""
+        return int(self._rows("SELECT count(*) FROM {s}.annotations WHERE article_id = %s", (article_id,))[0][0])
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Grouped on the server (one row per tagged article)."""
+        return dict(self._rows("SELECT article_id, count(*) FROM {s}.annotations GROUP BY article_id"))
+
+    # ------------------------------------------------------------------ entities
+
+    def entities(self) -> list[Entity]:
+        """Every entity (the dictionary, not the corpus), sorted as the folder store sorts them."""
+        records = [
+            codec.entity_record(self._checked(ENTITIES, row[0])) for row in self._rows("SELECT doc FROM {s}.entities")
+        ]
+        return sorted(records, key=lambda e: (e.type, e.name.casefold()))
+
+    def entity(self, entity_id: str) -> Entity:
+        """Read from the server."""
+        found = self.doc(ENTITIES, entity_id)
+        if found is None:
+            raise KeyError(entity_id)
+        return codec.entity_record(found)
+
+    def match_entities(self, query: str, limit: int) -> list[tuple[Entity, str]]:
+        """The server keeps the names holding the typed letters in order; Python scores them.
+
+        ``LIKE '%s%h%o%i%'`` on the folded names is exactly the folder store's rule for a
+        candidate (:func:`store.fuzzy.fuzzy_score`), so both offer the same entities.
+        """
+        letters = squash(query).replace(" ", "")
+        pattern = "%" + "%".join(letters) + "%" if letters else "%"
+        rows = self._rows(
+            "SELECT e.doc, (SELECT count(*) FROM {s}.annotations n WHERE n.entity_id = e.id) FROM {s}.entities e"
+            " WHERE EXISTS (SELECT 1 FROM {s}.entity_names m WHERE m.entity_id = e.id AND m.squashed LIKE %s)",
+            (pattern,),
+        )
+        scored: list[tuple[float, str, Entity]] = []
+        for doc, mentions in rows:
+            entity = codec.entity_record(self._checked(ENTITIES, doc))
+            best = best_name(query, entity.names())
+            if best is not None:
+                scored.append((best[0] + 0.01 * mentions, best[1], entity))
+        scored.sort(key=lambda item: (-item[0], item[2].name.casefold(), item[2].id))
+        return [(entity, name) for _, name, entity in scored[:limit]]
+
+    def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """One statement for all the ids."""
+        keys = list(entity_ids)
+        return dict(self._rows("SELECT id, type FROM {s}.entities WHERE id = ANY(%s)", (keys,))) if keys else {}
+
+    # ------------------------------------------------------------------ annotations
+
+    def annotations(self, article_id: str | None) -> list[Annotation]:
+        """One article's annotations (or, for exports, all of them)."""
+        if article_id is None:
+            rows = self._rows("SELECT doc FROM {s}.annotations")
+        else:
+            rows = self._rows("SELECT doc FROM {s}.annotations WHERE article_id = %s", (article_id,))
+        found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
+        return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        """Read from the server."""
+        found = self.doc(ANNOTATIONS, annotation_id)
+        if found is None:
+            raise KeyError(annotation_id)
+        return codec.annotation_record(found)
+
+    def label_counts(self) -> dict[str, int]:
+        """Grouped on the server over the annotations that carry labels (a partial index)."""
+        return dict(
+            self._rows("SELECT l, count(*) FROM {s}.annotations, unnest(labels) l WHERE labels <> '{{}}' GROUP BY l")
+        )
+
+    # ------------------------------------------------------------------ cross-references
+
+    def mentions(self, entity_id: str) -> list[Annotation]:
+        """The entity's annotations, with the entity index."""
+        rows = self._rows("SELECT doc FROM {s}.annotations WHERE entity_id = %s", (entity_id,))
+        found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
+        return sorted(found, key=lambda a: (a.article_id, a.start, a.id))
+
+    def mention_contexts(self, entity_id: str, exclude_article: str | None, limit: int | None) -> list[Mention]:
+        """The server orders and cuts the mentions; their articles are read once each."""
+        rows = self._rows(
+            "SELECT n.doc FROM {s}.annotations n JOIN {s}.articles a ON a.id = n.article_id"
+            " WHERE n.entity_id = %s AND NOT n.orphaned AND n.article_id IS DISTINCT FROM %s"
+            " ORDER BY a.sort_day, a.display_title, a.id, n.start, n.id LIMIT %s",
+            (entity_id, exclude_article, limit),
+        )
+        annotations = [codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows]
+        articles = self._article_records(a.article_id for a in annotations)
+        result: list[Mention] = []
+        for annotation in annotations:
+            article = articles[annotation.article_id]
+            start, end = textunits.sentence_at(article.text, annotation.start)
+            result.append(Mention(annotation, article, article.text[start:end], start))
+        return result
+
+    def mention_count(self, entity_id: str, exclude_article: str | None) -> int:
+        """Counted with the entity index."""
+        if exclude_article is None:
+            rows = self._rows("SELECT count(*) FROM {s}.annotations WHERE entity_id = %s", (entity_id,))
+        else:
+            rows = self._rows(
+                "SELECT count(*) FROM {s}.annotations n WHERE n.entity_id = %s AND NOT n.orphaned"
+                " AND n.article_id <> %s AND EXISTS (SELECT 1 FROM {s}.articles a WHERE a.id = n.article_id)",
+                (entity_id, exclude_article),
+            )
+        return int(rows[0][0])
+
+    def article_entities(self, article_id: str) -> dict[str, int]:
+        """Grouped on the server."""
+        return dict(
+            self._rows(
+                "SELECT entity_id, count(*) FROM {s}.annotations"
+                " WHERE article_id = %s AND entity_id IS NOT NULL AND live GROUP BY entity_id",
+                (article_id,),
+            )
+        )
+
+    def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
+        """Scored on the server: each shared entity adds ``log(1 + articles / its articles)``."""
+        rows = self._rows(
+            "WITH mine AS (SELECT DISTINCT entity_id FROM {s}.annotations"
+            "   WHERE article_id = %(a)s AND live AND entity_id IS NOT NULL),"
+            " pairs AS (SELECT DISTINCT n.entity_id, n.article_id FROM {s}.annotations n JOIN mine USING (entity_id)),"
+            " weights AS (SELECT entity_id, count(*) AS df FROM pairs GROUP BY entity_id)"
+            " SELECT p.article_id, array_agg(w.df) FROM pairs p JOIN weights w USING (entity_id)"
+            " WHERE p.article_id <> %(a)s AND EXISTS (SELECT 1 FROM {s}.articles x WHERE x.id = p.article_id)"
+            " GROUP BY p.article_id",
+            {"a": article_id},
+        )
+        total = max(self.count(), 1)
+        scores = {key: sum(math.log(1 + total / max(df, 1)) for df in dfs) for key, dfs in rows}
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        articles = self._article_records(key for key, _ in ranked)
+        return [(articles[key], round(score, 4)) for key, score in ranked if key in articles]
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        """Matched and ranked by the server's GIN index; the hits shown located in Python.
+
+        A newer search cancels this one, which then answers nothing (its result would not
+        be shown).
+        """
+        groups = query_groups(query)
+        if not groups:
+            return []
+        try:
+            rows = self._search_query(
+                "SELECT best.id, a.doc->>'text', best.rank FROM (SELECT id, ts_rank(search, q) AS rank"
+                "   FROM {s}.articles, CAST(%s AS tsquery) q WHERE search @@ q ORDER BY rank DESC, id LIMIT %s) best"
+                " JOIN {s}.articles a ON a.id = best.id ORDER BY best.rank DESC, best.id",
+                (query_literal(groups), limit),
+            )
+        except SearchCancelled:
+            return []
+        hits = []
+        for key, stored_text, rank in rows:
+            text = neutralize(stored_text or "")
+            start, end = first_match(text, groups)
+            hits.append(SearchHit(key, start, end, snippet(text, start, end), round(float(rank), 4)))
+        return hits
+
+
+class PostgresListing(ArticleListing):
+    """The document list read from the server a page at a time (see :mod:`store.listing`).
+
+    Unfiltered, rows come in the order of the ``articles_order`` index, a page after the one
+    before it (keyset) or, for a jump, by offset. Filtered, the server applies the folder
+    store's rule and score (:func:`store.fuzzy.words_score`) with ``LIKE`` over the folded
+    text, and the rows matching are ordered by score. Its length and each position are one
+    statement each, asked for when needed.
+    """
+
+    def __init__(self, view: PostgresView, query: str, with_counts: bool) -> None:
+        self.view = view
+        self.query = query
+        self.words = squash(query).split()
+        self.with_counts = with_counts
+        self.total = view.count()
+        self._pages: dict[int, list[ArticleRow]] = {}
+        self._length: int | None = None if self.words else self.total
+
+    def _filter(self) -> tuple[str, list[Any], str, list[Any]]:
+        """The filter as SQL: every word in the folded text (``WHERE``), scored as words_score does.
+
+        Returns the condition and its parameters, then the score and its parameters.
+        """
+        if not self.words:
+            return "TRUE", [], "0", []
+        where = " AND ".join(["a.haystack LIKE %s"] * len(self.words))
+        term = (
+            "(CASE WHEN strpos(' ' || a.haystack, %s) > 0"
+            " THEN 10 - least(strpos(' ' || a.haystack, %s) - 1, 400) / 100.0"
+            " ELSE 5 - least(strpos(' ' || a.haystack, %s) - 1, 400) / 100.0 END)"
+        )
+        score_params: list[Any] = []
+        for word in self.words:
+            score_params += [f" {word}", f" {word}", word]
+        score = "round(" + " + ".join([term] * len(self.words)) + ", 6)"
+        return where, [f"%{word}%" for word in self.words], score, score_params
+
+    def __len__(self) -> int:
+        if self._length is None:
+            where, params, _, _ = self._filter()
+            rows = self.view._search_query(f"SELECT count(*) FROM {{s}}.articles a WHERE {where}", params)
+            self._length = int(rows[0][0])
+        return self._length
+
+    def rows(self, start: int, stop: int) -> list[ArticleRow]:
+        """The pages that hold those rows, read when first needed."""
+        stop = min(stop, len(self))
+        start = max(start, 0)
+        if start >= stop:
+            return []
+        found: list[ArticleRow] = []
+        for page in range(start // PAGE, (stop - 1) // PAGE + 1):
+            found.extend(self._page(page))
+        first = (start // PAGE) * PAGE
+        return found[start - first : stop - first]
+
+    def _page(self, page: int) -> list[ArticleRow]:
+        if page in self._pages:
+            return self._pages[page]
+        tags = "(SELECT count(*) FROM {s}.annotations n WHERE n.article_id = a.id)" if self.with_counts else "0"
+        columns = f"a.id, a.display_title, a.source, a.author, a.published, {tags}"
+        where, params, score, score_params = self._filter()
+        previous = self._pages.get(page - 1)
+        if not self.words and previous:
+            last = previous[-1]
+            rows = self.view._search_query(
+                f"SELECT {columns} FROM {{s}}.articles a WHERE (a.sort_day, a.display_title, a.id) >"
+                " (SELECT sort_day, display_title, id FROM {s}.articles WHERE id = %s)"
+                " ORDER BY a.sort_day, a.display_title, a.id LIMIT %s",
+                (last.id, PAGE),
+            )
+        else:
+            rows = self.view._search_query(
+                f"SELECT {columns} FROM {{s}}.articles a WHERE {where}"
+                f" ORDER BY {score + ' DESC, ' if self.words else ''}a.sort_day, a.display_title, a.id"
+                " OFFSET %s LIMIT %s",
+                [*params, *score_params, page * PAGE, PAGE],
+            )
+        self._pages[page] = [ArticleRow(*row) for row in rows]
+        return self._pages[page]
+
+    def index_of(self, article_id: str) -> int | None:
+        """Counted on the server: the rows before it, in the listing's order."""
+        if not self.words:
+            rows = self.view._search_query(
+                "SELECT (SELECT count(*) FROM {s}.articles a WHERE (a.sort_day, a.display_title, a.id)"
+                " < (me.sort_day, me.display_title, me.id)) FROM {s}.articles me WHERE me.id = %s",
+                [article_id],
+            )
+            return int(rows[0][0]) if rows else None
+        where, params, score, score_params = self._filter()
+        rows = self.view._search_query(
+            f"WITH ranked AS (SELECT a.id, {score} AS score, a.sort_day, a.display_title FROM {{s}}.articles a"
+            f" WHERE {where}), me AS (SELECT * FROM ranked WHERE id = %s)"
+            " SELECT (SELECT count(*) FROM ranked r WHERE (-r.score, r.sort_day, r.display_title, r.id)"
+            " < (-me.score, me.sort_day, me.display_title, me.id)) FROM me",
+            [*score_params, *params, article_id],
+        )
+        return int(rows[0][0]) if rows else None

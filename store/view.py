@@ -1,0 +1,153 @@
+"""What a store reads: the seam between the engine and where its questions are answered.
+
+A :class:`View` answers two kinds of reads:
+
+* the **planners' lookups** — one record by key, an entity by name, an article by the file it
+  came from, the tags of one article or one entity. Planners (:mod:`store.annotating`,
+  :mod:`store.importing`, …) and the write path (rebase, integrity checks) use only these, so
+  they never need the whole corpus in memory;
+* the **questions** the app, the CLI and scripts ask (:class:`~store.queries.StoreQueries`
+  documents each): the document list, search, mentions, related articles, entity lookup.
+
+Two views implement it. :class:`~store.memory_view.MemoryView` keeps every document in memory
+(the folder and in-memory stores load their tables into it and apply each saved change);
+:class:`~store.postgres_view.PostgresView` asks the server, so a process never loads the
+corpus. The store's test suite runs every question on both and expects the same answers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+
+from store.changes import Change, Doc
+from store.listing import ArticleListing
+from store.models import Annotation, Article, Entity, Mention, SearchHit
+
+
+class View(ABC):
+    """Reads of one open store (see the module docstring)."""
+
+    #: Held while a question is answered and while a saved change is applied, so no change
+    #: lands half-way through a question (held for moments only; a server view needs none).
+    lock: AbstractContextManager[object]
+
+    #: True when the store must load its tables into the view (:meth:`load`).
+    holds_corpus: bool = True
+
+    # ------------------------------------------------------------------ keeping current
+
+    def load(self, table: str, docs: dict[str, Doc]) -> None:  # noqa: B027 - a server view loads nothing
+        """Take a whole table (only views that hold the corpus)."""
+
+    @abstractmethod
+    def apply(self, changes: Iterable[Change]) -> None:
+        """A change was saved (here or by another analyst): bring what is kept in line."""
+
+    def warm(self) -> None:  # noqa: B027 - a server view has nothing to build
+        """Build what the first search would otherwise wait for (run in a thread)."""
+
+    # ------------------------------------------------------------------ planners' lookups
+
+    @abstractmethod
+    def doc(self, table: str, key: str) -> Doc | None:
+        """The stored document (shared: never mutate it), or ``None``."""
+
+    @abstractmethod
+    def has(self, table: str, key: str) -> bool:
+        """True when a record with this key is stored."""
+
+    @abstractmethod
+    def entity_key(self, name: str) -> str | None:
+        """The id of the entity with this name or alias (compared by :func:`store.codec.name_key`)."""
+
+    @abstractmethod
+    def article_key_for_origin(self, origin: str) -> str | None:
+        """The id of the article imported from ``origin`` (a file path), if any."""
+
+    @abstractmethod
+    def annotation_keys(self, article_id: str) -> set[str]:
+        """Ids of the annotations of one article."""
+
+    @abstractmethod
+    def mention_keys(self, entity_id: str) -> set[str]:
+        """Ids of the annotations that link to one entity."""
+
+    # ------------------------------------------------------------------ questions
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of articles."""
+
+    @abstractmethod
+    def articles(self) -> list[Article]:
+        """Every article, in the document list's order."""
+
+    @abstractmethod
+    def listing(self, query: str, with_counts: bool) -> ArticleListing:
+        """The document list (see :mod:`store.listing`)."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article:
+        """One article with its text; ``KeyError`` if there is none."""
+
+    @abstractmethod
+    def annotation_count(self, article_id: str) -> int:
+        """Number of annotations of one article."""
+
+    @abstractmethod
+    def annotation_counts(self) -> dict[str, int]:
+        """Article id → number of annotations (articles without any left out)."""
+
+    @abstractmethod
+    def entities(self) -> list[Entity]:
+        """Every entity, by type then name."""
+
+    @abstractmethod
+    def entity(self, entity_id: str) -> Entity:
+        """One entity; ``KeyError`` if there is none."""
+
+    @abstractmethod
+    def match_entities(self, query: str, limit: int) -> list[tuple[Entity, str]]:
+        """Entities whose name or alias fuzzy-matches ``query``, best first, with that name."""
+
+    @abstractmethod
+    def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """Entity id → type (unknown ids left out)."""
+
+    @abstractmethod
+    def annotations(self, article_id: str | None) -> list[Annotation]:
+        """Annotations of one article (or all), by article, start, longest first, id."""
+
+    @abstractmethod
+    def annotation(self, annotation_id: str) -> Annotation:
+        """One annotation; ``KeyError`` if there is none."""
+
+    @abstractmethod
+    def label_counts(self) -> dict[str, int]:
+        """Passage label (as stored) → number of annotations carrying it."""
+
+    @abstractmethod
+    def mentions(self, entity_id: str) -> list[Annotation]:
+        """Annotations linked to the entity, by article then start."""
+
+    @abstractmethod
+    def mention_contexts(self, entity_id: str, exclude_article: str | None, limit: int | None) -> list[Mention]:
+        """Mentions (not orphaned, outside ``exclude_article``) with sentences, newest articles first."""
+
+    @abstractmethod
+    def mention_count(self, entity_id: str, exclude_article: str | None) -> int:
+        """All mentions; with ``exclude_article``, those :meth:`mention_contexts` would list."""
+
+    @abstractmethod
+    def article_entities(self, article_id: str) -> dict[str, int]:
+        """Entity id → live mentions in the article (not orphaned, not rejected)."""
+
+    @abstractmethod
+    def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
+        """Articles sharing live entities, scored by the sum of ``log(1 + articles / df)``."""
+
+    @abstractmethod
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        """Full-text search (see :mod:`store.search_index` for the query syntax)."""

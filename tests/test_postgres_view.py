@@ -1,0 +1,157 @@
+"""The PostgreSQL view: the folder store's answers, with nothing of the corpus in the process.
+
+Each question is asked of a folder store and of a server store holding the same articles and
+tags; the answers must agree (ranking aside: the server ranks with ``ts_rank``, the folder
+store with BM25, so search is compared as sets of hits, each located at the same place).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store import Store, seed_if_empty
+from store.export import export_data
+from store.postgres_backend import PostgresBackend
+from store.postgres_view import PostgresView, SearchCancelled
+from tests.conftest import POSTGRES_URL, span_of
+from tests.postgres_roles import PostgresStores
+
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """A folder store and a server store with the seeds and the same tags."""
+    stores = PostgresStores(POSTGRES_URL or "", f"test_{uuid.uuid4().hex[:12]}")
+    folder, server = Store.open(tmp_path / "store"), stores.open()
+    seed_if_empty(folder)
+    for words, entity, kind in (
+        ("Sergei Shoigu", "Sergey Shoigu", "PERSON"),
+        ("Shoigu", "Sergey Shoigu", "PERSON"),
+        ("Uzbekistan", "Uzbekistan", "PLACE"),
+        ("CSTO", "CSTO", "ORG"),
+    ):
+        for article in folder.articles():
+            if words in article.text:
+                folder.annotate(article.id, *span_of(article, words), entity=entity, entity_type=kind)
+    folder.annotate(folder.articles()[1].id, 0, 20, labels=["claim", "date"], note="a passage")
+    folder.annotate(folder.articles()[2].id, 5, 9, labels=["claim"], status="rejected")
+    server.merge_export(export_data(folder))  # the same records, ids and all
+    yield folder, server
+    folder.close()
+    server.close()
+    stores.drop()
+
+
+def _tag(annotation) -> dict:
+    """An annotation as both stores hold it (each stamped its own save time)."""
+    return {k: v for k, v in annotation.to_dict().items() if k != "updated"}
+
+
+QUERIES = ["Uzbekistan", "military cooperation", '"military cooperation"', "Shoi", "treaty 2017", "Ташкент", "zzzz"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_the_same_hits_at_the_same_places(pair: tuple[Store, Store], query: str) -> None:
+    folder, server = pair
+    found = {(h.article_id, h.start, h.end, h.snippet) for h in folder.search(query, limit=50)}
+    assert {(h.article_id, h.start, h.end, h.snippet) for h in server.search(query, limit=50)} == found
+
+
+def test_every_question_is_answered_alike(pair: tuple[Store, Store]) -> None:
+    folder, server = pair
+
+    def article(record) -> dict:
+        return {k: v for k, v in record.to_dict().items() if k != "imported"}  # when each store took it in
+
+    assert [article(a) for a in server.articles()] == [article(a) for a in folder.articles()]
+    assert [e.to_dict() for e in server.entities()] == [e.to_dict() for e in folder.entities()]
+    assert server.annotation_counts() == folder.annotation_counts()
+    assert server.labels() == folder.labels()
+    for article in folder.articles():
+        assert [_tag(a) for a in server.annotations(article.id)] == [_tag(a) for a in folder.annotations(article.id)]
+        assert server.article_entities(article.id) == folder.article_entities(article.id)
+        assert [(a.id, s) for a, s in server.related(article.id)] == [(a.id, s) for a, s in folder.related(article.id)]
+    for entity in folder.entities():
+        assert [m.annotation.id for m in server.mention_contexts(entity.id, limit=3)] == [
+            m.annotation.id for m in folder.mention_contexts(entity.id, limit=3)
+        ]
+        assert [m.sentence for m in server.mention_contexts(entity.id)] == [
+            m.sentence for m in folder.mention_contexts(entity.id)
+        ]
+        for other in folder.articles()[:2]:
+            assert server.mention_count(entity.id, exclude_article=other.id) == folder.mention_count(
+                entity.id, exclude_article=other.id
+            )
+        assert [m.id for m in server.mentions(entity.id)] == [m.id for m in folder.mentions(entity.id)]
+    for typed in ("shoi", "sergei shoigu", "csto", "uz", "", "Шойгу"):
+        assert [(e.id, n) for e, n in server.match_entities(typed)] == [
+            (e.id, n) for e, n in folder.match_entities(typed)
+        ]
+        assert server.find_entity(typed) == folder.find_entity(typed)
+
+
+def test_a_server_store_never_reads_the_corpus(pair: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening, listing, filtering, searching, reading and tagging never load a whole table."""
+    _, server = pair
+    schema = server.backend.schema  # type: ignore[attr-defined]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the corpus was loaded")
+
+    monkeypatch.setattr(PostgresBackend, "load", refuse)
+    monkeypatch.setattr(PostgresBackend, "iter_docs", refuse)
+    monkeypatch.setattr(PostgresView, "articles", refuse)
+    monkeypatch.setattr(PostgresView, "annotation_counts", refuse)
+    store = Store(PostgresBackend(POSTGRES_URL or "", schema=schema), defer_annotations=True)
+    assert not store.view.holds_corpus
+    listing = store.listing()
+    rows = listing[:40]
+    assert len(listing) == 5 and listing.index_of(rows[0].id) == 0
+    assert len(store.listing("uzbekistan")) >= 1
+    article = store.article(rows[0].id)
+    assert store.search("Uzbekistan")
+    tag = store.annotate(article.id, 0, 5, entity="Sergey Shoigu")
+    assert store.related(article.id) is not None and store.mention_contexts(tag.entity_id or "", limit=50)
+    assert store.undo()
+    store.close()
+
+
+def test_a_newer_search_cancels_the_one_running(pair: tuple[Store, Store]) -> None:
+    _, server = pair
+    view = server.view
+    assert isinstance(view, PostgresView)
+    outcome: list[object] = []
+
+    def slow() -> None:
+        try:
+            outcome.append(view._search_query("SELECT pg_sleep(10)", None))
+        except SearchCancelled:
+            outcome.append("cancelled")
+
+    thread = threading.Thread(target=slow)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.3)
+    assert view._search_query("SELECT 1", None) == [(1,)]
+    thread.join(5)
+    assert outcome == ["cancelled"] and time.monotonic() - started < 3
+    assert server.search("Uzbekistan")  # the connection is fine afterwards
+
+
+def test_a_question_past_the_time_limit_is_cut_off_with_a_message(pair: tuple[Store, Store]) -> None:
+    from store import StoreConnectionError
+
+    _, server = pair
+    view = server.view
+    assert isinstance(view, PostgresView)
+    view.conn.execute("SET statement_timeout = '200ms'")
+    with pytest.raises(StoreConnectionError, match="took longer"):
+        view._rows("SELECT pg_sleep(2)")
+    assert server.entities()
