@@ -255,3 +255,42 @@ async def test_the_palette_reads_only_the_first_rows_of_a_listing(store: Store, 
         assert 0 < hits.option_count <= ARTICLES_SEARCHED
     reads = [(start, stop) for kind, start, stop in log if kind == "rows"]
     assert reads and all(stop - start <= ARTICLES_SEARCHED for start, stop in reads)
+
+
+async def test_a_listing_that_cannot_be_read_leaves_the_app_running_and_says_so(store: Store, monkeypatch) -> None:
+    """A server store that stops answering: while filtering, and while scrolling the list."""
+    from store import StoreConnectionError
+
+    class GoneListing(GuardedListing):
+        def rows(self, start: int, stop: int) -> list[ArticleRow]:
+            if start > 100:
+                raise StoreConnectionError("the server went away")
+            return super().rows(start, stop)
+
+    log: list[tuple[str, int, int]] = []
+
+    def listing(query: str = "") -> GuardedListing:
+        if query:
+            raise StoreConnectionError("the server went away")
+        return GoneListing(10_000, query, log)
+
+    monkeypatch.setattr(store, "listing", listing)
+    app = make_app(store)
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kwargs: said.append(message))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        docs = app.main.query_one("#document-rows", ArticleList)
+        await pilot.press("G")  # rows the server cannot give: drawn blank
+        await pilot.pause()
+        assert app.is_running and docs.highlighted == 9_999
+        assert said == ["The store did not answer: the server went away"]
+        await pilot.press("g", *"moscow")  # a filter the server cannot answer: the rows stay
+        await wait_for_listing(pilot)
+        assert app.is_running and docs.row_count == 10_000 and subtitle(app) == "10000"
+        assert said[1:] and set(said[1:]) == {"The store did not answer: the server went away"}
+        said.clear()
+        await pilot.press("enter")  # Enter asks again, on the UI thread: said, nothing opened
+        await pilot.pause()
+        assert app.is_running and app.main.article is None
+        assert said == ["The store did not answer: the server went away"]

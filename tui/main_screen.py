@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
-from store import Article, Store
+from store import Article, Store, StoreConnectionError
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.help_screen import HelpScreen
@@ -261,6 +261,14 @@ class MainScreen(TaggingScreen):
             self.query_one(XrefPane).focus_main()
 
     # ------------------------------------------------------------------ pane messages
+
+    @on(DocumentList.ListingFailed)
+    def _listing_failed(self, message: DocumentList.ListingFailed) -> None:
+        """The list could not be read: a server gone away reconnects; anything else is said."""
+        if isinstance(message.error, StoreConnectionError):
+            self.store_unreachable(message.error)
+        else:
+            self.notify(f"Cannot list the articles: {message.error}", severity="error", markup=False)
 
     @on(DocumentList.ArticleChosen)
     def _article_chosen(self, message: DocumentList.ArticleChosen) -> None:

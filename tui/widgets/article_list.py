@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from store import StoreConnectionError
 from store.listing import ArticleRow
 from tui.widgets.row_list import RowList
 
@@ -15,6 +16,9 @@ class ArticleList(RowList[ArticleRow]):
     was read would show the old count until the next listing. :meth:`update_count` keeps the new
     count beside the listing and draws it instead, so a save never reads the listing again.
     """
+
+    #: A server store that stops answering while rows are read.
+    UNREADABLE = (StoreConnectionError,)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from store import StoreConnectionError
 from store.listing import ArticleListing, ArticleRow
 from tui.widgets.article_list import ArticleList
 from tui.widgets.pane import Pane
@@ -60,6 +61,13 @@ class DocumentList(Pane):
         def __init__(self, article_id: str) -> None:
             super().__init__()
             self.article_id = article_id
+
+    class ListingFailed(Message):
+        """The listing could not be read (a server store that stopped answering)."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
 
     class _ListingReady(Message):
         """A listing asked for in the worker (posted from its thread)."""
@@ -128,11 +136,16 @@ class DocumentList(Pane):
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A listing that could not be read (a server gone away): say so, keep what is shown."""
+        """A listing that could not be read: what is shown stays (still pending), the screen is told."""
         if event.worker is self._worker and event.state == WorkerState.ERROR:
             event.stop()
-            self._shown = self._asked
-            self.notify(f"Cannot list the articles: {event.worker.error}", severity="error", markup=False)
+            assert isinstance(event.worker.error, Exception)
+            self.post_message(self.ListingFailed(event.worker.error))
+
+    @on(RowList.Unreadable, "#document-rows")
+    def _unreadable(self, event: RowList.Unreadable) -> None:
+        event.stop()
+        self.post_message(self.ListingFailed(event.error))
 
     @on(_ListingReady)
     def _listing_ready(self, message: _ListingReady) -> None:
@@ -180,7 +193,11 @@ class DocumentList(Pane):
         rows = self.main_widget
         self.screen.set_focus(rows)
         if self.listing_pending:
-            self._ask(self.filter_text, None, wait=True)
+            try:
+                self._ask(self.filter_text, None, wait=True)
+            except StoreConnectionError as error:
+                self.post_message(self.ListingFailed(error))
+                return
         rows.action_choose()
 
     def on_key(self, event: events.Key) -> None:

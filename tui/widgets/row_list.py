@@ -78,6 +78,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     COMPONENT_CLASSES = {"row-list--highlight", "row-list--details"}
 
+    #: Errors that mean the rows cannot be read just now (a server gone away): the rows not at
+    #: hand are drawn blank and :class:`RowList.Unreadable` is posted, instead of the app ending.
+    UNREADABLE: tuple[type[Exception], ...] = ()
+
     class Chosen(Message):
         """Enter (or a click) on a row."""
 
@@ -91,6 +95,19 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             """The list the row was chosen in (lets ``@on(RowList.Chosen, "#id")`` match)."""
             return self.row_list
 
+    class Unreadable(Message):
+        """Rows could not be read (one of :attr:`RowList.UNREADABLE`); said once per fill."""
+
+        def __init__(self, row_list: RowList[object], error: Exception) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.error = error
+
+        @property
+        def control(self) -> RowList[object]:
+            """The list whose rows could not be read."""
+            return self.row_list
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         #: The rows listed: read only through :meth:`row_at` and :meth:`index_of`.
@@ -101,6 +118,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         self._window: tuple[int, list[RowT]] = (0, [])
         #: Positions by key, for rows that are a plain list (made on the first lookup).
         self._positions: dict[str, int] | None = None
+        self._unreadable_said = False
 
     @property
     def row_count(self) -> int:
@@ -132,6 +150,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         """
         self.rows = rows
         self._positions = None
+        self._unreadable_said = False
         self._length = len(rows) if length is None else length
         self._window = window or (0, [])
         if highlighted is None and highlight_id is not None:
@@ -162,9 +181,19 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             return list(self.rows.rows(start, stop))
         return list(self.rows[start:stop])
 
+    def _shown_row(self, index: int) -> RowT | None:
+        """The row at ``index``, or ``None`` when it cannot be read just now (see UNREADABLE)."""
+        try:
+            return self.row_at(index)
+        except self.UNREADABLE as error:
+            if not self._unreadable_said:
+                self._unreadable_said = True
+                self.post_message(self.Unreadable(self, error))
+            return None
+
     def highlighted_row(self) -> RowT | None:
-        """The highlighted row, if any."""
-        return self.row_at(self.highlighted) if self.highlighted is not None and self._length else None
+        """The highlighted row, if any (and if it can be read)."""
+        return self._shown_row(self.highlighted) if self.highlighted is not None and self._length else None
 
     def index_of(self, key: str) -> int | None:
         """Position of a row in the list, if listed (rows at hand are looked up first)."""
@@ -209,9 +238,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         width = self.scrollable_content_region.width
         line = int(self.scroll_y) + y
         index, part = divmod(line, ROW_HEIGHT)
-        if index >= self._length:
+        row = self._shown_row(index) if index < self._length else None
+        if row is None:
             return Strip.blank(width, self.rich_style)
-        text = self.row_lines(self.row_at(index))[part].copy()
+        text = self.row_lines(row)[part].copy()
         text.truncate(width, overflow="ellipsis", pad=True)
         if index == self.highlighted:
             text.stylize(self.get_component_rich_style("row-list--highlight"))
@@ -265,4 +295,6 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         index = (int(self.scroll_y) + offset.y) // ROW_HEIGHT
         if index < self._length:
             self._move_to(index)
-            self.post_message(self.Chosen(self, self.row_at(index)))
+            row = self._shown_row(index)
+            if row is not None:
+                self.post_message(self.Chosen(self, row))
