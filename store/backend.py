@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import errno
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,14 @@ class StoreConnectionError(RuntimeError):
     """The server cannot be reached, or refuses us; the message names the store without password."""
 
 
+class SchemaError(RuntimeError):
+    """A server store's tables are of another version than this code, or not a store's at all.
+
+    Defined here, beside the other errors of opening a store, so the CLI can name it without
+    importing the PostgreSQL driver.
+    """
+
+
 class StoreBusyError(RuntimeError):
     """Another process held the store's lock for too long."""
 
@@ -89,6 +97,31 @@ class Backend(ABC):
     @abstractmethod
     def load(self, tables: Iterable[str]) -> dict[str, dict[str, Doc]]:
         """Every document of ``tables``, by id."""
+
+    def iter_docs(self, table: str, batch: int = 1000) -> Iterator[list[Doc]]:
+        """Every document of ``table`` in lists of at most ``batch``, in id order.
+
+        For copies and checks, which must not hold a whole server table in memory. The default
+        reads the table with :meth:`load`: a backend that keeps its tables in memory anyway
+        (the folder and in-memory stores) loses nothing by it; a server backend streams.
+        """
+        docs = self.load([table])[table]
+        keys = sorted(docs)
+        for start in range(0, len(keys), batch):
+            yield [docs[key] for key in keys[start : start + batch]]
+
+    def docs(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """The documents of ``table`` with these ids, by id (those that exist).
+
+        Called inside :meth:`transaction` by a writer that must know what is stored before it
+        writes (a copy deciding what to skip): the answer is current under the lock.
+        """
+        docs = self.load([table])[table]
+        return {key: docs[key] for key in keys if key in docs}
+
+    def count(self, table: str) -> int:
+        """How many documents ``table`` holds (a progress bar's total)."""
+        return len(self.load([table])[table])
 
     @abstractmethod
     def transaction(self, *, wait: bool = True) -> AbstractContextManager[Transaction]:

@@ -1,8 +1,9 @@
-"""Where things live on disk: the default store and the bundled seed corpus."""
+"""Where stores live: the default store, the bundled seed corpus, and a server store's schema."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,6 +14,14 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 
 #: Environment variable that chooses the store when ``--store`` is not given.
 STORE_ENV = "DOSSIER_STORE"
+
+#: Environment variable that chooses a server store's schema when ``--schema`` is not given.
+SCHEMA_ENV = "DOSSIER_SCHEMA"
+#: The schema a server store lives in unless told otherwise.
+DEFAULT_SCHEMA = "dossier"
+# Lower case only: an unquoted name in psql or pg_dump -n means the same schema, so what a user
+# types there and what Dossier opens never differ by case folding.
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def store_location(text: str) -> Path | str:
@@ -26,6 +35,21 @@ def default_store_path() -> Path | str:
     if chosen:
         return store_location(chosen)
     return Path(platformdirs.user_data_dir("dossier", appauthor=False)) / "store"
+
+
+def schema_name(name: str) -> str:
+    """``name`` if it can be a store's schema; else ``ValueError`` saying what a name may hold."""
+    if not _SCHEMA_NAME.match(name):
+        raise ValueError(
+            f"not a usable schema name: {name!r} (lower-case letters, digits and _, not starting with a digit,"
+            " at most 63)"
+        )
+    return name
+
+
+def default_schema() -> str:
+    """``$DOSSIER_SCHEMA`` if set, else ``dossier`` (checked: ``ValueError`` if it cannot be one)."""
+    return schema_name(os.environ.get(SCHEMA_ENV) or DEFAULT_SCHEMA)
 
 
 def seed_directory() -> Path | None:

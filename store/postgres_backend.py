@@ -21,7 +21,6 @@ Passwords written in a URL are never shown: :func:`display_url` is what messages
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,7 @@ from psycopg.types.json import Jsonb
 from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
-from store.locations import display_url
+from store.locations import DEFAULT_SCHEMA, display_url, schema_name
 from store.postgres_connection import (
     BACKOFF,
     RECONNECT_TIMEOUT,
@@ -53,10 +52,6 @@ if TYPE_CHECKING:
 
 #: Waiting longer than this for another writer is "the store is busy".
 LOCK_TIMEOUT = "10s"
-#: The schema a store lives in unless told otherwise.
-DEFAULT_SCHEMA = "dossier"
-
-_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 class _PostgresTransaction(Transaction):
@@ -78,10 +73,8 @@ class PostgresBackend(Backend):
     """
 
     def __init__(self, url: str, *, schema: str = DEFAULT_SCHEMA, create: bool = True) -> None:
-        if not _SCHEMA_NAME.match(schema):
-            raise ValueError(f"not a usable schema name: {schema!r} (lower-case letters, digits, _)")
         self.url = url
-        self.schema = schema
+        self.schema = schema_name(schema)
         #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
         self.channel = f"dossier:{schema}"
         self._closing = threading.Event()
@@ -108,8 +101,8 @@ class PostgresBackend(Backend):
         if found < SCHEMA_VERSION:
             raise SchemaError(
                 f"the store at {display_url(self.url)} (schema {self.schema!r}) is of version {found};"
-                f" this Dossier uses version {SCHEMA_VERSION}: run `dossier store migrate` (as a role that"
-                " owns the schema) to bring it up"
+                f" this Dossier uses version {SCHEMA_VERSION}: run `dossier{_schema_option(self.schema)} store migrate`"
+                " (as a role that owns the schema) to bring it up"
             )
 
     def _ident(self, name: str) -> sql.Composed:
@@ -141,6 +134,16 @@ class PostgresBackend(Backend):
             cursor.execute(sql.SQL("SELECT doc FROM {} ORDER BY id").format(self._ident(table)))
             while rows := cursor.fetchmany(batch):
                 yield [row[0] for row in rows]
+
+    def docs(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """The documents of ``table`` with these ids (in the open transaction, if one is)."""
+        query = sql.SQL("SELECT id, doc FROM {} WHERE id = ANY(%s)").format(self._ident(table))
+        return dict(self.conn.execute(query, (list(keys),)).fetchall())
+
+    def count(self, table: str) -> int:
+        """How many records ``table`` holds."""
+        row = self.conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self._ident(table))).fetchone()
+        return int(row[0])  # type: ignore[index]
 
     def poll(self) -> list[Changeset]:
         """Changesets other connections logged since the last look (reconnecting once if lost)."""
@@ -353,6 +356,11 @@ class PostgresBackend(Backend):
     def drop(self) -> None:
         """Remove the store's schema and everything in it (tests and ``store copy`` clean-ups)."""
         self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
+
+
+def _schema_option(schema: str) -> str:
+    """`` --schema NAME`` for a command a user is told to run, unless the schema is the default."""
+    return "" if schema == DEFAULT_SCHEMA else f" --schema {schema}"
 
 
 def _logged(change: Change) -> tuple[Doc | None, Doc | None]:

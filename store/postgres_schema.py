@@ -23,6 +23,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from store import codec
+from store.backend import SchemaError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
 from store.fuzzy import squash
 from store.listing import haystack
@@ -88,10 +89,6 @@ _TABLES = [
 # Worth having where the server offers pg_trgm (a trusted extension since PostgreSQL 13): the
 # list filter's LIKE '%word%' then uses an index instead of reading every title.
 _TRIGRAMS = "CREATE INDEX ON {s}.articles USING gin (haystack {t}.gin_trgm_ops)"
-
-
-class SchemaError(RuntimeError):
-    """The store's tables are of another version than this code, or not a store's at all."""
 
 
 def statement(template: str, schema: str, **names: str) -> sql.Composed:

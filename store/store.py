@@ -25,7 +25,7 @@ from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
 from store.edits import StoreEdits
 from store.integrity import entities_in_use, spans_off_text
-from store.locations import is_url
+from store.locations import DEFAULT_SCHEMA, is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, unify_entities
 from store.queries import needs_annotations
@@ -60,19 +60,25 @@ class Store(StoreEdits):
         self._load([ARTICLES] if defer_annotations else [ARTICLES, ANNOTATIONS, ENTITIES])
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, defer_annotations: bool = False) -> Store:
+    def open(
+        cls, path: str | os.PathLike[str], *, defer_annotations: bool = False, schema: str = DEFAULT_SCHEMA
+    ) -> Store:
         """Open the store folder at ``path``, creating an empty, private one if needed.
 
-        A ``postgresql://`` URL opens a store on a PostgreSQL server instead (schema ``dossier``).
+        A ``postgresql://`` URL opens a store on a PostgreSQL server instead, in ``schema`` (one
+        database can hold several stores, one per schema); a folder store has no schema and
+        ignores it.
 
         Raises:
             StoreFileError: a store file is damaged, foreign or from a newer version (untouched).
+            SchemaError: the server store is of another version (``dossier store migrate``).
+            ValueError: ``schema`` cannot be a schema's name.
             OSError: the folder cannot be made or read (the path is a file, no permission).
         """
         if isinstance(path, str) and is_url(path):
             from store.postgres_backend import PostgresBackend  # psycopg only for server stores
 
-            return cls(PostgresBackend(path), defer_annotations=defer_annotations)
+            return cls(PostgresBackend(path, schema=schema), defer_annotations=defer_annotations)
         directory = Path(path).expanduser()
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a store folder (it is a file)", str(directory))

@@ -121,3 +121,16 @@ def bbc_available() -> bool:
 
 
 needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="../shared/corpora/bbc is not beside the project")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh schema name on the test server, dropped afterwards (the test skips without a server)."""
+    if not POSTGRES_URL:
+        pytest.skip("set DOSSIER_TEST_POSTGRES to a PostgreSQL URL to test the server backend")
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")

@@ -70,8 +70,10 @@ def test_the_cli_imports_and_exports_a_server_store_and_says_what_maintenance_is
         assert _dossier("import", "seeds", "--store", POSTGRES_URL).returncode == 0
         exported = _dossier("export", "--store", POSTGRES_URL)
         assert exported.returncode == 0 and len(json.loads(exported.stdout)["articles"]) == 5
+        backups = _dossier("store", "backups", "--store", POSTGRES_URL)
+        assert backups.returncode == 2 and "pg_dump" in backups.stderr and "Traceback" not in backups.stderr
         check = _dossier("store", "check", "--store", POSTGRES_URL)
-        assert check.returncode == 2 and "pg_dump" in check.stderr and "Traceback" not in check.stderr
+        assert check.returncode == 0 and "5 articles" in check.stdout
     finally:
         cleanup = PostgresBackend(POSTGRES_URL, schema="dossier")
         cleanup.drop()

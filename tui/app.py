@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from store import ImportReport, Store, seed_directory, seed_if_empty
+from store.locations import DEFAULT_SCHEMA
 from tui.commands import CorpusCommands
 from tui.main_screen import MainScreen
 
@@ -116,12 +117,13 @@ def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
     return DossierApp(store, seeded=seeded)
 
 
-def run_app(store_path: Path | str) -> int:
+def run_app(store_path: Path | str, *, schema: str = DEFAULT_SCHEMA) -> int:
     """Open the store (seeding an empty one), run the app, close the store.
 
-    Returns the app's exit code: 0, or 128 + the signal that ended it.
+    ``schema`` chooses a PostgreSQL store's schema (a folder store has none). Returns the app's
+    exit code: 0, or 128 + the signal that ended it.
     """
-    store = Store.open(store_path, defer_annotations=True)
+    store = Store.open(store_path, defer_annotations=True, schema=schema)
     app: DossierApp | None = None
     try:
         seeded = seed_if_empty(store)

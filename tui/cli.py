@@ -22,13 +22,14 @@ from store import (
     ConflictError,
     ImportReport,
     SaveError,
+    SchemaError,
     Store,
     StoreBusyError,
     StoreConnectionError,
     StoreFileError,
     default_store_path,
 )
-from store.locations import shown, store_location
+from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, default_schema, schema_name, shown, store_location
 from store.sanitize import neutralize
 
 
@@ -42,14 +43,24 @@ def _store_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _schema_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--schema",
+        metavar="NAME",
+        default=None if top else argparse.SUPPRESS,
+        help=f"a PostgreSQL store's schema (default: ${SCHEMA_ENV}, else {DEFAULT_SCHEMA})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; every subcommand accepts ``--store`` too."""
+    """The argument parser; every subcommand accepts ``--store`` and ``--schema`` too."""
     parser = argparse.ArgumentParser(
         prog="dossier",
         description="Read, tag and cross-reference a corpus of articles in the terminal.",
         epilog="With no subcommand, opens the app. An empty store starts with the bundled seed articles.",
     )
     _store_option(parser, top=True)
+    _schema_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     importer = sub.add_parser(
         "import",
@@ -58,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     _store_option(importer, top=False)
+    _schema_option(importer, top=False)
     exporter = sub.add_parser(
         "export",
         help="write the store (or some articles) as a Dossier JSON export",
@@ -66,19 +78,34 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
     exporter.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
     _store_option(exporter, top=False)
+    _schema_option(exporter, top=False)
     opener = sub.add_parser("open", help="open the app (the default)")
     _store_option(opener, top=False)
+    _schema_option(opener, top=False)
     maintenance = sub.add_parser(
         "store",
-        help="store maintenance: check, compact, backups, restore, share",
-        description="Check the store, fold journals into the TinyDB files, list or restore backups.",
+        help="store maintenance: check, compact, backups, restore, share, migrate, copy, verify",
+        description="Check the store, fold journals into the TinyDB files, list or restore backups;"
+        " migrate a PostgreSQL store; copy a store between a folder and PostgreSQL (copy SRC DST).",
     )
-    maintenance.add_argument("action", choices=["check", "compact", "backups", "restore", "share"])
+    maintenance.add_argument(
+        "action", choices=["check", "compact", "backups", "restore", "share", "migrate", "copy", "verify"]
+    )
+    maintenance.add_argument(
+        "locations",
+        nargs="*",
+        metavar="LOCATION",
+        help="copy, verify: SRC DST, each a store folder or a postgresql:// URL",
+    )
     maintenance.add_argument("--group", help="share: the Unix group to share the store with (default: the directory's)")
     maintenance.add_argument(
-        "--force", action="store_true", help="restore: go back to the newest backup even for files that load"
+        "--force",
+        action="store_true",
+        help="restore: go back to the newest backup even for files that load;"
+        " copy: replace records the destination holds in another version",
     )
     _store_option(maintenance, top=False)
+    _schema_option(maintenance, top=False)
     return parser
 
 
@@ -90,16 +117,16 @@ def _group_name(gid: int) -> str:
         return str(gid)
 
 
-def _maintain(store_path: Path | str, action: str, *, force: bool, group: str | None) -> int:
+def _maintain(store_path: Path | str, action: str, *, force: bool, group: str | None, schema: str) -> int:
     from store import maintenance
 
     if isinstance(store_path, str):
-        print(
-            f"dossier: store {action} is for folder stores; {shown(store_path)} is a PostgreSQL store: "
-            "use pg_dump and pg_restore for backups, and the server's own checks and grants",
-            file=sys.stderr,
-        )
-        return 2
+        from tui.cli_server import server_maintenance
+
+        return server_maintenance(store_path, action, schema)
+    if action == "migrate":
+        print("A folder store needs no migrate: it is upgraded when it is opened (the old files stay in backups/).")
+        return 0
     if not store_path.is_dir():
         print(f"dossier: no store at {store_path}", file=sys.stderr)
         return 2
@@ -186,7 +213,7 @@ def print_report(report: ImportReport, out: object = None, *, summary: bool = Tr
         print(neutralize(report.summary()), file=stream)  # type: ignore[call-overload]
 
 
-def _import(store_path: Path | str, paths: list[str]) -> int:
+def _import(store_path: Path | str, paths: list[str], schema: str) -> int:
     """Import with a progress bar (on a terminal).
 
     Ctrl+C stops after the current file and keeps everything imported so far.
@@ -199,7 +226,7 @@ def _import(store_path: Path | str, paths: list[str]) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         with (
-            _opened(store_path) as store,
+            _opened(store_path, schema) as store,
             Progress(
                 TextColumn("importing"),
                 BarColumn(),
@@ -229,14 +256,14 @@ def _import(store_path: Path | str, paths: list[str]) -> int:
 
 
 @contextlib.contextmanager
-def _opened(store_path: Path | str) -> Iterator[Store]:
+def _opened(store_path: Path | str, schema: str = DEFAULT_SCHEMA) -> Iterator[Store]:
     """The store, closed afterwards; a failure to tidy on close is a note, never the error.
 
     Every save is durable in a journal before it is reported done, so a store that cannot be
     compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
     When the command itself failed, that failure is the one message shown.
     """
-    store = Store.open(store_path)
+    store = Store.open(store_path, schema=schema)
     try:
         yield store
     except BaseException:
@@ -261,11 +288,11 @@ def _has_article(store: Store, article_id: str) -> bool:
     return True
 
 
-def _export(store_path: Path | str, output: str | None, article_ids: list[str] | None) -> int:
+def _export(store_path: Path | str, output: str | None, article_ids: list[str] | None, schema: str) -> int:
     from store.export import export_bytes
     from store.storage import atomic_write, file_mode_for
 
-    with _opened(store_path) as store:
+    with _opened(store_path, schema) as store:
         missing = [i for i in article_ids or [] if not _has_article(store, i)]
         if missing:
             print(f"dossier: no article {neutralize(', '.join(missing))} in the store", file=sys.stderr)
@@ -281,20 +308,59 @@ def _export(store_path: Path | str, output: str | None, article_ids: list[str] |
     return 0
 
 
+def _schema(chosen: str | None) -> str:
+    """``--schema`` if given, else ``$DOSSIER_SCHEMA``, else ``dossier``; ``ValueError`` if unusable."""
+    try:
+        return schema_name(chosen) if chosen else default_schema()
+    except ValueError as exc:
+        where = "--schema" if chosen else f"${SCHEMA_ENV}"
+        raise ValueError(f"{where}: {exc}") from None
+
+
+def _store_action(args: argparse.Namespace, store_path: Path | str, schema: str) -> int:
+    """``dossier store ACTION``: copy and verify name two stores, the others the one store."""
+    if args.action in ("copy", "verify"):
+        from tui.cli_copy import run_copy, run_verify
+
+        if len(args.locations) != 2:
+            print(f"dossier: store {args.action} takes two stores: SRC DST (folders or URLs)", file=sys.stderr)
+            return 2
+        source, destination = (store_location(location) for location in args.locations)
+        if args.action == "verify":
+            return run_verify(source, destination, schema=schema)
+        return run_copy(source, destination, schema=schema, force=args.force)
+    if args.locations:
+        print(f"dossier: store {args.action} takes no stores by position; use --store", file=sys.stderr)
+        return 2
+    return _maintain(store_path, args.action, force=args.force, group=args.group, schema=schema)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script and of ``python -m tui``."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # argparse takes a command's positionals in one go: in `store copy --force SRC DST` the
+    # stores come after an option, are left over, and belong to the action (bpo-14191).
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "action", None) in ("copy", "verify") and not any(e.startswith("-") for e in extra):
+        args.locations += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     store_path: Path | str = args.store or default_store_path()
     try:
+        schema = _schema(args.schema)
+    except ValueError as exc:
+        print(f"dossier: {neutralize(str(exc))}", file=sys.stderr)
+        return 2
+    try:
         if args.command == "import":
-            return _import(store_path, args.paths)
+            return _import(store_path, args.paths, schema)
         if args.command == "export":
-            return _export(store_path, args.output, args.article)
+            return _export(store_path, args.output, args.article, schema)
         if args.command == "store":
-            return _maintain(store_path, args.action, force=args.force, group=args.group)
+            return _store_action(args, store_path, schema)
         from tui.app import run_app
 
-        return run_app(store_path)
+        return run_app(store_path, schema=schema)
     except StoreFileError as exc:
         print(f"dossier: cannot open the store: {neutralize(str(exc))}", file=sys.stderr)
         print(
@@ -302,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (SaveError, StoreBusyError, ConflictError, StoreConnectionError) as exc:
+    except (SaveError, StoreBusyError, ConflictError, StoreConnectionError, SchemaError) as exc:
         # A full disk, a read-only store, a lock held too long: nothing of that step was saved.
         print(f"dossier: {neutralize(str(exc))}", file=sys.stderr)
         return 2
