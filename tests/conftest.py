@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -97,6 +98,22 @@ def span_of(article, words: str, nth: int = 0) -> tuple[int, int]:
     for _ in range(nth + 1):
         start = article.text.index(words, start + 1)
     return start, start + len(words)
+
+
+async def wait_for_listing(pilot) -> None:
+    """Wait until the document list shows the listing asked for last.
+
+    The list asks the store for its rows in a thread worker (a filter on a server is a query):
+    after typing in the filter, wait for that worker, then for the screen to take its answer.
+    """
+    from textual.worker import WorkerCancelled
+
+    from tui.widgets.document_list import DocumentList
+
+    for worker in [w for w in pilot.app.workers if w.group == DocumentList.LISTING_GROUP]:
+        with contextlib.suppress(WorkerCancelled):  # a newer keystroke's listing took its place
+            await worker.wait()
+    await pilot.pause()
 
 
 def bbc_available() -> bool:

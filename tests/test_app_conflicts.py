@@ -123,7 +123,8 @@ def _row_of(app, article_id: str) -> str:
     from tui.widgets.article_list import ArticleList
 
     rows = app.main.query_one(ArticleList)
-    [index] = [i for i, row in enumerate(rows.rows) if row.id == article_id]
+    index = rows.index_of(article_id)
+    assert index is not None
     return rows.row_text(index)
 
 

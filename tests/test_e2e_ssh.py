@@ -150,7 +150,9 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         # Filter the list to another article, open it, tag "Sergey Shoigu" as the same entity
         # (the picker offers it first).
         session.keys("1", "M", "o", "s", "c", "o", "w", "Enter")
-        session.wait("Vestnik Kavkaza")
+        # The reader's title, not the source: the list shows "Vestnik Kavkaza" on the matching
+        # row as soon as the filter's rows come, which may be a moment before Enter opens it.
+        session.wait("[2] Moscow, Tashkent")
         select_and_tag(session, 20)
         # Back on the mention: the cross-references show the other article's sentence.
         session.keys("Escape")

@@ -290,12 +290,21 @@ def _opened(store_path: Path | str, schema: str = DEFAULT_SCHEMA) -> Iterator[St
         )
 
 
+def _has_article(store: Store, article_id: str) -> bool:
+    """Whether the store holds that article (asked one at a time: never the whole corpus)."""
+    try:
+        store.article(article_id)
+    except KeyError:
+        return False
+    return True
+
+
 def _export(store_path: Path | str, output: str | None, article_ids: list[str] | None, schema: str) -> int:
     from store.export import export_bytes
     from store.storage import atomic_write, file_mode_for
 
     with _opened(store_path, schema) as store:
-        missing = [i for i in article_ids or [] if i not in {a.id for a in store.articles()}]
+        missing = [i for i in article_ids or [] if not _has_article(store, i)]
         if missing:
             print(f"dossier: no article {neutralize(', '.join(missing))} in the store", file=sys.stderr)
             return 1

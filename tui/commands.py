@@ -1,14 +1,47 @@
-"""Command-palette provider: open any article, jump to any entity (ctrl+p, then type)."""
+"""Command-palette provider: open any article, jump to any entity (ctrl+p, then type).
+
+Articles come from the store's listing, filtered by what is typed, and only its first rows are
+read: a store on a server never hands over its whole corpus for a palette search.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from store.listing import ArticleRow
+
 if TYPE_CHECKING:
     from tui.main_screen import MainScreen
+
+#: Articles offered for what is typed: the best of the store's filter.
+ARTICLES_SEARCHED = 20
+#: Commands offered before anything is typed.
+DISCOVERED = 40
+#: Score of an article the store's filter found by its source, author or date, not its title.
+LISTED_SCORE = 0.01
+
+Candidate = tuple[str, object, str]
+#: The words an article command starts with; typed, they are not asked of the article.
+ARTICLE_COMMAND = ("open", "article:")
+
+
+def article_words(query: str) -> str:
+    """``query`` without the command's own words typed before it ("Open article: Def" -> "Def").
+
+    The store's filter wants every word in an article's title, source, author or date; "Open
+    article:" is what the palette shows before each title, and people type what they see.
+    """
+    words = query.split()
+    for command_word in ARTICLE_COMMAND:
+        if words and command_word.startswith(words[0].casefold()):
+            words.pop(0)
+        else:
+            break
+    return " ".join(words)
 
 
 class CorpusCommands(Provider):
@@ -21,14 +54,19 @@ class CorpusCommands(Provider):
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None
 
-    def _candidates(self) -> list[tuple[str, object, str]]:
-        main = self._main
-        if main is None:
-            return []
+    @staticmethod
+    def _article(main: MainScreen, row: ArticleRow) -> Candidate:
+        return f"Open article: {row.display_title}", partial(main.open_article, row.id), "article"
+
+    async def _articles(self, main: MainScreen, query: str, limit: int) -> list[Candidate]:
+        """The first rows of the listing for ``query``, read off the UI thread (a server query)."""
+        rows = await asyncio.to_thread(lambda: main.store.listing(query)[:limit])
+        return [self._article(main, row) for row in rows]
+
+    @staticmethod
+    def _entities(main: MainScreen) -> list[Candidate]:
         store = main.store
-        rows: list[tuple[str, object, str]] = []
-        for article in store.articles():
-            rows.append((f"Open article: {article.display_title}", partial(main.open_article, article.id), "article"))
+        rows: list[Candidate] = []
         for entity in store.entities():
             names = ", ".join(entity.aliases)
             help_text = f"{entity.type} · {store.mention_count(entity.id)} mentions" + (
@@ -38,12 +76,25 @@ class CorpusCommands(Provider):
         return rows
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self._candidates()[:40]:
+        main = self._main
+        if main is None:
+            return
+        candidates = await self._articles(main, "", DISCOVERED)
+        if len(candidates) < DISCOVERED:
+            candidates += self._entities(main)
+        for text, callback, help_text in candidates[:DISCOVERED]:
             yield DiscoveryHit(text, callback, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
+        main = self._main
+        if main is None:
+            return
         matcher = self.matcher(query)
-        for text, callback, help_text in self._candidates():
+        for text, callback, help_text in await self._articles(main, article_words(query), ARTICLES_SEARCHED):
+            # The store chose it: every word is in its title, source, author or date.
+            score = matcher.match(text) or LISTED_SCORE
+            yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]
+        for text, callback, help_text in self._entities(main):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]

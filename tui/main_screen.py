@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
-from store import Article, Store
+from store import Article, Store, StoreConnectionError
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.help_screen import HelpScreen
@@ -87,7 +87,7 @@ class MainScreen(TaggingScreen):
         if self.store.read_only:  # said up front: no change key will do anything here
             self.sub_title = READ_ONLY_MESSAGE
             yield Header()
-        yield DocumentList(id="documents")
+        yield DocumentList(self.store.listing, id="documents")
         yield ReaderPane(id="reader-pane")
         yield EntityPane(id="entities")
         yield XrefPane(id="xrefs")
@@ -96,7 +96,7 @@ class MainScreen(TaggingScreen):
     def on_mount(self) -> None:
         self.set_focus(self.query_one(DocumentList).main_widget)
         self._show_article(None)
-        self.call_after_refresh(self._fill_documents)
+        self.call_after_refresh(self._first_fill)
         self.start_store_link()
 
     @on(StoreScreen.StoreChanged)
@@ -104,29 +104,28 @@ class MainScreen(TaggingScreen):
     def _update_document_rows(self, message: StoreScreen.StoreChanged) -> None:
         """Counts follow every change, whoever made it and whichever article is open.
 
-        A changed article (a re-import, corrected details) may move in the list: it is refilled,
-        keeping the filter and the highlighted row.
+        A changed article (a re-import, corrected details) may move in the list: a new listing
+        is asked for, keeping the filter and the highlighted row.
         """
         if not self.store.annotations_loaded:
             return
         documents = self.query_one(DocumentList)
         if message.articles_changed:
-            documents.set_articles(self.store.articles(), self.store.annotation_counts())
+            documents.reload()
             return
         for article_id in message.article_ids:
-            with contextlib.suppress(KeyError):
-                documents.update_count(self.store.article(article_id), self.store.annotation_count(article_id))
+            documents.update_count(article_id, self.store.annotation_count(article_id))
 
     @asks_store
-    def _fill_documents(self) -> None:
+    def _first_fill(self) -> None:
         """Fill the list after the first frame, so a big corpus never delays the first screen.
 
-        A store opened with deferred annotations shows its articles first; the annotations are
+        The list is filled before the next key is handled, so keys typed ahead find it full. A
+        store opened with deferred annotations shows its articles first; the annotations are
         read right after that frame, then the tag counts fill in and the search index is built
         in a thread, so that / answers at once.
         """
-        counts = self.store.annotation_counts() if self.store.annotations_loaded else {}
-        self.query_one(DocumentList).set_articles(self.store.articles(), counts)
+        self.query_one(DocumentList).reload(wait=True)
         if not self.store.annotations_loaded:
             # A moment's wait lets Textual's writer thread put the frame on the terminal:
             # parsing JSON holds the interpreter lock, and would hold the frame back with it.
@@ -135,9 +134,14 @@ class MainScreen(TaggingScreen):
             self._warm_search()
 
     @asks_store
+    def _fill_documents(self) -> None:
+        """Ask for a new listing (in a worker): the store changed."""
+        self.query_one(DocumentList).reload()
+
+    @asks_store
     def _finish_loading(self) -> None:
         self.store.finish_loading()
-        self.query_one(DocumentList).set_articles(self.store.articles(), self.store.annotation_counts())
+        self._fill_documents()
         self.refresh_views()
         self._warm_search()
 
@@ -228,7 +232,7 @@ class MainScreen(TaggingScreen):
         pairs = [(self.store.entity(e), n) for e, n in counts.items()]
         orphans = [a for a in annotations if a.orphaned]
         self.query_one(EntityPane).set_entities(pairs, article_open=True, orphans=orphans)
-        self.query_one(DocumentList).update_count(article, len(annotations))
+        self.query_one(DocumentList).update_count(article.id, len(annotations))
         xrefs = self.query_one(XrefPane)
         if xrefs.entity_id is not None and self.store.entity_types([xrefs.entity_id]):
             self.show_entity(xrefs.entity_id, focus=False)
@@ -261,6 +265,14 @@ class MainScreen(TaggingScreen):
             self.query_one(XrefPane).focus_main()
 
     # ------------------------------------------------------------------ pane messages
+
+    @on(DocumentList.ListingFailed)
+    def _listing_failed(self, message: DocumentList.ListingFailed) -> None:
+        """The list could not be read: a server gone away reconnects; anything else is said."""
+        if isinstance(message.error, StoreConnectionError):
+            self.store_unreachable(message.error)
+        else:
+            self.notify(f"Cannot list the articles: {message.error}", severity="error", markup=False)
 
     @on(DocumentList.ArticleChosen)
     def _article_chosen(self, message: DocumentList.ArticleChosen) -> None:

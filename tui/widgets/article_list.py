@@ -1,37 +1,60 @@
-"""The rows of the documents pane: one article per row, drawn only when on screen."""
+"""The rows of the documents pane: one article per row, read and drawn only when on screen."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from store import Article
+from store import StoreConnectionError
+from store.listing import ArticleRow
 from tui.widgets.row_list import RowList
 
 
-class ArticleList(RowList[Article]):
-    """Two-line rows: the title; source · date · number of tags."""
+class ArticleList(RowList[ArticleRow]):
+    """Two-line rows: the title; source · date · number of tags.
+
+    The rows come from a listing (:meth:`store.Store.listing`), a snapshot: a tag saved after it
+    was read would show the old count until the next listing. :meth:`update_count` keeps the new
+    count beside the listing and draws it instead, so a save never reads the listing again.
+    """
+
+    #: A server store that stops answering while rows are read.
+    UNREADABLE = (StoreConnectionError,)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.counts: dict[str, int] = {}
+        #: Tag counts newer than the listing's: article id -> (count, mark when it was set).
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._mark = 0
 
-    def row_key(self, row: Article) -> str:
+    def row_key(self, row: ArticleRow) -> str:
         return row.id
 
-    def set_articles(self, rows: list[Article], counts: dict[str, int], highlight_id: str | None = None) -> None:
-        """List ``rows`` with their tag counts."""
-        self.counts = counts
-        self.set_rows(rows, highlight_id)
+    def mark_counts(self) -> int:
+        """Note that a new listing is being asked for; pass the mark to :meth:`forget_counts`.
+
+        A count set from now on may be newer than what that listing read, so it is kept over it.
+        """
+        self._mark += 1
+        return self._mark
+
+    def forget_counts(self, mark: int) -> None:
+        """Drop the counts set before ``mark``: the listing asked for then has them already."""
+        self._counts = {key: value for key, value in self._counts.items() if value[1] >= mark}
 
     def update_count(self, article_id: str, count: int) -> None:
-        """A row's tag count changed."""
-        self.counts[article_id] = count
+        """An article's tag count changed: show it without asking for a new listing."""
+        self._counts[article_id] = (count, self._mark)
         self.refresh_row(article_id)
 
-    def row_lines(self, row: Article) -> tuple[Text, Text]:
+    def tag_count(self, row: ArticleRow) -> int:
+        """The row's tag count: the listing's, or a newer one given to :meth:`update_count`."""
+        newer = self._counts.get(row.id)
+        return row.tags if newer is None else newer[0]
+
+    def row_lines(self, row: ArticleRow) -> tuple[Text, Text]:
         title = Text(row.display_title, no_wrap=True, overflow="ellipsis", end="")
         parts = [p for p in (row.source, row.published.isoformat() if row.published else None) if p]
-        count = self.counts.get(row.id, 0)
+        count = self.tag_count(row)
         if count:
             parts.append(f"{count} tag{'s' if count != 1 else ''}")
         details = Text(" · ".join(parts) or "no source or date stated", no_wrap=True, overflow="ellipsis", end="")

@@ -1,14 +1,18 @@
-"""A list of two-line rows that draws only the rows on screen, however many there are.
+"""A list of two-line rows that reads and draws only the rows on screen, however many there are.
 
 An :class:`OptionList` measures every row when filled (2 s for 10,000 articles here); this list
-keeps its rows in a Python list and renders, through Textual's line API, the lines that are
-visible. Refilling replaces the list; nothing else is recomputed. Subclasses say what a row
-shows (:meth:`RowList.row_lines`) and what identifies it (:meth:`RowList.row_key`).
+renders, through Textual's line API, the lines that are visible. Its rows are any sequence: a
+Python list, or a listing that a store on a server fills a page at a time
+(:class:`store.listing.ArticleListing`). The list asks its length once per fill and reads the
+rows on screen (and a few either side) in one request, kept until the view moves past them;
+it never walks the whole sequence. Subclasses say what a row shows (:meth:`RowList.row_lines`)
+and what identifies it (:meth:`RowList.row_key`).
 """
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from rich.text import Text
 from textual import events
@@ -19,7 +23,44 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 ROW_HEIGHT = 2
+#: Rows read beyond each edge of the screen, so that moving a row or two asks for nothing.
+WINDOW_MARGIN = 4
 RowT = TypeVar("RowT")
+RowT_co = TypeVar("RowT_co", covariant=True)
+
+
+@runtime_checkable
+class PagedRows(Protocol[RowT_co]):
+    """Rows that are cheaper to read a slice at a time and to look up by key than to walk.
+
+    :class:`store.listing.ArticleListing` is one: on a server each call is one query.
+    """
+
+    def rows(self, start: int, stop: int) -> list[RowT_co]:
+        """The rows from ``start`` to ``stop``."""
+        ...
+
+    def index_of(self, key: str) -> int | None:
+        """Where the row with that key is, or ``None``."""
+        ...
+
+
+def top_row(highlighted: int | None, height: int) -> int:
+    """The first row on screen right after a fill that highlights ``highlighted``.
+
+    A fill scrolls to the top, then just far enough down for the highlighted row to show.
+    """
+    if highlighted is None:
+        return 0
+    height = max(height, ROW_HEIGHT)
+    bottom = (highlighted + 1) * ROW_HEIGHT
+    return max(bottom - height, 0) // ROW_HEIGHT
+
+
+def window(top: int, height: int, length: int) -> tuple[int, int]:
+    """The rows read in one request: those on screen from row ``top``, and a margin either side."""
+    shown = max(height, ROW_HEIGHT) // ROW_HEIGHT + 1  # a row cut in half by the edge counts
+    return max(top - WINDOW_MARGIN, 0), min(top + shown + WINDOW_MARGIN, length)
 
 
 class RowList(ScrollView, Generic[RowT], can_focus=True):
@@ -37,6 +78,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     COMPONENT_CLASSES = {"row-list--highlight", "row-list--details"}
 
+    #: Errors that mean the rows cannot be read just now (a server gone away): the rows not at
+    #: hand are drawn blank and :class:`RowList.Unreadable` is posted, instead of the app ending.
+    UNREADABLE: tuple[type[Exception], ...] = ()
+
     class Chosen(Message):
         """Enter (or a click) on a row."""
 
@@ -50,16 +95,35 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             """The list the row was chosen in (lets ``@on(RowList.Chosen, "#id")`` match)."""
             return self.row_list
 
+    class Unreadable(Message):
+        """Rows could not be read (one of :attr:`RowList.UNREADABLE`); said once per fill."""
+
+        def __init__(self, row_list: RowList[object], error: Exception) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.error = error
+
+        @property
+        def control(self) -> RowList[object]:
+            """The list whose rows could not be read."""
+            return self.row_list
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[RowT] = []
+        #: The rows listed: read only through :meth:`row_at` and :meth:`index_of`.
+        self.rows: Sequence[RowT] = ()
         self.highlighted: int | None = None
-        self._positions: dict[str, int] = {}
+        self._length = 0
+        #: The rows last read, and the index of the first: what is drawn comes from here.
+        self._window: tuple[int, list[RowT]] = (0, [])
+        #: Positions by key, for rows that are a plain list (made on the first lookup).
+        self._positions: dict[str, int] | None = None
+        self._unreadable_said = False
 
     @property
     def row_count(self) -> int:
         """Number of rows listed."""
-        return len(self.rows)
+        return self._length
 
     def row_key(self, row: RowT) -> str:
         """A row's identity, to find it again (keep the highlight on it across refills)."""
@@ -69,23 +133,89 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         """The two lines a row shows."""
         raise NotImplementedError
 
-    def set_rows(self, rows: list[RowT], highlight_id: str | None = None) -> None:
-        """List ``rows``; keep the highlight on ``highlight_id`` if it is among them."""
+    def set_rows(
+        self,
+        rows: Sequence[RowT],
+        highlight_id: str | None = None,
+        *,
+        length: int | None = None,
+        highlighted: int | None = None,
+        window: tuple[int, list[RowT]] | None = None,
+    ) -> None:
+        """List ``rows``; keep the highlight on ``highlight_id`` if it is among them.
+
+        A caller that already asked the rows for their length, the highlighted row's position
+        or the rows first on screen (off the UI thread: see :class:`DocumentList`) passes them
+        in, and they are not asked again.
+        """
         self.rows = rows
-        self._positions = {self.row_key(row): index for index, row in enumerate(rows)}
-        self.highlighted = self._positions.get(highlight_id or "", 0 if rows else None)
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_HEIGHT)
+        self._positions = None
+        self._unreadable_said = False
+        self._length = len(rows) if length is None else length
+        self._window = window or (0, [])
+        if highlighted is None and highlight_id is not None:
+            highlighted = self.index_of(highlight_id)
+        if highlighted is None or not 0 <= highlighted < self._length:
+            highlighted = 0 if self._length else None
+        self.highlighted = highlighted
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length * ROW_HEIGHT)
         self.scroll_to(y=0, animate=False)
         self._show_highlight()
         self.refresh()
 
+    def row_at(self, index: int) -> RowT:
+        """The row at ``index``, read with the rows around it if it is not at hand."""
+        start, cached = self._window
+        if not start <= index < start + len(cached):
+            height = self.scrollable_content_region.height
+            top = int(self.scroll_y) // ROW_HEIGHT
+            first, last = window(top, height, self._length)
+            if not first <= index < last:  # a row away from the screen: a screenful from it
+                first, last = window(index, height, self._length)
+            start, cached = first, self._read(first, last)
+            self._window = (start, cached)
+        return cached[index - start]
+
+    def _read(self, start: int, stop: int) -> list[RowT]:
+        if isinstance(self.rows, PagedRows):
+            return list(self.rows.rows(start, stop))
+        return list(self.rows[start:stop])
+
+    def _shown_row(self, index: int) -> RowT | None:
+        """The row at ``index``, or ``None`` when it cannot be read just now (see UNREADABLE)."""
+        try:
+            return self.row_at(index)
+        except self.UNREADABLE as error:
+            if not self._unreadable_said:
+                self._unreadable_said = True
+                self.post_message(self.Unreadable(self, error))
+            return None
+
+    def highlighted_row(self) -> RowT | None:
+        """The highlighted row, if any (and if it can be read)."""
+        return self._shown_row(self.highlighted) if self.highlighted is not None and self._length else None
+
     def index_of(self, key: str) -> int | None:
-        """Position of a row in the list, if listed."""
+        """Position of a row in the list, if listed (rows at hand are looked up first)."""
+        index = self._index_at_hand(key)
+        if index is not None:
+            return index
+        if isinstance(self.rows, PagedRows):
+            return self.rows.index_of(key)
+        if self._positions is None:
+            self._positions = {self.row_key(row): index for index, row in enumerate(self.rows)}
         return self._positions.get(key)
+
+    def _index_at_hand(self, key: str) -> int | None:
+        start, cached = self._window
+        for offset, row in enumerate(cached):
+            if self.row_key(row) == key:
+                return start + offset
+        return None
 
     def highlight_id(self, key: str) -> bool:
         """Highlight a row if it is listed; True if it was."""
-        index = self._positions.get(key)
+        index = self.index_of(key)
         if index is None:
             return False
         self.highlighted = index
@@ -94,23 +224,24 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         return True
 
     def refresh_row(self, key: str) -> None:
-        """Redraw one row after what it shows changed."""
-        index = self._positions.get(key)
+        """Redraw one row after what it shows changed (rows not at hand are not on screen)."""
+        index = self._index_at_hand(key)
         if index is not None:
             self.refresh_lines(index * ROW_HEIGHT - int(self.scroll_y), ROW_HEIGHT)
 
     def row_text(self, index: int) -> str:
         """The two lines of a row as plain text (what the row shows)."""
-        first, second = self.row_lines(self.rows[index])
+        first, second = self.row_lines(self.row_at(index))
         return f"{first.plain}\n{second.plain}"
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = int(self.scroll_y) + y
         index, part = divmod(line, ROW_HEIGHT)
-        if index >= len(self.rows):
+        row = self._shown_row(index) if index < self._length else None
+        if row is None:
             return Strip.blank(width, self.rich_style)
-        text = self.row_lines(self.rows[index])[part].copy()
+        text = self.row_lines(row)[part].copy()
         text.truncate(width, overflow="ellipsis", pad=True)
         if index == self.highlighted:
             text.stylize(self.get_component_rich_style("row-list--highlight"))
@@ -119,7 +250,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         )
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length * ROW_HEIGHT)
 
     def _show_highlight(self) -> None:
         if self.highlighted is None:
@@ -132,9 +263,9 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
 
     def _move_to(self, index: int) -> None:
-        if not self.rows:
+        if not self._length:
             return
-        self.highlighted = max(0, min(index, len(self.rows) - 1))
+        self.highlighted = max(0, min(index, self._length - 1))
         self._show_highlight()
         self.refresh()
 
@@ -149,18 +280,21 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     def action_edge(self, direction: int) -> None:
         """Highlight the first or the last row."""
-        self._move_to(0 if direction < 0 else len(self.rows) - 1)
+        self._move_to(0 if direction < 0 else self._length - 1)
 
     def action_choose(self) -> None:
-        """Open the highlighted article."""
-        if self.highlighted is not None and self.rows:
-            self.post_message(self.Chosen(self, self.rows[self.highlighted]))
+        """Open the highlighted row."""
+        row = self.highlighted_row()
+        if row is not None:
+            self.post_message(self.Chosen(self, row))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
         index = (int(self.scroll_y) + offset.y) // ROW_HEIGHT
-        if index < len(self.rows):
+        if index < self._length:
             self._move_to(index)
-            self.post_message(self.Chosen(self, self.rows[index]))
+            row = self._shown_row(index)
+            if row is not None:
+                self.post_message(self.Chosen(self, row))
