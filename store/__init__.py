@@ -16,7 +16,7 @@ Records handed out (:class:`Article`, :class:`Annotation`, :class:`Entity`,
 :class:`SearchHit`) are immutable copies, never TinyDB documents.
 """
 
-from store.backend import SaveError, SchemaError, StoreBusyError, StoreConnectionError
+from store.backend import QueryCancelled, SaveError, SchemaError, StoreBusyError, StoreConnectionError
 from store.changes import Change, Changeset, ConflictError
 from store.listing import ArticleListing, ArticleRow
 from store.locations import default_store_path, seed_directory
@@ -45,6 +45,7 @@ __all__ = [
     "Entity",
     "ImportReport",
     "Mention",
+    "QueryCancelled",
     "SaveError",
     "SchemaError",
     "SearchHit",

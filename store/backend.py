@@ -76,6 +76,13 @@ class SchemaError(RuntimeError):
     """
 
 
+class QueryCancelled(Exception):
+    """A newer question of the same kind (a search, a list filter) replaced this one.
+
+    Its answer would not be shown; callers that ask as the user types drop it quietly.
+    """
+
+
 class StoreBusyError(RuntimeError):
     """Another process held the store's lock for too long."""
 

@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from store import codec, textunits
-from store.backend import StoreConnectionError
+from store.backend import QueryCancelled, StoreConnectionError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
 from store.fuzzy import best_name, squash
 from store.listing import ArticleListing, ArticleRow
@@ -41,6 +41,8 @@ from store.search_index import first_match, snippet
 from store.storage import StoreFileError
 from store.view import View
 
+#: Connections of questions that a newer one of the same kind replaces (and cancels).
+_CANCELLABLE = ("search_conn", "filter_conn")
 #: A question that takes longer than this is cut off (a search that would scan the world).
 STATEMENT_TIMEOUT = "15s"
 #: Articles whose records (with their texts) are kept after being read.
@@ -51,8 +53,8 @@ PAGE = 100
 SERVER_HINT = "Restore the store from a pg_dump backup (pg_restore), or ask its administrator."
 
 
-class SearchCancelled(Exception):
-    """A newer search or filter replaced this one; its answer would not be shown."""
+#: Kept under its first name for callers of this module.
+SearchCancelled = QueryCancelled
 
 
 class PostgresView(View):
@@ -69,6 +71,7 @@ class PostgresView(View):
         self.conn = self._connect(CONNECT_TIMEOUT)
         try:
             self.search_conn = self._connect(CONNECT_TIMEOUT)
+            self.filter_conn = self._connect(CONNECT_TIMEOUT)
         except BaseException:
             self.conn.close()
             raise
@@ -80,8 +83,9 @@ class PostgresView(View):
         #: Bumped by every change: an answer read before a change is not kept after it.
         self._generation = 0
         self._cache_lock = threading.Lock()
-        self._search_lock = threading.Lock()
-        self._search_ticket = 0
+        #: Per connection of questions a newer one replaces: who may run, and the latest ticket.
+        self._running = {name: threading.Lock() for name in _CANCELLABLE}
+        self._tickets = dict.fromkeys(_CANCELLABLE, 0)
 
     def _connect(self, timeout: int) -> psycopg.Connection[Any]:
         return connect(self.url, timeout=timeout, options=f"-c statement_timeout={STATEMENT_TIMEOUT}")
@@ -90,11 +94,12 @@ class PostgresView(View):
         """Close the view's connections."""
         self.conn.close()
         self.search_conn.close()
+        self.filter_conn.close()
 
     def reconnect(self) -> bool:
         """Replace lost connections (one attempt each); True when both work again."""
         try:
-            for name in ("conn", "search_conn"):
+            for name in ("conn", *_CANCELLABLE):
                 if is_lost(getattr(self, name)):
                     setattr(self, name, self._connect(RECONNECT_TIMEOUT))
         except StoreConnectionError:
@@ -118,8 +123,8 @@ class PostgresView(View):
                     raise psycopg.OperationalError("connection lost")
                 return conn.execute(query, params).fetchall()
             except psycopg.errors.QueryCanceled as exc:
-                if name == "search_conn":
-                    raise  # perhaps cancelled by a newer search: _search_query tells
+                if name in _CANCELLABLE:
+                    raise  # perhaps cancelled by a newer question: _latest tells
                 raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
             except psycopg.Error as exc:
                 if not dropped(exc) or attempt == 2:
@@ -144,26 +149,34 @@ class PostgresView(View):
             raise StoreFileError(Path(self.location(table)), f"table {table!r} holds {problem}", SERVER_HINT)
         return doc
 
-    def _search_query(self, template: str, params: Any) -> list[tuple[Any, ...]]:
-        """Run a long query on the search connection; a newer one cancels it.
+    def _latest(self, name: str, template: str, params: Any) -> list[tuple[Any, ...]]:
+        """Run a question a newer one replaces, on connection ``name``: the newer cancels it.
+
+        Searches run on ``search_conn`` and list filters (counting what a typed filter keeps) on
+        ``filter_conn``, so neither cancels the other, and the rows of a listing being drawn
+        (on ``conn``) are never cancelled.
 
         Raises:
-            SearchCancelled: a newer call replaced this one while it waited or ran.
+            QueryCancelled: a newer call replaced this one while it waited or ran.
         """
         with self._cache_lock:
-            self._search_ticket += 1
-            ticket = self._search_ticket
-        if self._search_lock.locked():
-            self.search_conn.cancel_safe()
-        with self._search_lock:
-            if ticket != self._search_ticket:
-                raise SearchCancelled
+            self._tickets[name] += 1
+            ticket = self._tickets[name]
+        if self._running[name].locked():
+            getattr(self, name).cancel_safe()
+        with self._running[name]:
+            if ticket != self._tickets[name]:
+                raise QueryCancelled
             try:
-                return self._run("search_conn", self._sql(template), params)
+                return self._run(name, self._sql(template), params)
             except psycopg.errors.QueryCanceled as exc:
-                if ticket != self._search_ticket:
-                    raise SearchCancelled from exc
+                if ticket != self._tickets[name]:
+                    raise QueryCancelled from exc
                 raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
+
+    def _search_query(self, template: str, params: Any) -> list[tuple[Any, ...]]:
+        """A search: a newer search cancels it (see :meth:`_latest`)."""
+        return self._latest("search_conn", template, params)
 
     # ------------------------------------------------------------------ keeping current
 
@@ -517,7 +530,7 @@ class PostgresListing(ArticleListing):
     def __len__(self) -> int:
         if self._length is None:
             where, params, _, _ = self._filter()
-            rows = self.view._search_query(f"SELECT count(*) FROM {{s}}.articles a WHERE {where}", params)
+            rows = self.view._latest("filter_conn", f"SELECT count(*) FROM {{s}}.articles a WHERE {where}", params)
             self._length = int(rows[0][0])
         return self._length
 
@@ -542,14 +555,14 @@ class PostgresListing(ArticleListing):
         previous = self._pages.get(page - 1)
         if not self.words and previous:
             last = previous[-1]
-            rows = self.view._search_query(
+            rows = self.view._rows(
                 f"SELECT {columns} FROM {{s}}.articles a WHERE (a.sort_day, a.display_title, a.id) >"
                 " (SELECT sort_day, display_title, id FROM {s}.articles WHERE id = %s)"
                 " ORDER BY a.sort_day, a.display_title, a.id LIMIT %s",
                 (last.id, PAGE),
             )
         else:
-            rows = self.view._search_query(
+            rows = self.view._rows(
                 f"SELECT {columns} FROM {{s}}.articles a WHERE {where}"
                 f" ORDER BY {score + ' DESC, ' if self.words else ''}a.sort_day, a.display_title, a.id"
                 " OFFSET %s LIMIT %s",
@@ -561,14 +574,14 @@ class PostgresListing(ArticleListing):
     def index_of(self, article_id: str) -> int | None:
         """Counted on the server: the rows before it, in the listing's order."""
         if not self.words:
-            rows = self.view._search_query(
+            rows = self.view._rows(
                 "SELECT (SELECT count(*) FROM {s}.articles a WHERE (a.sort_day, a.display_title, a.id)"
                 " < (me.sort_day, me.display_title, me.id)) FROM {s}.articles me WHERE me.id = %s",
                 [article_id],
             )
             return int(rows[0][0]) if rows else None
         where, params, score, score_params = self._filter()
-        rows = self.view._search_query(
+        rows = self.view._rows(
             f"WITH ranked AS (SELECT a.id, {score} AS score, a.sort_day, a.display_title FROM {{s}}.articles a"
             f" WHERE {where}), me AS (SELECT * FROM ranked WHERE id = %s)"
             " SELECT (SELECT count(*) FROM ranked r WHERE (-r.score, r.sort_day, r.display_title, r.id)"

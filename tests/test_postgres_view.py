@@ -145,6 +145,30 @@ def test_a_newer_search_cancels_the_one_running(pair: tuple[Store, Store]) -> No
     assert server.search("Uzbekistan")  # the connection is fine afterwards
 
 
+def test_a_list_filter_never_cancels_a_search_nor_the_rows_being_drawn(pair: tuple[Store, Store]) -> None:
+    """Searches, list filters and the rows of a listing run apart: none cancels the others."""
+    _, server = pair
+    view = server.view
+    assert isinstance(view, PostgresView)
+    outcome: list[object] = []
+
+    def slow_search() -> None:
+        try:
+            outcome.append(view._search_query("SELECT pg_sleep(1)", None))
+        except SearchCancelled:
+            outcome.append("cancelled")
+
+    thread = threading.Thread(target=slow_search)
+    thread.start()
+    time.sleep(0.2)
+    shown = server.listing()
+    for typed in ("u", "uz", "uzb", "uzbek"):  # a filter typed meanwhile, and the list drawn
+        assert len(server.listing(typed)) >= 1
+        assert len(shown[0:5]) == 5 and shown.index_of(shown[3].id) == 3
+    thread.join(5)
+    assert outcome == [[("",)]]
+
+
 def test_a_question_past_the_time_limit_is_cut_off_with_a_message(pair: tuple[Store, Store]) -> None:
     from store import StoreConnectionError
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from store import StoreConnectionError
+from store import QueryCancelled, StoreConnectionError
 from store.listing import ArticleListing, ArticleRow
 from tui.widgets.article_list import ArticleList
 from tui.widgets.pane import Pane
@@ -140,7 +140,8 @@ class DocumentList(Pane):
         if event.worker is self._worker and event.state == WorkerState.ERROR:
             event.stop()
             assert isinstance(event.worker.error, Exception)
-            self.post_message(self.ListingFailed(event.worker.error))
+            if not isinstance(event.worker.error, QueryCancelled):  # a newer filter replaced it
+                self.post_message(self.ListingFailed(event.worker.error))
 
     @on(RowList.Unreadable, "#document-rows")
     def _unreadable(self, event: RowList.Unreadable) -> None:
@@ -195,6 +196,8 @@ class DocumentList(Pane):
         if self.listing_pending:
             try:
                 self._ask(self.filter_text, None, wait=True)
+            except QueryCancelled:
+                return  # a newer filter is on its way: Enter waits for no stale list
             except StoreConnectionError as error:
                 self.post_message(self.ListingFailed(error))
                 return
