@@ -47,6 +47,8 @@ _CANCELLABLE = ("search_conn", "filter_conn")
 STATEMENT_TIMEOUT = "15s"
 #: Articles whose records (with their texts) are kept after being read.
 ARTICLE_CACHE = 64
+#: A search ranks at most this many of the articles that match (the newest).
+RANKED_AT_MOST = 1000
 #: Rows of the document list fetched at a time.
 PAGE = 100
 #: What a damaged record on the server says to do.
@@ -464,20 +466,27 @@ class PostgresView(View):
     # ------------------------------------------------------------------ search
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
-        """Matched and ranked by the server's GIN index; the hits shown located in Python.
+        """Matched and ranked by the server (GIN index, ``ts_rank``); the hits shown located in Python.
 
-        A newer search cancels this one, which then answers nothing (its result would not
-        be shown).
+        Ranking reads each matching article's word list, so a word found in most of the corpus
+        ("said") would cost a read of most of it: the server ranks the newest
+        :data:`RANKED_AT_MOST` articles that match (walking the list's order, which stops early
+        for a common word; a rare one is looked up in the index). Below that many matches, it
+        ranks them all, as the folder store does. A newer search cancels this one, which then
+        answers nothing (its result would not be shown).
         """
         groups = query_groups(query)
         if not groups:
             return []
+        literal = query_literal(groups)
         try:
             rows = self._search_query(
                 "SELECT best.id, a.doc->>'text', best.rank FROM (SELECT id, ts_rank(search, q) AS rank"
-                "   FROM {s}.articles, CAST(%s AS tsquery) q WHERE search @@ q ORDER BY rank DESC, id LIMIT %s) best"
+                "   FROM (SELECT id, search FROM {s}.articles WHERE search @@ CAST(%s AS tsquery)"
+                "         ORDER BY sort_day, display_title, id LIMIT %s) matched, CAST(%s AS tsquery) q"
+                "   ORDER BY rank DESC, id LIMIT %s) best"
                 " JOIN {s}.articles a ON a.id = best.id ORDER BY best.rank DESC, best.id",
-                (query_literal(groups), limit),
+                (literal, RANKED_AT_MOST, literal, limit),
             )
         except SearchCancelled:
             return []

@@ -179,3 +179,18 @@ def test_a_question_past_the_time_limit_is_cut_off_with_a_message(pair: tuple[St
     with pytest.raises(StoreConnectionError, match="took longer"):
         view._rows("SELECT pg_sleep(2)")
     assert server.entities()
+
+
+def test_a_word_in_most_articles_is_ranked_among_the_newest_that_hold_it(
+    pair: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past RANKED_AT_MOST matches, the server ranks the newest ones (a common word stays fast)."""
+    import store.postgres_view as postgres_view
+
+    folder, server = pair
+    holding = [a.id for a in folder.articles() if " the " in a.text]
+    assert len(holding) >= 3
+    monkeypatch.setattr(postgres_view, "RANKED_AT_MOST", 2)
+    assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding[:2])
+    monkeypatch.setattr(postgres_view, "RANKED_AT_MOST", 1000)
+    assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding)
