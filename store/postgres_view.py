@@ -16,7 +16,6 @@ replaces them. Every statement has a time limit (:data:`STATEMENT_TIMEOUT`).
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -446,22 +445,23 @@ class PostgresView(View):
         )
 
     def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
-        """Scored on the server: each shared entity adds ``log(1 + articles / its articles)``."""
+        """Scored on the server: each shared entity adds ``log(1 + articles / its articles)``.
+
+        Only the best ``limit`` come back (ordered as :func:`store.xrefs.related` orders them:
+        by the score to nine decimals, then id), not one row per article sharing an entity.
+        """
         rows = self._rows(
             "WITH mine AS (SELECT DISTINCT entity_id FROM {s}.annotations"
             "   WHERE article_id = %(a)s AND live AND entity_id IS NOT NULL),"
             " pairs AS (SELECT DISTINCT n.entity_id, n.article_id FROM {s}.annotations n JOIN mine USING (entity_id)),"
-            " weights AS (SELECT entity_id, count(*) AS df FROM pairs GROUP BY entity_id)"
-            " SELECT p.article_id, array_agg(w.df) FROM pairs p JOIN weights w USING (entity_id)"
+            " weights AS (SELECT entity_id, ln(1 + %(total)s::float8 / count(*)) AS w FROM pairs GROUP BY entity_id)"
+            " SELECT p.article_id, sum(w.w) FROM pairs p JOIN weights w USING (entity_id)"
             " WHERE p.article_id <> %(a)s AND EXISTS (SELECT 1 FROM {s}.articles x WHERE x.id = p.article_id)"
-            " GROUP BY p.article_id",
-            {"a": article_id},
+            " GROUP BY p.article_id ORDER BY round(sum(w.w)::numeric, 9) DESC, p.article_id LIMIT %(limit)s",
+            {"a": article_id, "total": max(self.count(), 1), "limit": limit},
         )
-        total = max(self.count(), 1)
-        scores = {key: sum(math.log(1 + total / max(df, 1)) for df in dfs) for key, dfs in rows}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        articles = self._article_records(key for key, _ in ranked)
-        return [(articles[key], round(score, 4)) for key, score in ranked if key in articles]
+        articles = self._article_records(key for key, _ in rows)
+        return [(articles[key], round(float(score), 4)) for key, score in rows if key in articles]
 
     # ------------------------------------------------------------------ search
 

@@ -42,7 +42,8 @@ def related(indexes: Indexes, article_id: str, limit: int = 10) -> list[tuple[Ar
         for other in others:
             if other != article_id and other in indexes.articles:
                 scores[other] += weight
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    # Ordered by the score to nine decimals: sums of the same weights in another order tie.
+    ranked = sorted(scores.items(), key=lambda item: (-round(item[1], 9), item[0]))[:limit]
     return [(indexes.articles[key], round(score, 4)) for key, score in ranked]
 
 
