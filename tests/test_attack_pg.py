@@ -56,9 +56,6 @@ def _corpus(store: Store, tmp_path: Path, count: int) -> None:
 # ---------------------------------------------------------------------- schema names
 
 
-@pytest.mark.xfail(
-    strict=True, reason="channel 'dossier:'+schema is longer than 63 bytes: pg_notify refuses every save"
-)
 def test_a_schema_name_of_63_characters_takes_saves() -> None:
     """README: a schema name is lower-case letters, digits and _, at most 63."""
     schema = "atk_" + uuid.uuid4().hex + "x" * 27
@@ -112,10 +109,6 @@ def test_folder_store_refuses_a_tag_on_a_text_replaced_since(tmp_path: Path) -> 
     assert outcome.startswith("refused") and "text" in outcome, outcome
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgresView.doc fills an article as last seen with the current text after a details edit",
-)
 def test_a_tag_never_lands_on_words_of_a_text_replaced_since(stores: PostgresStores, tmp_path: Path) -> None:
     outcome = _details_then_reimport(stores.open, tmp_path)
     assert outcome.startswith("refused") or outcome == "saved on 'quick'", outcome
@@ -124,10 +117,6 @@ def test_a_tag_never_lands_on_words_of_a_text_replaced_since(stores: PostgresSto
 # ---------------------------------------------------------------------- text is data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="entity_key sends a NUL byte to the server: StoreConnectionError",
-)
 def test_a_name_with_a_nul_byte_is_no_entity_not_an_error(stores: PostgresStores) -> None:
     store = stores.open()
     seed_if_empty(store)
@@ -190,10 +179,6 @@ def test_reading_the_list_never_cancels_a_search_into_no_hits(stores: PostgresSt
     assert not empty and not failures, (len(empty), failures[:3])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_search_query cancels outside its lock: the cancel hits the newer search, told a 15 s timeout",
-)
 def test_a_storm_of_searches_never_reports_a_timeout(stores: PostgresStores, tmp_path: Path) -> None:
     store = stores.open()
     _corpus(store, tmp_path, 300)
@@ -253,9 +238,6 @@ ANALYST = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="records are stamped with the OS user (codec.current_user), not the database role"
-)
 def test_a_conflict_names_the_database_role_that_changed_the_field(stores: PostgresStores) -> None:
     """Two analysts, two processes, two roles, one OS account (or a forged $USER): the conflict
     must say "changed by bob", as the README says who saved what is the database role."""
@@ -321,10 +303,6 @@ async def test_the_app_on_a_server_store_never_reads_the_corpus(
 # ---------------------------------------------------------------------- saved or not, never both
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="edits.py reads the tag back after COMMIT: a failed read says 'Not saved' of a saved tag",
-)
 def test_a_save_that_committed_is_never_reported_unsaved_by_the_read_after_it(stores: PostgresStores) -> None:
     """The save commits; right after, the view's connection is lost (a restart, an ended session;
     its questions then fail at once until the app's reconnect runs). The tag is saved: the
@@ -371,9 +349,6 @@ SAVER_LOOP = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a save committed, then the read back of the tag fails on an ended session: told an error"
-)
 def test_sessions_ended_at_random_moments_of_a_loop_of_saves(stores: PostgresStores) -> None:
     """A real second process saves 600 tags while its sessions are ended every few milliseconds:
     what it was told ("saved" / an error) is exactly what is stored."""
