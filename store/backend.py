@@ -143,6 +143,11 @@ class Backend(ABC):
         """Where ``table`` lives, for messages (a file path, a database name)."""
 
     @property
+    def author(self) -> str | None:
+        """Who saves are by when the storage says so (a server's role); else records name the OS user."""
+        return None
+
+    @property
     def read_only(self) -> bool:
         """True when this user may read the store but not change it.
 

@@ -13,8 +13,9 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from store import codec
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
-from store.changes import ANNOTATIONS, Changeset
+from store.changes import ANNOTATIONS, ARTICLES, Changeset
 from store.details import plan_details
 from store.importing import ProgressCallback, run_import
 from store.merging_export import plan_merge
@@ -43,7 +44,10 @@ class StoreEdits(StoreQueries):
         """
         with self.view.lock:
             changeset = plan_details(self.view, article_id, fields)
-        self._commit(changeset)
+        committed = self._commit(changeset)
+        for change in committed.changes:  # what was committed, not read back (see annotate_many)
+            if change.table == ARTICLES and change.key == article_id and change.after is not None:
+                return codec.article_record(change.after)
         return self.view.article(article_id)
 
     @needs_annotations
@@ -123,8 +127,13 @@ class StoreEdits(StoreQueries):
         with self.view.lock:
             changeset = plan_annotations(self.view, items, self.user, label)
         committed = self._commit(changeset)
-        planned = [c.key for c in committed.changes if c.table == ANNOTATIONS and c.before is None]
-        return [self.view.annotation(key) for key in planned]
+        # From what was committed, not read back: once saved, a question that fails (the
+        # server blinking right after the COMMIT) must not make a saved tag look unsaved.
+        return [
+            codec.annotation_record(c.after)
+            for c in committed.changes
+            if c.table == ANNOTATIONS and c.before is None and c.after is not None
+        ]
 
     @needs_annotations
     def update_annotation(
@@ -155,7 +164,10 @@ class StoreEdits(StoreQueries):
                 note=note,
                 status=status,
             )
-        self._commit(changeset)
+        committed = self._commit(changeset)
+        for change in committed.changes:  # what was committed, not read back (see annotate_many)
+            if change.table == ANNOTATIONS and change.key == annotation_id and change.after is not None:
+                return codec.annotation_record(change.after)
         return self.view.annotation(annotation_id)
 
     @needs_annotations

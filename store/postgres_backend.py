@@ -21,6 +21,7 @@ Passwords written in a URL are never shown: :func:`display_url` is what messages
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -80,7 +81,7 @@ class PostgresBackend(Backend):
         self.url = url
         self.schema = schema_name(schema)
         #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
-        self.channel = f"dossier:{schema}"
+        self.channel = _channel(self.schema)
         self._closing = threading.Event()
         self.conn = connect(url)
         try:
@@ -121,6 +122,11 @@ class PostgresBackend(Backend):
     def _last_seq(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(self._ident("changesets")))
         return int(row.fetchone()[0])  # type: ignore[index]
+
+    @property
+    def author(self) -> str:
+        """The database role: who saved what on a server is the role, as the log says."""
+        return self.rights.role
 
     @property
     def read_only(self) -> bool:
@@ -376,6 +382,15 @@ class PostgresBackend(Backend):
     def drop(self) -> None:
         """Remove the store's schema and everything in it (tests and ``store copy`` clean-ups)."""
         self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
+
+
+def _channel(schema: str) -> str:
+    """The store's ``NOTIFY`` channel: ``dossier:SCHEMA``, or a digest of a name too long for one.
+
+    A channel name is at most 63 bytes (``pg_notify`` refuses a longer one), a schema name too.
+    """
+    channel = f"dossier:{schema}"
+    return channel if len(channel.encode()) <= 63 else f"dossier:{hashlib.sha256(schema.encode()).hexdigest()[:48]}"
 
 
 def _schema_option(schema: str) -> str:

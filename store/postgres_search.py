@@ -3,10 +3,11 @@
 The server's own parsers split and stem words by a language's rules; the folder store matches
 case- and accent-folded words (:func:`store.search_index.fold`). For both stores to answer a
 query alike, the words are made here, in Python, by the same tokenizer and fold, and handed to
-the server ready made: a ``tsvector`` literal per article (title words at weight A, so a title
-hit ranks higher) and a ``tsquery`` literal per query. The server then only matches lexemes
-(with a GIN index) and ranks; the few hits shown are located in their text by the same code
-the folder store uses (:func:`store.search_index.first_match`).
+the server ready made: a ``tsvector`` literal per article (its text's words; those also in the
+title at weight A, so a hit on the subject ranks higher) and a ``tsquery`` literal per query.
+The server then only matches lexemes (with a GIN index) and ranks; the few hits shown are
+located in their text by the same code the folder store uses
+(:func:`store.search_index.first_match`).
 
 PostgreSQL limits a lexeme's positions to 16,383 and keeps 256 per lexeme, and a ``tsvector``
 to 1 MB: in an article longer than 16,383 words, a quoted phrase past that point is not found
@@ -37,23 +38,19 @@ def _usable(term: str) -> bool:
 
 
 def vector_literal(title: str | None, text: str) -> str:
-    """The ``tsvector`` literal of an article: folded words with positions, title words weighted A.
+    """The ``tsvector`` literal of an article: its text's folded words with their positions.
 
-    Title words take the first positions and the text starts one position later, so a phrase
-    never runs from the title into the text.
+    As in the folder store, only the text is searched; a word of the text that is also a word
+    of the title is weighted A, so a hit on the article's subject ranks higher.
     """
+    in_title = {term for term, _, _ in tokenize(title or "")}
     positions: dict[str, list[str]] = {}
-    title_terms = [term for term, _, _ in tokenize(title or "")]
-    for number, term in enumerate(title_terms, start=1):
-        if _usable(term):
-            positions.setdefault(term, []).append(f"{min(number, MAX_POSITION)}A")
-    start = len(title_terms) + 2
-    for number, (term, _, _) in enumerate(tokenize(text), start=start):
+    for number, (term, _, _) in enumerate(tokenize(text), start=1):
         if not _usable(term):
             continue
         kept = positions.setdefault(term, [])
         if len(kept) < MAX_POSITIONS_PER_LEXEME:
-            kept.append(str(min(number, MAX_POSITION)))
+            kept.append(f"{min(number, MAX_POSITION)}{'A' if term in in_title else ''}")
     parts = [f"{_quote(term)}:{','.join(kept)}" for term, kept in positions.items()]
     literal = " ".join(parts)
     if len(literal) > MAX_VECTOR_CHARS:

@@ -166,14 +166,20 @@ class PostgresView(View):
         if self._running[name].locked():
             getattr(self, name).cancel_safe()
         with self._running[name]:
-            if ticket != self._tickets[name]:
-                raise QueryCancelled
-            try:
-                return self._run(name, self._sql(template), params)
-            except psycopg.errors.QueryCanceled as exc:
+            while True:
                 if ticket != self._tickets[name]:
-                    raise QueryCancelled from exc
-                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
+                    raise QueryCancelled
+                try:
+                    return self._run(name, self._sql(template), params)
+                except psycopg.errors.QueryCanceled as exc:
+                    if ticket != self._tickets[name]:
+                        raise QueryCancelled from exc
+                    if "timeout" in (exc.diag.message_primary or ""):
+                        raise StoreConnectionError(
+                            f"the server took longer than {STATEMENT_TIMEOUT} to answer"
+                        ) from exc
+                    # A cancel meant for an older query that ended before it arrived: this one
+                    # is still the newest, so it is asked again.
 
     def _search_query(self, template: str, params: Any) -> list[tuple[Any, ...]]:
         """A search: a newer search cancels it (see :meth:`_latest`)."""
@@ -201,12 +207,22 @@ class PostgresView(View):
     # everything has been taken in, and they answer with what is stored.
 
     def _unseen(self) -> dict[tuple[str, str], Doc | None]:
-        """Each record others changed since the last look → its state before their first change."""
+        """Each record others changed since the last look → its state before their first change.
+
+        The log keeps an article's old text only in the change that replaced it: an article
+        whose first unseen change kept its text (corrected details) takes the text from the
+        first unseen change that replaced it, if one did.
+        """
         rows = self._rows("SELECT changes FROM {s}.changesets WHERE seq > %s ORDER BY seq", (self.seen(),))
         earliest: dict[tuple[str, str], Doc | None] = {}
         for (changes,) in rows:
             for table, key, before, _after in changes:
-                earliest.setdefault((table, key), before)
+                if (table, key) not in earliest:
+                    earliest[(table, key)] = before
+                    continue
+                first = earliest[(table, key)]
+                if table == ARTICLES and first is not None and "text" not in first and before and "text" in before:
+                    earliest[(table, key)] = {**first, "text": before["text"]}
         return earliest
 
     def doc(self, table: str, key: str) -> Doc | None:
@@ -235,6 +251,8 @@ class PostgresView(View):
 
     def entity_key(self, name: str) -> str | None:
         """A canonical name first, then an alias; the lowest id among equals."""
+        if "\x00" in name:
+            return None  # no stored name holds a NUL (names are sanitised), nor may a statement
         rows = self._rows(
             "SELECT entity_id FROM {s}.entity_names WHERE name_key = %s ORDER BY canonical DESC, entity_id LIMIT 1",
             (codec.name_key(name),),

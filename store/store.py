@@ -42,7 +42,7 @@ class Store(StoreEdits):
     def __init__(self, backend: Backend, *, path: Path | None = None, defer_annotations: bool = False) -> None:
         self.backend = backend
         self.path = path
-        self.user = codec.current_user()
+        self.user = backend.author or codec.current_user()
         self.view: View = backend.make_view()
         self._loaded: set[str] = set()
         self._undo: list[Changeset] = []
