@@ -17,6 +17,7 @@ import gc
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from store.edits import StoreEdits
 from store.integrity import entities_in_use, spans_off_text
 from store.locations import DEFAULT_SCHEMA, is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import rebase, unify_entities
+from store.merging import rebase, same_content, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.tinydb_backend import TinyDBBackend
@@ -335,6 +336,29 @@ class Store(StoreEdits):
             action = f"Cannot {'undo' if invert else 'redo'} {changeset.label}"
             raise ConflictError(changeset.label, list(exc.conflicts), action=action) from exc
         target.append(done.inverted() if invert else done)
+        # The steps left expect each record as it now is: an undo step its ``after``, a redo step
+        # its ``before``.
+        source[:] = [_as_left(step, done, expected="after" if invert else "before") for step in source]
         return changeset.label
 
     # ------------------------------------------------------------------ cross-references and search
+
+
+def _as_left(step: Changeset, done: Changeset, *, expected: str) -> Changeset:
+    """``step`` (still to undo or redo) expecting each record as ``done`` has just left it.
+
+    Undoing restores a record's earlier content with a new stamp (who, when). A step further
+    down the stack remembers that content with its old stamp (in its ``expected`` side); deleting
+    a record requires it to be exactly as remembered, so the stamp is brought up to date where
+    only the stamp differs. Otherwise undoing "tag, then edit" a second or more later refused to
+    undo the tag.
+    """
+    left = {(c.table, c.key): c.after for c in done.changes if c.after is not None}
+    changes = []
+    for change in step.changes:
+        now = left.get((change.table, change.key))
+        remembered = getattr(change, expected)
+        if now is not None and remembered is not None and now != remembered and same_content(now, remembered):
+            change = replace(change, **{expected: now})
+        changes.append(change)
+    return replace(step, changes=tuple(changes))

@@ -97,6 +97,31 @@ def test_update_remove_undo_redo(any_seeded: Store, open_store: Callable[[], Sto
     assert open_store().annotation(mention.id).labels == ("capital",)
 
 
+def test_undo_across_seconds_undoes_every_step(any_seeded: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tag, edit, delete, each a second apart, then undo all: found flaky on the server store.
+
+    Undoing restores a record's content with a new time stamp; the steps further down the undo
+    stack must expect that record, not the one they saved (which only a run within one second
+    hid).
+    """
+    from store import codec
+
+    seconds = iter(range(10_000))
+    monkeypatch.setattr(
+        codec, "now", lambda: f"2026-11-30T02:{next(seconds) // 60 % 60:02d}:{next(seconds) % 60:02d}+00:00"
+    )
+    mention = tag(any_seeded, "Tashkent", "Tashkent", "PLACE")
+    any_seeded.update_annotation(mention.id, note="the government")
+    any_seeded.remove_annotation(mention.id)
+    for _ in range(3):
+        assert any_seeded.undo() is not None
+    assert any_seeded.annotations() == [] and any_seeded.entities() == []
+    for _ in range(3):
+        assert any_seeded.redo() is not None
+    assert any_seeded.annotations() == []
+    assert any_seeded.undo() is not None and any_seeded.annotation(mention.id).note == "the government"
+
+
 def test_annotate_rejects_bad_spans_and_unknown_entities_without_type(
     any_seeded: Store, open_store: Callable[[], Store]
 ) -> None:
