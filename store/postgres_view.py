@@ -260,9 +260,14 @@ class PostgresView(View):
         return rows[0][0] if rows else None
 
     def article_key_for_origin(self, origin: str) -> str | None:
-        """An index lookup."""
-        rows = self._rows("SELECT id FROM {s}.articles WHERE origin = %s ORDER BY id LIMIT 1", (origin,))
-        return rows[0][0] if rows else None
+        """An index lookup; the lowest id among equals chosen here.
+
+        Not ``ORDER BY id LIMIT 1`` on the server: without statistics (a store being filled by
+        its first import, before any ANALYZE) the planner walks the whole primary key for it,
+        a scan per imported file.
+        """
+        rows = self._rows("SELECT id FROM {s}.articles WHERE origin = %s", (origin,))
+        return min(row[0] for row in rows) if rows else None
 
     def annotation_keys(self, article_id: str) -> set[str]:
         """An index lookup (as last seen)."""
