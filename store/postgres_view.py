@@ -225,12 +225,24 @@ class PostgresView(View):
                     earliest[(table, key)] = {**first, "text": before["text"]}
         return earliest
 
+    def _lookup(self, template: str, params: tuple[Any, ...], table: str = ANNOTATIONS) -> tuple[Any, bool]:
+        """A lookup's answer and whether others logged changes since the last look, in one round trip.
+
+        Planners and the write path make several lookups per record (an import or a batch of
+        tags makes thousands): the log is read only when it holds something unseen, which is
+        rare, instead of once more per lookup.
+        """
+        query = statement(
+            f"SELECT ({template}), EXISTS (SELECT 1 FROM {{s}}.changesets WHERE seq > %s)", self.schema, t=table
+        )
+        row = self._run("conn", query, (*params, self.seen()))[0]
+        return row[0], bool(row[1])
+
     def doc(self, table: str, key: str) -> Doc | None:
         """Read from the server as last seen (never cached: the write path must see the stored record)."""
-        rows = self._run("conn", statement("SELECT doc FROM {s}.{t} WHERE id = %s", self.schema, t=table), (key,))
-        found = rows[0] if rows else None
-        current = self._checked(table, found[0]) if found is not None else None
-        unseen = self._unseen()
+        found, others = self._lookup("SELECT doc FROM {s}.{t} WHERE id = %s", (key,), table)
+        current = self._checked(table, found) if found is not None else None
+        unseen = self._unseen() if others else {}
         if (table, key) not in unseen:
             return current
         before = unseen[(table, key)]
@@ -245,8 +257,8 @@ class PostgresView(View):
         return self.doc(table, key) is not None if table != ARTICLES else self._has_article(key)
 
     def _has_article(self, key: str) -> bool:
-        stored = bool(self._rows("SELECT 1 FROM {s}.articles WHERE id = %s", (key,)))
-        unseen = self._unseen()
+        stored, others = self._lookup("SELECT EXISTS (SELECT 1 FROM {s}.articles WHERE id = %s)", (key,))
+        unseen = self._unseen() if others else {}
         return stored if (ARTICLES, key) not in unseen else unseen[(ARTICLES, key)] is not None
 
     def entity_key(self, name: str) -> str | None:
@@ -271,13 +283,13 @@ class PostgresView(View):
 
     def annotation_keys(self, article_id: str) -> set[str]:
         """An index lookup (as last seen)."""
-        rows = self._rows("SELECT id FROM {s}.annotations WHERE article_id = %s", (article_id,))
-        return self._seen_keys({row[0] for row in rows}, "article_id", article_id)
+        keys, others = self._lookup("SELECT array(SELECT id FROM {s}.annotations WHERE article_id = %s)", (article_id,))
+        return self._seen_keys(set(keys), "article_id", article_id) if others else set(keys)
 
     def mention_keys(self, entity_id: str) -> set[str]:
         """An index lookup (as last seen)."""
-        rows = self._rows("SELECT id FROM {s}.annotations WHERE entity_id = %s", (entity_id,))
-        return self._seen_keys({row[0] for row in rows}, "entity_id", entity_id)
+        keys, others = self._lookup("SELECT array(SELECT id FROM {s}.annotations WHERE entity_id = %s)", (entity_id,))
+        return self._seen_keys(set(keys), "entity_id", entity_id) if others else set(keys)
 
     def _seen_keys(self, stored: set[str], field: str, value: str) -> set[str]:
         """Annotation ids as last seen: others' unseen additions out, their unseen deletions back."""
