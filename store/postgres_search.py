@@ -16,7 +16,7 @@ to 1 MB: in an article longer than 16,383 words, a quoted phrase past that point
 
 from __future__ import annotations
 
-from store.search_index import Group, SearchIndex, tokenize
+from store.search_index import WORD, Group, SearchIndex, fold
 
 #: The last position PostgreSQL keeps; later words are stored at it.
 MAX_POSITION = 16383
@@ -41,21 +41,27 @@ def vector_literal(title: str | None, text: str) -> str:
     """The ``tsvector`` literal of an article: its text's folded words with their positions.
 
     As in the folder store, only the text is searched; a word of the text that is also a word
-    of the title is weighted A, so a hit on the article's subject ranks higher.
+    of the title is weighted A, so a hit on the article's subject ranks higher. (Written for
+    speed: an import makes one per article.)
     """
-    in_title = {term for term, _, _ in tokenize(title or "")}
-    positions: dict[str, list[str]] = {}
-    for number, (term, _, _) in enumerate(tokenize(text), start=1):
+    in_title = {fold(word) for word in WORD.findall(title or "")}
+    positions: dict[str, list[int]] = {}
+    for number, word in enumerate(WORD.findall(text), start=1):
+        kept = positions.get(fold(word))
+        if kept is None:
+            positions[fold(word)] = [number]
+        elif len(kept) < MAX_POSITIONS_PER_LEXEME:
+            kept.append(number)
+    parts = []
+    for term, numbers in positions.items():
         if not _usable(term):
             continue
-        kept = positions.setdefault(term, [])
-        if len(kept) < MAX_POSITIONS_PER_LEXEME:
-            kept.append(f"{min(number, MAX_POSITION)}{'A' if term in in_title else ''}")
-    parts = [f"{_quote(term)}:{','.join(kept)}" for term, kept in positions.items()]
+        weight = "A" if term in in_title else ""
+        parts.append(f"{_quote(term)}:{','.join(f'{min(n, MAX_POSITION)}{weight}' for n in numbers)}")
     literal = " ".join(parts)
     if len(literal) > MAX_VECTOR_CHARS:
         # A huge text: the words without their positions (phrases in it are then not found).
-        literal = " ".join(_quote(term) for term in positions)[:MAX_VECTOR_CHARS]
+        literal = " ".join(_quote(term) for term in positions if _usable(term))[:MAX_VECTOR_CHARS]
         literal = literal[: literal.rfind("' '") + 1] if len(literal) == MAX_VECTOR_CHARS else literal
     return literal
 

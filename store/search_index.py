@@ -24,7 +24,8 @@ from functools import lru_cache
 
 from store.models import SearchHit
 
-_TOKEN = re.compile(r"\w+", re.U)
+#: What a word is, for the index and the server store's search vectors.
+WORD = _TOKEN = re.compile(r"\w+", re.U)
 _QUERY_PART = re.compile(r'"([^"]+)"|(\S+)')
 _K1, _B, _TITLE_BOOST = 1.2, 0.75, 2.0
 _MAX_PREFIX_TERMS = 50
