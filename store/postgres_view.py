@@ -144,6 +144,25 @@ class PostgresView(View):
     def _rows(self, template: str, params: Any = None) -> list[tuple[Any, ...]]:
         return self._run("conn", self._sql(template), params)
 
+    def _streamed(self, template: str, batch: int = 2000) -> list[tuple[Any, ...]]:
+        """A whole table (exports only), read in batches on a connection of its own.
+
+        One statement would outlast the time limit at 200,000 articles; a server-side cursor
+        fetches batch after batch, each a statement of its own, and no question waits behind it.
+        """
+        conn = self._connect(CONNECT_TIMEOUT)
+        try:
+            found: list[tuple[Any, ...]] = []
+            with conn.transaction(), conn.cursor(name="dossier_export") as cursor:
+                cursor.execute(self._sql(template))
+                while rows := cursor.fetchmany(batch):
+                    found.extend(rows)
+            return found
+        except psycopg.Error as exc:
+            raise StoreConnectionError(f"{display_url(self.url)}: {exc.diag.message_primary or exc}") from exc
+        finally:
+            conn.close()
+
     def _checked(self, table: str, doc: Any) -> Doc:
         problem = codec.problem(table, doc)
         if problem is not None:
@@ -316,7 +335,7 @@ class PostgresView(View):
 
     def articles(self) -> list[Article]:
         """Every article with its text (exports; the app lists with :meth:`listing`)."""
-        rows = self._rows("SELECT doc FROM {s}.articles ORDER BY sort_day, display_title, id")
+        rows = self._streamed("SELECT doc FROM {s}.articles ORDER BY sort_day, display_title, id")
         return [codec.article_record(self._checked(ARTICLES, row[0])) for row in rows]
 
     def listing(self, query: str, with_counts: bool) -> ArticleListing:
@@ -413,7 +432,7 @@ class PostgresView(View):
     def annotations(self, article_id: str | None) -> list[Annotation]:
         """One article's annotations (or, for exports, all of them)."""
         if article_id is None:
-            rows = self._rows("SELECT doc FROM {s}.annotations")
+            rows = self._streamed("SELECT doc FROM {s}.annotations")
         else:
             rows = self._rows("SELECT doc FROM {s}.annotations WHERE article_id = %s", (article_id,))
         found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
