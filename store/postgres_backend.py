@@ -93,6 +93,10 @@ class PostgresBackend(Backend):
             message = postgres_access.no_access(display_url(url), schema, self.conn.info.user, exc)
             self.conn.close()
             raise StoreConnectionError(message) from exc
+        except psycopg.Error as exc:  # the session ended while opening, say: one line, not a traceback
+            self.conn.close()
+            reason = exc.diag.message_primary or type(exc).__name__
+            raise StoreConnectionError(f"{display_url(url)}: the server stopped answering ({reason})") from exc
         except BaseException:
             self.conn.close()
             raise

@@ -353,11 +353,13 @@ def test_sessions_ended_at_random_moments_of_a_loop_of_saves(stores: PostgresSto
         root=str(ROOT), url=stores.role_url(role), schema=stores.schema, article=article, count=600
     )
     saver = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert saver.stdout is not None
+    first = saver.stdout.readline()  # the store is open and saving: the attack is on its saves
     with psycopg.connect(POSTGRES_URL or "", autocommit=True) as admin:
         while saver.poll() is None:
             time.sleep(random.uniform(0, 0.04))
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
-        told = [json.loads(line) for line in saver.stdout.read().splitlines()]  # type: ignore[union-attr]
+        told = [json.loads(line) for line in (first + saver.stdout.read()).splitlines()]
         rows = admin.execute(f"SELECT doc->>'note' FROM \"{stores.schema}\".annotations").fetchall()
         admin.execute(f'DROP OWNED BY "{role}"')
         admin.execute(f'DROP ROLE "{role}"')
