@@ -49,14 +49,17 @@ _APPEAL = re.compile(r"^(?:support|donate|become a (?:member|patron|supporter)|p
 _COUNTER = re.compile(r"^(?:views|reads|comments|likes|shares|print|e-?mail|share)\s*:?\s*[\d\s,.kK]*$", re.I)
 _SEE_ALSO = re.compile(r"^(?:read (?:more|also)|see also|related(?: articles| stories)?|more on this)\s*:", re.I)
 _TIMEZONE = re.compile(r"^\(?\s*(?:[\w ]+ time|gmt|utc|msk|[A-Z]{3,4})\s*\)?\s*(?:,\s*[\w .'-]{1,40})?$", re.I)
-_FOOTER_MARK = re.compile(
-    r"\bif you (?:find|found|notice|spot|see) an? (?:error|mistake|typo)"
-    r"|^tags?\s*:"
-    r"|^dear readers\b"
-    r"|^(?:leave a (?:comment|reply)|comments? (?:policy|rules)\b)"
-    r"|\bcomments?\b.*\b(?:publish|prohibit|delete|moderat|rules)"
-    r"|\b(?:publish|prohibit|delete|moderat|rules)\w*\b.*\bcomments?\b"
-    r"|^all rights reserved|^©|^copyright\b",
+#: What starts a page's footer (a comments policy, tags, a copyright line), in three parts so
+#: that a paragraph is only searched for what it could hold (the comments rules scan a line twice).
+_FOOTER_START = re.compile(
+    r"tags?\s*:|dear readers\b|leave a (?:comment|reply)|comments? (?:policy|rules)\b"
+    r"|all rights reserved|©|copyright\b",
+    re.I,
+)
+_FOOTER_ERRORS = re.compile(r"\bif you (?:find|found|notice|spot|see) an? (?:error|mistake|typo)", re.I)
+_FOOTER_COMMENTS = re.compile(
+    r"\bcomments?\b.*\b(?:publish|prohibit|delete|moderat|rules)"
+    r"|\b(?:publish|prohibit|delete|moderat|rules)\w*\b.*\bcomments?\b",
     re.I,
 )
 _TERMINAL = (".", "!", "?", "…", '"', "”", "»", "'", ")", ":", ";")
@@ -240,9 +243,19 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
     return CleanedArticle(title, source, author, published, url, paragraphs)
 
 
+def _footer_mark(unit: str) -> bool:
+    """True for a paragraph that starts a footer (see ``_FOOTER_START``)."""
+    if _FOOTER_START.match(unit):
+        return True
+    lowered = unit.lower()
+    return ("if you" in lowered and _FOOTER_ERRORS.search(unit) is not None) or (
+        "comment" in lowered and _FOOTER_COMMENTS.search(unit) is not None
+    )
+
+
 def _cut_footer(body: list[str]) -> list[str]:
     for index, unit in enumerate(body):
-        if index == 0 or not _FOOTER_MARK.search(unit):
+        if index == 0 or not _footer_mark(unit):
             continue
         if all(len(after) < _FOOTER_MAX_PARAGRAPH for after in body[index:]):
             return body[:index]

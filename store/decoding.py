@@ -160,11 +160,17 @@ def _detect(data: bytes) -> Decoded:
     return Decoded(str(best), best.encoding)
 
 
+#: C0 controls other than whitespace and ESC, DEL and the C1 controls: what binary data is full of.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     """True when more than 2% of the characters are control characters other than whitespace.
 
     ESC does not count: text full of terminal escape sequences (a coloured log, a scraped
     terminal page) is still text, and ingest strips the sequences.
     """
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f\x1b") or 0x7F <= ord(ch) < 0xA0)
-    return controls > len(text) // 50
+    allowed = len(text) // 50
+    if allowed < 1000:  # a short text: counting every match costs nothing
+        return len(_CONTROL.findall(text)) > allowed
+    return any(found > allowed for found, _ in enumerate(_CONTROL.finditer(text), start=1))

@@ -1,6 +1,6 @@
 """Planning imports: parsed files become article changes, and changed texts re-anchor their tags.
 
-:func:`plan_file` decides, for one parsed file, whether it is new, changed, unchanged or a
+:meth:`ImportPlan.plan_files` decides, for each parsed file, whether it is new, changed, unchanged or a
 duplicate of another article, and records that in the import report. The store saves the
 planned changes in batches (so a cancelled import keeps what it finished).
 """
@@ -17,7 +17,7 @@ import orjson
 
 from store import anchoring, codec
 from store.backend import SaveError, StoreBusyError, StoreConnectionError
-from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset
+from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset, Doc
 from store.decoding import NotText
 from store.ingest import ParsedFile, SkippedFile, discover, parse_file, read_limited
 from store.models import ImportReport
@@ -63,16 +63,28 @@ class ImportPlan:
         outcomes, self.outcomes = self.outcomes, []
         return outcomes
 
-    def plan_file(self, view: View, parsed: ParsedFile, report: ImportReport) -> None:
-        """Plan one parsed file."""
+    def plan_files(self, view: View, files: list[ParsedFile], report: ImportReport) -> None:
+        """Plan parsed files, asking the view what it holds of them once for all (not per file)."""
+        if not files:
+            return
+        known = view.article_keys_for_origins(parsed.origin for parsed in files)
+        stored = view.docs_of(ARTICLES, [*known.values(), *(parsed.text_hash for parsed in files)])
+        for parsed in files:
+            existing_id = known.get(parsed.origin)
+            self._plan_file(parsed, stored.get(existing_id) if existing_id else None, stored)
+
+    def _plan_file(self, parsed: ParsedFile, existing: Doc | None, stored: dict[str, Doc]) -> None:
+        """Plan one file.
+
+        ``existing`` is the article imported from it before, ``stored`` what the store holds of
+        the batch's articles.
+        """
         origin = parsed.origin
-        existing_id = view.article_key_for_origin(origin)
-        existing = view.doc(ARTICLES, existing_id) if existing_id else None
         if existing is not None and existing.get("raw_hash") == parsed.raw_hash:
             self.outcomes.append(("unchanged", (origin, existing["id"])))
             return
         text_id = parsed.text_hash
-        if existing is None and (text_id in self._planned or view.has(ARTICLES, text_id)):
+        if existing is None and (text_id in self._planned or text_id in stored):
             self.outcomes.append(("duplicates", (origin, text_id)))
             return
         cleaned = parsed.article
@@ -140,8 +152,16 @@ def run_import(
     report = ImportReport()
     found = list(discover(paths))
     plan = ImportPlan()
+    #: Files read and not planned yet: planned together, with one lookup for all of them.
+    pending: list[ParsedFile] = []
+
+    def plan_pending() -> None:
+        with view.lock:
+            plan.plan_files(view, pending, report)
+        pending.clear()
 
     def flush() -> None:
+        plan_pending()
         if not plan.articles and not plan.outcomes:
             return
         orphaned_before = report.orphaned
@@ -162,6 +182,7 @@ def run_import(
                 report.skipped.append((item.origin, item.reason))
                 continue
             if item.suffix.lower() == ".json":
+                flush()  # what was read before it is saved before it
                 _merge_export_file(item, report, merge)
                 continue
             parsed = parse_file(item)
@@ -170,8 +191,9 @@ def run_import(
             if isinstance(parsed, SkippedFile):
                 report.skipped.append((parsed.origin, parsed.reason))
                 continue
-            with view.lock:
-                plan.plan_file(view, parsed, report)
+            pending.append(parsed)
+            if len(pending) >= batch_size:
+                plan_pending()
             if len(plan.articles) >= batch_size:
                 flush()
         flush()

@@ -34,7 +34,7 @@ def _quote(lexeme: str) -> str:
 
 
 def _usable(term: str) -> bool:
-    return 0 < len(term.encode()) <= MAX_LEXEME_BYTES
+    return len(term) > 0 and (len(term) * 4 <= MAX_LEXEME_BYTES or len(term.encode()) <= MAX_LEXEME_BYTES)
 
 
 def vector_literal(title: str | None, text: str) -> str:
@@ -42,22 +42,29 @@ def vector_literal(title: str | None, text: str) -> str:
 
     As in the folder store, only the text is searched; a word of the text that is also a word
     of the title is weighted A, so a hit on the article's subject ranks higher. (Written for
-    speed: an import makes one per article.)
+    speed: an import makes one per article, and this is most of a server import's own time.)
     """
     in_title = {fold(word) for word in WORD.findall(title or "")}
     positions: dict[str, list[int]] = {}
-    for number, word in enumerate(WORD.findall(text), start=1):
-        kept = positions.get(fold(word))
+    for number, term in enumerate(map(fold, WORD.findall(text)), start=1):
+        kept = positions.get(term)
         if kept is None:
-            positions[fold(word)] = [number]
-        elif len(kept) < MAX_POSITIONS_PER_LEXEME:
+            positions[term] = [number]
+        else:
             kept.append(number)
     parts = []
     for term, numbers in positions.items():
         if not _usable(term):
             continue
-        weight = "A" if term in in_title else ""
-        parts.append(f"{_quote(term)}:{','.join(f'{min(n, MAX_POSITION)}{weight}' for n in numbers)}")
+        if len(numbers) > MAX_POSITIONS_PER_LEXEME:
+            numbers = numbers[:MAX_POSITIONS_PER_LEXEME]
+        if numbers[-1] > MAX_POSITION:
+            numbers = [min(n, MAX_POSITION) for n in numbers]
+        quoted = _quote(term) if "'" in term or "\\" in term else f"'{term}'"
+        if term in in_title:
+            parts.append(f"{quoted}:{'A,'.join(map(str, numbers))}A")
+        else:
+            parts.append(f"{quoted}:{','.join(map(str, numbers))}")
     literal = " ".join(parts)
     if len(literal) > MAX_VECTOR_CHARS:
         # A huge text: the words without their positions (phrases in it are then not found).

@@ -261,7 +261,31 @@ class PostgresView(View):
         """Read from the server as last seen (never cached: the write path must see the stored record)."""
         found, others = self._lookup("SELECT doc FROM {s}.{t} WHERE id = %s", (key,), table)
         current = self._checked(table, found) if found is not None else None
-        unseen = self._unseen() if others else {}
+        return self._as_seen(table, key, current, self._unseen() if others else {})
+
+    def docs_of(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """Many records as last seen, in one round trip (two when others changed something since)."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        found, others = self._lookup(
+            "SELECT coalesce(jsonb_agg(doc), '[]'::jsonb) FROM {s}.{t} WHERE id = ANY(%s)", (wanted,), table
+        )
+        current = {doc["id"]: self._checked(table, doc) for doc in found}
+        if others:
+            unseen = self._unseen()
+            for key in wanted:
+                if (table, key) in unseen:
+                    doc = self._as_seen(table, key, current.get(key), unseen)
+                    current.pop(key, None)
+                    if doc is not None:
+                        current[key] = doc
+        return current
+
+    def _as_seen(
+        self, table: str, key: str, current: Doc | None, unseen: dict[tuple[str, str], Doc | None]
+    ) -> Doc | None:
+        """A record as this store last saw it: as stored, or as it was before others' unseen changes."""
         if (table, key) not in unseen:
             return current
         before = unseen[(table, key)]
@@ -299,6 +323,16 @@ class PostgresView(View):
         """
         rows = self._rows("SELECT id FROM {s}.articles WHERE origin = %s", (origin,))
         return min(row[0] for row in rows) if rows else None
+
+    def article_keys_for_origins(self, origins: Iterable[str]) -> dict[str, str]:
+        """One round trip for a batch of files; the lowest id among equals, as one file's lookup."""
+        found: dict[str, str] = {}
+        for origin, key in self._rows(
+            "SELECT origin, id FROM {s}.articles WHERE origin = ANY(%s)", (list(dict.fromkeys(origins)),)
+        ):
+            if origin not in found or key < found[origin]:
+                found[origin] = key
+        return found
 
     def annotation_keys(self, article_id: str) -> set[str]:
         """An index lookup (as last seen)."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from store import codec
 from store.backend import Backend, SaveError, Transaction
-from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError, Doc
 from store.edits import StoreEdits
 from store.integrity import entities_in_use, spans_off_text
 from store.locations import DEFAULT_SCHEMA, is_url
@@ -263,7 +263,7 @@ class Store(StoreEdits):
                 changes = unify_entities(list(changeset.changes), self.view.entity_key)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
-                    self.view.doc,
+                    _prefetched(self.view, changes),
                     deleted=lambda table, key: self._deleted.get((table, key)),
                     derived=codec.derived_fields,
                     finish=codec.finish,
@@ -362,3 +362,23 @@ def _as_left(step: Changeset, done: Changeset, *, expected: str) -> Changeset:
             change = replace(change, **{expected: now})
         changes.append(change)
     return replace(step, changes=tuple(changes))
+
+
+def _prefetched(view: View, changes: list[Change]) -> Callable[[str, str], Doc | None]:
+    """``view.doc`` for the records ``changes`` touch, read with one lookup per table.
+
+    Rebasing reads each changed record as stored; a batch (an import, many tags) would
+    otherwise make one round trip to a server store per record.
+    """
+    keys: dict[str, list[str]] = {}
+    for change in changes:
+        keys.setdefault(change.table, []).append(change.key)
+    found = {table: view.docs_of(table, table_keys) for table, table_keys in keys.items()}
+
+    def current(table: str, key: str) -> Doc | None:
+        if table in found:
+            return found[table].get(key)
+        return view.doc(table, key)
+
+    return current
+

@@ -66,6 +66,24 @@ class View(ABC):
     def article_key_for_origin(self, origin: str) -> str | None:
         """The id of the article imported from ``origin`` (a file path), if any."""
 
+    def article_keys_for_origins(self, origins: Iterable[str]) -> dict[str, str]:
+        """:meth:`article_key_for_origin` of many files (an import asks once per batch): origin → id."""
+        found = {}
+        for origin in origins:
+            key = self.article_key_for_origin(origin)
+            if key is not None:
+                found[origin] = key
+        return found
+
+    def docs_of(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """:meth:`doc` of many keys (an import asks once per batch): key → document, stored ones only."""
+        found = {}
+        for key in keys:
+            doc = self.doc(table, key)
+            if doc is not None:
+                found[key] = doc
+        return found
+
     @abstractmethod
     def annotation_keys(self, article_id: str) -> set[str]:
         """Ids of the annotations of one article."""

@@ -194,3 +194,38 @@ def test_a_word_in_most_articles_is_ranked_among_the_newest_that_hold_it(
     assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding[:2])
     monkeypatch.setattr(postgres_view, "RANKED_AT_MOST", 1000)
     assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding)
+
+
+def test_batched_lookups_answer_as_one_lookup_each_would(tmp_path: Path) -> None:
+    """An import asks for a batch of files at once: the answers are those of one lookup per record,
+    on both views, including records another analyst changed since this store last looked."""
+    stores = PostgresStores(POSTGRES_URL or "", f"test_{uuid.uuid4().hex[:12]}")
+    folder, server, other = Store.open(tmp_path / "store"), stores.open(), stores.open()
+    try:
+        for store in (folder, server):
+            seed_if_empty(store)
+        first = min(article.id for article in server.articles())
+        tag = server.annotate(first, 0, 5, labels=["claim"])
+        other.refresh()
+        # Another analyst corrects a title and deletes the tag; ``server`` has not looked yet.
+        other.set_metadata(first, title="Corrected by the other analyst")
+        other.remove_annotation(tag.id)
+        for store in (folder, server):
+            view = store.view
+            origins = [article.origin for article in store.articles()] + ["/nowhere/else.txt"]
+            keys = [article.id for article in store.articles()] + ["no-such-id"]
+            with view.lock:
+                assert view.article_keys_for_origins(origins) == {
+                    origin: view.article_key_for_origin(origin) for origin in origins[:-1]
+                }
+                assert view.docs_of("articles", keys) == {key: view.doc("articles", key) for key in keys[:-1]}
+        # As last seen: the server store still answers with the title and the tag it saw.
+        assert server.view.docs_of("articles", [first])[first]["title"] != "Corrected by the other analyst"
+        assert server.view.docs_of("annotations", [tag.id]).keys() == {tag.id}
+        server.refresh()
+        assert server.view.docs_of("articles", [first])[first]["title"] == "Corrected by the other analyst"
+        assert server.view.docs_of("annotations", [tag.id]) == {}
+    finally:
+        for store in (folder, server, other):
+            store.close()
+        stores.drop()
