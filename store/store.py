@@ -381,4 +381,3 @@ def _prefetched(view: View, changes: list[Change]) -> Callable[[str, str], Doc |
         return view.doc(table, key)
 
     return current
-
