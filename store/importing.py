@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -154,24 +155,39 @@ def run_import(
     plan = ImportPlan()
     #: Files read and not planned yet: planned together, with one lookup for all of them.
     pending: list[ParsedFile] = []
+    #: One batch is saved in a thread while the next files are read (a server store works on
+    #: the batch meanwhile); never more than one, so batches are saved in order and a batch
+    #: that fails stops the import before the next is sent.
+    saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-import-save")
+    saving: list[Future[None]] = []
 
     def plan_pending() -> None:
         with view.lock:
             plan.plan_files(view, pending, report)
         pending.clear()
 
-    def flush() -> None:
-        plan_pending()
-        if not plan.articles and not plan.outcomes:
-            return
+    def save_batch(batch: Callable[[View], Changeset], outcomes: list[tuple[str, tuple[str, str]]]) -> None:
         orphaned_before = report.orphaned
         try:
-            save(plan.take_batch(report))
+            save(batch)
         except BaseException:
             report.orphaned = orphaned_before  # the moves counted were not saved either
             raise
-        for kind, entry in plan.take_outcomes():
+        for kind, entry in outcomes:
             getattr(report, kind).append(entry)
+
+    def saved() -> None:
+        """Wait for the batch being saved; its error, if any, is raised here."""
+        while saving:
+            saving.pop().result()
+
+    def flush(*, wait: bool = False) -> None:
+        plan_pending()
+        saved()
+        if plan.articles or plan.outcomes:
+            saving.append(saver.submit(save_batch, plan.take_batch(report), plan.take_outcomes()))
+        if wait:
+            saved()
 
     try:
         for index, item in enumerate(found, start=1):
@@ -182,7 +198,7 @@ def run_import(
                 report.skipped.append((item.origin, item.reason))
                 continue
             if item.suffix.lower() == ".json":
-                flush()  # what was read before it is saved before it
+                flush(wait=True)  # what was read before it is saved before it
                 _merge_export_file(item, report, merge)
                 continue
             parsed = parse_file(item)
@@ -196,14 +212,16 @@ def run_import(
                 plan_pending()
             if len(plan.articles) >= batch_size:
                 flush()
-        flush()
+        flush(wait=True)
     except (SaveError, StoreBusyError, StoreConnectionError) as exc:
         report.stopped = str(exc)
     except BaseException:
         # Interrupted (Ctrl+C, a signal): keep what was read, then stop as asked.
         with contextlib.suppress(SaveError, StoreBusyError, StoreConnectionError):
-            flush()
+            flush(wait=True)
         raise
+    finally:
+        saver.shutdown(wait=True)
     return report
 
 
