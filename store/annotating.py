@@ -32,18 +32,40 @@ class EntityResolver:
         self.view = view
         self._pending: dict[str, Doc] = {}
         self._pending_names: dict[str, str] = {}
+        #: What :meth:`prefetch` read: stored entities by id, and the ids of names.
+        self._stored: dict[str, Doc | None] = {}
+        self._names: dict[str, str | None] = {}
+
+    def prefetch(self, entities: Iterable[str]) -> None:
+        """Look up many ids and names at once (a batch of tags), instead of each one by one."""
+        wanted = {entity for entity in entities if entity not in self._names}
+        if not wanted:
+            return
+        by_id = self.view.docs_of(ENTITIES, wanted)
+        keys = self.view.entity_keys(wanted - by_id.keys())
+        owners = self.view.docs_of(ENTITIES, set(keys.values()) - by_id.keys())
+        for entity in wanted:
+            self._names[entity] = keys.get(entity)
+            self._stored[entity] = by_id.get(entity)
+        self._stored.update(by_id)
+        self._stored.update(owners)
+
+    def _doc(self, key: str) -> Doc | None:
+        return self._stored[key] if key in self._stored else self.view.doc(ENTITIES, key)
 
     def find(self, entity: str) -> Doc | None:
         """The current document of the entity with this id, name or alias, if any."""
         if entity in self._pending:
             return self._pending[entity]
-        by_id = self.view.doc(ENTITIES, entity)
+        by_id = self._doc(entity)
         if by_id is not None:
             return by_id
-        key = self._pending_names.get(codec.name_key(entity)) or self.view.entity_key(entity)
+        key = self._pending_names.get(codec.name_key(entity))
+        if key is None:
+            key = self._names[entity] if entity in self._names else self.view.entity_key(entity)
         if key is None:
             return None
-        return self._pending.get(key) or self.view.doc(ENTITIES, key)
+        return self._pending.get(key) or self._doc(key)
 
     def remember(self, doc: Doc) -> None:
         """Note an entity document created or changed earlier in this changeset."""
@@ -83,7 +105,9 @@ def plan_annotations(view: View, items: Iterable[dict[str, Any]], user: str, lab
     Each item takes ``article_id``, ``start``, ``end`` and optionally ``entity``,
     ``entity_type``, ``labels``, ``note`` and ``status``.
     """
+    items = list(items)
     resolver = EntityResolver(view)
+    resolver.prefetch(str(item["entity"]) for item in items if item.get("entity") is not None)
     changes: list[Change] = []
     for item in items:
         spec = dict(item)

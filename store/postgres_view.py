@@ -314,6 +314,21 @@ class PostgresView(View):
         )
         return rows[0][0] if rows else None
 
+    def entity_keys(self, names: Iterable[str]) -> dict[str, str]:
+        """One round trip for a batch of names; the same choice as :meth:`entity_key` for each."""
+        by_key: dict[str, list[str]] = {}
+        for name in names:
+            if "\x00" not in name:
+                by_key.setdefault(codec.name_key(name), []).append(name)
+        if not by_key:
+            return {}
+        rows = self._rows(
+            "SELECT DISTINCT ON (name_key) name_key, entity_id FROM {s}.entity_names WHERE name_key = ANY(%s)"
+            " ORDER BY name_key, canonical DESC, entity_id",
+            (list(by_key),),
+        )
+        return {name: entity_id for key, entity_id in rows for name in by_key[key]}
+
     def article_key_for_origin(self, origin: str) -> str | None:
         """An index lookup; the lowest id among equals chosen here.
 

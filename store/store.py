@@ -260,7 +260,9 @@ class Store(StoreEdits):
             with self.view.lock:
                 if not isinstance(changeset, Changeset):
                     changeset = changeset(self.view)
-                changes = unify_entities(list(changeset.changes), self.view.entity_key)
+                changes = list(changeset.changes)
+                created = [str(c.after["name"]) for c in changes if c.table == ENTITIES and not c.before and c.after]
+                changes = unify_entities(changes, self.view.entity_keys(created).get)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
                     _prefetched(self.view, changes),

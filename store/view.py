@@ -75,6 +75,15 @@ class View(ABC):
                 found[origin] = key
         return found
 
+    def entity_keys(self, names: Iterable[str]) -> dict[str, str]:
+        """:meth:`entity_key` of many names (a batch of tags asks once): name → entity id, found ones only."""
+        found = {}
+        for name in names:
+            key = self.entity_key(name)
+            if key is not None:
+                found[name] = key
+        return found
+
     def docs_of(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
         """:meth:`doc` of many keys (an import asks once per batch): key → document, stored ones only."""
         found = {}

@@ -285,13 +285,20 @@ def test_an_import_goes_on_after_its_session_is_ended_between_batches(
 ) -> None:
     store = stores.open("alice")
     corpus = _corpus(tmp_path / "corpus", 300)
+    real_commit = store._commit
+    saves = [0]
 
-    def progress(done: int, total: int, name: str) -> None:
-        if done in (75, 180):  # between saves: the next batch finds its connection gone
-            _end_sessions_of(admin, "alice")
+    def commit(*args, **kwargs):
+        result = real_commit(*args, **kwargs)
+        saves[0] += 1
+        if saves[0] in (1, 3):  # just after a save: the next batch finds its connection gone
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.backend.conn.info.backend_pid,))
+        return result
 
-    report = store.import_paths([corpus], progress=progress, batch_size=50)
+    store._commit = commit  # type: ignore[method-assign]
+    report = store.import_paths([corpus], batch_size=50)
     assert not report.stopped and len(report.added) == 300
+    assert saves[0] == 6
     assert len(store) == 300
     store.close()
 
