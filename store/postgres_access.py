@@ -46,7 +46,15 @@ import psycopg
 from psycopg import sql
 
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES
-from store.postgres_schema import LOG_TABLE, META_TABLE, NAMES_TABLE, SCHEMA_VERSION, newer_message, version
+from store.postgres_schema import (
+    LOG_TABLE,
+    META_TABLE,
+    NAMES_TABLE,
+    SCHEMA_VERSION,
+    WORDS_TABLE,
+    newer_message,
+    version,
+)
 from store.sanitize import neutralize
 
 Level = Literal["read", "annotate", "admin"]
@@ -54,11 +62,11 @@ Level = Literal["read", "annotate", "admin"]
 LEVELS: tuple[Level, ...] = ("read", "annotate", "admin")
 
 #: Every table of a store (all readable from ``read`` up).
-STORE_TABLES = (META_TABLE, ARTICLES, ANNOTATIONS, ENTITIES, NAMES_TABLE, LOG_TABLE)
+STORE_TABLES = (META_TABLE, ARTICLES, WORDS_TABLE, ANNOTATIONS, ENTITIES, NAMES_TABLE, LOG_TABLE)
 #: Tables an annotator writes: tags, entities and the names that come with entities.
 ANNOTATOR_TABLES = (ANNOTATIONS, ENTITIES, NAMES_TABLE)
 #: Tables only an admin writes.
-ADMIN_TABLES = (ARTICLES,)
+ADMIN_TABLES = (ARTICLES, WORDS_TABLE)
 #: The log's columns a writer gives (``ref`` settles a COMMIT cut off); ``seq``, ``author`` and
 #: ``at`` are the server's.
 LOG_COLUMNS = ("label", "changes", "ref")

@@ -124,8 +124,8 @@ class _Checker:
         self.entity_ids: set[str] = set()
 
     def _rows(self, table: str, order: str = "id") -> Any:
-        """Batches of rows (``dict`` per row) of every column but ``search``, on a server cursor."""
-        columns = [c for c in COLUMNS[table] if c != "search"]
+        """Batches of rows (``dict`` per row) of the table's columns, on a server cursor."""
+        columns = COLUMNS[table]
         query = statement(f"SELECT {', '.join(columns)} FROM {{s}}.{table} ORDER BY {order}", self.schema)
         with self.conn.cursor(name=f"check_{table}") as cursor:
             cursor.execute(query)
@@ -179,7 +179,9 @@ class _Checker:
         health = TableHealth(ARTICLES)
         differ = statement(
             "SELECT e.id FROM unnest(%s::text[], %s::text[]) AS e(id, v) JOIN {s}.articles a ON a.id = e.id"
-            " WHERE a.search IS DISTINCT FROM e.v::tsvector ORDER BY e.id",
+            " LEFT JOIN {s}.article_words w ON w.id = e.id"
+            " WHERE w.search IS DISTINCT FROM e.v::tsvector OR w.sort_day IS DISTINCT FROM a.sort_day"
+            " OR w.display_title IS DISTINCT FROM a.display_title ORDER BY e.id",
             self.schema,
         )
         for rows in self._rows(ARTICLES):

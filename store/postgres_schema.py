@@ -30,14 +30,32 @@ from store.listing import haystack
 from store.postgres_search import vector_literal
 
 #: Version of the tables this code reads and writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The tables of a store, in its schema. Grants (``store grant``) are given per table.
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"
 NAMES_TABLE = "entity_names"
+#: Each article's search vector, with the list's order beside it (see ``_WORDS``).
+WORDS_TABLE = "article_words"
 META_TABLE = "meta"
 
 # Statements with {s} standing for the store's schema (filled with psycopg.sql.Identifier).
+# A search reads the word list of every article that may match (to check a phrase, to
+# rank): kept in a table of their own, uncompressed in the row (STORAGE MAIN, rows up
+# to a page before anything is moved out), they are read with the row instead of
+# fetched and decompressed from the TOAST table one by one, and the articles' rows,
+# which the list walks, stay small. "prime minister" at 50,000 BBC articles: 50-80 ms
+# with the words in the articles' rows, 25-30 ms so.
+_WORDS = [
+    """CREATE TABLE {s}.article_words (
+        id text COLLATE "C" PRIMARY KEY REFERENCES {s}.articles (id) ON DELETE CASCADE,
+        sort_day integer NOT NULL,
+        display_title text COLLATE "C" NOT NULL,
+        search tsvector NOT NULL) WITH (toast_tuple_target = 8160)""",
+    "ALTER TABLE {s}.article_words ALTER COLUMN search SET STORAGE MAIN",
+    "CREATE INDEX ON {s}.article_words USING gin (search)",
+    "CREATE INDEX article_words_order ON {s}.article_words (sort_day, display_title, id)",
+]
 _TABLES = [
     "CREATE TABLE {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
     """CREATE TABLE {s}.articles (
@@ -47,11 +65,10 @@ _TABLES = [
         display_title text COLLATE "C" NOT NULL,
         source text, author text, published date,
         sort_day integer NOT NULL,
-        haystack text NOT NULL,
-        search tsvector NOT NULL)""",
+        haystack text NOT NULL)""",
     "CREATE INDEX ON {s}.articles (origin)",
     "CREATE INDEX articles_order ON {s}.articles (sort_day, display_title, id)",
-    "CREATE INDEX ON {s}.articles USING gin (search)",
+    *_WORDS,
     """CREATE TABLE {s}.annotations (
         id text COLLATE "C" PRIMARY KEY,
         doc jsonb NOT NULL,
@@ -207,11 +224,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "published",
         "sort_day",
         "haystack",
-        "search",
     ),
     ANNOTATIONS: ("id", "doc", "article_id", "entity_id", "start", "orphaned", "live", "labels"),
     ENTITIES: ("id", "doc", "name_key", "type", "name"),
 }
+#: The columns of :data:`WORDS_TABLE`, from an article's row.
+WORDS_COLUMNS = ("id", "sort_day", "display_title", "search")
 ROWS: dict[str, Callable[[Doc], dict[str, Any]]] = {
     ARTICLES: article_row,
     ANNOTATIONS: annotation_row,
@@ -221,7 +239,7 @@ ROWS: dict[str, Callable[[Doc], dict[str, Any]]] = {
 
 def upsert(table: str, schema: str) -> sql.Composed:
     """``INSERT … ON CONFLICT (id) DO UPDATE`` of every column of ``table``'s rows."""
-    columns = COLUMNS[table]
+    columns = WORDS_COLUMNS if table == WORDS_TABLE else COLUMNS[table]
     cast = {"search": "::tsvector"}
     return sql.SQL("INSERT INTO {t} ({cols}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {sets}").format(
         t=sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table)),
@@ -236,8 +254,11 @@ def upsert(table: str, schema: str) -> sql.Composed:
 # ---------------------------------------------------------------------- migrations
 
 
-def _from_1(conn: psycopg.Connection[Any], schema: str) -> None:
-    """Version 1 kept every record in one ``records`` table: move them into tables of their own."""
+def _from_1(conn: psycopg.Connection[Any], schema: str) -> int:
+    """Version 1 kept every record in one ``records`` table: move them into tables of their own.
+
+    The records are written into the tables of this version, which it reaches in one step.
+    """
     old_log = statement("ALTER TABLE {s}.changesets RENAME TO changesets_v1", schema)
     conn.execute(old_log)
     conn.execute(statement("ALTER TABLE {s}.meta RENAME TO meta_v1", schema))
@@ -259,6 +280,7 @@ def _from_1(conn: psycopg.Connection[Any], schema: str) -> None:
             write_docs(conn, schema, table, docs)
     for name in ("records", "changesets_v1", "meta_v1"):
         conn.execute(statement("DROP TABLE {s}.{t}", schema, t=name))
+    return SCHEMA_VERSION
 
 
 def _batches(conn: psycopg.Connection[Any], query: sql.Composed, table: str, size: int = 1000) -> Iterator[list[Doc]]:
@@ -268,8 +290,32 @@ def _batches(conn: psycopg.Connection[Any], query: sql.Composed, table: str, siz
             yield [row[0] for row in rows]
 
 
-#: ``version → step`` that brings a store from that version to the next.
-MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], None]] = {1: _from_1}
+def _from_2(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 2 kept search vectors in the articles' rows: move them to a table of their own.
+
+    The roles given rights on the articles get the same on the new table.
+    """
+    for template in _WORDS:
+        conn.execute(statement(template, schema))
+    conn.execute(
+        statement("INSERT INTO {s}.article_words SELECT id, sort_day, display_title, search FROM {s}.articles", schema)
+    )
+    conn.execute(statement("ALTER TABLE {s}.articles DROP COLUMN search", schema))
+    grants = conn.execute(
+        "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
+        " WHERE table_schema = %s AND table_name = %s AND grantee <> current_user",
+        (schema, ARTICLES),
+    ).fetchall()
+    for grantee, privilege in grants:
+        conn.execute(
+            sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(privilege), sql.Identifier(schema, WORDS_TABLE), sql.Identifier(grantee)
+            )
+        )
+
+
+#: ``version → step`` that brings a store from that version to the next (or the version it reached).
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {1: _from_1, 2: _from_2}
 
 
 def migrate(conn: psycopg.Connection[Any], schema: str, progress: Callable[[int, int], None] | None = None) -> int:
@@ -288,12 +334,12 @@ def migrate(conn: psycopg.Connection[Any], schema: str, progress: Callable[[int,
                 raise SchemaError(newer_message(schema, current))
             if current == SCHEMA_VERSION:
                 return current
-            MIGRATIONS[current](conn, schema)
+            reached = MIGRATIONS[current](conn, schema) or current + 1
             conn.execute(
-                statement("UPDATE {s}.meta SET value = %s WHERE key = 'schema_version'", schema), (str(current + 1),)
+                statement("UPDATE {s}.meta SET value = %s WHERE key = 'schema_version'", schema), (str(reached),)
             )
         if progress is not None:
-            progress(current + 1, SCHEMA_VERSION)
+            progress(reached, SCHEMA_VERSION)
 
 
 def newer_message(schema: str, found: int) -> str:
@@ -309,7 +355,10 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
     if not docs:
         return
     with conn.cursor() as cursor:
-        cursor.executemany(upsert(table, schema), [ROWS[table](doc) for doc in docs])
+        rows = [ROWS[table](doc) for doc in docs]
+        cursor.executemany(upsert(table, schema), rows)
+        if table == ARTICLES:
+            cursor.executemany(upsert(WORDS_TABLE, schema), rows)
         if table == ENTITIES:
             keys = [doc["id"] for doc in docs]
             cursor.execute(statement("DELETE FROM {s}.entity_names WHERE entity_id = ANY(%s)", schema), (keys,))

@@ -584,12 +584,12 @@ class PostgresView(View):
         literal = query_literal(groups)
         try:
             rows = self._search_query(
-                "SELECT best.id, a.doc->>'text', best.rank FROM (SELECT id, ts_rank(search, q) AS rank"
-                "   FROM (SELECT id, search FROM {s}.articles WHERE search @@ CAST(%s AS tsquery)"
-                "         ORDER BY sort_day, display_title, id LIMIT %s) matched, CAST(%s AS tsquery) q"
+                "SELECT best.id, a.doc->>'text', best.rank FROM (SELECT id, rank"
+                "   FROM (SELECT id, ts_rank(search, q) AS rank FROM {s}.article_words, CAST(%s AS tsquery) q"
+                "         WHERE search @@ q ORDER BY sort_day, display_title, id LIMIT %s) matched"
                 "   ORDER BY rank DESC, id LIMIT %s) best"
                 " JOIN {s}.articles a ON a.id = best.id ORDER BY best.rank DESC, best.id",
-                (literal, RANKED_AT_MOST, literal, limit),
+                (literal, RANKED_AT_MOST, limit),
             )
         except SearchCancelled:
             return []

@@ -12,6 +12,7 @@ import pytest
 
 from store.copying import copy_store, open_backend
 from store.postgres_check import check
+from store.postgres_schema import SCHEMA_VERSION
 from tests.conftest import POSTGRES_URL, ROOT
 from tests.store_samples import rich_folder_store
 
@@ -52,7 +53,8 @@ def test_a_sound_store_checks_clean(server_store: str) -> None:
     assert POSTGRES_URL is not None
     done = dossier("store", "check", "--store", POSTGRES_URL, "--schema", server_store)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "version 2" in done.stdout and "6 articles, 12 annotations, 5 entities" in done.stdout
+    assert f"version {SCHEMA_VERSION} (current: {SCHEMA_VERSION})" in done.stdout
+    assert "6 articles, 12 annotations, 5 entities" in done.stdout
     assert done.stdout.count(", ok") == 3
 
 
@@ -68,7 +70,8 @@ def test_records_changed_by_hand_are_each_reported(server_store: str) -> None:
         f" WHERE id = (SELECT min(id) FROM {s}.annotations WHERE entity_id IS NOT NULL)"
     )
     # A column that disagrees with its document, and a search vector of other words.
-    sql(f"UPDATE {s}.articles SET display_title = 'Hand-edited', search = 'other:1' WHERE id = 'odd-article-Ж'")
+    sql(f"UPDATE {s}.articles SET display_title = 'Hand-edited' WHERE id = 'odd-article-Ж'")
+    sql(f"UPDATE {s}.article_words SET search = 'other:1' WHERE id = 'odd-article-Ж'")
     # A record of the wrong shape.
     sql(
         f"UPDATE {s}.annotations SET doc = jsonb_set(doc, '{{end}}', '\"far\"')"
@@ -114,7 +117,8 @@ def test_other_versions_are_reported_without_reading_the_tables(server_store: st
     assert POSTGRES_URL is not None
     sql(f"UPDATE {server_store}.meta SET value = '1' WHERE key = 'schema_version'")
     done = dossier("store", "check", "--store", POSTGRES_URL, "--schema", server_store)
-    assert done.returncode == 2 and "version 1, older than this Dossier's 2: run `dossier store migrate`" in done.stdout
+    older = f"version 1, older than this Dossier's {SCHEMA_VERSION}: run `dossier store migrate`"
+    assert done.returncode == 2 and older in done.stdout
     missing = dossier("store", "check", "--store", POSTGRES_URL, "--schema", "no_store_here")
     assert missing.returncode == 2 and "holds no Dossier store" in missing.stdout
 

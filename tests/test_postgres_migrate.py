@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from store import SchemaError, Store
+from store import SchemaError, Store, seed_if_empty
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, TABLES
 from store.copying import canonical, open_backend
 from store.postgres_schema import SCHEMA_VERSION
 from tests.conftest import POSTGRES_URL, ROOT
+from tests.postgres_roles import PostgresStores
 from tests.store_samples import rich_folder_store
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
@@ -172,3 +175,54 @@ def test_migrate_makes_a_new_store_owned_by_the_role_it_runs_as(pg_schema: str) 
             conn.execute(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE')
             conn.execute(f'DROP OWNED BY "{owner}"')
             conn.execute(f'DROP ROLE "{owner}"')
+
+
+@needs_postgres
+def test_a_version_2_store_moves_its_search_words_out_and_its_readers_keep_searching(tmp_path: Path) -> None:
+    """Version 2 kept the search vectors in the articles' rows; version 3 in a table of their own.
+
+    A reader granted on version 2 (rights on each table) must still search after the migration:
+    the new table takes the grants of the articles'.
+    """
+    assert POSTGRES_URL is not None
+    stores = PostgresStores(POSTGRES_URL, f"test_{uuid.uuid4().hex[:12]}")
+    s = stores.schema
+    reader = f"reader_{uuid.uuid4().hex[:8]}"
+    try:
+        store = stores.open()
+        seed_if_empty(store)
+        expected = {query: sorted((h.article_id, h.start) for h in store.search(query)) for query in QUERIES_V2}
+        store.close()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"ALTER TABLE {s}.articles ADD COLUMN search tsvector")
+            conn.execute(f"UPDATE {s}.articles a SET search = w.search FROM {s}.article_words w WHERE w.id = a.id")
+            conn.execute(f"ALTER TABLE {s}.articles ALTER COLUMN search SET NOT NULL")
+            conn.execute(f"CREATE INDEX ON {s}.articles USING gin (search)")
+            conn.execute(f"DROP TABLE {s}.article_words")
+            conn.execute(f"UPDATE {s}.meta SET value = '2' WHERE key = 'schema_version'")
+            conn.execute(f"CREATE ROLE {reader} LOGIN")
+            conn.execute(f"GRANT USAGE ON SCHEMA {s} TO {reader}")
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {reader}")
+        with pytest.raises(SchemaError, match=r"version 2.*store migrate"):
+            Store.open(POSTGRES_URL, schema=s)
+        migrated = dossier("--schema", s, "store", "migrate", "--store", POSTGRES_URL)
+        assert migrated.returncode == 0, migrated.stderr
+        assert f"migrated from version 2 to version {SCHEMA_VERSION}" in migrated.stdout
+        checked = dossier("--schema", s, "store", "check", "--store", POSTGRES_URL)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        parts = urlsplit(POSTGRES_URL)
+        as_reader = urlunsplit(parts._replace(netloc=f"{reader}@{parts.hostname}:{parts.port or 5432}"))
+        read_only = Store.open(as_reader, schema=s)
+        try:
+            assert read_only.read_only
+            for query, hits in expected.items():
+                assert sorted((h.article_id, h.start) for h in read_only.search(query)) == hits, query
+        finally:
+            read_only.close()
+    finally:
+        stores.drop()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {reader}")
+
+
+QUERIES_V2 = ("Shoigu", '"military cooperation"', "Ташкент", "Uzbek")
