@@ -343,8 +343,10 @@ def child_watcher(spec: Spec) -> Figures:
     """Another analyst's process: says when each change saved elsewhere reaches it."""
     store = open_target(spec["target"])
     store.finish_loading()
-    if spec["mode"] == "watch":
-        store.watch(lambda *_: print(f"seen {time.monotonic()}", flush=True))  # type: ignore[attr-defined]
+    if spec["mode"] == "watch" and not store.watch(lambda *_: print(f"seen {time.monotonic()}", flush=True)):
+        print("cannot watch", flush=True)  # a folder store: the app polls it
+        store.close()
+        return {}
     print("ready", flush=True)
     deadline = time.monotonic() + spec["seconds"]
     while time.monotonic() < deadline:
@@ -464,7 +466,10 @@ def visibility(spec: Spec, mode: str, rounds: int, limit_mb: float) -> Figures:
     watcher = Child("watcher", {**spec, "mode": mode, "seconds": 60 + rounds * 3}, limit_mb)
     saver = Child("saver", spec, limit_mb, stdin=True)
     try:
-        if watcher.line().strip() != "ready" or saver.line().strip() != "ready":
+        started = watcher.line().strip()
+        if started == "cannot watch":
+            return {}
+        if started != "ready" or saver.line().strip() != "ready":
             return {"error": f"{mode}: a process did not start"}
         rng = random.Random(rounds)
         from_saved, from_asked = [], []
