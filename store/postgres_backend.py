@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from store import postgres_access
 from store import postgres_schema as schema_sql
@@ -363,7 +362,7 @@ class PostgresBackend(Backend):
             sql.SQL("INSERT INTO {} (label, changes, ref) VALUES (%s, %s, %s) RETURNING seq").format(
                 self._ident("changesets")
             ),
-            (changeset.label, Jsonb(logged), ref),
+            (changeset.label, schema_sql.json_value(logged), ref),
         ).fetchone()
         assert row is not None
         self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(row[0])))

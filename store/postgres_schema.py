@@ -15,9 +15,11 @@ one transaction; a newer one is refused.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
@@ -160,13 +162,30 @@ def _trigram_index(conn: psycopg.Connection[Any], schema: str) -> None:
 # ---------------------------------------------------------------------- rows from documents
 
 
+def _dumps(value: Any) -> bytes | str:
+    """JSON for the server, by orjson (several times faster than ``json`` for an article's text).
+
+    What orjson refuses (a lone surrogate) goes through ``json``, and the server then says why
+    it refuses it, as it did before.
+    """
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value)
+
+
+def json_value(value: Any) -> Jsonb:
+    """A document or a log entry as a ``jsonb`` parameter."""
+    return Jsonb(value, dumps=_dumps)
+
+
 def article_row(doc: Doc) -> dict[str, Any]:
     """The columns of an article: order, row details, filter text, search vector."""
     article = codec.article_record(doc)
     published = article.published
     return {
         "id": article.id,
-        "doc": Jsonb(doc),
+        "doc": json_value(doc),
         "origin": article.origin or None,
         "display_title": article.display_title,
         "source": article.source,
@@ -182,7 +201,7 @@ def annotation_row(doc: Doc) -> dict[str, Any]:
     """The columns of an annotation: its article and entity, and whether it counts as live."""
     return {
         "id": doc["id"],
-        "doc": Jsonb(doc),
+        "doc": json_value(doc),
         "article_id": doc["article_id"],
         "entity_id": doc.get("entity_id") or None,
         "start": doc["start"],
@@ -196,7 +215,7 @@ def entity_row(doc: Doc) -> dict[str, Any]:
     """The columns of an entity (its normalised name is unique in the store)."""
     return {
         "id": doc["id"],
-        "doc": Jsonb(doc),
+        "doc": json_value(doc),
         "name_key": codec.name_key(doc["name"]),
         "type": doc["type"],
         "name": doc["name"],
