@@ -537,6 +537,18 @@ class PostgresView(View):
             )
         return int(rows[0][0])
 
+    def mention_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """Counted for all the ids in one statement."""
+        keys = list(dict.fromkeys(entity_ids))
+        if not keys:
+            return {}
+        counted = dict(
+            self._rows(
+                "SELECT entity_id, count(*) FROM {s}.annotations WHERE entity_id = ANY(%s) GROUP BY entity_id", (keys,)
+            )
+        )
+        return {key: int(counted.get(key, 0)) for key in keys}
+
     def article_entities(self, article_id: str) -> dict[str, int]:
         """Grouped on the server."""
         return dict(

@@ -170,6 +170,11 @@ class StoreQueries:
         return self.view.mention_count(entity_id, exclude_article)
 
     @question
+    def mention_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """Entity id → how many annotations link to it, for many entities at once."""
+        return self.view.mention_counts(entity_ids)
+
+    @question
     def article_entities(self, article_id: str) -> dict[str, int]:
         """Entity id → number of mentions in the article."""
         return self.view.article_entities(article_id)

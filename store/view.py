@@ -167,6 +167,10 @@ class View(ABC):
     def mention_count(self, entity_id: str, exclude_article: str | None) -> int:
         """All mentions; with ``exclude_article``, those :meth:`mention_contexts` would list."""
 
+    def mention_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """:meth:`mention_count` (all mentions) of many entities: entity id → count."""
+        return {key: self.mention_count(key, None) for key in entity_ids}
+
     @abstractmethod
     def article_entities(self, article_id: str) -> dict[str, int]:
         """Entity id → live mentions in the article (not orphaned, not rejected)."""

@@ -368,3 +368,41 @@ def test_sessions_ended_at_random_moments_of_a_loop_of_saves(stores: PostgresSto
     stored = {row[0] for row in rows}
     assert saved <= stored, sorted(saved - stored)  # nothing reported saved is missing
     assert stored <= saved, [(n, t) for n, t in ((f"n{t[1]}", t) for t in told) if n in stored - saved]
+
+
+async def test_the_palette_asks_the_server_a_few_questions_however_many_entities_there_are(
+    stores: PostgresStores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing in the palette once read every entity and counted each one's mentions with a
+    statement of its own, per key: thousands of round trips at a real store's size."""
+    from tui.app import make_app
+
+    store = stores.open()
+    seed_if_empty(store)
+    article = store.listing()[0]
+    store.annotate_many(
+        {"article_id": article.id, "start": 0, "end": 4, "entity": f"Person {n:03d}", "entity_type": "PERSON"}
+        for n in range(300)
+    )
+    asked: list[str] = []
+    original = PostgresView._rows
+
+    def rows(self: PostgresView, template: str, params: Any = None) -> Any:
+        asked.append(template)
+        return original(self, template, params)
+
+    monkeypatch.setattr(PostgresView, "_rows", rows)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        asked.clear()
+        await pilot.press("p", "e", "r", "s", "o", "n", "0", "4")
+        await pilot.pause(1.0)
+        offered = app.screen.query_one("CommandList")
+        shown = " ".join(str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count))
+        await pilot.press("escape")
+    store.close()
+    assert len(asked) <= 8 * 4, asked  # a few statements per key, not one per entity
+    assert "Person 004" in shown or "Person 040" in shown

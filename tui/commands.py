@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.listing import ArticleRow
+from store.models import Entity
 
 if TYPE_CHECKING:
     from tui.main_screen import MainScreen
 
 #: Articles offered for what is typed: the best of the store's filter.
 ARTICLES_SEARCHED = 20
+#: Entities offered for what is typed: the best the store's matcher finds.
+ENTITIES_SEARCHED = 20
 #: Commands offered before anything is typed.
 DISCOVERED = 40
 #: Score of an article the store's filter found by its source, author or date, not its title.
@@ -64,16 +67,31 @@ class CorpusCommands(Provider):
         return [self._article(main, row) for row in rows]
 
     @staticmethod
-    def _entities(main: MainScreen) -> list[Candidate]:
-        store = main.store
+    def _entity_candidates(main: MainScreen, entities: list[Entity]) -> list[Candidate]:
+        """Entities as commands, each with its type and how often it is mentioned."""
+        counts = main.store.mention_counts(entity.id for entity in entities)
         rows: list[Candidate] = []
-        for entity in store.entities():
+        for entity in entities:
             names = ", ".join(entity.aliases)
-            help_text = f"{entity.type} · {store.mention_count(entity.id)} mentions" + (
-                f" · also {names}" if names else ""
-            )
+            help_text = f"{entity.type} · {counts.get(entity.id, 0)} mentions" + (f" · also {names}" if names else "")
             rows.append((f"Entity: {entity.name}", partial(main.show_entity, entity.id), help_text))
         return rows
+
+    async def _entities(self, main: MainScreen, query: str) -> list[Candidate]:
+        """The entities best matching ``query`` (the first ones, unasked), read off the UI thread.
+
+        The store matches and cuts (a store on a server keeps its entities there): never every
+        entity with a count each, per key typed.
+        """
+
+        def read() -> list[Candidate]:
+            if query:
+                entities = [entity for entity, _ in main.store.match_entities(query, ENTITIES_SEARCHED)]
+            else:
+                entities = main.store.entities()[:DISCOVERED]
+            return self._entity_candidates(main, entities)
+
+        return await asyncio.to_thread(read)
 
     async def discover(self) -> Hits:
         main = self._main
@@ -81,7 +99,7 @@ class CorpusCommands(Provider):
             return
         candidates = await self._articles(main, "", DISCOVERED)
         if len(candidates) < DISCOVERED:
-            candidates += self._entities(main)
+            candidates += await self._entities(main, "")
         for text, callback, help_text in candidates[:DISCOVERED]:
             yield DiscoveryHit(text, callback, help=help_text)  # type: ignore[arg-type]
 
@@ -94,7 +112,7 @@ class CorpusCommands(Provider):
             # The store chose it: every word is in its title, source, author or date.
             score = matcher.match(text) or LISTED_SCORE
             yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]
-        for text, callback, help_text in self._entities(main):
+        for text, callback, help_text in await self._entities(main, query):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]
