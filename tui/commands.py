@@ -47,6 +47,22 @@ def article_words(query: str) -> str:
     return " ".join(words)
 
 
+#: The word an entity command starts with.
+ENTITY_COMMAND = "entity:"
+
+
+def entity_words(query: str) -> str:
+    """``query`` without "Entity:" typed before a name ("Entity: CSTO" -> "CSTO").
+
+    Only when a name follows it or it ends with the colon: "e" alone asks for names with an e.
+    """
+    words = query.split()
+    first = words[0].casefold() if words else ""
+    if first and ENTITY_COMMAND.startswith(first) and (len(words) > 1 or first.endswith(":")):
+        words.pop(0)
+    return " ".join(words) or query
+
+
 class CorpusCommands(Provider):
     """Articles by title and entities by name or alias."""
 
@@ -112,7 +128,7 @@ class CorpusCommands(Provider):
             # The store chose it: every word is in its title, source, author or date.
             score = matcher.match(text) or LISTED_SCORE
             yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]
-        for text, callback, help_text in await self._entities(main, query):
+        for text, callback, help_text in await self._entities(main, entity_words(query)):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)  # type: ignore[arg-type]
