@@ -568,18 +568,11 @@ def _app_rss(target: Spec) -> float:
 
 
 def run_app(target: Spec) -> int:
-    """``dossier --store LOCATION`` on the benchmark's store (its own schema on the server)."""
-    import functools
-
+    """``dossier --store LOCATION`` on the benchmark's store (``--schema`` names its schema on the server)."""
     from tui.cli import main
 
     if target["backend"] == "postgres":
-        import store.postgres_backend
-
-        store.postgres_backend.PostgresBackend = functools.partial(  # type: ignore[misc]
-            store.postgres_backend.PostgresBackend, schema=target["schema"]
-        )
-        return main(["--store", target["url"]])
+        return main(["--store", target["url"], "--schema", target["schema"]])
     return main(["--store", target["path"]])
 
 
