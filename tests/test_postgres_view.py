@@ -245,3 +245,20 @@ def test_a_common_word_keeps_its_own_plan_however_often_it_is_searched(pair: tup
     view.search_conn.close()
     assert view.reconnect()
     assert view.search_conn.execute("SHOW plan_cache_mode").fetchone() == ("force_custom_plan",)
+
+
+@pytest.mark.parametrize("candidates", [1, 2, 3, 10**9])
+def test_related_articles_are_the_folder_stores_however_the_rare_entities_are_chosen(
+    pair: tuple[Store, Store], candidates: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server scores the articles sharing an article's rarer entities first and stops when
+    no other can catch up; whatever it counts as rare, and whether it can stop or must score
+    everything, the answer is the folder store's, in the same order with the same scores."""
+    import store.postgres_view as postgres_view
+
+    monkeypatch.setattr(postgres_view, "RELATED_CANDIDATES", candidates)
+    folder, server = pair
+    for article in folder.articles():
+        for limit in (1, 2, 10):
+            expected = [(a.id, s) for a, s in folder.related(article.id, limit)]
+            assert [(a.id, s) for a, s in server.related(article.id, limit)] == expected, (article.title, limit)
