@@ -18,12 +18,16 @@ corpus. The store's test suite runs every question on both and expects the same 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from typing import TypeVar
 
 from store.changes import Change, Doc
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class View(ABC):
@@ -68,30 +72,15 @@ class View(ABC):
 
     def article_keys_for_origins(self, origins: Iterable[str]) -> dict[str, str]:
         """:meth:`article_key_for_origin` of many files (an import asks once per batch): origin → id."""
-        found = {}
-        for origin in origins:
-            key = self.article_key_for_origin(origin)
-            if key is not None:
-                found[origin] = key
-        return found
+        return _answered(origins, self.article_key_for_origin)
 
     def entity_keys(self, names: Iterable[str]) -> dict[str, str]:
         """:meth:`entity_key` of many names (a batch of tags asks once): name → entity id, found ones only."""
-        found = {}
-        for name in names:
-            key = self.entity_key(name)
-            if key is not None:
-                found[name] = key
-        return found
+        return _answered(names, self.entity_key)
 
     def docs_of(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
         """:meth:`doc` of many keys (an import asks once per batch): key → document, stored ones only."""
-        found = {}
-        for key in keys:
-            doc = self.doc(table, key)
-            if doc is not None:
-                found[key] = doc
-        return found
+        return _answered(keys, lambda key: self.doc(table, key))
 
     @abstractmethod
     def annotation_keys(self, article_id: str) -> set[str]:
@@ -182,3 +171,13 @@ class View(ABC):
     @abstractmethod
     def search(self, query: str, limit: int) -> list[SearchHit]:
         """Full-text search (see :mod:`store.search_index` for the query syntax)."""
+
+
+def _answered(asked: Iterable[K], lookup: Callable[[K], V | None]) -> dict[K, V]:
+    """One lookup per item, as a batch lookup answers: item → answer, for those answered."""
+    found: dict[K, V] = {}
+    for item in asked:
+        answer = lookup(item)
+        if answer is not None:
+            found[item] = answer
+    return found
