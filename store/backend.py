@@ -68,6 +68,14 @@ class StoreConnectionError(RuntimeError):
     """The server cannot be reached, or refuses us; the message names the store without password."""
 
 
+class StoreUnavailable(StoreConnectionError):
+    """The server stopped answering; the store reconnects (the app says "reconnecting…")."""
+
+
+#: Waits between attempts to reconnect to a server, in seconds; the last one repeats.
+BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
 class SchemaError(RuntimeError):
     """A server store's tables are of another version than this code, or not a store's at all.
 

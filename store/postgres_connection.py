@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
-from store.backend import StoreConnectionError
+from store.backend import BACKOFF, StoreConnectionError, StoreUnavailable
 from store.locations import display_url
 
 T = TypeVar("T")
@@ -26,12 +26,6 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 10
 #: Seconds to wait when reconnecting (a question must not hold a key up for long).
 RECONNECT_TIMEOUT = 3
-#: Waits between attempts to reconnect, in seconds; the last one repeats.
-BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
-
-
-class StoreUnavailable(StoreConnectionError):
-    """The server stopped answering; the store reconnects (the app says "reconnecting…")."""
 
 
 def connect(url: str, *, timeout: int = CONNECT_TIMEOUT, **options: Any) -> psycopg.Connection[Any]:

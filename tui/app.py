@@ -117,13 +117,15 @@ def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
     return DossierApp(store, seeded=seeded)
 
 
-def run_app(store_path: Path | str, *, schema: str = DEFAULT_SCHEMA) -> int:
+def run_app(store_path: Path | str, *, schema: str = DEFAULT_SCHEMA, store: Store | None = None) -> int:
     """Open the store (seeding an empty one), run the app, close the store.
 
-    ``schema`` chooses a PostgreSQL store's schema (a folder store has none). Returns the app's
-    exit code: 0, or 128 + the signal that ended it.
+    ``schema`` chooses a PostgreSQL store's schema (a folder store has none); ``store``, if
+    given, is that store already opened (with ``defer_annotations``). Returns the app's exit
+    code: 0, or 128 + the signal that ended it.
     """
-    store = Store.open(store_path, defer_annotations=True, schema=schema)
+    if store is None:
+        store = Store.open(store_path, defer_annotations=True, schema=schema)
     app: DossierApp | None = None
     try:
         seeded = seed_if_empty(store)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from store import (
@@ -355,6 +356,25 @@ def _store_action(args: argparse.Namespace, store_path: Path | str, schema: str)
     return _maintain(store_path, args.action, force=args.force, group=args.group, schema=schema)
 
 
+def _run_app(store_path: Path | str, schema: str) -> int:
+    """Open the store while the interface's modules load, then run the app on it.
+
+    Opening a server store mostly waits for the server (three connections, the schema's
+    version); loading Textual and the panes is work for this process. Side by side, the first
+    screen comes that much sooner. Opening errors are raised here, as before.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-open") as opener:
+        opening = opener.submit(Store.open, store_path, defer_annotations=True, schema=schema)
+        try:
+            from tui.app import run_app
+        except BaseException:
+            with contextlib.suppress(Exception):
+                opening.result().close()
+            raise
+        store = opening.result()
+    return run_app(store_path, schema=schema, store=store)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script and of ``python -m tui``."""
     parser = build_parser()
@@ -379,9 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(store_path, args.output, args.article, schema)
         if args.command == "store":
             return _store_action(args, store_path, schema)
-        from tui.app import run_app
-
-        return run_app(store_path, schema=schema)
+        return _run_app(store_path, schema)
     except StoreFileError as exc:
         print(f"dossier: cannot open the store: {neutralize(str(exc))}", file=sys.stderr)
         print(

@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store import Changeset, ConflictError, SaveError, Store, StoreBusyError, StoreConnectionError, StoreFileError
+from store.backend import BACKOFF, StoreUnavailable
 from store.changes import ANNOTATIONS, ARTICLES
-from store.postgres_connection import BACKOFF, StoreUnavailable
 from tui.read_only import changes_store
 from tui.store_thread import StoreThread
 
