@@ -109,6 +109,8 @@ def select_and_tag(session: Session, words_forward: int, *, name: str | None = N
     session.keys("v", "w", "w", "e")
     session.wait("as an entity")
     if name:
+        # The picker's list is filled once the dialog has mounted; a user reads it before typing.
+        session.wait("+ new entity")
         session.keys("C-u")
         session.type(name)
         session.wait(f"new entity “{name}”")
