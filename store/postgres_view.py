@@ -638,17 +638,18 @@ class PostgresView(View):
             return ranked
         return None
 
-    def _existing(self, ranked: list[tuple[str, float]], limit: int) -> list[tuple[str, float]] | None:
-        """The first ``limit`` of ``ranked`` whose article exists (a tag may outlive its article)."""
+    def _existing(self, ranked: list[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+        """The first ``limit`` of ``ranked`` whose article exists (a tag may outlive its article).
+
+        The best ``3 * limit`` are checked first; all of them only when too few of those exist.
+        """
         for size in (3 * limit, len(ranked)):
-            head = ranked[:size]
-            stored = {
-                row[0] for row in self._rows("SELECT id FROM {s}.articles WHERE id = ANY(%s)", ([k for k, _ in head],))
-            }
-            kept = [(key, score) for key, score in head if key in stored]
+            keys = [key for key, _ in ranked[:size]]
+            stored = {row[0] for row in self._rows("SELECT id FROM {s}.articles WHERE id = ANY(%s)", (keys,))}
+            kept = [(key, score) for key, score in ranked[:size] if key in stored]
             if len(kept) >= limit or size >= len(ranked):
-                return kept[:limit]
-        return None
+                break
+        return kept[:limit]
 
     def _related_on_server(self, article_id: str, total: int, limit: int) -> list[tuple[str, float]]:
         """Every article sharing an entity, scored on the server; the best few, in the same order."""
@@ -662,7 +663,7 @@ class PostgresView(View):
             " GROUP BY p.article_id ORDER BY round(sum(w.w)::numeric, 9) DESC, p.article_id",
             {"a": article_id, "total": total},
         )
-        return self._existing([(key, float(score)) for key, score in rows], limit) or []
+        return self._existing([(key, float(score)) for key, score in rows], limit)
 
     # ------------------------------------------------------------------ search
 
