@@ -11,7 +11,6 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -20,9 +19,10 @@ from store import anchoring, codec
 from store.backend import SaveError, StoreBusyError, StoreConnectionError
 from store.changes import ANNOTATIONS, ARTICLES, Change, Changeset, Doc
 from store.decoding import NotText
-from store.ingest import ParsedFile, SkippedFile, discover, parse_file, read_limited
+from store.ingest import FoundFile, ParsedFile, SkippedFile, discover, parse_file, read_limited
 from store.models import ImportReport
 from store.view import View
+from store.workers import parallel_map
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -152,6 +152,9 @@ def run_import(
     """
     report = ImportReport()
     found = list(discover(paths))
+    readable = [item for item in found if isinstance(item, FoundFile) and item.path.suffix.lower() != ".json"]
+    #: The files parsed in order, by worker processes when there are many.
+    parsed_files = parallel_map(parse_file, [item.path for item in readable], [item.origin for item in readable])
     plan = ImportPlan()
     #: Files read and not planned yet: planned together, with one lookup for all of them.
     pending: list[ParsedFile] = []
@@ -197,13 +200,13 @@ def run_import(
             if isinstance(item, SkippedFile):
                 report.skipped.append((item.origin, item.reason))
                 continue
-            if item.suffix.lower() == ".json":
+            if item.path.suffix.lower() == ".json":
                 flush(wait=True)  # what was read before it is saved before it
                 _merge_export_file(item, report, merge)
                 continue
-            parsed = parse_file(item)
+            parsed = next(parsed_files)
             if progress is not None:
-                progress(index, len(found), str(item))
+                progress(index, len(found), str(item.path))
             if isinstance(parsed, SkippedFile):
                 report.skipped.append((parsed.origin, parsed.reason))
                 continue
@@ -221,17 +224,18 @@ def run_import(
             flush(wait=True)
         raise
     finally:
+        parsed_files.close()
         saver.shutdown(wait=True)
     return report
 
 
-def _merge_export_file(path: Path, report: ImportReport, merge: Merger) -> None:
+def _merge_export_file(found: FoundFile, report: ImportReport, merge: Merger) -> None:
     """A ``.json`` file named for import: a Dossier export is merged, anything else skipped."""
     from store.export import is_export
 
-    origin = str(path.resolve())
+    origin = found.origin
     try:
-        data = orjson.loads(read_limited(path, MAX_EXPORT_BYTES))
+        data = orjson.loads(read_limited(found.path, MAX_EXPORT_BYTES))
     except NotText as exc:
         report.skipped.append((origin, str(exc)))
         return

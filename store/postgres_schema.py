@@ -369,15 +369,22 @@ def newer_message(schema: str, found: int) -> str:
     )
 
 
+#: Rows made and sent at a time by :func:`write_docs` (a few hundred kilobytes of articles).
+ROWS_PER_SEND = 50
+
+
 def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: list[Doc]) -> None:
     """Upsert documents of one table with their derived columns (and an entity's names)."""
     if not docs:
         return
-    with conn.cursor() as cursor:
-        rows = [ROWS[table](doc) for doc in docs]
-        cursor.executemany(upsert(table, schema), rows)
-        if table == ARTICLES:
-            cursor.executemany(upsert(WORDS_TABLE, schema), rows)
+    with conn.pipeline(), conn.cursor() as cursor:
+        # In pipeline mode each chunk is sent as soon as its rows are made: the server stores
+        # one chunk (its indexes are most of an import's server time) while the next is made.
+        for start in range(0, len(docs), ROWS_PER_SEND):
+            rows = [ROWS[table](doc) for doc in docs[start : start + ROWS_PER_SEND]]
+            cursor.executemany(upsert(table, schema), rows)
+            if table == ARTICLES:
+                cursor.executemany(upsert(WORDS_TABLE, schema), rows)
         if table == ENTITIES:
             keys = [doc["id"] for doc in docs]
             cursor.execute(statement("DELETE FROM {s}.entity_names WHERE entity_id = ANY(%s)", schema), (keys,))

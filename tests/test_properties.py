@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 from store import Store
 from store.anchoring import context, reanchor
 from store.ingest import ParsedFile, SkippedFile, parse_bytes
+from store.postgres_search import MAX_POSITION, vector_literal
 from store.sanitize import neutralize
+from store.search_index import tokenize
 
 CI_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -126,3 +129,32 @@ def test_export_then_import_round_trips(texts: list[str], data: st.DataObject) -
         again = second.import_paths([root / "export.json"])  # importing twice adds nothing
         assert again.tags_added == 0 and not again.added
         assert _normalised(export_data(second)) == _normalised(exported)
+
+
+def _plain_vector(title: str, text: str) -> dict[str, tuple[list[int], bool]]:
+    """What an article's search vector must hold, built the obvious way from the folder store's words."""
+    in_title = {term for term, _, _ in tokenize(title)}
+    positions: dict[str, list[int]] = {}
+    for number, (term, _, _) in enumerate(tokenize(text), start=1):
+        positions.setdefault(term, []).append(min(number, MAX_POSITION))
+    return {term: (numbers[:256], term in in_title) for term, numbers in positions.items()}
+
+
+def _parsed_vector(literal: str) -> dict[str, tuple[list[int], bool]]:
+    """A ``tsvector`` literal read back: lexeme -> (positions, weighted A)."""
+    parsed: dict[str, tuple[list[int], bool]] = {}
+    for match in re.finditer(r"'((?:[^'\\]|''|\\.)*)':([0-9A,]+)", literal):
+        lexeme = re.sub(r"\\(.)", r"\1", match.group(1).replace("''", "'"))
+        numbers = match.group(2).split(",")
+        parsed[lexeme] = ([int(n.rstrip("A")) for n in numbers], numbers[0].endswith("A"))
+    return parsed
+
+
+@CI_SETTINGS
+@given(
+    st.text(alphabet=st.sampled_from("aBzÉéßİıŉﬁＡ'\\ \u3000\n.-Шойгу\u0301_7"), max_size=300),
+    st.text(alphabet=st.sampled_from("aBzÉéİ Шойгу\u0301"), max_size=20),
+)
+def test_server_search_vector_holds_the_folder_stores_words(text: str, title: str) -> None:
+    """The fast vector (ASCII lowered whole, each distinct word folded once) is the plain one."""
+    assert _parsed_vector(vector_literal(title, text)) == _plain_vector(title, text)
