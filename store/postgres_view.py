@@ -7,33 +7,29 @@ match and rank) and only what is shown comes back. Where the answer needs Python
 (the fuzzy score of a name, where in a text a hit starts, the sentence around a mention), the
 server narrows the candidates and the same Python code as the folder store finishes.
 
-Connections: the view has two of its own, apart from the backend's writing connection, so a
-question never waits behind a save that waits for another analyst's lock: one for lookups and
-one for searches and list filters, which may take long and are cancelled when a newer one
-replaces them. Every statement has a time limit (:data:`STATEMENT_TIMEOUT`).
+How the questions reach the server (the view's own connections, so none waits behind a save;
+a time limit; a newer search or filter cancelling the one running) is
+:mod:`store.postgres_questions`; how related articles are scored without scoring every article
+is :mod:`store.postgres_related`; the document list's pages are :mod:`store.postgres_listing`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-
 from store import codec, textunits
-from store.backend import QueryCancelled, StoreConnectionError
+from store.backend import QueryCancelled
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
 from store.fuzzy import best_name, squash
 from store.listing import ArticleListing
-from store.locations import display_url
 from store.models import Annotation, Article, Entity, Mention, SearchHit
-from store.postgres_connection import CONNECT_TIMEOUT, RECONNECT_TIMEOUT, StoreUnavailable, connect, dropped, is_lost
+from store.postgres_questions import QuestionConnections
+from store.postgres_related import related_keys
 from store.postgres_schema import statement
 from store.postgres_search import query_groups, query_literal
 from store.sanitize import neutralize
@@ -41,16 +37,10 @@ from store.search_index import first_match, snippet
 from store.storage import StoreFileError
 from store.view import View
 
-#: Connections of questions that a newer one of the same kind replaces (and cancels).
-_CANCELLABLE = ("search_conn", "filter_conn")
-#: A question that takes longer than this is cut off (a search that would scan the world).
-STATEMENT_TIMEOUT = "15s"
 #: Articles whose records (with their texts) are kept after being read.
 ARTICLE_CACHE = 64
 #: A search ranks at most this many of the articles that match (the newest).
 RANKED_AT_MOST = 1000
-#: Related articles: entities shared by at most this many articles in all are scored first.
-RELATED_CANDIDATES = 2000
 #: What a damaged record on the server says to do.
 SERVER_HINT = "Restore the store from a pg_dump backup (pg_restore), or ask its administrator."
 
@@ -59,167 +49,29 @@ SERVER_HINT = "Restore the store from a pg_dump backup (pg_restore), or ask its 
 SearchCancelled = QueryCancelled
 
 
-class PostgresView(View):
-    """Questions answered by the server (see the module docstring)."""
+class PostgresView(QuestionConnections, View):
+    """Questions answered by the server (see the module docstring), on :class:`QuestionConnections`'s connections."""
 
     holds_corpus = False
 
     def __init__(self, url: str, schema: str, location: Callable[[str], str], seen: Callable[[], int]) -> None:
-        self.schema = schema
         self.location = location
         self.seen = seen
-        self.url = url
         self.lock = contextlib.nullcontext()
-        self.conn = self._connect(CONNECT_TIMEOUT)
-        try:
-            self.search_conn = self._connect(CONNECT_TIMEOUT)
-            self.filter_conn = self._connect(CONNECT_TIMEOUT)
-        except BaseException:
-            self.conn.close()
-            raise
-        #: Set when a reconnection failed: questions then fail at once (no key waits on a
-        #: connection attempt) until :meth:`reconnect` succeeds.
-        self.down = False
+        super().__init__(url, schema)
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._count: int | None = None
         #: Bumped by every change: an answer read before a change is not kept after it.
         self._generation = 0
         self._cache_lock = threading.Lock()
-        #: Per connection of questions a newer one replaces: who may run, and the latest ticket.
-        self._running = {name: threading.Lock() for name in _CANCELLABLE}
-        self._tickets = dict.fromkeys(_CANCELLABLE, 0)
-
-    def _connect(self, timeout: int) -> psycopg.Connection[Any]:
-        """A connection for questions: a time limit, a plan made for each statement's values, no helpers.
-
-        psycopg prepares a statement run five times, and after five more the server may switch
-        to one plan for any values: for a search, the plan of a rare word, which ranks every
-        article holding a common one ("said" at 50,000 articles: 15 ms, then 180-330 ms).
-        Parallel workers cost more to start than these questions take, and each one walks the
-        list on its own: the mentions of a busy entity at 200,000 articles took 49 ms with two
-        workers, 6.7 ms without (and a team's server keeps its workers for its reports).
-        """
-        return connect(
-            self.url,
-            timeout=timeout,
-            options=(
-                f"-c statement_timeout={STATEMENT_TIMEOUT} -c plan_cache_mode=force_custom_plan"
-                " -c max_parallel_workers_per_gather=0"
-            ),
-        )
-
-    def close(self) -> None:
-        """Close the view's connections."""
-        self.conn.close()
-        self.search_conn.close()
-        self.filter_conn.close()
-
-    def reconnect(self) -> bool:
-        """Replace lost connections (one attempt each); True when both work again."""
-        try:
-            for name in ("conn", *_CANCELLABLE):
-                if is_lost(getattr(self, name)):
-                    setattr(self, name, self._connect(RECONNECT_TIMEOUT))
-        except StoreConnectionError:
-            self.down = True
-            return False
-        self.down = False
-        return True
-
-    def _run(self, name: str, query: sql.Composable, params: Any) -> list[tuple[Any, ...]]:
-        """Run a statement on connection ``name``, reconnecting once if it was lost.
-
-        Raises:
-            StoreUnavailable: the server does not answer (the app shows "reconnecting…").
-        """
-        if self.down:
-            raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)")
-        for attempt in (1, 2):
-            conn = getattr(self, name)
-            try:
-                if is_lost(conn):
-                    raise psycopg.OperationalError("connection lost")
-                return conn.execute(query, params).fetchall()
-            except psycopg.errors.QueryCanceled as exc:
-                if name in _CANCELLABLE:
-                    raise  # perhaps cancelled by a newer question: _latest tells
-                raise StoreConnectionError(f"the server took longer than {STATEMENT_TIMEOUT} to answer") from exc
-            except psycopg.Error as exc:
-                if not dropped(exc) or attempt == 2:
-                    raise StoreConnectionError(f"{display_url(self.url)}: {exc.diag.message_primary or exc}") from exc
-                if not self.reconnect():
-                    raise StoreUnavailable(
-                        f"{display_url(self.url)}: the server does not answer (reconnecting…)"
-                    ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------------ helpers
-
-    def _sql(self, template: str) -> sql.Composed:
-        return statement(template, self.schema)
-
-    def _rows(self, template: str, params: Any = None) -> list[tuple[Any, ...]]:
-        return self._run("conn", self._sql(template), params)
-
-    def _streamed(self, template: str, batch: int = 2000) -> list[tuple[Any, ...]]:
-        """A whole table (exports only), read in batches on a connection of its own.
-
-        One statement would outlast the time limit at 200,000 articles; a server-side cursor
-        fetches batch after batch, each a statement of its own, and no question waits behind it.
-        """
-        conn = self._connect(CONNECT_TIMEOUT)
-        try:
-            found: list[tuple[Any, ...]] = []
-            with conn.transaction(), conn.cursor(name="dossier_export") as cursor:
-                cursor.execute(self._sql(template))
-                while rows := cursor.fetchmany(batch):
-                    found.extend(rows)
-            return found
-        except psycopg.Error as exc:
-            raise StoreConnectionError(f"{display_url(self.url)}: {exc.diag.message_primary or exc}") from exc
-        finally:
-            conn.close()
 
     def _checked(self, table: str, doc: Any) -> Doc:
         problem = codec.problem(table, doc)
         if problem is not None:
             raise StoreFileError(Path(self.location(table)), f"table {table!r} holds {problem}", SERVER_HINT)
         return doc
-
-    def _latest(self, name: str, template: str, params: Any) -> list[tuple[Any, ...]]:
-        """Run a question a newer one replaces, on connection ``name``: the newer cancels it.
-
-        Searches run on ``search_conn`` and list filters (counting what a typed filter keeps) on
-        ``filter_conn``, so neither cancels the other, and the rows of a listing being drawn
-        (on ``conn``) are never cancelled.
-
-        Raises:
-            QueryCancelled: a newer call replaced this one while it waited or ran.
-        """
-        with self._cache_lock:
-            self._tickets[name] += 1
-            ticket = self._tickets[name]
-        if self._running[name].locked():
-            getattr(self, name).cancel_safe()
-        with self._running[name]:
-            while True:
-                if ticket != self._tickets[name]:
-                    raise QueryCancelled
-                try:
-                    return self._run(name, self._sql(template), params)
-                except psycopg.errors.QueryCanceled as exc:
-                    if ticket != self._tickets[name]:
-                        raise QueryCancelled from exc
-                    if "timeout" in (exc.diag.message_primary or ""):
-                        raise StoreConnectionError(
-                            f"the server took longer than {STATEMENT_TIMEOUT} to answer"
-                        ) from exc
-                    # A cancel meant for an older query that ended before it arrived: this one
-                    # is still the newest, so it is asked again.
-
-    def _search_query(self, template: str, params: Any) -> list[tuple[Any, ...]]:
-        """A search: a newer search cancels it (see :meth:`_latest`)."""
-        return self._latest("search_conn", template, params)
 
     # ------------------------------------------------------------------ keeping current
 
@@ -579,91 +431,10 @@ class PostgresView(View):
         )
 
     def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
-        """Scored as :func:`store.xrefs.related` scores: each shared entity adds ``log(1 + articles / its articles)``.
-
-        An entity in a quarter of the corpus is shared with thousands of articles, and scoring
-        them all is what makes this slow; yet they can only add a little. So the articles
-        sharing the article's rarer entities are scored first (with every entity they share);
-        if the ``limit``-th best of them scores more than all the busy entities together could
-        give an article sharing none of the rare ones, that is the answer. Otherwise (few
-        candidates, or close scores), everything is scored on the server.
-        """
-        total = max(self.count(), 1)
-        frequencies = self._rows(
-            "WITH mine AS (SELECT DISTINCT entity_id FROM {s}.annotations"
-            "   WHERE article_id = %s AND live AND entity_id IS NOT NULL)"
-            " SELECT m.entity_id, (SELECT count(DISTINCT n.article_id) FROM {s}.annotations n"
-            "   WHERE n.entity_id = m.entity_id) FROM mine m ORDER BY 2, 1",
-            (article_id,),
-        )
-        if not frequencies:
-            return []
-        weights = {entity: math.log(1 + total / max(int(df), 1)) for entity, df in frequencies}
-        rare: list[str] = []
-        reach = 0
-        for entity, df in frequencies:
-            if rare and reach + int(df) > RELATED_CANDIDATES:
-                break
-            rare.append(entity)
-            reach += int(df)
-        busy = [entity for entity, _ in frequencies[len(rare) :]]
-        ranked = self._related_from_rare(article_id, weights, rare, busy, limit)
-        if ranked is None:
-            ranked = self._related_on_server(article_id, total, limit)
+        """Scored as :func:`store.xrefs.related` scores (see :func:`store.postgres_related.related_keys`)."""
+        ranked = related_keys(self._rows, article_id, max(self.count(), 1), limit)
         articles = self._article_records(key for key, _ in ranked)
         return [(articles[key], round(score, 4)) for key, score in ranked if key in articles]
-
-    def _related_from_rare(
-        self, article_id: str, weights: dict[str, float], rare: list[str], busy: list[str], limit: int
-    ) -> list[tuple[str, float]] | None:
-        """The best ``limit`` among articles sharing a rare entity, if provably the best of all."""
-        # One statement: the articles (still stored) sharing a rare entity, and every one of the
-        # article's entities each of them shares.
-        pairs = self._rows(
-            "WITH candidates AS (SELECT DISTINCT n.article_id FROM {s}.annotations n"
-            "   WHERE n.entity_id = ANY(%(rare)s) AND n.article_id <> %(a)s"
-            "   AND EXISTS (SELECT 1 FROM {s}.articles x WHERE x.id = n.article_id))"
-            " SELECT DISTINCT n.entity_id, n.article_id FROM {s}.annotations n JOIN candidates USING (article_id)"
-            " WHERE n.entity_id = ANY(%(mine)s)",
-            {"rare": rare, "a": article_id, "mine": rare + busy},
-        )
-        scores: dict[str, float] = {}
-        for entity, other in pairs:
-            scores[other] = scores.get(other, 0.0) + weights[entity]
-        ranked = sorted(scores.items(), key=lambda item: (-round(item[1], 9), item[0]))[:limit]
-        if not busy:
-            return ranked  # every article sharing an entity was scored
-        beyond = sum(weights[entity] for entity in busy)  # the most an article not scored can have
-        if len(ranked) == limit and round(ranked[-1][1], 9) > round(beyond, 9):
-            return ranked
-        return None
-
-    def _existing(self, ranked: list[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
-        """The first ``limit`` of ``ranked`` whose article exists (a tag may outlive its article).
-
-        The best ``3 * limit`` are checked first; all of them only when too few of those exist.
-        """
-        for size in (3 * limit, len(ranked)):
-            keys = [key for key, _ in ranked[:size]]
-            stored = {row[0] for row in self._rows("SELECT id FROM {s}.articles WHERE id = ANY(%s)", (keys,))}
-            kept = [(key, score) for key, score in ranked[:size] if key in stored]
-            if len(kept) >= limit or size >= len(ranked):
-                break
-        return kept[:limit]
-
-    def _related_on_server(self, article_id: str, total: int, limit: int) -> list[tuple[str, float]]:
-        """Every article sharing an entity, scored on the server; the best few, in the same order."""
-        rows = self._rows(
-            "WITH mine AS (SELECT DISTINCT entity_id FROM {s}.annotations"
-            "   WHERE article_id = %(a)s AND live AND entity_id IS NOT NULL),"
-            " pairs AS (SELECT DISTINCT n.entity_id, n.article_id FROM {s}.annotations n JOIN mine USING (entity_id)),"
-            " weights AS (SELECT entity_id, ln(1 + %(total)s::float8 / count(*)) AS w FROM pairs GROUP BY entity_id)"
-            " SELECT p.article_id, sum(w.w) FROM pairs p JOIN weights w USING (entity_id)"
-            " WHERE p.article_id <> %(a)s"
-            " GROUP BY p.article_id ORDER BY round(sum(w.w)::numeric, 9) DESC, p.article_id",
-            {"a": article_id, "total": total},
-        )
-        return self._existing([(key, float(score)) for key, score in rows], limit)
 
     # ------------------------------------------------------------------ search
 

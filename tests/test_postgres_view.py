@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,11 +257,25 @@ def test_related_articles_are_the_folder_stores_however_the_rare_entities_are_ch
     """The server scores the articles sharing an article's rarer entities first and stops when
     no other can catch up; whatever it counts as rare, and whether it can stop or must score
     everything, the answer is the folder store's, in the same order with the same scores."""
-    import store.postgres_view as postgres_view
+    import store.postgres_related as postgres_related
 
-    monkeypatch.setattr(postgres_view, "RELATED_CANDIDATES", candidates)
+    monkeypatch.setattr(postgres_related, "RELATED_CANDIDATES", candidates)
+    on_server = postgres_related._related_on_server
+    everything_scored: list[str] = []
+
+    def scoring_everything(rows: Any, article_id: str, total: int, limit: int) -> list[tuple[str, float]]:
+        everything_scored.append(article_id)
+        return on_server(rows, article_id, total, limit)
+
+    monkeypatch.setattr(postgres_related, "_related_on_server", scoring_everything)
     folder, server = pair
     for article in folder.articles():
         for limit in (1, 2, 10):
             expected = [(a.id, s) for a, s in folder.related(article.id, limit)]
             assert [(a.id, s) for a, s in server.related(article.id, limit)] == expected, (article.title, limit)
+    # The patched limit is the one read: with every entity rare, no answer needs everything
+    # scored; with the rarest entity alone, some do.
+    if candidates == 10**9:
+        assert not everything_scored
+    if candidates == 1:
+        assert everything_scored
