@@ -39,13 +39,15 @@ class QuestionConnections:
     def __init__(self, url: str, schema: str) -> None:
         self.url = url
         self.schema = schema
-        self.conn = self._connect(CONNECT_TIMEOUT)
+        opened: list[psycopg.Connection[Any]] = []
         try:
-            self.search_conn = self._connect(CONNECT_TIMEOUT)
-            self.filter_conn = self._connect(CONNECT_TIMEOUT)
+            for _ in range(3):
+                opened.append(self._connect(CONNECT_TIMEOUT))
         except BaseException:
-            self.conn.close()
+            for conn in opened:  # none is left open when the server refuses the last
+                conn.close()
             raise
+        self.conn, self.search_conn, self.filter_conn = opened
         #: Set when a reconnection failed: questions then fail at once (no key waits on a
         #: connection attempt) until :meth:`reconnect` succeeds.
         self.down = False

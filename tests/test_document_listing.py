@@ -49,7 +49,7 @@ async def test_typing_a_filter_lists_the_matching_articles_with_n_of_total(store
         await pilot.pause()
         docs = app.main.query_one("#document-rows", ArticleList)
         assert docs.row_count == 5 and subtitle(app) == "5"
-        await pilot.press("1", *"trea")
+        await pilot.press("1", "slash", *"trea")
         await wait_for_listing(pilot)
         assert titles(docs) == [TREATY]
         assert subtitle(app) == "1/5"
@@ -139,7 +139,7 @@ async def test_the_list_reads_only_the_rows_near_the_screen(store: Store, monkey
         await pilot.press("G")
         await pilot.pause()
         assert docs.highlighted == 9_999 and docs.row_text(9_999).startswith("Article 9999")
-        await pilot.press(*"article")
+        await pilot.press("slash", *"article")
         await wait_for_listing(pilot)
         assert docs.row_count == 5_000 and subtitle(app) == "5000/10000"
         await pilot.press("escape")  # back to every article, on the row highlighted before
@@ -213,7 +213,7 @@ async def test_enter_typed_before_the_rows_come_opens_the_best_match_of_the_text
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("1", *"Moscow", "enter")
+        await pilot.press("1", "slash", *"Moscow", "enter")
         await pilot.pause()
         assert app.main.article is not None
         assert app.main.article.display_title == "Moscow, Tashkent strengthen military cooperation"
@@ -285,7 +285,7 @@ async def test_a_listing_that_cannot_be_read_leaves_the_app_running_and_says_so(
         await pilot.pause()
         assert app.is_running and docs.highlighted == 9_999
         assert said == ["The store did not answer: the server went away"]
-        await pilot.press("g", *"moscow")  # a filter the server cannot answer: the rows stay
+        await pilot.press("g", "slash", *"moscow")  # a filter the server cannot answer: the rows stay
         await wait_for_listing(pilot)
         assert app.is_running and docs.row_count == 10_000 and subtitle(app) == "10000"
         assert said[1:] and set(said[1:]) == {"The store did not answer: the server went away"}

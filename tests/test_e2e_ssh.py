@@ -109,8 +109,7 @@ def select_and_tag(session: Session, words_forward: int, *, name: str | None = N
     session.keys("v", "w", "w", "e")
     session.wait("as an entity")
     if name:
-        # The picker's list is filled once the dialog has mounted; a user reads it before typing.
-        session.wait("+ new entity")
+        # Typed at once: keys wait for the picker to have its field focused (tui.keyboard).
         session.keys("C-u")
         session.type(name)
         session.wait(f"new entity “{name}”")
@@ -149,9 +148,19 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         session.keys("Enter")
         session.wait("2 tags")
         session.wait("Marked passage")  # the app has said so: the dialog is gone, focus is back
+        # The keyboard model's promise, as the analyst who found the break typed it: pane 1, the
+        # filter, a word, all in one read. Every key after "/" is text: u does not undo, z does
+        # not zoom.
+        session.type("1/uzbek")
+        session.wait("┃ uzbek")
+        session.wait("Defence Cooperation Kee")
+        screen = session.screen()
+        assert "uzbek" in screen and "Undone" not in screen and "Sergey Shoigu  ×1" in screen, screen
+        session.keys("Escape")
+        session.wait("2 tags")  # the list again, the passage still there
         # Filter the list to another article, open it, tag "Sergey Shoigu" as the same entity
         # (the picker offers it first).
-        session.keys("1", "M", "o", "s", "c", "o", "w", "Enter")
+        session.keys("/", "M", "o", "s", "c", "o", "w", "Enter")
         # The reader's title, not the source: the list shows "Vestnik Kavkaza" on the matching
         # row as soon as the filter's rows come, which may be a moment before Enter opens it.
         session.wait("[2] Moscow, Tashkent")

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from store import ImportReport, Store, seed_directory, seed_if_empty
 from store.locations import DEFAULT_SCHEMA
 from tui.commands import CorpusCommands
+from tui.keyboard import KeyLine
 from tui.main_screen import MainScreen
 
 
@@ -45,6 +47,22 @@ class DossierApp(App[None]):
         self._quit_asked = False
         #: Changes that were still waiting for the store when the user quit anyway.
         self.unsaved_on_exit = 0
+        #: Keys read and waiting their turn (see :mod:`tui.keyboard`).
+        self.keys = KeyLine(self, self._hand_on)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal join the key line; everything else goes as Textual sends it."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.keys.take(event)
+            return
+        await super().on_event(event)
+
+    async def _hand_on(self, key: events.Key) -> None:
+        """A key whose turn has come: Textual's own rules (priority bindings, then the focused widget)."""
+        await super().on_event(key)
+
+    def on_unmount(self) -> None:
+        self.keys.stop()
 
     async def action_quit(self) -> None:
         """Quit; while a change still waits for the store, wait for it (q again: quit now)."""

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input
 from store import Article, Store, StoreConnectionError
 from store.sanitize import neutralize
 from tui.dialogs.details_dialog import DetailsDialog
+from tui.dialogs.dialog import answer_of
 from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
 from tui.dialogs.search_dialog import SearchDialog
@@ -59,11 +60,11 @@ class MainScreen(TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
-        Binding("1", "focus_pane('documents')", "Documents", show=False, priority=True, id="screen.pane1"),
-        Binding("2", "focus_pane('reader-pane')", "Reader", show=False, priority=True, id="screen.pane2"),
-        Binding("3", "focus_pane('entities')", "Entities", show=False, priority=True, id="screen.pane3"),
-        Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, priority=True, id="screen.pane4"),
-        Binding("slash", "search", "Search", id="screen.search"),
+        Binding("1", "focus_pane('documents')", "Documents", show=False, id="screen.pane1"),
+        Binding("2", "focus_pane('reader-pane')", "Reader", show=False, id="screen.pane2"),
+        Binding("3", "focus_pane('entities')", "Entities", show=False, id="screen.pane3"),
+        Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
+        Binding("slash,s", "search", "Search", id="screen.search"),
         Binding("u,ctrl+z", "undo", "Undo", id="screen.undo"),
         Binding("U,ctrl+r,ctrl+y", "redo", "Redo", show=False, id="screen.redo"),
         Binding("left_square_bracket,alt+left", "back", "Back", id="screen.back"),
@@ -372,10 +373,10 @@ class MainScreen(TaggingScreen):
     @work(exclusive=False)
     async def action_search(self) -> None:
         """Search all articles (results as you type)."""
-        hit = await self.app.push_screen_wait(SearchDialog(self.store))
-        if hit is not None:
-            self.open_article(hit.article_id, hit.start, hit.end)
-            self.set_focus(self.reader)
+        async with answer_of(self.app, SearchDialog(self.store)) as hit:
+            if hit is not None:
+                self.open_article(hit.article_id, hit.start, hit.end)
+                self.set_focus(self.reader)
 
     @changes_store
     @work(exclusive=False)
@@ -385,15 +386,15 @@ class MainScreen(TaggingScreen):
         if self.article is None:
             self.notify("Open an article first.", markup=False)
             return
-        values = await self.app.push_screen_wait(DetailsDialog(self.article))
-        if values is None:
-            return
         article_id = self.article.id
-        article = await self._save(lambda: self.store.set_metadata(article_id, **values))
-        if article is not None:
-            self._fill_documents()
-            self._show_article(article, self.reader.cursor)
-            self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
+        async with answer_of(self.app, DetailsDialog(self.article)) as values:
+            if values is None:
+                return
+            article = await self._save(lambda: self.store.set_metadata(article_id, **values))
+            if article is not None:
+                self._fill_documents()
+                self._show_article(article, self.reader.cursor)
+                self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
 
     @changes_store
     @work(exclusive=False)
@@ -427,7 +428,7 @@ class MainScreen(TaggingScreen):
             ("App", [*self.app.BINDINGS, _described("ctrl+p", "Command palette: open article, jump to entity…")]),
             ("Anywhere", list(self.BINDINGS)),
             ("Lists", list(NavList.BINDINGS)),
-            ("Documents", [*_Docs.BINDINGS, *RowList.BINDINGS, _described("a-z", "Filter")]),
+            ("Documents", [*_Docs.BINDINGS, *RowList.BINDINGS]),
             ("Reader", list(Reader.BINDINGS)),
             ("Entities", [_described("enter", "Next mention in the article")]),
             ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),

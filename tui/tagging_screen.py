@@ -10,8 +10,9 @@ from __future__ import annotations
 from textual import on, work
 
 from store import Annotation, Article
+from tui.dialogs.dialog import answer_of
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker
-from tui.dialogs.passage_dialog import PassageChoice, PassageDialog
+from tui.dialogs.passage_dialog import PassageDialog
 from tui.read_only import changes_store
 from tui.store_screen import StoreScreen, asks_store
 from tui.widgets.reader import Reader
@@ -41,26 +42,30 @@ class TaggingScreen(StoreScreen):
     @asks_store
     async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
         quote = article.text[start:end]
+        dialog: EntityPicker | PassageDialog
         if kind == "entity":
-            choice = await self.app.push_screen_wait(EntityPicker(quote, self.answer_or(self.store.match_entities, [])))
-            if choice is None:
-                return
-            annotation = await self._save(
-                lambda: self.store.annotate(
-                    article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
-                )
-            )
+            dialog = EntityPicker(quote, self.answer_or(self.store.match_entities, []))
         else:
-            passage = await self.app.push_screen_wait(PassageDialog(quote, self.store.labels()))
-            if passage is None:
+            dialog = PassageDialog(quote, self.store.labels())
+        async with answer_of(self.app, dialog) as answer:
+            if answer is None:
                 return
-            annotation = await self._save(
-                lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
-            )
-        if annotation is not None:
-            self.reader.clear_after_tag()
-            self.refresh_views()
-            self._announce_saved(annotation)
+            if isinstance(answer, EntityChoice):
+                choice = answer
+                annotation = await self._save(
+                    lambda: self.store.annotate(
+                        article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
+                    )
+                )
+            else:
+                passage = answer
+                annotation = await self._save(
+                    lambda: self.store.annotate(article.id, start, end, labels=passage.labels, note=passage.note)
+                )
+            if annotation is not None:
+                self.reader.clear_after_tag()
+                self.refresh_views()
+                self._announce_saved(annotation)
 
     @asks_store
     def _announce_saved(self, annotation: Annotation) -> None:
@@ -80,30 +85,32 @@ class TaggingScreen(StoreScreen):
     @work(exclusive=False)
     @asks_store
     async def _edit(self, annotation: Annotation) -> None:
+        dialog: EntityPicker | PassageDialog
         if annotation.entity_id:
             current = self.store.entity(annotation.entity_id)
-            choice = await self.app.push_screen_wait(
-                EntityPicker(annotation.quote, self.answer_or(self.store.match_entities, []), current=current)
-            )
-            if choice is None:
-                return
-            updated = await self._save(
-                lambda: self.store.update_annotation(
-                    annotation.id, entity=_entity_argument(choice), entity_type=choice.type
-                )
-            )
+            dialog = EntityPicker(annotation.quote, self.answer_or(self.store.match_entities, []), current=current)
         else:
-            passage: PassageChoice | None = await self.app.push_screen_wait(
-                PassageDialog(annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note)
+            dialog = PassageDialog(
+                annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note
             )
-            if passage is None:
+        async with answer_of(self.app, dialog) as answer:
+            if answer is None:
                 return
-            updated = await self._save(
-                lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
-            )
-        if updated is not None:
-            self.refresh_views()
-            self.notify("Tag updated. Saved.", markup=False, timeout=3)
+            if isinstance(answer, EntityChoice):
+                choice = answer
+                updated = await self._save(
+                    lambda: self.store.update_annotation(
+                        annotation.id, entity=_entity_argument(choice), entity_type=choice.type
+                    )
+                )
+            else:
+                passage = answer
+                updated = await self._save(
+                    lambda: self.store.update_annotation(annotation.id, labels=passage.labels, note=passage.note)
+                )
+            if updated is not None:
+                self.refresh_views()
+                self.notify("Tag updated. Saved.", markup=False, timeout=3)
 
     @on(Reader.DeleteRequested)
     @changes_store

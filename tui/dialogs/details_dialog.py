@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store import Article
+from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field
 
 FIELDS = (
@@ -23,7 +23,7 @@ FIELDS = (
 )
 
 
-class DetailsDialog(ModalScreen[dict[str, str | None] | None]):
+class DetailsDialog(Dialog[dict[str, str | None] | None]):
     """Modal: edit an article's metadata; empty fields mean "not stated"."""
 
     BINDINGS: list[BindingType] = [

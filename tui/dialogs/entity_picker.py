@@ -14,12 +14,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import ENTITY_TYPES, Entity
 from store.sanitize import sanitize_line
+from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
@@ -32,7 +32,7 @@ class EntityChoice:
     type: str | None = None
 
 
-class EntityPicker(ModalScreen[EntityChoice | None]):
+class EntityPicker(Dialog[EntityChoice | None]):
     """Modal: choose or create the entity for a mention."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]

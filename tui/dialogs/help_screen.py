@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+
+from tui.dialogs.dialog import Dialog
 
 KEY_NAMES = {
     "plus": "+",
@@ -35,7 +36,7 @@ def key_label(keys: str) -> str:
     for key in keys.split(","):
         key = key.strip()
         shown.append({"left": "←", "right": "→", "up": "↑", "down": "↓"}.get(key, KEY_NAMES.get(key, key)))
-    return " / ".join(shown)
+    return ", ".join(shown)
 
 
 def binding_rows(sections: list[tuple[str, list[BindingType]]]) -> list[tuple[str, str, str]]:
@@ -48,7 +49,7 @@ def binding_rows(sections: list[tuple[str, list[BindingType]]]) -> list[tuple[st
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Modal: the table of key bindings."""
 
     BINDINGS: list[BindingType] = [

@@ -15,12 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from store import ImportReport, Store
+from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field
 
 
@@ -44,7 +44,7 @@ class PathSuggester(Suggester):
         return None
 
 
-class ImportDialog(ModalScreen[str | None]):
+class ImportDialog(Dialog[str | None]):
     """Modal: the file or folder to import (→ completes the path)."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
@@ -72,7 +72,7 @@ class ImportDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ImportProgress(ModalScreen[ImportReport]):
+class ImportProgress(Dialog[ImportReport]):
     """Modal: a progress bar while a thread imports; Escape cancels."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel import")]

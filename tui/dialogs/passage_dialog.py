@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field
 
 
@@ -48,7 +48,7 @@ def split_labels(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-class PassageDialog(ModalScreen[PassageChoice | None]):
+class PassageDialog(Dialog[PassageChoice | None]):
     """Modal: labels and note for a passage. Enter moves on and saves; Escape cancels."""
 
     BINDINGS: list[BindingType] = [

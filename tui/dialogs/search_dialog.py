@@ -7,16 +7,16 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import SearchHit, Store
+from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
-class SearchDialog(ModalScreen[SearchHit | None]):
+class SearchDialog(Dialog[SearchHit | None]):
     """Modal: search articles; returns the chosen hit."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]

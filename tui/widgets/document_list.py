@@ -3,8 +3,12 @@
 The rows come from a listing (:meth:`store.Store.listing`) that the store filters: every typed
 word must occur in the title, source, author or date. On a server a listing is a query, so the
 pane asks for it in a thread worker and keys are never held up; the :class:`ArticleList` under
-it then reads only the rows on screen, so 200,000 articles cost no more than ten. Typing a letter
-that is not a key binding starts the filter.
+it then reads only the rows on screen, so 200,000 articles cost no more than ten.
+
+``/`` (or ``ctrl+l``) moves to the filter line; from there every printable key is text until
+Escape (back to the list, filter cleared) or Enter (opens the best match). Letters typed in the
+list itself are the list's commands (``j``/``k``), never the start of a filter: a key is text
+only where a text field has the focus (:mod:`tui.keyboard`).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class DocumentList(Pane):
     LISTING_GROUP = "document-listing"
 
     BINDINGS: list[BindingType] = [
-        Binding("ctrl+l", "focus_filter", "Filter", id="documents.filter"),
+        Binding("slash,ctrl+l", "focus_filter", "Filter", id="documents.filter"),
     ]
 
     class ArticleChosen(Message):
@@ -80,14 +84,13 @@ class DocumentList(Pane):
         """A pane that lists what ``listing(filter)`` gives (the pane is handed no store)."""
         super().__init__(id=id)
         self._source = listing
-        self._redirecting = False
         #: Requests made, and the one shown: a result for an older request is dropped.
         self._asked = 0
         self._shown = 0
         self._worker: Worker[None] | None = None
 
     def compose(self):
-        yield Input(placeholder="type to filter…", id="document-filter", select_on_focus=False)
+        yield Input(placeholder="/ to filter…", id="document-filter", select_on_focus=False)
         yield self.compose_empty()
         yield ArticleList(id="document-rows")
 
@@ -204,30 +207,17 @@ class DocumentList(Pane):
         rows.action_choose()
 
     def on_key(self, event: events.Key) -> None:
-        """Filter as you type: a printable key that is no binding starts a new filter."""
+        """In the filter line, Escape clears it and goes back to the list; ↑/↓ go to the list."""
         filter_input = self.query_one("#document-filter", Input)
-        if filter_input.has_focus:
-            if event.key == "escape":
-                filter_input.value = ""
-                self.screen.set_focus(self.main_widget)
-                event.stop()
-            elif event.key in ("down", "up"):
-                self.screen.set_focus(self.main_widget)
-                event.stop()
+        if not filter_input.has_focus:
             return
-        if event.is_printable and event.character and event.key not in self.screen.active_bindings:
-            # The first key typed in the list starts a new filter; keys typed faster than the
-            # focus moves (they still arrive here) are added to it, not put in its place.
-            filter_input.value = (filter_input.value if self._redirecting else "") + event.character
-            filter_input.cursor_position = len(filter_input.value)
-            self._redirecting = True
-            self.screen.set_focus(filter_input)
+        if event.key == "escape":
+            filter_input.value = ""
+            self.screen.set_focus(self.main_widget)
             event.stop()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Back in the list: the next letter typed starts a new filter."""
-        if event.widget is self.main_widget:
-            self._redirecting = False
+        elif event.key in ("down", "up"):
+            self.screen.set_focus(self.main_widget)
+            event.stop()
 
     def action_focus_filter(self) -> None:
         """Move to the filter line with its text selected, so typing replaces it."""
