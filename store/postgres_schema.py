@@ -5,7 +5,7 @@ the columns the server needs to answer questions without the client holding the 
 list's order and filter, the search vector, which article and entity a tag belongs to, and the
 normalised names of entities (unique, so two analysts racing to create one name make one
 entity). Those columns are computed here, in Python, with the same functions the folder store
-uses (:func:`store.codec.name_key`, :func:`store.fuzzy.squash`, the search tokenizer), so both
+uses (:func:`store.codec.name_key`, :func:`store.fuzzy.letters`, the search tokenizer), so both
 stores answer alike.
 
 Versions: ``meta.schema_version``. A new store is created at :data:`SCHEMA_VERSION`; an older
@@ -27,12 +27,12 @@ from psycopg.types.json import Jsonb
 from store import codec
 from store.backend import SchemaError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
-from store.fuzzy import squash
+from store.fuzzy import letters
 from store.listing import haystack
 from store.postgres_search import vector_literal
 
 #: Version of the tables this code reads and writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The tables of a store, in its schema. Grants (``store grant``) are given per table.
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"
@@ -223,11 +223,11 @@ def entity_row(doc: Doc) -> dict[str, Any]:
 
 
 def entity_names(doc: Doc) -> list[tuple[str, str, str, bool]]:
-    """(entity id, name key, squashed name, canonical) for the name and each alias."""
+    """(entity id, name key, the name's letters in Latin script, canonical) for the name and each alias."""
     seen: dict[str, tuple[str, str, str, bool]] = {}
     for number, name in enumerate([doc["name"], *doc.get("aliases", [])]):
         key = codec.name_key(name)
-        seen.setdefault(key, (doc["id"], key, squash(name).replace(" ", ""), number == 0))
+        seen.setdefault(key, (doc["id"], key, letters(name), number == 0))
     return list(seen.values())
 
 
@@ -333,8 +333,26 @@ def _from_2(conn: psycopg.Connection[Any], schema: str) -> None:
         )
 
 
+def _from_3(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 3 kept each name's folded letters, in its own script: keep them in Latin letters.
+
+    The picker then finds a name typed in another script (Шойгу for Shoigu) on the server as
+    it does in a folder store. The names are made again from the entities.
+    """
+    conn.execute(statement("DELETE FROM {s}.entity_names", schema))
+    insert = statement("INSERT INTO {s}.entity_names VALUES (%s, %s, %s, %s)", schema)
+    with conn.cursor(name="migrate_entity_names") as reading, conn.cursor() as writing:
+        reading.execute(statement("SELECT doc FROM {s}.entities ORDER BY id", schema))
+        while rows := reading.fetchmany(1000):
+            writing.executemany(insert, [names for (doc,) in rows for names in entity_names(doc)])
+
+
 #: ``version → step`` that brings a store from that version to the next (or the version it reached).
-MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {1: _from_1, 2: _from_2}
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {
+    1: _from_1,
+    2: _from_2,
+    3: _from_3,
+}
 
 
 def migrate(conn: psycopg.Connection[Any], schema: str, progress: Callable[[int, int], None] | None = None) -> int:

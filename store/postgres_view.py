@@ -25,7 +25,7 @@ from typing import Any
 from store import codec, textunits
 from store.backend import QueryCancelled
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
-from store.fuzzy import best_name, squash
+from store.fuzzy import best_name, letter_runs, letters
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
 from store.postgres_questions import QuestionConnections
@@ -321,17 +321,21 @@ class PostgresView(QuestionConnections, View):
         return codec.entity_record(found)
 
     def match_entities(self, query: str, limit: int) -> list[tuple[Entity, str]]:
-        """The server keeps the names holding the typed letters in order; Python scores them.
+        """The server keeps the names a match can come from; Python scores them.
 
-        ``LIKE '%s%h%o%i%'`` on the folded names is exactly the folder store's rule for a
-        candidate (:func:`store.fuzzy.fuzzy_score`), so both offer the same entities.
+        A name is offered for the typed letters in order (``LIKE '%s%h%o%i%'`` on the names'
+        letters in Latin script, :func:`store.fuzzy.letters`) or as another spelling, which
+        shares a three-letter run with the query (``LIKE ANY('{%ser%,%erg%,…}')``): the folder
+        store's two rules (:func:`store.fuzzy.name_score`), so both offer the same entities.
         """
-        letters = squash(query).replace(" ", "")
-        pattern = "%" + "%".join(letters) + "%" if letters else "%"
+        typed = letters(query)
+        pattern = "%" + "%".join(typed) + "%" if typed else "%"
+        runs = [f"%{run}%" for run in letter_runs(query)]
         rows = self._rows(
             "SELECT e.doc, (SELECT count(*) FROM {s}.annotations n WHERE n.entity_id = e.id) FROM {s}.entities e"
-            " WHERE EXISTS (SELECT 1 FROM {s}.entity_names m WHERE m.entity_id = e.id AND m.squashed LIKE %s)",
-            (pattern,),
+            " WHERE EXISTS (SELECT 1 FROM {s}.entity_names m WHERE m.entity_id = e.id"
+            "   AND (m.squashed LIKE %s OR m.squashed LIKE ANY(%s)))",
+            (pattern, runs),
         )
         scored: list[tuple[float, str, Entity]] = []
         for doc, mentions in rows:

@@ -328,6 +328,38 @@ def first_match(text: str, groups: list[Group]) -> tuple[int, int]:
     return (best[2], best[3]) if best else (0, 0)
 
 
+def all_matches(text: str, groups: list[Group]) -> list[tuple[int, int]]:
+    """Every place in ``text`` where a part of the query occurs, in text order (for n / N).
+
+    The same rules as :func:`first_match` (words and prefixes on folded words, phrases on runs
+    of them); a hit that starts inside an earlier one is left out.
+    """
+    phrases = [g for g in groups if len(g) > 1]
+    words = {g[0] for g in groups if len(g) == 1 and not g[0].startswith("*")}
+    prefixes = [g[0][1:] for g in groups if g[0].startswith("*")]
+    longest = max((len(group) for group in phrases), default=1)
+    window: deque[tuple[str, int, int]] = deque(maxlen=longest)
+    found: list[tuple[int, int]] = []
+    for token in _TOKEN.finditer(text):
+        term = fold(token.group())
+        window.append((term, token.start(), token.end()))
+        if term in words or any(term.startswith(prefix) for prefix in prefixes):
+            found.append(token.span())
+        for group in phrases:
+            size = len(group)
+            if (
+                group[-1] == term
+                and len(window) >= size
+                and all(window[len(window) - size + index][0] == word for index, word in enumerate(group))
+            ):
+                found.append((window[len(window) - size][1], token.end()))
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
 def snippet(text: str, start: int, end: int, width: int = 120) -> str:
     """About ``width`` characters around a hit, on one line, with … where the text goes on."""
     left = max(0, start - width // 3)

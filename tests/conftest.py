@@ -21,6 +21,14 @@ BBC = SHARED / "corpora" / "bbc"
 os.environ.setdefault("TZ", "UTC")
 
 
+@pytest.fixture(autouse=True)
+def own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's app keeps its last places in a folder of its own, not the user's."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """A store directory that does not exist yet."""
@@ -98,6 +106,23 @@ def span_of(article, words: str, nth: int = 0) -> tuple[int, int]:
     for _ in range(nth + 1):
         start = article.text.index(words, start + 1)
     return start, start + len(words)
+
+
+async def settled(pilot, timeout: float = 10.0) -> None:
+    """Wait until every key sent has been handled and the app is quiet (see tui.keyboard).
+
+    Keys wait their turn in the app's key line; under load a fixed pause may end before they
+    are handled. (An open dialog's worker runs until the dialog closes: workers are no sign.)
+    """
+    import asyncio
+    import time
+
+    keys = pilot.app.keys
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 5 and time.monotonic() < deadline:
+        quiet = quiet + 1 if keys.waiting == 0 and not keys._busy() else 0
+        await asyncio.sleep(0.01)
 
 
 async def wait_for_listing(pilot) -> None:

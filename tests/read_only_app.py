@@ -40,7 +40,7 @@ async def check_read_only_app(store: Store) -> None:
         app.main.open_article(tagged.id)
         app.main.set_focus(app.main.reader)
         await pilot.pause()
-        await pilot.press("n")  # the cursor on the tag, so enter and x have one to act on
+        await pilot.press("t")  # the cursor on the tag, so enter and x have one to act on
         assert app.main.reader.annotations_at(app.main.reader.cursor)
         for number, key in enumerate(CHANGE_KEYS, start=1):
             await pilot.press(key)

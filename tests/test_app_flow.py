@@ -12,7 +12,7 @@ from store import Store, seed_if_empty
 from tests.conftest import wait_for_listing
 from tui.app import make_app
 from tui.dialogs.entity_picker import EntityPicker
-from tui.dialogs.help_screen import HelpScreen
+from tui.dialogs.help_screen import HelpScreen, binding_rows
 from tui.dialogs.passage_dialog import PassageDialog
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_pane import EntityPane
@@ -100,7 +100,7 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         assert len(store.mentions(entity.id)) == 2
 
         # Cursor on the mention: the cross-reference pane lists the other article's sentence.
-        await pilot.press("n")
+        await pilot.press("t")
         await pilot.pause()
         xrefs = app.main.query_one(XrefPane)
         assert xrefs.entity_id == entity.id
@@ -206,8 +206,7 @@ async def test_help_search_zoom_and_filter(tmp_path: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one("#help-table")
-        descriptions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        descriptions = {what for _, _, what in binding_rows(app.screen.sections)}
         assert {"Tag entity", "Passage", "Select", "Grow", "Shrink", "Undo", "Back", "Search"} <= descriptions
         await pilot.press("escape")
         await pilot.pause()

@@ -226,3 +226,29 @@ def test_a_version_2_store_moves_its_search_words_out_and_its_readers_keep_searc
 
 
 QUERIES_V2 = ("Shoigu", '"military cooperation"', "Ташкент", "Uzbek")
+
+
+def test_a_version_3_store_keeps_its_names_in_latin_letters_and_the_picker_finds_other_scripts(pg_schema: str) -> None:
+    """Version 3 kept each name's letters in its own script: "Шойгу" did not find "Sergey Shoigu"."""
+    assert POSTGRES_URL is not None
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    seed_if_empty(store)
+    article = next(a for a in store.articles() if "Sergey Shoigu" in a.text)
+    start = article.text.index("Sergey Shoigu")
+    store.annotate(article.id, start, start + len("Sergey Shoigu"), entity="Sergey Shoigu", entity_type="PERSON")
+    store.close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 3 wrote them
+        conn.execute(f"UPDATE {pg_schema}.entity_names SET squashed = 'сергейшойгу'")
+        conn.execute(f"UPDATE {pg_schema}.meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match=r"version 3.*store migrate"):
+        Store.open(POSTGRES_URL, schema=pg_schema)
+    migrated = dossier("--schema", pg_schema, "store", "migrate", "--store", POSTGRES_URL)
+    assert migrated.returncode == 0, migrated.stderr
+    checked = dossier("--schema", pg_schema, "store", "check", "--store", POSTGRES_URL)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    try:
+        assert [e.name for e, _ in store.match_entities("Шойгу")] == ["Sergey Shoigu"]
+        assert [e.name for e, _ in store.match_entities("Sergei Shoigu")] == ["Sergey Shoigu"]
+    finally:
+        store.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from store import Store, seed_if_empty
-from tests.conftest import article_with, span_of
+from tests.conftest import article_with, settled, span_of
 from tui.app import make_app
 
 
@@ -48,3 +48,46 @@ def test_empty_store(snap_compare, tmp_path: Path) -> None:
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
     app = make_app(tagged_store(tmp_path / "store"))
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
+
+
+def _long_names_store(path: Path) -> Store:
+    """The tagged store, plus long names that once wrapped or lost their counts at 80x24."""
+    store = tagged_store(path)
+    moscow = article_with(store, "Intensification of military cooperation")
+    for name in ("Shavkat Mirziyoyev", "Nursultan Nazarbayev", "Abusalom Azizov"):
+        store.annotate(moscow.id, *span_of(moscow, name), entity=name, entity_type="PERSON")
+    return store
+
+
+def _keys(*keys: str):
+    """Press ``keys``, then wait for what they set off (a search in a thread, a dialog opening)."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await settled(pilot)
+        await pilot.pause(0.2)
+
+    return run_before
+
+
+MOSCOW = ["1", "slash", *"Moscow", "enter"]
+DIALOGS = {
+    # Another spelling of an existing entity is offered first.
+    "entity picker": _keys(*MOSCOW, "v", "w", "e", "ctrl+u", *"Abdusalom Azizov"),
+    # A new entity: its type, filtered as it is typed.
+    "type picker": _keys("enter", "v", "w", "e", "ctrl+u", *"Qwxz Unit", "enter", *"equ"),
+    "passage dialog": _keys("enter", "v", "w", "w", "m"),
+    "details dialog": _keys("enter", "D"),
+    "search dialog": _keys("s", *"Shoigu"),
+    "import dialog": _keys("I"),
+    "zoomed reader": _keys("enter", "z"),
+    "long entity names": _keys(*MOSCOW, "3"),
+}
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_every_dialog_and_mode_at_80x24(snap_compare, tmp_path: Path, name: str) -> None:
+    """At 80x24: nothing cut, nothing off-screen, the key hint shown; counts never wrap."""
+    app = make_app(_long_names_store(tmp_path / "store"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=DIALOGS[name])

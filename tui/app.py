@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from store import ImportReport, Store, seed_directory, seed_if_empty
 from store.locations import DEFAULT_SCHEMA
+from store.sanitize import neutralize
 from tui.commands import CorpusCommands
 from tui.keyboard import KeyLine
 from tui.main_screen import MainScreen
@@ -99,15 +100,14 @@ class DossierApp(App[None]):
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, functools.partial(self.exit, return_code=128 + number))
-        self.push_screen(MainScreen(self.store))
-        if self.seeded is not None:
-            where = seed_directory()
-            self.notify(
-                f"The store was empty: imported {len(self.seeded.added)} seed articles from {where}.",
-                title="First run",
-                markup=False,
-                timeout=8,
+        main = MainScreen(self.store)
+        if self.seeded is not None:  # said where the article will be read, not over the panes
+            main.welcome = (
+                f"First run: the store was empty, so the {len(self.seeded.added)} seed articles were imported"
+                f" from {neutralize(str(seed_directory()))}. Choose one in the list (j, k, Enter) to read it here;"
+                " ? lists every key."
             )
+        self.push_screen(main)
 
     @property
     def main(self) -> MainScreen:

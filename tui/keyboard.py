@@ -86,7 +86,11 @@ class KeyLine:
                 await self._arrived.wait()
             await self._settle()
             key = self._keys.popleft()
-            await self._deliver(key)
+            try:
+                await self._deliver(key)
+            except Exception as error:  # as Textual treats an error in a key's handler
+                self.app._handle_exception(error)
+                return
             await asyncio.sleep(0)
 
     async def _settle(self) -> None:

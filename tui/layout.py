@@ -96,3 +96,27 @@ class LineMap:
             if cells > column:
                 return offset
         return max(line.start, line.end - 1)
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """A short message cut into lines of at most ``width`` cells, at spaces.
+
+    For messages drawn line by line (a word longer than a line is cut).
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while cell_len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if current and cell_len(current) + 1 + cell_len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return lines

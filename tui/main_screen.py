@@ -18,12 +18,14 @@ from textual.widgets import Footer, Header, Input
 
 from store import Article, Store, StoreConnectionError
 from store.sanitize import neutralize
+from store.search_index import SearchIndex, all_matches
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.help_screen import HelpScreen
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress
-from tui.dialogs.search_dialog import SearchDialog
+from tui.dialogs.search_dialog import SearchChoice, SearchDialog
 from tui.history import History, Place
+from tui.last_place import last_place, remember_place
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.store_screen import StoreScreen, asks_store
 from tui.tagging_screen import TaggingScreen
@@ -65,6 +67,8 @@ class MainScreen(TaggingScreen):
         Binding("3", "focus_pane('entities')", "Entities", show=False, id="screen.pane3"),
         Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
         Binding("slash,s", "search", "Search", id="screen.search"),
+        Binding("n", "find(1)", "Next hit", id="screen.find_next"),
+        Binding("N", "find(-1)", "Previous hit", show=False, id="screen.find_previous"),
         Binding("u,ctrl+z", "undo", "Undo", id="screen.undo"),
         Binding("U,ctrl+r,ctrl+y", "redo", "Redo", show=False, id="screen.redo"),
         Binding("left_square_bracket,alt+left", "back", "Back", id="screen.back"),
@@ -81,6 +85,12 @@ class MainScreen(TaggingScreen):
         super().__init__(store)
         self.history = History()
         self.article: Article | None = None
+        #: The last search opened from (``n`` / ``N`` go through its hits).
+        self.found: SearchChoice | None = None
+        #: Where the reader's cursor is (kept where this store is left, for the next start).
+        self._offset = 0
+        #: What the reader says before the first article is opened (the first run's news).
+        self.welcome: str | None = None
         #: A store call is taking long (another process holds the store's lock).
         self._waiting = False
 
@@ -95,6 +105,8 @@ class MainScreen(TaggingScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.welcome:
+            self.reader.empty_message = self.welcome
         self.set_focus(self.query_one(DocumentList).main_widget)
         self._show_article(None)
         self.call_after_refresh(self._first_fill)
@@ -132,6 +144,7 @@ class MainScreen(TaggingScreen):
             # parsing JSON holds the interpreter lock, and would hold the frame back with it.
             self.set_timer(FRAME_FLUSH_S, self._finish_loading)
         else:
+            self._return_to_last_place()
             self._warm_search()
 
     @asks_store
@@ -144,12 +157,33 @@ class MainScreen(TaggingScreen):
         self.store.finish_loading()
         self._fill_documents()
         self.refresh_views()
+        self._return_to_last_place()
         self._warm_search()
+
+    def _store_key(self) -> str:
+        return self.store.backend.location("articles")
+
+    @asks_store
+    def _return_to_last_place(self) -> None:
+        """Open the article this user left this store at, at the same place (if it is still there)."""
+        place = last_place(self._store_key())
+        if place is None or self.article is not None:
+            return
+        article_id, offset = place
+        try:
+            article = self.store.article(article_id)
+        except KeyError:
+            return
+        self.history.visit(Place(article_id, offset))
+        self._show_article(article, offset)
+        self.query_one(DocumentList).select_article(article_id)
 
     def _warm_search(self) -> None:
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
     def on_unmount(self) -> None:
+        if self.article is not None:  # the reader may be gone already: its last place was heard
+            remember_place(self._store_key(), self.article.id, self._offset)
         self.stop_store_link()
 
     @asks_store
@@ -282,6 +316,7 @@ class MainScreen(TaggingScreen):
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, message: Reader.CursorMoved) -> None:
+        self._offset = message.offset
         entity_id = message.entity_id
         xrefs = self.query_one(XrefPane)
         if entity_id is not None:
@@ -373,10 +408,50 @@ class MainScreen(TaggingScreen):
     @work(exclusive=False)
     async def action_search(self) -> None:
         """Search all articles (results as you type)."""
-        async with answer_of(self.app, SearchDialog(self.store)) as hit:
-            if hit is not None:
+        async with answer_of(self.app, SearchDialog(self.store, self.found.query if self.found else "")) as chosen:
+            if chosen is not None:
+                self.found = chosen
+                hit = chosen.hit
                 self.open_article(hit.article_id, hit.start, hit.end)
+                self.reader.select_span(hit.start, hit.end)
                 self.set_focus(self.reader)
+
+    @asks_store
+    def action_find(self, direction: int) -> None:
+        """The next (or previous) hit of the last search: in this article, then in the next one."""
+        found = self.found
+        if found is None:
+            self.notify("No search yet: s searches all articles, then n / N go from hit to hit.", markup=False)
+            return
+        groups = SearchIndex.parse(found.query)
+        article = self.article
+        if article is not None:
+            spans = all_matches(article.text, groups)
+            here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
+            ahead = [span for span in spans if (span[0] > here if direction > 0 else span[0] < here)]
+            if ahead:
+                span = ahead[0] if direction > 0 else ahead[-1]
+                self.reader.select_span(*span)
+                self.set_focus(self.reader)
+                return
+        ids = [hit.article_id for hit in found.hits]
+        at = ids.index(article.id) if article is not None and article.id in ids else found.index
+        for step in range(1, len(ids) + 1):
+            index = at + step * direction
+            if not 0 <= index < len(ids):
+                self.notify("Last hit of the search." if direction > 0 else "First hit of the search.", markup=False)
+                return
+            try:
+                text = self.store.article(ids[index]).text
+            except KeyError:
+                continue  # removed since the search
+            spans = all_matches(text, groups)
+            if spans:
+                span = spans[0] if direction > 0 else spans[-1]
+                self.open_article(ids[index], *span)
+                self.reader.select_span(*span)
+                self.set_focus(self.reader)
+                return
 
     @changes_store
     @work(exclusive=False)
@@ -392,7 +467,7 @@ class MainScreen(TaggingScreen):
                 return
             article = await self._save(lambda: self.store.set_metadata(article_id, **values))
             if article is not None:
-                self._fill_documents()
+                self.query_one(DocumentList).reload(follow=article_id)  # it may move: its row follows
                 self._show_article(article, self.reader.cursor)
                 self.notify("Details saved; they survive a re-import.", markup=False, timeout=3)
 

@@ -91,7 +91,7 @@ class TaggingScreen(StoreScreen):
             dialog = EntityPicker(annotation.quote, self.answer_or(self.store.match_entities, []), current=current)
         else:
             dialog = PassageDialog(
-                annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note
+                annotation.quote, self.store.labels(), labels=annotation.labels, note=annotation.note, editing=True
             )
         async with answer_of(self.app, dialog) as answer:
             if answer is None:

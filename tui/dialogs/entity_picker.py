@@ -1,8 +1,11 @@
 """Pick the entity a mention refers to: fuzzy completion over entities and aliases, or a new one.
 
-Typing filters existing entities (by name and alias: ``Sergei Shoigu`` finds ``Sergey
-Shoigu``); the last row creates a new entity with the typed name. Choosing it asks for a type.
-Up/down move in the list while typing; Enter chooses; Escape cancels.
+Typing filters existing entities (by name and alias, and by other spellings of them:
+``Sergei Shoigu`` finds ``Sergey Shoigu``, :func:`store.fuzzy.name_score`); the last row creates
+a new entity with the typed name. Choosing an existing entity under another spelling adds that
+spelling to its aliases (the store does). Choosing a new one asks for its type: typing filters
+the types (``equ`` → EQUIPMENT), and a type of your own is made only by choosing its row
+("+ new type"). Up/down move in the list while typing; Enter chooses; Escape cancels.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import ENTITY_TYPES, Entity
+from store.fuzzy import fuzzy_score
 from store.sanitize import sanitize_line
 from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
@@ -60,6 +64,8 @@ class EntityPicker(Dialog[EntityChoice | None]):
     def _changed(self) -> None:
         if self._new_name is None:
             self._refill()
+        else:
+            self._refill_types()
 
     def _refill(self) -> None:
         query = sanitize_line(self.query_one("#entity-query", Input).value)
@@ -83,11 +89,26 @@ class EntityPicker(Dialog[EntityChoice | None]):
         self._new_name = name
         self.query_one("#dialog-title", Static).update(Text.assemble("Type of ", (f"“{name}”", "bold"), "?"))
         query = self.query_one("#entity-query", Input)
-        query.value = ""
-        query.placeholder = "or type your own type, e.g. UNIT"
+        query.placeholder = "type to filter, or a type of your own, e.g. UNIT"
+        with self.prevent(Input.Changed):
+            query.value = ""
+        self._refill_types()
+        self.query_one("#entity-choices", OptionList).highlighted = _guess_type(name)
+
+    def _refill_types(self) -> None:
+        """The types matching what is typed (best first), then a row to make it a new type."""
+        typed = sanitize_line(self.query_one("#entity-query", Input).value).upper()
+        scored = sorted(
+            ((score, kind) for kind in ENTITY_TYPES if (score := fuzzy_score(typed, kind)) is not None),
+            key=lambda item: -item[0],
+        )
+        kinds = [kind for _, kind in scored] if typed else list(ENTITY_TYPES)
+        rows = [Option(kind, id=f"t:{kind}") for kind in kinds]
+        if typed and typed not in kinds:
+            rows.append(Option(Text.assemble("+ new type ", (f"“{typed}”", "bold")), id=f"n:{typed}"))
         options = self.query_one("#entity-choices", OptionList)
-        options.set_options(Option(kind, id=f"t:{kind}") for kind in ENTITY_TYPES)
-        options.highlighted = _guess_type(name)
+        options.set_options(rows)
+        options.highlighted = 0 if rows else None
 
     def on_key(self, event: events.Key) -> None:
         steer_list_from_field(
@@ -97,10 +118,6 @@ class EntityPicker(Dialog[EntityChoice | None]):
     @on(Input.Submitted, "#entity-query")
     def _submitted(self) -> None:
         options = self.query_one("#entity-choices", OptionList)
-        typed = sanitize_line(self.query_one("#entity-query", Input).value)
-        if self._new_name is not None and typed:
-            self.dismiss(EntityChoice(name=self._new_name, type=typed.upper()))
-            return
         option = options.highlighted_option
         if option is not None:
             self._choose(option.id or "")
@@ -114,7 +131,7 @@ class EntityPicker(Dialog[EntityChoice | None]):
             self.dismiss(EntityChoice(entity_id=key[2:]))
         elif key == "new":
             self._ask_type(sanitize_line(self.query_one("#entity-query", Input).value))
-        elif key.startswith("t:") and self._new_name:
+        elif (key.startswith("t:") or key.startswith("n:")) and self._new_name:
             self.dismiss(EntityChoice(name=self._new_name, type=key[2:]))
 
     def action_cancel(self) -> None:

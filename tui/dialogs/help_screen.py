@@ -5,11 +5,12 @@ Built from the widgets' own ``BINDINGS``, so it cannot drift from what the keys 
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
 
 from tui.dialogs.dialog import Dialog
 
@@ -61,13 +62,18 @@ class HelpScreen(Dialog[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
+        # A Rich table wraps its last column to the screen: at 80 columns nothing is cut and
+        # nothing scrolls sideways; the list scrolls up and down (↑↓, PgUp/PgDn).
+        table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+        table.add_column("Where", style="dim", no_wrap=True)
+        table.add_column("Keys", style="bold", no_wrap=True)
+        table.add_column("Does", ratio=1, overflow="fold")
+        for where, keys, what in binding_rows(self.sections):
+            table.add_row(Text(where), Text(keys), Text(what))
         with Vertical(id="dialog", classes="dialog wide tall"):
             yield Static("Dossier keys", id="dialog-title")
-            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
-            table.add_columns("Where", "Keys", "Does")
-            for where, keys, what in binding_rows(self.sections):
-                table.add_row(Text(where, style="dim"), Text(keys, style="bold"), Text(what))
-            yield table
+            with VerticalScroll(id="help-table"):
+                yield Static(table, id="help-rows")
             yield Static(
                 "In the reader, a motion with a selection active extends it: v w w ) selects words then a "
                 "sentence; - shrinks back. ctrl+p opens the command palette. Esc closes this.",

@@ -56,8 +56,18 @@ class PassageDialog(Dialog[PassageChoice | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, quote: str, known_labels: list[str], *, labels: tuple[str, ...] = (), note: str = "") -> None:
+    def __init__(
+        self,
+        quote: str,
+        known_labels: list[str],
+        *,
+        labels: tuple[str, ...] = (),
+        note: str = "",
+        editing: bool = False,
+    ) -> None:
+        """``editing``: the passage exists (its labels and note are given), and the title says so."""
         super().__init__()
+        self.editing = editing
         self.quote = quote
         self.known_labels = known_labels
         self.initial_labels = labels
@@ -68,7 +78,8 @@ class PassageDialog(Dialog[PassageChoice | None]):
         if len(excerpt) > 120:
             excerpt = excerpt[:117] + "…"
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(Text.assemble("Mark passage ", (f"“{excerpt}”", "italic")), id="dialog-title")
+            verb = "Edit passage " if self.editing else "Mark passage "
+            yield Static(Text.assemble(verb, (f"“{excerpt}”", "italic")), id="dialog-title")
             yield Input(
                 value=", ".join(self.initial_labels),
                 placeholder="labels, comma-separated (→ completes)",

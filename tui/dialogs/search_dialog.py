@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -16,8 +18,22 @@ from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
-class SearchDialog(Dialog[SearchHit | None]):
-    """Modal: search articles; returns the chosen hit."""
+@dataclass(frozen=True, slots=True)
+class SearchChoice:
+    """The hit opened, with the search it came from (``n`` / ``N`` go on through its hits)."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    index: int
+
+    @property
+    def hit(self) -> SearchHit:
+        """The hit chosen."""
+        return self.hits[self.index]
+
+
+class SearchDialog(Dialog[SearchChoice | None]):
+    """Modal: search articles; returns the chosen hit and the search's hits."""
 
     BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
 
@@ -25,7 +41,7 @@ class SearchDialog(Dialog[SearchHit | None]):
         super().__init__()
         self.store = store
         self.initial = query
-        self._hits: dict[str, SearchHit] = {}
+        self._hits: list[SearchHit] = []
         self._shown_query: str | None = None  # the query the listed results answer
         self._open_when_shown = False  # Enter came before the results (keys typed ahead)
 
@@ -61,12 +77,13 @@ class SearchDialog(Dialog[SearchHit | None]):
             return  # typed on since: a newer search is on its way
         self._shown_query = query
         if self._open_when_shown and hits:
-            self.dismiss(hits[0])
+            self.dismiss(SearchChoice(query, tuple(hits), 0))
             return
         self._open_when_shown = False
-        self._hits = {f"h{i}": hit for i, hit in enumerate(hits)}
+        self._hits = hits
         rows = []
-        for key, hit in self._hits.items():
+        for number, hit in enumerate(hits):
+            key = f"h{number}"
             article = self.store.article(hit.article_id)
             prompt = Text(article.display_title, style="bold", no_wrap=True, overflow="ellipsis", end="")
             prompt.append("\n")
@@ -96,11 +113,15 @@ class SearchDialog(Dialog[SearchHit | None]):
             return
         option = self.query_one("#search-results", OptionList).highlighted_option
         if option is not None:
-            self.dismiss(self._hits[option.id or ""])
+            self._choose(option.id or "")
 
     @on(OptionList.OptionSelected, "#search-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._hits[event.option.id or ""])
+        self._choose(event.option.id or "")
+
+    def _choose(self, key: str) -> None:
+        query = self._shown_query or ""
+        self.dismiss(SearchChoice(query, tuple(self._hits), int(key[1:])))
 
     def action_cancel(self) -> None:
         """Close without opening anything."""

@@ -108,14 +108,16 @@ class DocumentList(Pane):
         """True while the listing for the latest request has not been shown."""
         return self._shown != self._asked
 
-    def reload(self, *, wait: bool = False) -> None:
+    def reload(self, *, wait: bool = False, follow: str | None = None) -> None:
         """Ask for a new listing with the current filter, keeping the highlighted row if listed.
 
         The store changed, so what was listed may have. ``wait`` asks on the UI thread and shows
         the rows before returning: the first fill, so that keys typed ahead find a full list.
+        ``follow`` highlights that article instead, wherever it moved (its date was corrected).
         """
         row = self.main_widget.highlighted_row()
-        self._ask(self.filter_text, row.id if row is not None else None, wait=wait)
+        keep = follow if follow is not None else (row.id if row is not None else None)
+        self._ask(self.filter_text, keep, wait=wait)
 
     def _ask(self, query: str, keep: str | None, *, wait: bool = False) -> None:
         self._asked += 1

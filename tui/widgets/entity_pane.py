@@ -36,6 +36,8 @@ class EntityPane(Pane):
             super().__init__()
             self.entity_id = entity_id
 
+    _shown: tuple[list[tuple[Entity, int]], bool, list[Annotation] | None] | None = None
+
     def compose(self):
         yield self.compose_empty()
         yield NavList(id="entity-options")
@@ -52,6 +54,7 @@ class EntityPane(Pane):
         Orphaned tags (their words left the text when the file was re-imported) are listed with
         their quote so the user sees what was lost; they are not drawn in the text.
         """
+        self._shown = (entities, article_open, orphans)
         options = self.main_widget
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         rows: list[Option] = []
@@ -60,10 +63,7 @@ class EntityPane(Pane):
             members = list(group)
             rows.append(Option(Text(f"{kind} ({len(members)})", style="bold"), disabled=True))
             for entity, count in members:
-                prompt = Text("  ", end="")
-                prompt.append(entity.name)
-                prompt.append(f"  ×{count}", style="dim")
-                rows.append(Option(prompt, id=entity.id))
+                rows.append(Option(_row(entity.name, count, self._row_width()), id=entity.id))
         if orphans:
             rows.append(Option(Text(f"ORPHANED ({len(orphans)})", style="bold"), disabled=True))
             for orphan in orphans:
@@ -77,6 +77,17 @@ class EntityPane(Pane):
             self.set_empty(None)
         options.highlight_id(highlighted)
         self.border_subtitle = Content(str(len(entities))) if entities else None
+
+    def _row_width(self) -> int:
+        """Cells a row may take: the list's width less a scrollbar's (one may appear)."""
+        width = self.main_widget.size.width or 30
+        return max(width - 2, 12)
+
+    def on_resize(self) -> None:
+        """Rows are cut to the pane's width: cut them again when it changes."""
+        if self._shown is not None:
+            entities, article_open, orphans = self._shown
+            self.set_entities(entities, article_open=article_open, orphans=orphans)
 
     def highlight_entity(self, entity_id: str) -> None:
         """Move the highlight to an entity without announcing it."""
@@ -98,3 +109,19 @@ class EntityPane(Pane):
         event.stop()
         if event.option.id:
             self.post_message(self.EntityChosen(event.option.id))
+
+
+def _row(name: str, count: int, width: int) -> Text:
+    """An entity's row on one line: its name (cut with … when long) and its count at the right.
+
+    A long name never pushes the count onto a line of its own or off the pane.
+    """
+    count_text = f"×{count}"
+    room = max(width - len(count_text) - 3, 4)  # two cells of indent, one before the count
+    name_text = Text(name, no_wrap=True, end="")
+    name_text.truncate(room, overflow="ellipsis", pad=True)
+    row = Text("  ", end="")
+    row.append_text(name_text)
+    row.append(" ")
+    row.append(count_text, style="dim")
+    return row

@@ -25,10 +25,12 @@ from textual.strip import Strip
 
 from store import Annotation, Article
 from store import textunits as units
-from tui.layout import LineMap, wrap
+from tui.layout import LineMap, wrap, wrap_plain
 
 #: Entity types with a style of their own; any other type uses ``reader--entity-other``.
 STYLED_TYPES = ("PERSON", "ORG", "PLACE", "EQUIPMENT", "DOCUMENT", "EVENT", "DATE", "MONEY")
+#: Lines of text kept in view above and below the cursor when it moves (as vim's scrolloff).
+CONTEXT_LINES = 2
 _TRIM_START = " \n\"'“‘«([{—–-"
 _TRIM_END = " \n\"'”’»)]},.;:!?—–-"
 
@@ -65,8 +67,8 @@ class Reader(ScrollView, can_focus=True):
         Binding("escape", "clear_selection", "Clear selection", show=False),
         Binding("e", "tag('entity')", "Tag entity", id="reader.tag_entity"),
         Binding("m", "tag('passage')", "Passage", id="reader.tag_passage"),
-        Binding("n", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
-        Binding("N", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
+        Binding("t", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
+        Binding("T", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
         Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
         Binding("x,delete", "delete", "Delete tag", show=False, id="reader.delete"),
     ]
@@ -123,6 +125,9 @@ class Reader(ScrollView, can_focus=True):
         def __init__(self, annotation: Annotation) -> None:
             super().__init__()
             self.annotation = annotation
+
+    #: What the reader says while no article is open (wrapped to its width).
+    empty_message = "Choose an article (Enter) to read it here."
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -204,17 +209,19 @@ class Reader(ScrollView, can_focus=True):
             self.refresh()
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
+        """Scroll so the cursor shows with :data:`CONTEXT_LINES` of text around it (vim's scrolloff)."""
         if self._map is None:
             return
         line = self._map.line_of(self.cursor)
         height = max(self.scrollable_content_region.height, 1)
+        margin = min(CONTEXT_LINES, (height - 1) // 4)
         top = int(self.scroll_y)
         if center and not top <= line < top + height:
             self.scroll_to(y=max(line - height // 3, 0), animate=False)
-        elif line < top:
-            self.scroll_to(y=line, animate=False)
-        elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False)
+        elif line < top + margin:
+            self.scroll_to(y=max(line - margin, 0), animate=False)
+        elif line >= top + height - margin:
+            self.scroll_to(y=line - height + 1 + margin, animate=False)
 
     # ------------------------------------------------------------------ drawing
 
@@ -227,8 +234,9 @@ class Reader(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if self.article is None or self._map is None:
-            if y == 1:
-                message = Text(" Choose an article (Enter) to read it here.", end="")
+            lines = wrap_plain(" ".join(self.empty_message.split()), max(width - 2, 10))
+            if 1 <= y <= len(lines):
+                message = Text(" " + lines[y - 1], end="", no_wrap=True)
                 message.stylize(self.get_component_rich_style("reader--empty"))
                 return Strip(message.render(self.app.console)).extend_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
@@ -378,7 +386,9 @@ class Reader(ScrollView, can_focus=True):
         if not self._growth:
             if self.anchor is not None and self.cursor != self.anchor:
                 self.cursor += -1 if self.cursor > self.anchor else 1
+                self._scroll_to_cursor()
                 self.refresh()
+                self._announce()
             return
         self.anchor, self.cursor = self._growth.pop()
         self._scroll_to_cursor()
@@ -390,6 +400,18 @@ class Reader(ScrollView, can_focus=True):
         self.anchor = None
         self._growth.clear()
         self.cursor = self._valid(offset)
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+        self._announce()
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select [start, end) with the cursor at its start (a search hit: ``e`` then tags it)."""
+        if self.article is None or end <= start:
+            return
+        self._growth.clear()
+        self._highlight = Highlight(start, end)
+        self.anchor = self._valid(end - 1)
+        self.cursor = self._valid(start)
         self._scroll_to_cursor(center=True)
         self.refresh()
         self._announce()
@@ -465,7 +487,7 @@ class Reader(ScrollView, can_focus=True):
         """Edit the annotation under the cursor."""
         annotation = self._innermost()
         if annotation is None:
-            self.notify("No tag under the cursor (n jumps to the next one).", severity="information")
+            self.notify("No tag under the cursor (t jumps to the next one).", severity="information")
             return
         self.post_message(self.EditRequested(annotation))
 

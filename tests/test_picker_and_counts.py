@@ -1,0 +1,130 @@
+"""The entity picker finds other spellings and filters types; counts follow undo in any article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from store import Store, seed_if_empty
+from tests.conftest import wait_for_listing
+from tests.test_app_flow import open_article_titled, option_texts, select_words
+from tui.app import make_app
+from tui.dialogs.entity_picker import EntityPicker
+from tui.dialogs.passage_dialog import PassageDialog
+from tui.widgets.article_list import ArticleList
+
+
+def _store(path: Path) -> Store:
+    store = Store.open(path)
+    seed_if_empty(store)
+    return store
+
+
+async def test_the_picker_offers_another_spelling_and_keeps_it_as_an_alias(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store")
+    moscow = next(a for a in store.articles() if a.display_title.startswith("Moscow, Tashkent"))
+    start = moscow.text.index("Sergey Shoigu")
+    end = start + len("Sergey Shoigu")
+    shoigu = store.annotate(moscow.id, start, end, entity="Sergey Shoigu", entity_type="PERSON")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+        await select_words(pilot, app.main.reader, "Sergei Shoigu")
+        await pilot.press("e")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, EntityPicker)
+        assert picker.query_one("#entity-query", Input).value == "Sergei Shoigu"
+        choices = option_texts(picker.query_one("#entity-choices", OptionList))
+        assert choices[0].startswith("Sergey Shoigu") and choices[-1].startswith("+ new entity")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityPicker)
+    entity = store.entity(shoigu.entity_id or "")
+    assert "Sergei Shoigu" in entity.aliases and len(store.mentions(entity.id)) == 2
+    store.close()
+
+
+async def _new_entity_of_type(tmp_path: Path, typed: str) -> str:
+    store = _store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+        await select_words(pilot, app.main.reader, "Sergei Shoigu")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"Qwxz Unit", "enter")  # nothing like it: "+ new entity"
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, EntityPicker)
+        assert "Type of" in str(picker.query_one("#dialog-title", Static).render())
+        await pilot.press(*typed)
+        await pilot.pause()
+        shown = option_texts(picker.query_one("#entity-choices", OptionList))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityPicker)
+    entity = store.find_entity("Qwxz Unit")
+    assert entity is not None
+    store.close()
+    return f"{entity.type} {shown}"
+
+
+async def test_typing_in_the_type_picker_filters_the_types(tmp_path: Path) -> None:
+    chosen = await _new_entity_of_type(tmp_path, "equ")
+    assert chosen.startswith("EQUIPMENT ['EQUIPMENT'")
+
+
+async def test_a_type_of_ones_own_is_made_only_from_its_own_row(tmp_path: Path) -> None:
+    chosen = await _new_entity_of_type(tmp_path, "unitx")
+    assert chosen == "UNITX ['+ new type “UNITX”']"
+
+
+async def test_editing_a_passage_says_so(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store")
+    article = store.articles()[0]
+    store.annotate(article.id, 0, 10, labels=["claim"], note="first")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.article is not None and app.main.article.id == article.id
+        await pilot.press("g", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageDialog)
+        assert str(app.screen.query_one("#dialog-title", Static).render()).startswith("Edit passage")
+    store.close()
+
+
+async def test_undo_in_another_article_updates_the_first_articles_count(tmp_path: Path) -> None:
+    """Tag in A, open B, u: A's row must lose its count (it said "1 tag" with 0 in the store)."""
+    store = _store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+        first = app.main.article
+        assert first is not None
+        await pilot.press("v", "w", "m", "enter", "enter")
+        await pilot.pause()
+        assert len(store.annotations(first.id)) == 1
+        await pilot.press("1", "slash", "escape")  # the whole list again
+        await wait_for_listing(pilot)
+        rows = app.main.query_one("#document-rows", ArticleList)
+        row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))
+        assert "1 tag" in rows.row_text(row)
+        await open_article_titled(pilot, "Moscow, Tashkent strengthen military cooperation")
+        await pilot.press("1", "slash", "escape", "2", "u")
+        await pilot.pause(0.3)
+        assert store.annotations(first.id) == []
+        row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))
+        assert "tag" not in rows.row_text(row)
+        await pilot.press("U")
+        await pilot.pause(0.3)
+        row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))
+        assert "1 tag" in rows.row_text(row)
+    store.close()
