@@ -21,6 +21,17 @@ def _store(path: Path) -> Store:
     return store
 
 
+async def _picker_on_sergei_shoigu(pilot) -> EntityPicker:
+    """The picker opened on "Sergei Shoigu" in the article that names him so."""
+    await pilot.pause()
+    await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+    await select_words(pilot, pilot.app.main.reader, "Sergei Shoigu")
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, EntityPicker)
+    return pilot.app.screen
+
+
 async def test_the_picker_offers_another_spelling_and_keeps_it_as_an_alias(tmp_path: Path) -> None:
     store = _store(tmp_path / "store")
     moscow = next(a for a in store.articles() if a.display_title.startswith("Moscow, Tashkent"))
@@ -29,13 +40,7 @@ async def test_the_picker_offers_another_spelling_and_keeps_it_as_an_alias(tmp_p
     shoigu = store.annotate(moscow.id, start, end, entity="Sergey Shoigu", entity_type="PERSON")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
-        await select_words(pilot, app.main.reader, "Sergei Shoigu")
-        await pilot.press("e")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, EntityPicker)
+        picker = await _picker_on_sergei_shoigu(pilot)
         assert picker.query_one("#entity-query", Input).value == "Sergei Shoigu"
         choices = option_texts(picker.query_one("#entity-choices", OptionList))
         assert choices[0].startswith("Sergey Shoigu") and choices[-1].startswith("+ new entity")
@@ -51,11 +56,7 @@ async def _new_entity_of_type(tmp_path: Path, typed: str) -> str:
     store = _store(tmp_path / "store")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
-        await select_words(pilot, app.main.reader, "Sergei Shoigu")
-        await pilot.press("e")
-        await pilot.pause()
+        await _picker_on_sergei_shoigu(pilot)
         await pilot.press("ctrl+u", *"Qwxz Unit", "enter")  # nothing like it: "+ new entity"
         await pilot.pause()
         picker = app.screen
