@@ -65,6 +65,11 @@ async def _new_entity_of_type(tmp_path: Path, typed: str) -> str:
         await pilot.press(*typed)
         await pilot.pause()
         shown = option_texts(picker.query_one("#entity-choices", OptionList))
+        if shown[0].startswith("+ new type"):
+            await pilot.press("enter")  # nothing is chosen for the user: Enter does nothing yet
+            await pilot.pause()
+            assert app.screen is picker
+            await pilot.press("down")  # the explicit choice
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, EntityPicker)

@@ -52,15 +52,15 @@ class DossierApp(App[None]):
         self.keys = KeyLine(self, self._hand_on)
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys from the terminal join the key line; everything else goes as Textual sends it."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        """Keys and pastes from the terminal join the key line; everything else goes as Textual sends it."""
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             self.keys.take(event)
             return
         await super().on_event(event)
 
-    async def _hand_on(self, key: events.Key) -> None:
-        """A key whose turn has come: Textual's own rules (priority bindings, then the focused widget)."""
-        await super().on_event(key)
+    async def _hand_on(self, event: events.Key | events.Paste) -> None:
+        """A key (or paste) whose turn has come: Textual's own rules (priority bindings, then the focus)."""
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.keys.stop()

@@ -17,7 +17,8 @@ user sees:
 * any other key goes to the bindings from the focused widget up to the app, then the widget.
 
 Nothing may stall typing: a wait longer than :data:`SETTLE_LIMIT_S` (an animation that keeps
-posting messages) hands the key on anyway.
+posting messages) hands the key on anyway, and Escape never waits behind a hold (it is how one
+cancels a search that is slow to answer after Enter).
 """
 
 from __future__ import annotations
@@ -44,17 +45,18 @@ QUIET_ROUNDS = 3
 class KeyLine:
     """The keys read and not handed on yet, and the task that hands them on in order."""
 
-    def __init__(self, app: App[object], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[object], deliver: Callable[[events.Key | events.Paste], Awaitable[None]]) -> None:
         self.app = app
         self._deliver = deliver
-        self._keys: deque[events.Key] = deque()
+        #: Keys and pastes, in the order they were read (a paste typed after keys lands after them).
+        self._keys: deque[events.Key | events.Paste] = deque()
         self._arrived = asyncio.Event()
         self._holds = 0
         self._held_since = 0.0
         self._task: asyncio.Task[None] | None = None
 
-    def take(self, key: events.Key) -> None:
-        """A key read from the terminal: it waits its turn."""
+    def take(self, key: events.Key | events.Paste) -> None:
+        """A key (or a paste) read from the terminal: it waits its turn."""
         self._keys.append(key)
         self._arrived.set()
         if self._task is None or self._task.done():
@@ -97,9 +99,12 @@ class KeyLine:
         """Wait until the app has finished with the previous key (or the limits say go on)."""
         started = time.monotonic()
         quiet = 0
+        escape = bool(self._keys) and isinstance(self._keys[0], events.Key) and self._keys[0].key == "escape"
         while quiet < QUIET_ROUNDS:
             now = time.monotonic()
-            held = self._holds and now - self._held_since < HOLD_LIMIT_S
+            # Escape never waits behind a hold: it is how one cancels what one is waiting for
+            # (a search slow to answer after Enter).
+            held = self._holds and not escape and now - self._held_since < HOLD_LIMIT_S
             if not held and now - started > SETTLE_LIMIT_S:
                 return
             if held or self._busy():

@@ -16,9 +16,12 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
+from filelock import FileLock, Timeout
 
 #: The places kept (the most recently left stores).
 MAX_STORES = 50
+#: How long quitting waits for another app writing its place (then this place is not kept).
+LOCK_WAIT_S = 2.0
 FILE_NAME = "last-places.json"
 
 
@@ -32,7 +35,7 @@ def _read(path: Path) -> dict[str, dict[str, object]]:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
             return {}
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested beyond reason
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -51,18 +54,26 @@ def last_place(store_key: str) -> tuple[str, int] | None:
 def remember_place(store_key: str, article_id: str, offset: int) -> None:
     """Keep where this store is left (quietly skipped where the file cannot be written)."""
     path = state_file()
+    with contextlib.suppress(OSError, Timeout):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Two apps quitting at once: each reads, changes its own place and writes; under the
+        # lock the second reads what the first wrote, so neither place is lost.
+        with FileLock(str(path.parent / ".last-places.lock"), timeout=LOCK_WAIT_S):
+            _write(path, article_id, offset, store_key)
+
+
+def _write(path: Path, article_id: str, offset: int, store_key: str) -> None:
+    """Read the places, set this store's, write them whole to a new file renamed over the old."""
     places = _read(path)
     places.pop(store_key, None)
     places[store_key] = {"article": article_id, "offset": int(offset)}
     kept = dict(list(places.items())[-MAX_STORES:])
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".last-places-", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(kept, handle)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".last-places-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(kept, handle)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

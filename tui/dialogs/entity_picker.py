@@ -108,7 +108,8 @@ class EntityPicker(Dialog[EntityChoice | None]):
             rows.append(Option(Text.assemble("+ new type ", (f"“{typed}”", "bold")), id=f"n:{typed}"))
         options = self.query_one("#entity-choices", OptionList)
         options.set_options(rows)
-        options.highlighted = 0 if rows else None
+        # A type of one's own is made only by moving to its row: a typo then Enter makes nothing.
+        options.highlighted = 0 if kinds else None
 
     def on_key(self, event: events.Key) -> None:
         steer_list_from_field(

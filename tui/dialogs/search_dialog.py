@@ -44,6 +44,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
         self._hits: list[SearchHit] = []
         self._shown_query: str | None = None  # the query the listed results answer
         self._open_when_shown = False  # Enter came before the results (keys typed ahead)
+        self._holding = False  # keys held from that Enter until the results open the hit
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
@@ -76,10 +77,14 @@ class SearchDialog(Dialog[SearchChoice | None]):
         if query != self.query_one("#search-query", Input).value:
             return  # typed on since: a newer search is on its way
         self._shown_query = query
-        if self._open_when_shown and hits:
+        if self._open_when_shown and hits and self.is_current:
             self.dismiss(SearchChoice(query, tuple(hits), 0))
+            self._stop_holding()
             return
+        # No hit, or another screen (the palette) opened over the dialog meanwhile: Enter waits
+        # for the user again rather than closing a dialog that is not on top.
         self._open_when_shown = False
+        self._stop_holding()
         self._hits = hits
         rows = []
         for number, hit in enumerate(hits):
@@ -109,7 +114,14 @@ class SearchDialog(Dialog[SearchChoice | None]):
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
         if self._shown_query != self.query_one("#search-query", Input).value:
-            self._open_when_shown = True  # open the first hit as soon as the search answers
+            # Open the first hit as soon as the search answers; the keys typed after Enter wait
+            # for it (e then tags the hit, not the search box).
+            self._open_when_shown = True
+            if not self._holding:
+                self._holding = True
+                key_line = getattr(self.app, "keys", None)
+                if key_line is not None:
+                    key_line.hold()
             return
         option = self.query_one("#search-results", OptionList).highlighted_option
         if option is not None:
@@ -123,6 +135,17 @@ class SearchDialog(Dialog[SearchChoice | None]):
         query = self._shown_query or ""
         self.dismiss(SearchChoice(query, tuple(self._hits), int(key[1:])))
 
+    def _stop_holding(self) -> None:
+        if self._holding:
+            self._holding = False
+            key_line = getattr(self.app, "keys", None)
+            if key_line is not None:
+                key_line.release()
+
+    def on_unmount(self) -> None:
+        self._stop_holding()
+
     def action_cancel(self) -> None:
         """Close without opening anything."""
+        self._stop_holding()
         self.dismiss(None)
