@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def hold_keys(app: App[Any], hold: bool) -> None:
+    """Hold (or release) the app's keys, where the app has a key line (a bare test app has none)."""
+    key_line = getattr(app, "keys", None)
+    if key_line is None:
+        return
+    if hold:
+        key_line.hold()
+    else:
+        key_line.release()
+
+
 class Dialog(ModalScreen[T]):
     """A modal screen whose closing can hold the keys behind it (see :func:`answer_of`)."""
 
@@ -31,9 +42,7 @@ class Dialog(ModalScreen[T]):
         """Close with ``result``; the keys typed after it wait if the opener asked for that."""
         if self.holds_keys:
             self.holds_keys = False  # one hold per answer, however often dismiss is called
-            key_line = getattr(self.app, "keys", None)
-            if key_line is not None:
-                key_line.hold()
+            hold_keys(self.app, True)
         return super().dismiss(result)
 
 
@@ -47,6 +56,5 @@ async def answer_of(app: App[Any], dialog: Dialog[T]) -> AsyncIterator[T]:
     try:
         yield await app.push_screen_wait(dialog)
     finally:
-        key_line = getattr(app, "keys", None)
-        if key_line is not None and not dialog.holds_keys:  # it closed, and so holds them
-            key_line.release()
+        if not dialog.holds_keys:  # it closed, and so holds them
+            hold_keys(app, False)

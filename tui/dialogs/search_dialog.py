@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import SearchHit, Store
-from tui.dialogs.dialog import Dialog
+from tui.dialogs.dialog import Dialog, hold_keys
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
 
@@ -119,9 +119,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
             self._open_when_shown = True
             if not self._holding:
                 self._holding = True
-                key_line = getattr(self.app, "keys", None)
-                if key_line is not None:
-                    key_line.hold()
+                hold_keys(self.app, True)
             return
         option = self.query_one("#search-results", OptionList).highlighted_option
         if option is not None:
@@ -138,9 +136,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
     def _stop_holding(self) -> None:
         if self._holding:
             self._holding = False
-            key_line = getattr(self.app, "keys", None)
-            if key_line is not None:
-                key_line.release()
+            hold_keys(self.app, False)
 
     def on_unmount(self) -> None:
         self._stop_holding()
