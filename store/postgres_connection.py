@@ -10,6 +10,7 @@ the old session is gone (so its COMMIT cannot land after the answer).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,6 +22,14 @@ from store.backend import BACKOFF, StoreConnectionError, StoreUnavailable
 from store.locations import display_url
 
 T = TypeVar("T")
+
+# psycopg logs what it cannot raise (a pipeline that ends after an error logs "error ignored
+# terminating <Pipeline (host=… user=…)>"). With no handler configured, Python's last-resort
+# handler writes that to the terminal: a second, raw line under the one clear error the user
+# gets, carrying a role name as sent (escape codes and all). The errors themselves still
+# reach the caller as exceptions; only the library's own log goes nowhere unless an
+# application configures logging.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 #: Seconds to wait for a server before "cannot connect" when opening a store.
 CONNECT_TIMEOUT = 10

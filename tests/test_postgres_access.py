@@ -354,3 +354,15 @@ def test_grant_works_on_the_schema_named_with_schema(server) -> None:
         assert level_of(conn, "team_b", role) == "annotate" and level_of(conn, DEFAULT_SCHEMA, role) is None
     late = dossier("store", "grant", "--read", role, "--store", server.url)  # the role after an option
     assert late.returncode == 0 and level(server, role) == "read", late.stderr
+
+
+def test_the_database_library_never_writes_its_own_log_lines_to_the_terminal() -> None:
+    """What psycopg logs instead of raising (an aborted pipeline's ending, with the role name
+    as sent) would be a second raw line under the one clear error; CI once saw exactly that."""
+    probe = (
+        "import logging, store.postgres_connection\n"
+        "logging.getLogger('psycopg').warning('error ignored terminating <Pipeline user=\\x1b[2J>')\n"
+        "logging.getLogger('psycopg.pq').error('deeper logger')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr == "" and done.stdout == ""
