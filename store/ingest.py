@@ -33,11 +33,9 @@ class ParsedFile:
     raw_hash: str
     encoding: str
     article: CleanedArticle
-
-    @property
-    def text_hash(self) -> str:
-        """Hash of the cleaned text: a new article's id, and how duplicates are recognised."""
-        return hashlib.sha256(self.article.text.encode("utf-8")).hexdigest()[:16]
+    #: Hash of the cleaned text: a new article's id, and how duplicates are recognised (made
+    #: where the file is parsed, in a worker process during a large import).
+    text_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,4 +230,5 @@ def parse_bytes(data: bytes, origin: str, *, markdown: bool = False) -> ParsedFi
         url=article.url,
         paragraphs=article.paragraphs,
     )
-    return ParsedFile(origin, hashlib.sha256(data).hexdigest(), decoded.encoding, article)
+    text_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()[:16]
+    return ParsedFile(origin, hashlib.sha256(data).hexdigest(), decoded.encoding, article, text_hash)
