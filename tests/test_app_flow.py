@@ -35,7 +35,7 @@ def option_texts(widget) -> list[str]:
 
 async def open_article_titled(pilot, title: str) -> None:
     app = pilot.app
-    await pilot.press("1", "slash")
+    await pilot.press("alt+1", "slash")
     for ch in title[:12]:
         await pilot.press(ch if ch != " " else "space")
     await pilot.press("enter")
@@ -109,7 +109,7 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         assert "Sergei Shoigu's visit to Uzbekistan on April 27-28" in rows[0]
 
         # Follow it, then come back.
-        await pilot.press("4")
+        await pilot.press("alt+4")
         await pilot.press("enter")
         await pilot.pause()
         assert app.main.article.display_title == "Russia seizes strategic initiative in Central Asia"
@@ -122,7 +122,7 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         assert app.main.article.display_title == "Russia seizes strategic initiative in Central Asia"
 
         # Related articles for this article: the other one, because of the shared entity.
-        await pilot.press("2", "escape", "right_curly_bracket")
+        await pilot.press("alt+2", "escape", "right_curly_bracket")
         await pilot.pause()
         assert xrefs.entity_id is None
         assert any("Moscow, Tashkent" in t and "Sergey Shoigu" in t for t in option_texts(xrefs.main_widget))
@@ -227,7 +227,7 @@ async def test_help_search_zoom_and_filter(tmp_path: Path) -> None:
         await pilot.press("z")
 
         # In the document list, / moves to the filter.
-        await pilot.press("1", "slash", "t", "r", "e", "a")
+        await pilot.press("alt+1", "slash", "t", "r", "e", "a")
         await wait_for_listing(pilot)
         docs = app.main.query_one("#document-rows", ArticleList)
         filter_input = app.main.query_one("#document-filter", Input)
@@ -250,7 +250,7 @@ async def test_keys_typed_ahead_go_where_the_earlier_keys_sent_focus(tmp_path: P
         await pilot.press("enter")
         await pilot.pause()
         assert app.main.reader.has_focus
-        keys = [("1", "1"), ("slash", "/"), *((ch, ch) for ch in "Moscow"), ("enter", "\r")]
+        keys = [("alt+1", None), ("slash", "/"), *((ch, ch) for ch in "Moscow"), ("enter", "\r")]
         for key, character in keys:  # all queued, as the terminal driver does, before any is handled
             event = events.Key(key, character)
             event.set_sender(app)
@@ -261,7 +261,7 @@ async def test_keys_typed_ahead_go_where_the_earlier_keys_sent_focus(tmp_path: P
         assert app.main.article.display_title == "Moscow, Tashkent strengthen military cooperation"
         assert app.main.reader.has_focus
         # In a text field digits are text, not pane keys.
-        await pilot.press("1", "ctrl+l", "2", "0", "0", "7")
+        await pilot.press("alt+1", "ctrl+l", "2", "0", "0", "7")
         assert app.main.query_one("#document-filter", Input).value == "2007"
         await pilot.press("enter")
         await wait_for_listing(pilot)

@@ -118,13 +118,13 @@ async def test_undo_in_another_article_updates_the_first_articles_count(tmp_path
         await pilot.press("v", "w", "m", "enter", "enter")
         await pilot.pause()
         assert len(store.annotations(first.id)) == 1
-        await pilot.press("1", "slash", "escape")  # the whole list again
+        await pilot.press("alt+1", "slash", "escape")  # the whole list again
         await wait_for_listing(pilot)
         rows = app.main.query_one("#document-rows", ArticleList)
         row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))
         assert "1 tag" in rows.row_text(row)
         await open_article_titled(pilot, "Moscow, Tashkent strengthen military cooperation")
-        await pilot.press("1", "slash", "escape", "2", "u")
+        await pilot.press("alt+1", "slash", "escape", "2", "u")
         await pilot.pause(0.3)
         assert store.annotations(first.id) == []
         row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))

@@ -71,7 +71,7 @@ def _keys(*keys: str):
     return run_before
 
 
-MOSCOW = ["1", "slash", *"Moscow", "enter"]
+MOSCOW = ["alt+1", "slash", *"Moscow", "enter"]
 DIALOGS = {
     # Another spelling of an existing entity is offered first.
     "entity picker": _keys(*MOSCOW, "v", "w", "e", "ctrl+u", *"Abdusalom Azizov"),
@@ -82,7 +82,7 @@ DIALOGS = {
     "search dialog": _keys("s", *"Shoigu"),
     "import dialog": _keys("I"),
     "zoomed reader": _keys("enter", "z"),
-    "long entity names": _keys(*MOSCOW, "3"),
+    "long entity names": _keys(*MOSCOW, "alt+3"),
 }
 
 

@@ -34,6 +34,7 @@ from tui.widgets.entity_pane import EntityPane
 from tui.widgets.nav_list import NavList
 from tui.widgets.pane import Pane
 from tui.widgets.reader import Highlight, Reader
+from tui.widgets.reader_motion import CountChanged
 from tui.widgets.row_list import RowList
 from tui.widgets.xref_pane import XrefPane
 
@@ -41,6 +42,15 @@ from tui.widgets.xref_pane import XrefPane
 MAX_MENTIONS_SHOWN = 50
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
+
+
+#: The panes by number: the key, the pane's id, its name.
+PANES = (
+    (1, "documents", "Documents"),
+    (2, "reader-pane", "Reader"),
+    (3, "entities", "Entities"),
+    (4, "xrefs", "Cross-refs"),
+)
 
 
 class ReaderPane(Pane):
@@ -57,6 +67,16 @@ class ReaderPane(Pane):
     def main_widget(self) -> Reader:
         return self.query_one(Reader)
 
+    def on_count_changed(self, message: CountChanged) -> None:
+        """Show a count being typed (``3`` of ``3w``) where the eye is: the reader's border."""
+        count = message.count
+        if count is None:
+            self.set_status(None)
+        elif 1 <= count <= 4:
+            self.set_status(f"count {count}… (alt+{count}: pane {count})")
+        else:
+            self.set_status(f"count {count}…")
+
 
 class MainScreen(TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
@@ -66,6 +86,11 @@ class MainScreen(TaggingScreen):
         Binding("2", "focus_pane('reader-pane')", "Reader", show=False, id="screen.pane2"),
         Binding("3", "focus_pane('entities')", "Entities", show=False, id="screen.pane3"),
         Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
+        # The same from anywhere, a text field or the reader (where digits are counts) included.
+        *(
+            Binding(f"alt+{n}", f"pane('{pane}')", f"{name} (from anywhere)", show=False, id=f"screen.pane{n}_alt")
+            for n, pane, name in PANES
+        ),
         Binding("slash,s", "search", "Search", id="screen.search"),
         Binding("n", "find(1)", "Next hit", id="screen.find_next"),
         Binding("N", "find(-1)", "Previous hit", show=False, id="screen.find_previous"),
@@ -360,6 +385,10 @@ class MainScreen(TaggingScreen):
         """
         return not (action == "focus_pane" and isinstance(self.focused, Input))
 
+    def action_pane(self, pane_id: str) -> None:
+        """Focus one of the four panes, whatever has the keyboard (``alt+1``-``alt+4``)."""
+        self.action_focus_pane(pane_id)
+
     def action_focus_pane(self, pane_id: str) -> None:
         """Focus one of the four panes."""
         pane = self.query_one(f"#{pane_id}", Pane)
@@ -418,7 +447,11 @@ class MainScreen(TaggingScreen):
 
     @asks_store
     def action_find(self, direction: int) -> None:
-        """The next (or previous) hit of the last search: in this article, then in the next one."""
+        """The next (or previous) hit of the last search: in this article, then in the next one.
+
+        A count (``3n``) goes that many hits ahead within the article (the last one there at most).
+        """
+        count = self.reader.take_count()
         found = self.found
         if found is None:
             self.notify("No search yet: s searches all articles, then n / N go from hit to hit.", markup=False)
@@ -430,7 +463,7 @@ class MainScreen(TaggingScreen):
             here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
             ahead = [span for span in spans if (span[0] > here if direction > 0 else span[0] < here)]
             if ahead:
-                span = ahead[0] if direction > 0 else ahead[-1]
+                span = ahead[min(count, len(ahead)) - 1] if direction > 0 else ahead[-min(count, len(ahead))]
                 self.reader.select_span(*span)
                 self.set_focus(self.reader)
                 return
@@ -504,7 +537,15 @@ class MainScreen(TaggingScreen):
             ("Anywhere", list(self.BINDINGS)),
             ("Lists", list(NavList.BINDINGS)),
             ("Documents", [*_Docs.BINDINGS, *RowList.BINDINGS]),
-            ("Reader", list(Reader.BINDINGS)),
+            (
+                "Reader",
+                [
+                    *(b for b in Reader.BINDINGS if not str(getattr(b, "action", "")).startswith("count(")),
+                    _described("1-9", "Count, as in vim: 3w three words, 2) two sentences, 5n"),
+                    _described("0", "Start of the line (after a count digit: its 0)"),
+                    _described("alt+1-4", "Panes (here digits are counts)"),
+                ],
+            ),
             ("Entities", [_described("enter", "Next mention in the article")]),
             ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),
         ]

@@ -75,8 +75,9 @@ class HelpScreen(Dialog[None]):
             with VerticalScroll(id="help-table"):
                 yield Static(table, id="help-rows")
             yield Static(
-                "In the reader, a motion with a selection active extends it: v w w ) selects words then a "
-                "sentence; - shrinks back. ctrl+p opens the command palette. Esc closes this.",
+                "In the reader, digits are counts (3w, 2)) and alt+1-4 are the panes; a motion with a "
+                "selection active extends it: v w w ) selects words then a sentence, - shrinks back. "
+                "Esc closes this.",
                 classes="dialog-help",
                 markup=False,
             )

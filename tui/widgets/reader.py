@@ -24,15 +24,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import Annotation, Article
-from store import textunits as units
 from tui.layout import LineMap, wrap, wrap_plain
+from tui.widgets.reader_motion import ReaderMotion
 
 #: Entity types with a style of their own; any other type uses ``reader--entity-other``.
 STYLED_TYPES = ("PERSON", "ORG", "PLACE", "EQUIPMENT", "DOCUMENT", "EVENT", "DATE", "MONEY")
 #: Lines of text kept in view above and below the cursor when it moves (as vim's scrolloff).
 CONTEXT_LINES = 2
-_TRIM_START = " \n\"'“‘«([{—–-"
-_TRIM_END = " \n\"'”’»)]},.;:!?—–-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +41,8 @@ class Highlight:
     end: int
 
 
-class Reader(ScrollView, can_focus=True):
-    """Shows one article and lets the keyboard select and tag spans of it."""
+class Reader(ReaderMotion, ScrollView, can_focus=True):
+    """Shows one article and lets the keyboard select and tag spans of it (motions: :class:`ReaderMotion`)."""
 
     BINDINGS: list[BindingType] = [
         Binding("left,h", "move('char', -1)", "Char left", show=False),
@@ -71,6 +69,10 @@ class Reader(ScrollView, can_focus=True):
         Binding("T", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
         Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
         Binding("x,delete", "delete", "Delete tag", show=False, id="reader.delete"),
+        *(
+            Binding(str(digit), f"count({digit})", "Count", show=False, id=f"reader.count_{digit}")
+            for digit in range(10)
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -202,6 +204,9 @@ class Reader(ScrollView, can_focus=True):
         self._wrapped_width = width
         self.virtual_size = Size(width, len(self._map.lines))
 
+    def _page_height(self) -> int:
+        return self.scrollable_content_region.height
+
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._wrapped_width:
             self._rewrap()
@@ -284,126 +289,6 @@ class Reader(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    # ------------------------------------------------------------------ movement
-
-    def _spans(self, unit: str, offset: int | None = None) -> list[tuple[int, int]]:
-        """Spans of a unit around the cursor (only there: an article may be 10 MB)."""
-        text = self.article.text if self.article else ""
-        return units.spans_near(text, unit, self.cursor if offset is None else offset)
-
-    def _target(self, unit: str, direction: int) -> int:
-        """Where a motion takes the cursor.
-
-        While selecting, forward motions land on unit ends, so the selection grows by whole
-        words, sentences or paragraphs.
-        """
-        assert self.article is not None and self._map is not None
-        text = self.article.text
-        if unit == "char":
-            step = self.cursor + direction
-            while 0 < step < len(text) and text[step] == "\n":
-                step += direction
-            return step
-        if unit in ("line", "page"):
-            lines = direction * (max(self.scrollable_content_region.height - 1, 1) if unit == "page" else 1)
-            if self._goal_column is None:
-                self._goal_column = self._map.column_of(self.cursor)
-            line = self._map.line_of(self.cursor) + lines
-            if direction < 0 and 0 <= line < len(self._map.lines) and self._map.lines[line].blank:
-                line -= 1
-            return self._map.offset_at(line, self._goal_column)
-        if unit == "edge":
-            return 0 if direction < 0 else len(text) - 1
-        spans = self._spans(unit)
-        if direction > 0:
-            found = (
-                units.next_end(spans, self.cursor + 1)
-                if self.anchor is not None
-                else units.next_start(spans, self.cursor)
-            )
-            if found is None:
-                return self.cursor
-            return found - 1 if self.anchor is not None else found
-        found = units.previous_start(spans, self.cursor)
-        return found if found is not None else 0
-
-    def action_move(self, unit: str, direction: int) -> None:
-        """Move the cursor by a unit; with a selection active, this extends or shrinks it."""
-        if self.article is None or self._map is None:
-            return
-        if unit not in ("line", "page"):
-            self._goal_column = None
-        target = self._valid(self._target(unit, direction))
-        if target != self.cursor and self.anchor is not None:
-            self._growth.append((self.anchor, self.cursor))
-        self.cursor = target
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
-
-    def action_toggle_selection(self) -> None:
-        """Start a selection at the cursor, or drop the current one."""
-        if self.article is None:
-            return
-        self.anchor = None if self.anchor is not None else self.cursor
-        self._growth.clear()
-        self.refresh()
-
-    def action_clear_selection(self) -> None:
-        """Drop the selection (and any search highlight)."""
-        self.anchor = None
-        self._growth.clear()
-        self._highlight = None
-        self.refresh()
-
-    def action_expand(self) -> None:
-        """Grow the selection to the enclosing word, then sentence, then paragraph, then all."""
-        if self.article is None or not self.article.text:
-            return
-        text = self.article.text
-        current = self.selection or (self.cursor, self.cursor + 1)
-        candidates = []
-        if self.selection is None:
-            word = units.span_at(self._spans("word"), self.cursor)
-            if word and word[0] <= self.cursor < word[1]:
-                candidates.append(word)
-        for unit in ("sentence", "paragraph"):
-            found = units.enclosing(self._spans(unit, current[0]), *current)
-            if found:
-                candidates.append(found)
-        candidates.append((0, len(text)))
-        grown = next((c for c in candidates if c[0] <= current[0] and current[1] <= c[1] and c != current), None)
-        if grown is None:
-            return
-        self._growth.append((self.anchor, self.cursor))
-        self.anchor, self.cursor = grown[0], self._valid(grown[1] - 1)
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
-
-    def action_shrink(self) -> None:
-        """Undo the last growth of the selection (by a motion or by :meth:`action_expand`)."""
-        if not self._growth:
-            if self.anchor is not None and self.cursor != self.anchor:
-                self.cursor += -1 if self.cursor > self.anchor else 1
-                self._scroll_to_cursor()
-                self.refresh()
-                self._announce()
-            return
-        self.anchor, self.cursor = self._growth.pop()
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
-
-    def place_cursor(self, offset: int) -> None:
-        """Put the cursor at ``offset`` (dropping any selection) and show it."""
-        self.anchor = None
-        self._growth.clear()
-        self.cursor = self._valid(offset)
-        self._scroll_to_cursor(center=True)
-        self.refresh()
-        self._announce()
-
     def select_span(self, start: int, end: int) -> None:
         """Select [start, end) with the cursor at its start (a search hit: ``e`` then tags it)."""
         if self.article is None or end <= start:
@@ -431,28 +316,6 @@ class Reader(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ tagging
 
-    def tag_span(self) -> tuple[int, int] | None:
-        """What a tag key applies to: the selection, else the word under the cursor.
-
-        Trimmed of surrounding spaces, punctuation and a possessive (``Shoigu's,`` tags ``Shoigu``).
-        """
-        if self.article is None or not self.article.text:
-            return None
-        text = self.article.text
-        span = self.selection
-        if span is None:
-            span = units.span_at(self._spans("word"), self.cursor)
-            if span is None or not span[0] <= self.cursor < span[1]:
-                return None
-        start, end = span
-        while start < end and text[start] in _TRIM_START:
-            start += 1
-        while end > start and text[end - 1] in _TRIM_END:
-            end -= 1
-        if end - start > 2 and text[end - 2 : end] in ("'s", "’s"):
-            end -= 2
-        return (start, end) if end > start else None
-
     def action_tag(self, kind: str) -> None:
         """Ask to tag the selection (or the word at the cursor) as an entity or a passage."""
         span = self.tag_span()
@@ -468,16 +331,19 @@ class Reader(ScrollView, can_focus=True):
         self.refresh()
 
     def action_next_annotation(self, direction: int) -> None:
-        """Jump to the next (or previous) annotation in the text."""
+        """Jump to the next (or previous) annotation in the text (a count's number of them ahead)."""
+        count = self.take_count()
         visible = self._annotations
         if not visible:
             self.notify("No tags in this article yet.", severity="information")
             return
-        if direction > 0:
-            target = next((a for a in visible if a.start > self.cursor), visible[0])
-        else:
-            target = next((a for a in reversed(visible) if a.start < self.cursor), visible[-1])
-        self.place_cursor(target.start)
+        at = self.cursor
+        for _ in range(count):
+            if direction > 0:
+                at = next((a for a in visible if a.start > at), visible[0]).start
+            else:
+                at = next((a for a in reversed(visible) if a.start < at), visible[-1]).start
+        self.place_cursor(at)
 
     def _innermost(self) -> Annotation | None:
         found = self.annotations_at(self.cursor)
