@@ -47,6 +47,7 @@ from psycopg import sql
 
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES
 from store.postgres_schema import (
+    ENTITY_ARTICLES_TABLE,
     LOG_TABLE,
     META_TABLE,
     NAMES_TABLE,
@@ -62,9 +63,18 @@ Level = Literal["read", "annotate", "admin"]
 LEVELS: tuple[Level, ...] = ("read", "annotate", "admin")
 
 #: Every table of a store (all readable from ``read`` up).
-STORE_TABLES = (META_TABLE, ARTICLES, WORDS_TABLE, ANNOTATIONS, ENTITIES, NAMES_TABLE, LOG_TABLE)
-#: Tables an annotator writes: tags, entities and the names that come with entities.
-ANNOTATOR_TABLES = (ANNOTATIONS, ENTITIES, NAMES_TABLE)
+STORE_TABLES = (
+    META_TABLE,
+    ARTICLES,
+    WORDS_TABLE,
+    ANNOTATIONS,
+    ENTITIES,
+    NAMES_TABLE,
+    ENTITY_ARTICLES_TABLE,
+    LOG_TABLE,
+)
+#: Tables an annotator writes: tags, entities, and what comes with them (names, counts).
+ANNOTATOR_TABLES = (ANNOTATIONS, ENTITIES, NAMES_TABLE, ENTITY_ARTICLES_TABLE)
 #: Tables only an admin writes.
 ADMIN_TABLES = (ARTICLES, WORDS_TABLE)
 #: The log's columns a writer gives (``ref`` settles a COMMIT cut off); ``seq``, ``author`` and

@@ -32,6 +32,7 @@ import psycopg
 from psycopg import sql
 
 from store import postgres_access
+from store import postgres_entity_articles as entity_articles
 from store import postgres_schema as schema_sql
 from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
@@ -352,10 +353,16 @@ class PostgresBackend(Backend):
             else:
                 deletes[change.table].discard(change.key)
                 upserts[change.table][change.key] = change.after
+        # Each entity's count of articles moves with the mentions (see store.postgres_entity_articles).
+        pairs = entity_articles.touched_pairs(changeset.changes)
+        mentioned = entity_articles.present(self.conn, self.schema, pairs)
         for table in (ENTITIES, ARTICLES, ANNOTATIONS):
             schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
         for table in (ANNOTATIONS, ARTICLES, ENTITIES):
             schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
+        entity_articles.adjust(
+            self.conn, self.schema, mentioned, entity_articles.present(self.conn, self.schema, pairs)
+        )
         logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
         ref = uuid.uuid4().hex
         row = self.conn.execute(

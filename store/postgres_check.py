@@ -172,6 +172,15 @@ class _Checker:
             for doc in docs:
                 if stored.get(doc["id"], set()) != set(schema_sql.entity_names(doc)):
                     health.add(doc["id"], "its names (name and aliases as found) disagree with its document")
+        counts = statement(
+            "SELECT coalesce(k.entity_id, c.entity_id), k.articles, c.articles FROM {s}.entity_articles k"
+            " FULL JOIN (SELECT entity_id, count(DISTINCT article_id) AS articles FROM {s}.annotations"
+            "   WHERE entity_id IS NOT NULL GROUP BY entity_id) c USING (entity_id)"
+            " WHERE k.articles IS DISTINCT FROM c.articles ORDER BY 1",
+            self.schema,
+        )
+        for key, kept, counted in self.conn.execute(counts):
+            health.add(key, f"its count of articles is {kept or 0}, its mentions are in {counted or 0}")
         return health
 
     def articles(self) -> TableHealth:

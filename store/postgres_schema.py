@@ -32,7 +32,7 @@ from store.listing import haystack
 from store.postgres_search import vector_literal
 
 #: Version of the tables this code reads and writes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The tables of a store, in its schema. Grants (``store grant``) are given per table.
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"
@@ -40,6 +40,8 @@ NAMES_TABLE = "entity_names"
 #: Each article's search vector, with the list's order beside it (see ``_WORDS``).
 WORDS_TABLE = "article_words"
 META_TABLE = "meta"
+#: How many articles mention each entity (kept by :mod:`store.postgres_entity_articles`).
+ENTITY_ARTICLES_TABLE = "entity_articles"
 
 # Statements with {s} standing for the store's schema (filled with psycopg.sql.Identifier).
 # A search reads the word list of every article that may match (to check a phrase, to
@@ -58,6 +60,9 @@ _WORDS = [
     "CREATE INDEX ON {s}.article_words USING gin (search)",
     "CREATE INDEX article_words_order ON {s}.article_words (sort_day, display_title, id)",
 ]
+_ENTITY_ARTICLES = (
+    'CREATE TABLE {s}.entity_articles (entity_id text COLLATE "C" PRIMARY KEY, articles integer NOT NULL)'
+)
 _TABLES = [
     "CREATE TABLE {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
     """CREATE TABLE {s}.articles (
@@ -97,6 +102,7 @@ _TABLES = [
         canonical boolean NOT NULL,
         PRIMARY KEY (entity_id, name_key))""",
     "CREATE INDEX ON {s}.entity_names (name_key)",
+    _ENTITY_ARTICLES,
     """CREATE TABLE {s}.changesets (
         seq bigserial PRIMARY KEY,
         author text NOT NULL DEFAULT current_user,
@@ -297,6 +303,7 @@ def _from_1(conn: psycopg.Connection[Any], schema: str) -> int:
     for table in (ENTITIES, ARTICLES, ANNOTATIONS):
         for docs in _batches(conn, statement("SELECT doc FROM {s}.records WHERE tbl = %s ORDER BY id", schema), table):
             write_docs(conn, schema, table, docs)
+    count_entity_articles(conn, schema)
     for name in ("records", "changesets_v1", "meta_v1"):
         conn.execute(statement("DROP TABLE {s}.{t}", schema, t=name))
     return SCHEMA_VERSION
@@ -320,17 +327,7 @@ def _from_2(conn: psycopg.Connection[Any], schema: str) -> None:
         statement("INSERT INTO {s}.article_words SELECT id, sort_day, display_title, search FROM {s}.articles", schema)
     )
     conn.execute(statement("ALTER TABLE {s}.articles DROP COLUMN search", schema))
-    grants = conn.execute(
-        "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
-        " WHERE table_schema = %s AND table_name = %s AND grantee <> current_user",
-        (schema, ARTICLES),
-    ).fetchall()
-    for grantee, privilege in grants:
-        conn.execute(
-            sql.SQL("GRANT {} ON {} TO {}").format(
-                sql.SQL(privilege), sql.Identifier(schema, WORDS_TABLE), sql.Identifier(grantee)
-            )
-        )
+    _grant_like(conn, schema, ARTICLES, WORDS_TABLE)
 
 
 def _from_3(conn: psycopg.Connection[Any], schema: str) -> None:
@@ -347,11 +344,49 @@ def _from_3(conn: psycopg.Connection[Any], schema: str) -> None:
             writing.executemany(insert, [names for (doc,) in rows for names in entity_names(doc)])
 
 
+def _from_4(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 4 counted an entity's articles when asked (slow for a busy one): keep the counts.
+
+    The roles that may write tags get the same rights on the counts as on the tags.
+    """
+    conn.execute(statement(_ENTITY_ARTICLES, schema))
+    count_entity_articles(conn, schema)
+    _grant_like(conn, schema, ANNOTATIONS, ENTITY_ARTICLES_TABLE)
+
+
+def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Count every entity's articles afresh from the mentions (replacing what the table held)."""
+    conn.execute(statement("DELETE FROM {s}.entity_articles", schema))
+    conn.execute(
+        statement(
+            "INSERT INTO {s}.entity_articles SELECT entity_id, count(DISTINCT article_id) FROM {s}.annotations"
+            " WHERE entity_id IS NOT NULL GROUP BY entity_id",
+            schema,
+        )
+    )
+
+
+def _grant_like(conn: psycopg.Connection[Any], schema: str, source: str, target: str) -> None:
+    """Give every role the rights on ``target`` that it has on ``source`` (a new table of a store)."""
+    grants = conn.execute(
+        "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
+        " WHERE table_schema = %s AND table_name = %s AND grantee <> current_user",
+        (schema, source),
+    ).fetchall()
+    for grantee, privilege in grants:
+        conn.execute(
+            sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(privilege), sql.Identifier(schema, target), sql.Identifier(grantee)
+            )
+        )
+
+
 #: ``version → step`` that brings a store from that version to the next (or the version it reached).
 MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {
     1: _from_1,
     2: _from_2,
     3: _from_3,
+    4: _from_4,
 }
 
 

@@ -153,7 +153,7 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         # The keyboard model's promise, as the analyst who found the break typed it: pane 1, the
         # filter, a word, all in one read. Every key after "/" is text: u does not undo, z does
         # not zoom.
-        session.type("1/uzbek")
+        session.type("\x1b1/uzbek")  # alt+1 (ESC 1 in one read): the reader takes digits as counts
         session.wait("┃ uzbek")
         session.wait("Defence Cooperation Kee")
         screen = session.screen()

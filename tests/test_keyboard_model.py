@@ -60,13 +60,13 @@ async def _filter(pilot) -> Input:
 
 
 async def _search(pilot) -> Input:
-    await pilot.press("2", "s")
+    await pilot.press("alt+2", "s")
     await pilot.pause()
     return pilot.app.screen.query_one(Input)
 
 
 async def _entity_picker(pilot) -> Input:
-    await pilot.press("2", "w", "v", "e")
+    await pilot.press("alt+2", "w", "v", "e")
     await pilot.pause()
     field = pilot.app.screen.query_one("#entity-query", Input)
     await pilot.press("ctrl+u")  # the selection is prefilled
@@ -82,7 +82,7 @@ async def _type_picker(pilot) -> Input:
 
 
 async def _passage_labels(pilot) -> Input:
-    await pilot.press("2", "w", "v", "m")
+    await pilot.press("alt+2", "w", "v", "m")
     await pilot.pause()
     return pilot.app.screen.query_one("#passage-labels", Input)
 
@@ -95,7 +95,7 @@ async def _passage_note(pilot) -> Input:
 
 
 async def _details(pilot) -> Input:
-    await pilot.press("2", "D")
+    await pilot.press("alt+2", "D")
     await pilot.pause()
     field = pilot.app.focused
     assert isinstance(field, Input)

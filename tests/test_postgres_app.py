@@ -56,7 +56,7 @@ async def test_tagging_on_a_server_store_and_seeing_another_analysts_tag(stores:
         entity = store.find_entity("Sergei Shoigu")
         assert entity is not None and len(store.mentions(entity.id)) == 1
         article = app.main.article
-        await pilot.press("1", "ctrl+l", "escape")  # the whole list again, not the filtered one
+        await pilot.press("alt+1", "ctrl+l", "escape")  # the whole list again, not the filtered one
         await pilot.pause(0.2)
         assert "1 tag" in _row_text(app, article.id)
 
@@ -98,7 +98,7 @@ async def test_the_app_says_reconnecting_and_takes_up_again() -> None:
             await pilot.pause(0.3)
             await open_article_titled(pilot, TITLE)
             server.stop("fast")
-            await pilot.press("1", "j", "enter")  # open another article: the store is asked
+            await pilot.press("alt+1", "j", "enter")  # open another article: the store is asked
             await pilot.pause(0.5)
             pane = app.main.query_one(ReaderPane)
             assert app.is_running and "reconnecting" in str(pane.border_subtitle)

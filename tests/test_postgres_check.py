@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,11 @@ def test_records_changed_by_hand_are_each_reported(server_store: str) -> None:
     )
     # An entity whose names table lost a name.
     sql(f"DELETE FROM {s}.entity_names WHERE NOT canonical")
+    # A count of an entity's articles that is not what its mentions say.
+    sql(
+        f"UPDATE {s}.entity_articles SET articles = articles + 7"
+        f" WHERE entity_id = (SELECT max(entity_id) FROM {s}.entity_articles)"
+    )
     health = check(POSTGRES_URL, s)
     problems = "\n".join(p for table in health.tables for p in table.problems)
     assert "annotation 'a-odd-Ж': it quotes 'not there' but its article says '«цитата»' there" in problems
@@ -93,6 +99,7 @@ def test_records_changed_by_hand_are_each_reported(server_store: str) -> None:
     assert "has an invalid span" in problems or "without a valid 'end'" in problems
     assert "its span" in problems and "is outside its article's text" in problems
     assert "its names (name and aliases as found) disagree" in problems
+    assert re.search(r"entity '[^']+': its count of articles is \d+, its mentions are in \d+", problems)
     done = dossier("store", "check", "--store", POSTGRES_URL, "--schema", s)
     assert done.returncode == 2 and "problems" in done.stderr and "pg_restore" in done.stderr
     assert "\x1b" not in done.stdout

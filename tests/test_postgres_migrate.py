@@ -199,6 +199,7 @@ def test_a_version_2_store_moves_its_search_words_out_and_its_readers_keep_searc
             conn.execute(f"ALTER TABLE {s}.articles ALTER COLUMN search SET NOT NULL")
             conn.execute(f"CREATE INDEX ON {s}.articles USING gin (search)")
             conn.execute(f"DROP TABLE {s}.article_words")
+            conn.execute(f"DROP TABLE {s}.entity_articles")  # version 5's
             conn.execute(f"UPDATE {s}.meta SET value = '2' WHERE key = 'schema_version'")
             conn.execute(f"CREATE ROLE {reader} LOGIN")
             conn.execute(f"GRANT USAGE ON SCHEMA {s} TO {reader}")
@@ -239,6 +240,7 @@ def test_a_version_3_store_keeps_its_names_in_latin_letters_and_the_picker_finds
     store.close()
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 3 wrote them
         conn.execute(f"UPDATE {pg_schema}.entity_names SET squashed = 'сергейшойгу'")
+        conn.execute(f"DROP TABLE {pg_schema}.entity_articles")  # version 5's
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '3' WHERE key = 'schema_version'")
     with pytest.raises(SchemaError, match=r"version 3.*store migrate"):
         Store.open(POSTGRES_URL, schema=pg_schema)
@@ -252,3 +254,61 @@ def test_a_version_3_store_keeps_its_names_in_latin_letters_and_the_picker_finds
         assert [e.name for e, _ in store.match_entities("Sergei Shoigu")] == ["Sergey Shoigu"]
     finally:
         store.close()
+
+
+def test_a_version_4_store_gets_its_entities_article_counts_and_annotators_keep_tagging(pg_schema: str) -> None:
+    """Version 4 counted an entity's articles when asked; version 5 keeps the counts, and an
+    annotator granted on version 4 must still be able to tag (the counts change with each tag)."""
+    assert POSTGRES_URL is not None
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    seed_if_empty(store)
+    tagged = [a for a in store.articles() if "Uzbekistan" in a.text]
+    for article in tagged:
+        start = article.text.index("Uzbekistan")
+        store.annotate(article.id, start, start + len("Uzbekistan"), entity="Uzbekistan", entity_type="PLACE")
+    expected = {a.id: [(r.id, score) for r, score in store.related(a.id, 10)] for a in tagged}
+    store.close()
+    annotator = f"annotator_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 4 left it
+        conn.execute(f"DROP TABLE {pg_schema}.entity_articles")
+        conn.execute(f"UPDATE {pg_schema}.meta SET value = '4' WHERE key = 'schema_version'")
+        conn.execute(f"CREATE ROLE {annotator} LOGIN")
+    try:
+        granted = dossier("--schema", pg_schema, "store", "grant", annotator, "--annotate", "--store", POSTGRES_URL)
+        assert granted.returncode != 0  # an old store is migrated first
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # the grants version 4 gave
+            conn.execute(f"GRANT USAGE ON SCHEMA {pg_schema} TO {annotator}")
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {pg_schema} TO {annotator}")
+            for table in ("annotations", "entities", "entity_names"):
+                conn.execute(f"GRANT INSERT, UPDATE, DELETE ON {pg_schema}.{table} TO {annotator}")
+            conn.execute(f"GRANT INSERT (label, changes, ref) ON {pg_schema}.changesets TO {annotator}")
+            conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {pg_schema} TO {annotator}")
+        migrated = dossier("--schema", pg_schema, "store", "migrate", "--store", POSTGRES_URL)
+        assert migrated.returncode == 0, migrated.stderr
+        assert f"migrated from version 4 to version {SCHEMA_VERSION}" in migrated.stdout
+        checked = dossier("--schema", pg_schema, "store", "check", "--store", POSTGRES_URL)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        parts = urlsplit(POSTGRES_URL)
+        as_annotator = urlunsplit(parts._replace(netloc=f"{annotator}@{parts.hostname}:{parts.port or 5432}"))
+        store = Store.open(as_annotator, schema=pg_schema)
+        try:
+            assert {a.id: [(r.id, sc) for r, sc in store.related(a.id, 10)] for a in tagged} == expected
+            article = next(a for a in store.articles() if "Tashkent" in a.text)
+            start = article.text.index("Tashkent")
+            store.annotate(article.id, start, start + len("Tashkent"), entity="Uzbekistan")
+        finally:
+            store.close()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            kept = dict(conn.execute(f"SELECT entity_id, articles FROM {pg_schema}.entity_articles").fetchall())
+            counted = dict(
+                conn.execute(
+                    f"SELECT entity_id, count(DISTINCT article_id) FROM {pg_schema}.annotations"
+                    " WHERE entity_id IS NOT NULL GROUP BY entity_id"
+                ).fetchall()
+            )
+        assert kept == counted and len(kept) == 1
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE')
+            conn.execute(f"DROP OWNED BY {annotator}")
+            conn.execute(f"DROP ROLE IF EXISTS {annotator}")
