@@ -76,7 +76,7 @@ async def test_keys_never_wait_for_another_process_holding_the_store(tmp_path: P
     import sys
     import time
 
-    from tui.main_screen import ReaderPane
+    from tui.widgets.reader_pane import ReaderPane
 
     path = tmp_path / "store"
     mine = Store.open(path)

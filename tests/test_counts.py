@@ -13,7 +13,7 @@ import pytest
 from store import Store, seed_if_empty
 from tui.app import make_app
 from tui.dialogs.entity_picker import EntityPicker
-from tui.main_screen import ReaderPane
+from tui.widgets.reader_pane import ReaderPane
 
 
 def seeded(tmp_path: Path) -> Store:

@@ -68,3 +68,30 @@ async def test_n_goes_from_hit_to_hit_and_e_tags_the_hit(tmp_path: Path) -> None
         await pilot.pause()
         assert (app.main.article.id, reader.selection[0]) == visited[-2]
     store.close()
+
+
+def test_the_next_hit_rule_in_the_article_then_on_through_the_search() -> None:
+    """tui.find.next_hit alone: counts stop at the article's last hit, removed articles are passed over."""
+    from store.models import SearchHit
+    from tui.dialogs.search_dialog import SearchChoice
+    from tui.find import Hit, next_hit
+
+    texts = {
+        "a": "Shoigu met Azizov. Later Shoigu left. Shoigu again.",
+        "gone": "Shoigu",
+        "b": "Nothing here but Shoigu and Shoigu.",
+    }
+    hits = tuple(SearchHit(key, 0, 0, "", 1.0) for key in ("a", "gone", "b"))
+    found = SearchChoice("shoigu", hits, 0)
+    text_of = {"a": texts["a"], "b": texts["b"]}.get  # "gone" was removed since the search
+    a = texts["a"]
+    first, second, third = (a.index("Shoigu"), a.index("Shoigu", 1), a.rindex("Shoigu"))
+    assert next_hit(found, "a", a, first, 1, 1, text_of) == Hit("a", second, second + 6)
+    assert next_hit(found, "a", a, first, 1, 2, text_of) == Hit("a", third, third + 6)
+    assert next_hit(found, "a", a, first, 1, 9, text_of) == Hit("a", third, third + 6)  # the last one there
+    b = texts["b"]
+    assert next_hit(found, "a", a, third, 1, 1, text_of) == Hit("b", b.index("Shoigu"), b.index("Shoigu") + 6)
+    assert next_hit(found, "b", b, b.index("Shoigu"), -1, 1, text_of) == Hit("a", third, third + 6)
+    assert next_hit(found, "b", b, b.rindex("Shoigu"), 1, 1, text_of) == "Last hit of the search."
+    assert next_hit(found, "a", a, first, -1, 1, text_of) == "First hit of the search."
+    assert next_hit(found, None, None, 0, 1, 1, text_of) == Hit("b", b.index("Shoigu"), b.index("Shoigu") + 6)

@@ -19,8 +19,8 @@ from tests.postgres_roles import PostgresStores
 from tests.postgres_server import PrivateServer, unavailable_reason
 from tests.test_app_flow import open_article_titled, select_words
 from tui.app import make_app
-from tui.main_screen import ReaderPane
 from tui.widgets.article_list import ArticleList
+from tui.widgets.reader_pane import ReaderPane
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
 

@@ -8,7 +8,6 @@ turns them into store calls and pane updates. Every store change here is followe
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,13 +16,12 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
 from store import Article, Store, StoreConnectionError
-from store.sanitize import neutralize
-from store.search_index import SearchIndex, all_matches
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
-from tui.dialogs.help_screen import HelpScreen
-from tui.dialogs.import_dialog import ImportDialog, ImportProgress
+from tui.dialogs.help_screen import HelpScreen, main_screen_sections
+from tui.dialogs.import_dialog import ImportDialog, ImportProgress, import_summary
 from tui.dialogs.search_dialog import SearchChoice, SearchDialog
+from tui.find import next_hit
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
@@ -31,11 +29,9 @@ from tui.store_screen import StoreScreen, asks_store
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
-from tui.widgets.nav_list import NavList
 from tui.widgets.pane import Pane
 from tui.widgets.reader import Highlight, Reader
-from tui.widgets.reader_motion import CountChanged
-from tui.widgets.row_list import RowList
+from tui.widgets.reader_pane import ReaderPane
 from tui.widgets.xref_pane import XrefPane
 
 #: Cross-references listed for one entity; the pane says how many more there are.
@@ -51,31 +47,6 @@ PANES = (
     (3, "entities", "Entities"),
     (4, "xrefs", "Cross-refs"),
 )
-
-
-class ReaderPane(Pane):
-    """Pane 2: the reading view, titled with the open article."""
-
-    PANE_TITLE = "Reader"
-    PANE_NUMBER = 2
-
-    def compose(self) -> ComposeResult:
-        yield self.compose_empty()
-        yield Reader(id="reader")
-
-    @property
-    def main_widget(self) -> Reader:
-        return self.query_one(Reader)
-
-    def on_count_changed(self, message: CountChanged) -> None:
-        """Show a count being typed (``3`` of ``3w``) where the eye is: the reader's border."""
-        count = message.count
-        if count is None:
-            self.set_status(None)
-        elif 1 <= count <= 4:
-            self.set_status(f"count {count}… (alt+{count}: pane {count})")
-        else:
-            self.set_status(f"count {count}…")
 
 
 class MainScreen(TaggingScreen):
@@ -447,44 +418,35 @@ class MainScreen(TaggingScreen):
 
     @asks_store
     def action_find(self, direction: int) -> None:
-        """The next (or previous) hit of the last search: in this article, then in the next one.
-
-        A count (``3n``) goes that many hits ahead within the article (the last one there at most).
-        """
+        """The next (or previous) hit of the last search (:func:`tui.find.next_hit`); ``3n`` goes three on."""
         count = self.reader.take_count()
-        found = self.found
-        if found is None:
+        if self.found is None:
             self.notify("No search yet: s searches all articles, then n / N go from hit to hit.", markup=False)
             return
-        groups = SearchIndex.parse(found.query)
         article = self.article
-        if article is not None:
-            spans = all_matches(article.text, groups)
-            here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
-            ahead = [span for span in spans if (span[0] > here if direction > 0 else span[0] < here)]
-            if ahead:
-                span = ahead[min(count, len(ahead)) - 1] if direction > 0 else ahead[-min(count, len(ahead))]
-                self.reader.select_span(*span)
-                self.set_focus(self.reader)
-                return
-        ids = [hit.article_id for hit in found.hits]
-        at = ids.index(article.id) if article is not None and article.id in ids else found.index
-        for step in range(1, len(ids) + 1):
-            index = at + step * direction
-            if not 0 <= index < len(ids):
-                self.notify("Last hit of the search." if direction > 0 else "First hit of the search.", markup=False)
-                return
-            try:
-                text = self.store.article(ids[index]).text
-            except KeyError:
-                continue  # removed since the search
-            spans = all_matches(text, groups)
-            if spans:
-                span = spans[0] if direction > 0 else spans[-1]
-                self.open_article(ids[index], *span)
-                self.reader.select_span(*span)
-                self.set_focus(self.reader)
-                return
+        here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
+        found = next_hit(
+            self.found,
+            article.id if article else None,
+            article.text if article else None,
+            here,
+            direction,
+            count,
+            self._text_of,
+        )
+        if isinstance(found, str):
+            self.notify(found, markup=False)
+            return
+        if article is None or found.article_id != article.id:
+            self.open_article(found.article_id, found.start, found.end)
+        self.reader.select_span(found.start, found.end)
+        self.set_focus(self.reader)
+
+    def _text_of(self, article_id: str) -> str | None:
+        try:
+            return self.store.article(article_id).text
+        except KeyError:
+            return None
 
     @changes_store
     @work(exclusive=False)
@@ -518,10 +480,8 @@ class MainScreen(TaggingScreen):
             self._importing = False
         self._fill_documents()
         self.refresh_views()
-        details = "; ".join(f"{neutralize(Path(origin).name)}: {reason}" for origin, reason in report.skipped[:3])
-        more = f" (and {len(report.skipped) - 3} more)" if len(report.skipped) > 3 else ""
         self.notify(
-            report.summary() + (f". Skipped {details}{more}" if details else "."),
+            import_summary(report),
             title="Import",
             severity="warning" if report.skipped or report.cancelled or report.stopped else "information",
             markup=False,
@@ -530,27 +490,4 @@ class MainScreen(TaggingScreen):
 
     def action_help(self) -> None:
         """Show every key binding."""
-        from tui.widgets.document_list import DocumentList as _Docs
-
-        sections = [
-            ("App", [*self.app.BINDINGS, _described("ctrl+p", "Command palette: open article, jump to entity…")]),
-            ("Anywhere", list(self.BINDINGS)),
-            ("Lists", list(NavList.BINDINGS)),
-            ("Documents", [*_Docs.BINDINGS, *RowList.BINDINGS]),
-            (
-                "Reader",
-                [
-                    *(b for b in Reader.BINDINGS if not str(getattr(b, "action", "")).startswith("count(")),
-                    _described("1-9", "Count, as in vim: 3w three words, 2) two sentences, 5n"),
-                    _described("0", "Start of the line (after a count digit: its 0)"),
-                    _described("alt+1-4", "Panes (here digits are counts)"),
-                ],
-            ),
-            ("Entities", [_described("enter", "Next mention in the article")]),
-            ("Cross-refs", [_described("enter", "Follow reference (then [ to come back)")]),
-        ]
-        self.app.push_screen(HelpScreen(sections))
-
-
-def _described(key: str, description: str) -> Binding:
-    return Binding(key, "", description)
+        self.app.push_screen(HelpScreen(main_screen_sections(self.app.BINDINGS, self.BINDINGS)))

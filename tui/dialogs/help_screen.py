@@ -50,6 +50,41 @@ def binding_rows(sections: list[tuple[str, list[BindingType]]]) -> list[tuple[st
     return rows
 
 
+Sections = list[tuple[str, list[BindingType]]]
+
+
+def described(key: str, description: str) -> Binding:
+    """A row for a key that is not one binding of its own (a range of digits, a list's Enter)."""
+    return Binding(key, "", description)
+
+
+def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[BindingType]) -> Sections:
+    """The main screen's keys: the app's, the screen's, then each pane's, as the user meets them."""
+    from tui.widgets.document_list import DocumentList
+    from tui.widgets.nav_list import NavList
+    from tui.widgets.reader import Reader
+    from tui.widgets.row_list import RowList
+
+    reader = [b for b in Reader.BINDINGS if not (isinstance(b, Binding) and b.action.startswith("count("))]
+    return [
+        ("App", [*app_bindings, described("ctrl+p", "Command palette: open article, jump to entity…")]),
+        ("Anywhere", list(screen_bindings)),
+        ("Lists", list(NavList.BINDINGS)),
+        ("Documents", [*DocumentList.BINDINGS, *RowList.BINDINGS]),
+        (
+            "Reader",
+            [
+                *reader,
+                described("1-9", "Count, as in vim: 3w three words, 2) two sentences, 5n"),
+                described("0", "Start of the line (after a count digit: its 0)"),
+                described("alt+1-4", "Panes (here digits are counts)"),
+            ],
+        ),
+        ("Entities", [described("enter", "Next mention in the article")]),
+        ("Cross-refs", [described("enter", "Follow reference (then [ to come back)")]),
+    ]
+
+
 class HelpScreen(Dialog[None]):
     """Modal: the table of key bindings."""
 
@@ -57,7 +92,7 @@ class HelpScreen(Dialog[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: Sections) -> None:
         super().__init__()
         self.sections = sections
 

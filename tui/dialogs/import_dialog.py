@@ -20,6 +20,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from store import ImportReport, Store
+from store.sanitize import neutralize
 from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field
 
@@ -117,3 +118,10 @@ class ImportProgress(Dialog[ImportReport]):
         self.query_one("#import-current", Static).update("Cancelling…")
         for worker in self.workers:
             worker.cancel()
+
+
+def import_summary(report: ImportReport) -> str:
+    """What an import did, in one notification: its counts and the first files skipped, and why."""
+    details = "; ".join(f"{neutralize(Path(origin).name)}: {reason}" for origin, reason in report.skipped[:3])
+    more = f" (and {len(report.skipped) - 3} more)" if len(report.skipped) > 3 else ""
+    return report.summary() + (f". Skipped {details}{more}" if details else ".")
