@@ -294,3 +294,36 @@ async def test_a_listing_that_cannot_be_read_leaves_the_app_running_and_says_so(
         await pilot.pause()
         assert app.is_running and app.main.article is None
         assert said == ["The store did not answer: the server went away"]
+
+
+@pytest.mark.parametrize(("size", "lines_per_row"), [((80, 24), 1), ((120, 40), 2)])
+async def test_a_short_terminal_gets_one_line_rows_that_keep_the_tag_count(
+    tmp_path, size: tuple[int, int], lines_per_row: int
+) -> None:
+    """At 80x24 a row is the title and its count (12 articles in view, not 6); a long title is cut
+    before the count, never the count; a tall terminal keeps the two-line rows with source and date."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(20):
+        title = f"Article {number:02d} with a title far too long for any narrow column of a terminal"
+        (folder / f"a{number:02d}.txt").write_text(f"{title}\n\nSome words about Shoigu in article {number}.\n")
+    store = Store.open(tmp_path / "store")
+    store.import_paths([folder])
+    first = next(a for a in store.articles() if a.display_title.startswith("Article 00"))
+    store.annotate(first.id, 0, 4, note="x")
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await wait_for_listing(pilot)
+        docs = app.main.query_one("#document-rows", ArticleList)
+        assert docs.row_height == lines_per_row
+        screen = "\n".join("".join(segment.text for segment in docs.render_line(y)) for y in range(docs.size.height))
+        shown = [line for line in screen.splitlines() if line.strip()]
+        if lines_per_row == 1:
+            assert len(shown) == docs.size.height >= 12
+            row = next(line for line in shown if line.startswith("Article 00"))
+            assert row.rstrip().endswith("1 tag") and "…" in row and len(row) == docs.scrollable_content_region.width
+        else:
+            assert any("1 tag" in line for line in shown) and shown[0].startswith("Article")
+            assert len(shown) == 2 * (docs.size.height // 2)
+    store.close()

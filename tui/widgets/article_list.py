@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 
 from store import StoreConnectionError
 from store.listing import ArticleRow
 from tui.widgets.row_list import RowList
 
+#: On a terminal shorter than this, rows take one line (the title and its tag count): at 80x24
+#: the list is 13 lines tall, and six articles in view were too few to find one. Decided by the
+#: terminal, not by the list's own height, which passes through other sizes while laid out.
+TWO_LINE_ROWS_FROM = 32
+
 
 class ArticleList(RowList[ArticleRow]):
-    """Two-line rows: the title; source · date · number of tags.
+    """Two-line rows: the title; source · date · number of tags. One line when the list is short.
 
     The rows come from a listing (:meth:`store.Store.listing`), a snapshot: a tag saved after it
     was read would show the old count until the next listing. :meth:`update_count` keeps the new
@@ -51,7 +57,13 @@ class ArticleList(RowList[ArticleRow]):
         newer = self._counts.get(row.id)
         return row.tags if newer is None else newer[0]
 
-    def row_lines(self, row: ArticleRow) -> tuple[Text, Text]:
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self.set_row_height(1 if self.app.size.height < TWO_LINE_ROWS_FROM else 2)
+
+    def row_lines(self, row: ArticleRow) -> tuple[Text, ...]:
+        if self.row_height == 1:
+            return (Text.assemble(row.display_title, self._count_suffix(row), no_wrap=True, end=""),)
         title = Text(row.display_title, no_wrap=True, overflow="ellipsis", end="")
         parts = [p for p in (row.source, row.published.isoformat() if row.published else None) if p]
         count = self.tag_count(row)
@@ -60,3 +72,18 @@ class ArticleList(RowList[ArticleRow]):
         details = Text(" · ".join(parts) or "no source or date stated", no_wrap=True, overflow="ellipsis", end="")
         details.stylize(self.get_component_rich_style("row-list--details"))
         return title, details
+
+    def _count_suffix(self, row: ArticleRow) -> Text:
+        count = self.tag_count(row)
+        suffix = Text(f" {count} tag{'s' if count != 1 else ''}" if count else "", end="")
+        suffix.stylize(self.get_component_rich_style("row-list--details"))
+        return suffix
+
+    def fit_line(self, row: ArticleRow, line: Text, width: int) -> Text:
+        """A one-line row keeps its tag count: the title is cut before it."""
+        if self.row_height != 1:
+            return super().fit_line(row, line, width)
+        suffix = self._count_suffix(row)
+        title = Text(row.display_title, no_wrap=True, end="")
+        title.truncate(max(width - len(suffix), 1), overflow="ellipsis", pad=True)
+        return Text.assemble(title, suffix, no_wrap=True, end="")

@@ -122,7 +122,7 @@ class DocumentList(Pane):
     def _ask(self, query: str, keep: str | None, *, wait: bool = False) -> None:
         self._asked += 1
         rows = self.main_widget
-        work = _Request(self._source, self._asked, query, keep, rows.scrollable_content_region.height)
+        work = _Request(self._source, self._asked, query, keep, rows.scrollable_content_region.height, rows.row_height)
         mark = rows.mark_counts()
         if wait:
             listed = work.run(mark)
@@ -243,6 +243,7 @@ class _Request:
     query: str
     keep: str | None
     height: int
+    row_height: int
 
     def run(self, counts_mark: int, cancelled: Callable[[], bool] = lambda: False) -> _Listed | None:
         """Ask for the listing, its length and total, where the kept row is, the rows first shown.
@@ -259,6 +260,6 @@ class _Request:
             return None
         if highlighted is None and length:
             highlighted = 0
-        start, stop = window(top_row(highlighted, self.height), self.height, length)
+        start, stop = window(top_row(highlighted, self.height, self.row_height), self.height, length, self.row_height)
         window_rows = listing.rows(start, stop) if stop > start else []
         return _Listed(self.asked, listing, length, listing.total, highlighted, (start, window_rows), counts_mark)

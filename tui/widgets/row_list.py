@@ -1,4 +1,4 @@
-"""A list of two-line rows that reads and draws only the rows on screen, however many there are.
+"""A list of rows (two lines each, or one) that reads and draws only the rows on screen, however many there are.
 
 An :class:`OptionList` measures every row when filled (2 s for 10,000 articles here); this list
 renders, through Textual's line API, the lines that are visible. Its rows are any sequence: a
@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+#: Lines per row unless a list says otherwise (:attr:`RowList.row_height`).
 ROW_HEIGHT = 2
 #: Rows read beyond each edge of the screen, so that moving a row or two asks for nothing.
 WINDOW_MARGIN = 4
@@ -45,26 +46,30 @@ class PagedRows(Protocol[RowT_co]):
         ...
 
 
-def top_row(highlighted: int | None, height: int) -> int:
+def top_row(highlighted: int | None, height: int, row_height: int = ROW_HEIGHT) -> int:
     """The first row on screen right after a fill that highlights ``highlighted``.
 
     A fill scrolls to the top, then just far enough down for the highlighted row to show.
     """
     if highlighted is None:
         return 0
-    height = max(height, ROW_HEIGHT)
-    bottom = (highlighted + 1) * ROW_HEIGHT
-    return max(bottom - height, 0) // ROW_HEIGHT
+    height = max(height, row_height)
+    bottom = (highlighted + 1) * row_height
+    return max(bottom - height, 0) // row_height
 
 
-def window(top: int, height: int, length: int) -> tuple[int, int]:
+def window(top: int, height: int, length: int, row_height: int = ROW_HEIGHT) -> tuple[int, int]:
     """The rows read in one request: those on screen from row ``top``, and a margin either side."""
-    shown = max(height, ROW_HEIGHT) // ROW_HEIGHT + 1  # a row cut in half by the edge counts
+    shown = max(height, row_height) // row_height + 1  # a row cut in half by the edge counts
     return max(top - WINDOW_MARGIN, 0), min(top + shown + WINDOW_MARGIN, length)
 
 
 class RowList(ScrollView, Generic[RowT], can_focus=True):
-    """Two-line rows with a highlighted row and vim keys; subclasses say how a row reads."""
+    """Rows of :attr:`row_height` lines with a highlighted row and vim keys; subclasses say how a row reads."""
+
+    #: Lines each row takes; a list may change it (the documents list has one-line rows on a
+    #: narrow screen), then calls :meth:`set_row_height`.
+    row_height = ROW_HEIGHT
 
     BINDINGS: list[BindingType] = [
         Binding("down,j", "move(1)", "Down", show=False),
@@ -129,9 +134,24 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         """A row's identity, to find it again (keep the highlight on it across refills)."""
         raise NotImplementedError
 
-    def row_lines(self, row: RowT) -> tuple[Text, Text]:
-        """The two lines a row shows."""
+    def row_lines(self, row: RowT) -> tuple[Text, ...]:
+        """The lines a row shows (:attr:`row_height` of them)."""
         raise NotImplementedError
+
+    def fit_line(self, row: RowT, line: Text, width: int) -> Text:
+        """One of a row's lines made ``width`` cells wide (cut with an ellipsis, or padded)."""
+        fitted = line.copy()
+        fitted.truncate(width, overflow="ellipsis", pad=True)
+        return fitted
+
+    def set_row_height(self, lines: int) -> None:
+        """Draw each row on ``lines`` lines from now on, keeping the highlighted row in view."""
+        if lines == self.row_height:
+            return
+        self.row_height = lines
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length * lines)
+        self._show_highlight()
+        self.refresh()
 
     def set_rows(
         self,
@@ -158,7 +178,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         if highlighted is None or not 0 <= highlighted < self._length:
             highlighted = 0 if self._length else None
         self.highlighted = highlighted
-        self.virtual_size = Size(self.scrollable_content_region.width, self._length * ROW_HEIGHT)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length * self.row_height)
         self.scroll_to(y=0, animate=False)
         self._show_highlight()
         self.refresh()
@@ -168,10 +188,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         start, cached = self._window
         if not start <= index < start + len(cached):
             height = self.scrollable_content_region.height
-            top = int(self.scroll_y) // ROW_HEIGHT
-            first, last = window(top, height, self._length)
+            top = int(self.scroll_y) // self.row_height
+            first, last = window(top, height, self._length, self.row_height)
             if not first <= index < last:  # a row away from the screen: a screenful from it
-                first, last = window(index, height, self._length)
+                first, last = window(index, height, self._length, self.row_height)
             start, cached = first, self._read(first, last)
             self._window = (start, cached)
         return cached[index - start]
@@ -227,22 +247,20 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         """Redraw one row after what it shows changed (rows not at hand are not on screen)."""
         index = self._index_at_hand(key)
         if index is not None:
-            self.refresh_lines(index * ROW_HEIGHT - int(self.scroll_y), ROW_HEIGHT)
+            self.refresh_lines(index * self.row_height - int(self.scroll_y), self.row_height)
 
     def row_text(self, index: int) -> str:
-        """The two lines of a row as plain text (what the row shows)."""
-        first, second = self.row_lines(self.row_at(index))
-        return f"{first.plain}\n{second.plain}"
+        """The lines of a row as plain text (what the row shows)."""
+        return "\n".join(line.plain for line in self.row_lines(self.row_at(index)))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = int(self.scroll_y) + y
-        index, part = divmod(line, ROW_HEIGHT)
+        index, part = divmod(line, self.row_height)
         row = self._shown_row(index) if index < self._length else None
         if row is None:
             return Strip.blank(width, self.rich_style)
-        text = self.row_lines(row)[part].copy()
-        text.truncate(width, overflow="ellipsis", pad=True)
+        text = self.fit_line(row, self.row_lines(row)[part], width)
         if index == self.highlighted:
             text.stylize(self.get_component_rich_style("row-list--highlight"))
         return (
@@ -250,17 +268,17 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         )
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self._length * ROW_HEIGHT)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length * self.row_height)
 
     def _show_highlight(self) -> None:
         if self.highlighted is None:
             return
-        top = self.highlighted * ROW_HEIGHT
-        height = max(self.scrollable_content_region.height, ROW_HEIGHT)
+        top = self.highlighted * self.row_height
+        height = max(self.scrollable_content_region.height, self.row_height)
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False)
-        elif top + ROW_HEIGHT > self.scroll_y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+        elif top + self.row_height > self.scroll_y + height:
+            self.scroll_to(y=top + self.row_height - height, animate=False)
 
     def _move_to(self, index: int) -> None:
         if not self._length:
@@ -275,7 +293,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     def action_page(self, direction: int) -> None:
         """Move the highlight by a screenful."""
-        rows = max(self.scrollable_content_region.height // ROW_HEIGHT - 1, 1)
+        rows = max(self.scrollable_content_region.height // self.row_height - 1, 1)
         self.action_move(direction * rows)
 
     def action_edge(self, direction: int) -> None:
@@ -292,7 +310,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = (int(self.scroll_y) + offset.y) // ROW_HEIGHT
+        index = (int(self.scroll_y) + offset.y) // self.row_height
         if index < self._length:
             self._move_to(index)
             row = self._shown_row(index)
