@@ -75,10 +75,8 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         assert query.value == "Sergei Shoigu"
         query.value = "Sergey Shoigu"
         await pilot.pause()
-        await pilot.press("enter")  # "+ new entity"
-        await pilot.pause()
-        assert "PERSON" in option_texts(picker.query_one("#entity-choices", OptionList))
-        await pilot.press("enter")  # PERSON (the guess for a two-word name)
+        assert option_texts(picker.query_one("#entity-choices", OptionList))[0] == "+ new PERSON “Sergey Shoigu”"
+        await pilot.press("enter")  # the guessed type, said in the row
         await pilot.pause()
         assert not isinstance(app.screen, EntityPicker)
         entity = store.find_entity("Sergei Shoigu")

@@ -576,7 +576,7 @@ async def test_the_type_step_never_makes_a_type_from_a_burst_that_ends_on_a_know
         names = ["Qwxz Unit", "Bmvk Corps", "Plrt Group", "Zhny Team", "Dfgs Band", "Kjyw Crew"]
         for name, typed in zip(names, ["equ", "equipment ", "person", "PeRsOn", "org", " p l a c e "], strict=True):
             await select_words(pilot, app.main.reader, "Sergei Shoigu")
-            send_burst(app, ["e", "ctrl+u", *name, "enter", *typed, "enter"])
+            send_burst(app, ["e", "ctrl+u", *name, "down", "enter", *typed, "enter"])
             await _idle(pilot, 0.4)
             assert app.screen is app.main, (typed, type(app.screen).__name__)
             entity = store.find_entity(name)

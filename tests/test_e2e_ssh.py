@@ -113,11 +113,8 @@ def select_and_tag(session: Session, words_forward: int, *, name: str | None = N
         # Typed at once: keys wait for the picker to have its field focused (tui.keyboard).
         session.keys("C-u")
         session.type(name)
-        session.wait(f"new entity “{name}”")
+        session.wait(f"+ new PERSON “{name}”")  # the type its form suggests, said in the row
     session.keys("Enter")
-    if name:
-        session.wait("Type of")
-        session.keys("Enter")
     session.wait("×1")  # the entity pane of the article shows the new mention
     assert re.search(r"Sergey Shoigu +×1", session.screen())
 

@@ -75,7 +75,7 @@ async def _entity_picker(pilot) -> Input:
 
 async def _type_picker(pilot) -> Input:
     field = await _entity_picker(pilot)
-    await pilot.press(*"Zyxw", "enter")  # a new entity: the picker asks its type in the same field
+    await pilot.press(*"Zyxw", "down", "enter")  # a new entity of another type: asked in the same field
     await pilot.pause()
     assert field.value == ""
     return field

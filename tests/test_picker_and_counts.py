@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 
 from store import Store, seed_if_empty
@@ -57,7 +58,7 @@ async def _new_entity_of_type(tmp_path: Path, typed: str) -> str:
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await _picker_on_sergei_shoigu(pilot)
-        await pilot.press("ctrl+u", *"Qwxz Unit", "enter")  # nothing like it: "+ new entity"
+        await pilot.press("ctrl+u", *"Qwxz Unit", "down", "enter")  # nothing like it: "+ new entity … of another type"
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, EntityPicker)
@@ -77,6 +78,34 @@ async def _new_entity_of_type(tmp_path: Path, typed: str) -> str:
     assert entity is not None
     store.close()
     return f"{entity.type} {shown}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "row"),
+    [
+        ("Qwxz Unit", "+ new PERSON “Qwxz Unit”"),
+        ("CSTOX", "+ new ORG “CSTOX”"),
+        ("Su-30SM", "+ new EQUIPMENT “Su-30SM”"),
+    ],
+)
+async def test_a_new_name_is_offered_with_the_type_its_form_suggests_in_one_enter(
+    tmp_path: Path, typed: str, row: str
+) -> None:
+    """The first row says the type it makes: Enter is a choice made knowingly, one key not two."""
+    store = _store(tmp_path / "store")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        picker = await _picker_on_sergei_shoigu(pilot)
+        await pilot.press("ctrl+u", *typed)
+        await pilot.pause()
+        choices = option_texts(picker.query_one("#entity-choices", OptionList))
+        assert choices[0] == row and choices[1] == f"+ new entity “{typed}” of another type…"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityPicker)
+    entity = store.find_entity(typed)
+    assert entity is not None and row == f"+ new {entity.type} “{entity.name}”"
+    store.close()
 
 
 async def test_typing_in_the_type_picker_filters_the_types(tmp_path: Path) -> None:

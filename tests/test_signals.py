@@ -21,9 +21,8 @@ def tag_first_word(term: Terminal) -> None:
     term.wait_for("Ainur Kurmanov")
     term.type("v", "w", "w", "e")
     term.wait_for("as an entity")
-    term.type(ENTER)  # "+ new entity"
-    term.wait_for("Type of")
-    term.type(ENTER)  # PERSON
+    term.wait_for("+ new PERSON")
+    term.type(ENTER)  # the guessed type, said in the row
     term.wait_for("Saved.")
 
 

@@ -76,7 +76,7 @@ DIALOGS = {
     # Another spelling of an existing entity is offered first.
     "entity picker": _keys(*MOSCOW, "v", "w", "e", "ctrl+u", *"Abdusalom Azizov"),
     # A new entity: its type, filtered as it is typed.
-    "type picker": _keys("enter", "v", "w", "e", "ctrl+u", *"Qwxz Unit", "enter", *"equ"),
+    "type picker": _keys("enter", "v", "w", "e", "ctrl+u", *"Qwxz Unit", "down", "enter", *"equ"),
     "passage dialog": _keys("enter", "v", "w", "w", "m"),
     "details dialog": _keys("enter", "D"),
     "search dialog": _keys("s", *"Shoigu"),

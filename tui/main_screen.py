@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
-from store import Article, Store, StoreConnectionError
+from store import Article, SearchHit, Store, StoreConnectionError
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.help_screen import HelpScreen, main_screen_sections
@@ -321,6 +321,15 @@ class MainScreen(TaggingScreen):
             self.query_one(EntityPane).highlight_entity(entity_id)
         elif xrefs.entity_id is not None and self.reader.has_focus:
             self._show_related()
+
+    @on(Reader.FindWordRequested)
+    def _find_word(self, message: Reader.FindWordRequested) -> None:
+        """``*`` / ``#``: the word under the cursor becomes the search ``n`` / ``N`` go through."""
+        if self.article is None:
+            return
+        start = self.reader.cursor
+        self.found = SearchChoice(message.word, (SearchHit(self.article.id, start, start, "", 0.0),), 0)
+        self.action_find(message.direction)
 
     @on(EntityPane.EntityHighlighted)
     def _entity_highlighted(self, message: EntityPane.EntityHighlighted) -> None:

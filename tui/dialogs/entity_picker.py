@@ -1,11 +1,14 @@
 """Pick the entity a mention refers to: fuzzy completion over entities and aliases, or a new one.
 
 Typing filters existing entities (by name and alias, and by other spellings of them:
-``Sergei Shoigu`` finds ``Sergey Shoigu``, :func:`store.fuzzy.name_score`); the last row creates
-a new entity with the typed name. Choosing an existing entity under another spelling adds that
-spelling to its aliases (the store does). Choosing a new one asks for its type: typing filters
-the types (``equ`` → EQUIPMENT), and a type of your own is made only by choosing its row
-("+ new type"). Up/down move in the list while typing; Enter chooses; Escape cancels.
+``Sergei Shoigu`` finds ``Sergey Shoigu``, :func:`store.fuzzy.name_score`); after them come two
+rows for a new entity with the typed name: "+ new PERSON “…”" makes it with the type its form
+suggests (a name a person, an acronym an organisation, a designation with digits equipment),
+said in the row so Enter is a choice made knowingly, and "+ new entity “…”" asks for the type.
+Choosing an existing entity under another spelling adds that spelling to its aliases (the
+store does). Asked for a type, typing filters the types (``equ`` → EQUIPMENT), and a type of
+your own is made only by choosing its row ("+ new type"). Up/down move in the list while
+typing; Enter chooses; Escape cancels.
 """
 
 from __future__ import annotations
@@ -80,7 +83,9 @@ class EntityPicker(Dialog[EntityChoice | None]):
             rows.append(Option(prompt, id=f"e:{entity.id}"))
             exact = exact or any(n.casefold() == query.casefold() for n in entity.names())
         if query and not exact:
-            rows.append(Option(Text.assemble("+ new entity ", (f"“{query}”", "bold")), id="new"))
+            guessed = ENTITY_TYPES[_guess_type(query)]
+            rows.append(Option(Text.assemble(f"+ new {guessed} ", (f"“{query}”", "bold")), id=f"guess:{guessed}"))
+            rows.append(Option(Text.assemble("+ new entity ", (f"“{query}”", "bold"), " of another type…"), id="new"))
         options.set_options(rows)
         if rows:
             options.highlighted = 0
@@ -130,6 +135,8 @@ class EntityPicker(Dialog[EntityChoice | None]):
     def _choose(self, key: str) -> None:
         if key.startswith("e:"):
             self.dismiss(EntityChoice(entity_id=key[2:]))
+        elif key.startswith("guess:"):
+            self.dismiss(EntityChoice(name=sanitize_line(self.query_one("#entity-query", Input).value), type=key[6:]))
         elif key == "new":
             self._ask_type(sanitize_line(self.query_one("#entity-query", Input).value))
         elif (key.startswith("t:") or key.startswith("n:")) and self._new_name:

@@ -65,6 +65,8 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         Binding("escape", "clear_selection", "Clear selection", show=False),
         Binding("e", "tag('entity')", "Tag entity", id="reader.tag_entity"),
         Binding("m", "tag('passage')", "Passage", id="reader.tag_passage"),
+        Binding("asterisk", "find_word(1)", "Next of this word", show=False, id="reader.find_word"),
+        Binding("number_sign", "find_word(-1)", "Previous of this word", show=False, id="reader.find_word_back"),
         Binding("t", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
         Binding("T", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
         Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
@@ -113,6 +115,14 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
             self.kind = kind
             self.start = start
             self.end = end
+
+    class FindWordRequested(Message):
+        """``*`` / ``#``: the word under the cursor, to find on (1) or back (-1), as vim's."""
+
+        def __init__(self, word: str, direction: int) -> None:
+            super().__init__()
+            self.word = word
+            self.direction = direction
 
     class EditRequested(Message):
         """The user asked to edit an annotation."""
@@ -317,12 +327,20 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
     # ------------------------------------------------------------------ tagging
 
     def action_tag(self, kind: str) -> None:
-        """Ask to tag the selection (or the word at the cursor) as an entity or a passage."""
-        span = self.tag_span()
+        """Ask to tag the selection (or the word at the cursor, or a count's words from it)."""
+        span = self.tag_span(self.take_count())
         if span is None:
             self.notify("Nothing to tag: put the cursor on a word or select text with v.", severity="warning")
             return
         self.post_message(self.TagRequested(kind, *span))
+
+    def action_find_word(self, direction: int) -> None:
+        """Find the word under the cursor on through the text (``n`` / ``N`` then go on)."""
+        span = self.tag_span()
+        if span is None or self.article is None:
+            self.notify("Put the cursor on a word to find it again.", severity="information")
+            return
+        self.post_message(self.FindWordRequested(self.article.text[span[0] : span[1]], direction))
 
     def clear_after_tag(self) -> None:
         """Drop the selection once its tag is saved."""

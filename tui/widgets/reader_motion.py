@@ -5,10 +5,11 @@ and the selection is an idea of its own, with rules a user learns (vim's motions
 its scrolloff) and tests check, whatever the drawing.
 
 **Counts.** In the reader, digits are a count, as in vim: ``3w`` moves three words, ``2)``
-two sentences, ``5n`` to the fifth hit ahead; ``0`` with no count pending goes to the start of
-the line. The pane keys ``1``-``4`` are the screen's everywhere else; from the reader, panes
-are ``alt+1``-``alt+4`` (or Tab). A pending count shows in the reader's border and is dropped
-by any key that does not take one (Esc among them), so a stray digit never lingers.
+two sentences, ``5n`` to the fifth hit ahead, and ``2e`` tags two words from the cursor (a
+name); ``0`` with no count pending goes to the start of the line. The pane keys ``1``-``4``
+are the screen's everywhere else; from the reader, panes are ``alt+1``-``alt+4`` (or Tab). A
+pending count shows in the reader's border and is dropped by any key that does not take one
+(Esc among them), so a stray digit never lingers.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ MAX_COUNT = 999
 #: tag and the next search hit (``n`` / ``N``, bound on the screen, ask :meth:`take_count`).
 COUNTED_KEYS = frozenset(
     (
-        *("h", "l", "w", "b", "j", "k", "g", "G", "t", "T", "n", "N", "plus", "equals_sign", "minus"),
+        *("h", "l", "w", "b", "j", "k", "g", "G", "t", "T", "n", "N", "plus", "equals_sign", "minus", "e", "m"),
+        *("asterisk", "number_sign"),
         *("left", "right", "up", "down", "pagedown", "pageup", "space", "ctrl+f", "ctrl+b", "home", "end"),
         *("left_parenthesis", "right_parenthesis", "left_curly_bracket", "right_curly_bracket"),
     )
@@ -241,9 +243,10 @@ class ReaderMotion:
         self.refresh()
         self._announce()
 
-    def tag_span(self) -> tuple[int, int] | None:
-        """What a tag key applies to: the selection, else the word under the cursor.
+    def tag_span(self, words: int = 1) -> tuple[int, int] | None:
+        """What a tag key applies to: the selection, else ``words`` words from the cursor's.
 
+        ``2e`` on "Sergey" tags "Sergey Shoigu" (as vim's ``2dw`` deletes two words).
         Trimmed of surrounding spaces, punctuation and a possessive (``Shoigu's,`` tags ``Shoigu``).
         """
         if self.article is None or not self.article.text:
@@ -251,9 +254,13 @@ class ReaderMotion:
         text = self.article.text
         span = self.selection
         if span is None:
-            span = units.span_at(self._spans("word"), self.cursor)
+            spans = self._spans("word")
+            span = units.span_at(spans, self.cursor)
             if span is None or not span[0] <= self.cursor < span[1]:
                 return None
+            following = [s for s in spans if s[0] >= span[1]]
+            if words > 1 and following:
+                span = (span[0], following[min(words - 1, len(following)) - 1][1])
         start, end = span
         while start < end and text[start] in _TRIM_START:
             start += 1
