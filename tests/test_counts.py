@@ -6,7 +6,10 @@ in the real app, so the test holds the rule, not a figure.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,17 @@ def seeded(tmp_path: Path) -> Store:
     return store
 
 
+@asynccontextmanager
+async def reading(tmp_path: Path, store: Store | None = None) -> AsyncIterator[tuple[Any, Any]]:
+    """The app at 80x24 with the first article open in the reader: (app, pilot)."""
+    app = make_app(store or seeded(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        yield app, pilot
+
+
 def border_status(app) -> str:
     subtitle = app.main.query_one(ReaderPane).border_subtitle
     return str(subtitle) if subtitle is not None else ""
@@ -31,11 +45,7 @@ def border_status(app) -> str:
 async def test_a_count_moves_as_far_as_the_motion_pressed_that_many_times(
     tmp_path: Path, count: str, keys: list[str]
 ) -> None:
-    app = make_app(seeded(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         reader = app.main.reader
         await pilot.press("G" if keys == ["b"] else "g")
         start = reader.cursor
@@ -50,11 +60,7 @@ async def test_a_count_moves_as_far_as_the_motion_pressed_that_many_times(
 
 
 async def test_a_digit_in_the_reader_is_a_count_that_shows_and_esc_drops(tmp_path: Path) -> None:
-    app = make_app(seeded(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         reader = app.main.reader
         assert reader.has_focus
         await pilot.press("1")
@@ -77,11 +83,7 @@ async def test_a_digit_in_the_reader_is_a_count_that_shows_and_esc_drops(tmp_pat
 
 
 async def test_a_key_that_takes_no_count_drops_it_and_does_what_it_always_does(tmp_path: Path) -> None:
-    app = make_app(seeded(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         await pilot.press("g", "w", "5", "e")
         await pilot.pause(0.3)
         assert isinstance(app.screen, EntityPicker)
@@ -96,11 +98,7 @@ async def test_a_key_that_takes_no_count_drops_it_and_does_what_it_always_does(t
 
 
 async def test_zero_alone_goes_to_the_line_start_and_after_a_digit_is_part_of_the_count(tmp_path: Path) -> None:
-    app = make_app(seeded(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         reader = app.main.reader
         await pilot.press("g", *(["w"] * 10))
         ten_words = reader.cursor
@@ -114,11 +112,7 @@ async def test_zero_alone_goes_to_the_line_start_and_after_a_digit_is_part_of_th
 
 
 async def test_a_huge_count_is_capped_and_stops_at_the_end(tmp_path: Path) -> None:
-    app = make_app(seeded(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         reader = app.main.reader
         await pilot.press("G")
         end = reader._map.line_of(reader.cursor) if reader._map else -1

@@ -18,7 +18,7 @@ from textual.keys import _character_to_key
 from textual.widgets import Input
 
 from store import Store, seed_if_empty
-from tests.conftest import wait_for_listing
+from tests.conftest import settled, wait_for_listing
 from tui.app import DossierApp, make_app
 
 #: Every printable ASCII character, space included ("q" quits, "u" undoes, "1" to "4" switch panes…).
@@ -147,17 +147,23 @@ async def test_every_printable_key_typed_in_a_text_field_is_text(tmp_path: Path,
         before = state(app, store)
         start = field.value
         send_burst(app, PRINTABLE)
-        await pilot.pause(0.3)
+        await settled(pilot)  # every key handled, however loaded the machine
         await wait_for_listing(pilot)
         assert field.value == start + PRINTABLE
         assert state(app, store) == before
     store.close()
 
 
-async def test_slash_then_a_word_in_one_read_filters_and_fires_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("first", "typed", "field"), [("alt+1", "/uzbek", "#document-filter"), (None, "1/uzbek", "#search-query")]
+)
+async def test_slash_then_a_word_in_one_read_fires_nothing(
+    tmp_path: Path, first: str | None, typed: str, field: str
+) -> None:
     """The reported break: tag, then pane 1, ``/``, ``uzbek`` in one burst; ``u`` must not undo the tag.
 
-    From the reader, where digits are counts, pane 1 is ``alt+1`` (below: what ``1`` does there).
+    From the reader, where digits are counts, pane 1 is ``alt+1`` and the word filters the list.
+    ``1/uzbek`` typed there: 1 is a count, ``/`` drops it and opens the search, the word is its text.
     """
     store = Store.open(tmp_path / "store")
     seed_if_empty(store)
@@ -170,30 +176,10 @@ async def test_slash_then_a_word_in_one_read_filters_and_fires_nothing(tmp_path:
         assert article is not None
         tag = await app.main._save(lambda: store.annotate(article.id, 0, 5, note="keep me"))
         assert tag is not None
-        send_burst(app, "/uzbek", first="alt+1")
-        await pilot.pause(0.3)
+        send_burst(app, typed, first=first)
+        await settled(pilot)  # every key handled, however loaded the machine
         await wait_for_listing(pilot)
-        assert app.main.query_one("#document-filter", Input).value == "uzbek"
+        assert isinstance(app.focused, Input) and app.focused.id == field[1:] and app.focused.value == "uzbek"
         assert [a.note for a in store.annotations(article.id)] == ["keep me"]
         assert not app.main.has_class("-zoom")
     store.close()
-
-
-async def test_one_then_a_word_in_the_reader_fires_nothing_either(tmp_path: Path) -> None:
-    """``1/uzbek`` typed in the reader: 1 is a count, ``/`` drops it and opens the search, the word is its text."""
-    store = Store.open(tmp_path / "store")
-    seed_if_empty(store)
-    app = make_app(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        article = app.main.article
-        assert article is not None
-        tag = await app.main._save(lambda: store.annotate(article.id, 0, 5, note="keep me"))
-        assert tag is not None
-        send_burst(app, "1/uzbek")
-        await pilot.pause(0.3)
-        assert isinstance(app.focused, Input) and app.focused.value == "uzbek"
-        assert [a.note for a in store.annotations(article.id)] == ["keep me"]
-        assert not app.main.has_class("-zoom") and app.main.reader.take_count() == 1

@@ -20,6 +20,7 @@ from store.postgres_schema import SCHEMA_VERSION
 from tests.conftest import POSTGRES_URL, ROOT
 from tests.postgres_roles import PostgresStores
 from tests.store_samples import rich_folder_store
+from tests.test_entity_article_counts import kept_and_counted
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
 
@@ -298,14 +299,7 @@ def test_a_version_4_store_gets_its_entities_article_counts_and_annotators_keep_
             store.annotate(article.id, start, start + len("Tashkent"), entity="Uzbekistan")
         finally:
             store.close()
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            kept = dict(conn.execute(f"SELECT entity_id, articles FROM {pg_schema}.entity_articles").fetchall())
-            counted = dict(
-                conn.execute(
-                    f"SELECT entity_id, count(DISTINCT article_id) FROM {pg_schema}.annotations"
-                    " WHERE entity_id IS NOT NULL GROUP BY entity_id"
-                ).fetchall()
-            )
+        kept, counted = kept_and_counted(pg_schema)
         assert kept == counted and len(kept) == 1
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
