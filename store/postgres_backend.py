@@ -355,7 +355,9 @@ class PostgresBackend(Backend):
                 upserts[change.table][change.key] = change.after
         # Each entity's count of articles moves with the mentions (see store.postgres_entity_articles).
         pairs = entity_articles.touched_pairs(changeset.changes)
-        mentioned = entity_articles.present(self.conn, self.schema, pairs)
+        keys = entity_articles.touched_keys(changeset.changes)
+        mentioned = entity_articles.present(self.conn, self.schema, pairs, keys)
+        pairs |= mentioned  # what is stored under the keys, whatever the changes believed
         for table in (ENTITIES, ARTICLES, ANNOTATIONS):
             schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
         for table in (ANNOTATIONS, ARTICLES, ENTITIES):

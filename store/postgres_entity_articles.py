@@ -6,7 +6,9 @@ of it: at 200,000 articles, "Russia" has 50,000, and the count alone took 20-30 
 question. So the count is kept in a table of its own (``entity_articles``), changed in the
 transaction of every save that adds, moves or removes a mention: the (entity, article) pairs
 the save touches are looked up before and after it, and each entity's count moves by the
-pairs it gained less those it lost. Saves hold the store's lock, so no two adjust one count at
+pairs it gained less those it lost. What a save touches is taken from what is stored as well
+as from its changes: a change's ``before`` is what its writer believed, and the write replaces
+(or deletes) whatever the row holds. Saves hold the store's lock, so no two adjust one count at
 once; a store made before the table existed gets it, counted afresh, from ``store migrate``
 (:func:`store.postgres_schema.count_entity_articles`).
 
@@ -39,18 +41,30 @@ def touched_pairs(changes: Iterable[Change]) -> set[Pair]:
     return pairs
 
 
-def present(conn: psycopg.Connection[Any], schema: str, pairs: set[Pair]) -> set[Pair]:
-    """Which of ``pairs`` have at least one mention stored (in the open transaction)."""
-    if not pairs:
+def touched_keys(changes: Iterable[Change]) -> list[str]:
+    """The ids of the annotations a changeset writes or deletes."""
+    return sorted({change.key for change in changes if change.table == ANNOTATIONS})
+
+
+def present(conn: psycopg.Connection[Any], schema: str, pairs: set[Pair], keys: Iterable[str] = ()) -> set[Pair]:
+    """Which of ``pairs`` have at least one mention stored (in the open transaction).
+
+    With ``keys``, the pairs of the annotations stored under those ids are answered too
+    (present by definition): what a write of those ids may take away, whatever its changes
+    believed they held.
+    """
+    keys = list(keys)
+    if not pairs and not keys:
         return set()
-    entities, articles = zip(*sorted(pairs), strict=True)
+    entities, articles = zip(*sorted(pairs), strict=True) if pairs else ((), ())
     rows = conn.execute(
         statement(
-            "SELECT DISTINCT p.e, p.a FROM unnest(%s::text[], %s::text[]) AS p(e, a)"
-            " WHERE EXISTS (SELECT 1 FROM {s}.annotations n WHERE n.entity_id = p.e AND n.article_id = p.a)",
+            "SELECT p.e, p.a FROM unnest(%s::text[], %s::text[]) AS p(e, a)"
+            " WHERE EXISTS (SELECT 1 FROM {s}.annotations n WHERE n.entity_id = p.e AND n.article_id = p.a)"
+            " UNION SELECT entity_id, article_id FROM {s}.annotations WHERE id = ANY(%s) AND entity_id IS NOT NULL",
             schema,
         ),
-        (list(entities), list(articles)),
+        (list(entities), list(articles), keys),
     ).fetchall()
     return {(entity, article) for entity, article in rows}
 
