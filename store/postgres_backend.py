@@ -265,7 +265,21 @@ class PostgresBackend(Backend):
         tx: _PostgresTransaction | None = None
         pid = conn.info.backend_pid
         try:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{self.schema}",))
+            # The store's version is read under the lock, in the same round trip: a store
+            # migrated while this process was open has tables (and derived counts) this code
+            # does not keep as they are kept now, so it must not write to them.
+            locked = conn.execute(
+                sql.SQL(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s)), (SELECT value FROM {} WHERE key = 'schema_version')"
+                ).format(self._ident("meta")),
+                (f"dossier:{self.schema}",),
+            ).fetchone()
+            if locked is None or str(locked[1]) != str(SCHEMA_VERSION):
+                raise SaveError(
+                    f"the store was changed to version {locked[1] if locked else '?'} while Dossier (version"
+                    f" {SCHEMA_VERSION}) had it open: nothing was saved; start Dossier again"
+                    " (a newer one if it says so)"
+                )
             tx = _PostgresTransaction(self, self._unseen())
             yield tx
         except BaseException as exc:
@@ -362,9 +376,7 @@ class PostgresBackend(Backend):
             schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
         for table in (ANNOTATIONS, ARTICLES, ENTITIES):
             schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
-        entity_articles.adjust(
-            self.conn, self.schema, mentioned, entity_articles.present(self.conn, self.schema, pairs)
-        )
+        entity_articles.adjust(self.conn, self.schema, pairs, mentioned)
         logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
         ref = uuid.uuid4().hex
         row = self.conn.execute(

@@ -176,7 +176,7 @@ class _Checker:
             "SELECT coalesce(k.entity_id, c.entity_id), k.articles, c.articles FROM {s}.entity_articles k"
             " FULL JOIN (SELECT entity_id, count(DISTINCT article_id) AS articles FROM {s}.annotations"
             "   WHERE entity_id IS NOT NULL GROUP BY entity_id) c USING (entity_id)"
-            " WHERE k.articles IS DISTINCT FROM c.articles ORDER BY 1",
+            " WHERE coalesce(k.articles, 0) <> coalesce(c.articles, 0) ORDER BY 1",
             self.schema,
         )
         for key, kept, counted in self.conn.execute(counts):

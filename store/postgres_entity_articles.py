@@ -17,7 +17,6 @@ Every mention counts, whatever its status, as in the folder store (:func:`store.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -69,24 +68,24 @@ def present(conn: psycopg.Connection[Any], schema: str, pairs: set[Pair], keys: 
     return {(entity, article) for entity, article in rows}
 
 
-def adjust(conn: psycopg.Connection[Any], schema: str, before: set[Pair], after: set[Pair]) -> None:
-    """Move each entity's count by the pairs it gained (in ``after`` only) less those it lost."""
-    delta: Counter[str] = Counter()
-    for entity, _ in after - before:
-        delta[entity] += 1
-    for entity, _ in before - after:
-        delta[entity] -= 1
-    changed = sorted(entity for entity, moved in delta.items() if moved)
-    if not changed:
+def adjust(conn: psycopg.Connection[Any], schema: str, pairs: set[Pair], before: set[Pair]) -> None:
+    """After the write: look ``pairs`` up again and move each entity's count, in one statement.
+
+    An entity's count moves by the pairs it gained (present now, not in ``before``) less those
+    it lost. A count that falls to 0 stays as a row of 0 (no article mentions the entity): a
+    count below 0 would show that something wrote around this code, and ``store check`` says so.
+    """
+    if not pairs:
         return
+    ordered = sorted(pairs)
     conn.execute(
         statement(
-            "INSERT INTO {s}.entity_articles SELECT * FROM unnest(%s::text[], %s::int[])"
+            "WITH p(e, a, was) AS (SELECT * FROM unnest(%s::text[], %s::text[], %s::bool[])),"
+            " moved AS (SELECT p.e, sum((EXISTS (SELECT 1 FROM {s}.annotations n"
+            "   WHERE n.entity_id = p.e AND n.article_id = p.a))::int - p.was::int) AS d FROM p GROUP BY p.e)"
+            " INSERT INTO {s}.entity_articles SELECT e, d FROM moved WHERE d <> 0"
             " ON CONFLICT (entity_id) DO UPDATE SET articles = {s}.entity_articles.articles + excluded.articles",
             schema,
         ),
-        (changed, [delta[entity] for entity in changed]),
-    )
-    conn.execute(
-        statement("DELETE FROM {s}.entity_articles WHERE entity_id = ANY(%s) AND articles <= 0", schema), (changed,)
+        ([e for e, _ in ordered], [a for _, a in ordered], [pair in before for pair in ordered]),
     )

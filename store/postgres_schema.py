@@ -354,8 +354,19 @@ def _from_4(conn: psycopg.Connection[Any], schema: str) -> None:
     _grant_like(conn, schema, ANNOTATIONS, ENTITY_ARTICLES_TABLE)
 
 
-def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> None:
-    """Count every entity's articles afresh from the mentions (replacing what the table held)."""
+def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> int:
+    """Count every entity's articles afresh from the mentions (replacing what the table held).
+
+    Returns how many entities' counts were wrong (0 after a sound history).
+    """
+    wrong = conn.execute(
+        statement(
+            "SELECT count(*) FROM {s}.entity_articles k FULL JOIN (SELECT entity_id, count(DISTINCT article_id) AS n"
+            "   FROM {s}.annotations WHERE entity_id IS NOT NULL GROUP BY entity_id) c USING (entity_id)"
+            " WHERE coalesce(k.articles, 0) <> coalesce(c.n, 0)",
+            schema,
+        )
+    ).fetchone()
     conn.execute(statement("DELETE FROM {s}.entity_articles", schema))
     conn.execute(
         statement(
@@ -364,6 +375,7 @@ def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> None:
             schema,
         )
     )
+    return int(wrong[0]) if wrong else 0
 
 
 def _grant_like(conn: psycopg.Connection[Any], schema: str, source: str, target: str) -> None:

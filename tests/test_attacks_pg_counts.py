@@ -17,6 +17,7 @@ from store import Store, seed_if_empty
 from store.changes import ANNOTATIONS, Change, Changeset
 from store.postgres_backend import PostgresBackend
 from tests.conftest import POSTGRES_URL, span_of
+from tests.test_entity_article_counts import kept_and_counted
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES to a PostgreSQL URL")
 
@@ -27,18 +28,6 @@ def schema() -> Iterator[str]:
     yield name
     with psycopg.connect(POSTGRES_URL or "", autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-
-
-def kept_and_counted(schema: str) -> tuple[dict[str, int], dict[str, int]]:
-    with psycopg.connect(POSTGRES_URL or "", autocommit=True) as conn:
-        kept = dict(conn.execute(f'SELECT entity_id, articles FROM "{schema}".entity_articles').fetchall())
-        counted = dict(
-            conn.execute(
-                f'SELECT entity_id, count(DISTINCT article_id) FROM "{schema}".annotations'
-                " WHERE entity_id IS NOT NULL GROUP BY entity_id"
-            ).fetchall()
-        )
-    return kept, counted
 
 
 def _tagged(schema: str) -> tuple[Store, str, str]:

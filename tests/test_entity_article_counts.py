@@ -14,8 +14,9 @@ import sys
 import textwrap
 
 import psycopg
+import pytest
 
-from store import Store, seed_if_empty
+from store import SaveError, Store, seed_if_empty
 from tests.conftest import POSTGRES_URL, ROOT
 
 ENTITIES = ["Uzbekistan", "Russia", "CSTO", "Sergey Shoigu", "Tashkent"]
@@ -24,7 +25,9 @@ ENTITIES = ["Uzbekistan", "Russia", "CSTO", "Sergey Shoigu", "Tashkent"]
 def kept_and_counted(schema: str) -> tuple[dict[str, int], dict[str, int]]:
     assert POSTGRES_URL is not None
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        kept = dict(conn.execute(f"SELECT entity_id, articles FROM {schema}.entity_articles").fetchall())
+        kept = dict(  # a row of 0 is an entity no article mentions any more
+            conn.execute(f"SELECT entity_id, articles FROM {schema}.entity_articles WHERE articles <> 0").fetchall()
+        )
         counted = dict(
             conn.execute(
                 f"SELECT entity_id, count(DISTINCT article_id) FROM {schema}.annotations"
@@ -113,3 +116,45 @@ def test_two_processes_tagging_one_entity_in_the_same_articles_keep_its_count(pg
     assert [run.wait(timeout=300) for run in runs] == [0, 0]
     kept, counted = kept_and_counted(pg_schema)
     assert kept == counted and list(counted.values()) == [5]
+
+
+def test_a_drifted_count_is_reported_by_check_and_made_right_by_migrate(pg_schema: str) -> None:
+    """A count written around the code (by hand, an old tool) is found, and one command repairs it."""
+    assert POSTGRES_URL is not None
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    seed_if_empty(store)
+    article = next(a for a in store.articles() if "Tashkent" in a.text)
+    start = article.text.index("Tashkent")
+    store.annotate(article.id, start, start + len("Tashkent"), entity="Tashkent", entity_type="PLACE")
+    store.close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"UPDATE {pg_schema}.entity_articles SET articles = 40")
+    cli = [sys.executable, "-m", "tui", "--schema", pg_schema, "store"]
+    checked = subprocess.run([*cli, "check", "--store", POSTGRES_URL], capture_output=True, text=True, cwd=ROOT)
+    assert checked.returncode == 2 and "its count of articles is 40, its mentions are in 1" in checked.stdout
+    assert "`dossier store migrate` counts the entities' articles again" in checked.stderr
+    migrated = subprocess.run([*cli, "migrate", "--store", POSTGRES_URL], capture_output=True, text=True, cwd=ROOT)
+    assert migrated.returncode == 0 and "recounted (1 corrected)" in migrated.stdout, migrated
+    kept, counted = kept_and_counted(pg_schema)
+    assert kept == counted == {next(iter(counted)): 1}
+    again = subprocess.run([*cli, "check", "--store", POSTGRES_URL], capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_process_open_while_its_store_changes_version_saves_nothing(pg_schema: str) -> None:
+    """An analyst's app left open while an admin migrates the store (here: to a version from the
+    future) must not write tables it no longer keeps as they are kept: the save is refused whole."""
+    assert POSTGRES_URL is not None
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    seed_if_empty(store)
+    article = store.articles()[0]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"UPDATE {pg_schema}.meta SET value = '99' WHERE key = 'schema_version'")
+    try:
+        with pytest.raises(SaveError, match="changed to version 99 while Dossier"):
+            store.annotate(article.id, 0, 4, entity="Somebody", entity_type="PERSON")
+    finally:
+        store.close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        assert conn.execute(f"SELECT count(*) FROM {pg_schema}.annotations").fetchone() == (0,)
+        assert conn.execute(f"SELECT count(*) FROM {pg_schema}.entities").fetchone() == (0,)
