@@ -88,6 +88,10 @@ class ReaderMotion:
         self._set_count(None)
         return count
 
+    def drop_count(self) -> None:
+        """Forget a pending count: the keyboard went elsewhere (a dialog, another pane)."""
+        self._set_count(None)
+
     def _set_count(self, count: int | None) -> None:
         if count != self._count:
             self._count = count
