@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from textual.widgets import Input, Static
+
 from store import Store, seed_if_empty
 from tui.app import make_app
+from tui.dialogs.entity_picker import EntityPicker
 from tui.widgets.reader_pane import ReaderPane
 
 
@@ -133,3 +136,63 @@ async def test_star_on_a_selection_of_two_words_finds_the_two_words_together(tmp
         await pilot.press("asterisk")
         await pilot.pause()
         assert reader.selection == (second, second + len("Sergey Shoigu"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2e / 3m
+
+
+async def test_a_count_before_e_stops_at_the_end_of_the_paragraph(tmp_path: Path) -> None:
+    """Broke: ``2e`` on the last word of a paragraph tagged "Afghanistan.\\n\\nOn", a mention across
+    the paragraph break, and the picker's one-line field got the two newlines as its value."""
+    app = make_app(seeded(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_first(pilot)
+        text = reader.article.text
+        paragraph_end = text.index("\n\n")
+        last_word = re.search(r"(\w+)\W*$", text[:paragraph_end])
+        assert last_word is not None
+        reader.place_cursor(last_word.start(1))
+        span = reader.tag_span(2)
+        assert span is not None and text[slice(*span)] == last_word.group(1)
+        await pilot.press("2", "e")
+        await pilot.pause(0.3)
+        picker = app.screen
+        assert isinstance(picker, EntityPicker)
+        assert picker.query_one("#entity-query", Input).value == last_word.group(1)
+
+
+async def test_the_picker_field_holds_a_selection_across_paragraphs_on_one_line(tmp_path: Path) -> None:
+    """Broke: a selection over a paragraph break (``v`` then ``}``), tagged with ``e``, put its
+    newlines in the picker's one-line name field and its title."""
+    app = make_app(seeded(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_first(pilot)
+        text = reader.article.text
+        paragraph_end = text.index("\n\n")
+        reader.place_cursor(paragraph_end - 12)
+        await pilot.press("v", "w", "w")
+        assert reader.selection is not None and "\n" in text[slice(*reader.selection)]
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        picker = app.screen
+        assert isinstance(picker, EntityPicker)
+        value = picker.query_one("#entity-query", Input).value
+        assert "\n" not in value and value
+        title = picker.query_one("#dialog-title", Static).render()
+        assert "\n" not in str(title)
+
+
+async def test_a_digit_of_another_script_is_not_a_count_and_drops_the_pending_one(tmp_path: Path) -> None:
+    """Broke: a fullwidth "３" or superscript "²" (``str.isdigit`` is true for them) kept a pending
+    count though no key takes them: ``3``, ``３``, ``w`` moved three words."""
+    app = make_app(seeded(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_first(pilot)
+        text = reader.article.text
+        for other in ("３", "²"):
+            await pilot.press("g", "3", other)
+            await pilot.pause()
+            assert "count" not in border_status(app)
+            await pilot.press("w")
+            assert reader.cursor == text.index("Shoigu")
