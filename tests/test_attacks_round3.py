@@ -196,3 +196,26 @@ async def test_a_digit_of_another_script_is_not_a_count_and_drops_the_pending_on
             assert "count" not in border_status(app)
             await pilot.press("w")
             assert reader.cursor == text.index("Shoigu")
+
+
+async def test_a_count_used_up_leaves_the_stores_waiting_notice_in_the_border(tmp_path: Path) -> None:
+    """Broke: the count and the store's state share the reader's border; ``3w`` typed while it said
+    "waiting for the store…" cleared that notice (the store was still waiting)."""
+    app = make_app(seeded(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        app.main.show_waiting(True)
+        assert border_status(app) == "waiting for the store…"
+        await pilot.press("3")
+        await pilot.pause()
+        assert border_status(app).startswith("count 3")
+        await pilot.press("w")
+        await pilot.pause()
+        assert border_status(app) == "waiting for the store…"
+        app.main.show_waiting(False)
+        await pilot.press("2")
+        await pilot.pause()
+        assert border_status(app).startswith("count 2")  # the count shows over a cleared state
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "count" not in border_status(app) and "waiting" not in border_status(app)
