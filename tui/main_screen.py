@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
 from store import Article, SearchHit, Store, StoreConnectionError
+from store.search_index import WORD
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.help_screen import HelpScreen, main_screen_sections
@@ -177,6 +178,13 @@ class MainScreen(TaggingScreen):
     def _warm_search(self) -> None:
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
 
+    def on_screen_suspend(self) -> None:
+        """A screen opened over this one: a count typed in the reader is dropped, not kept for after it.
+
+        The command palette's ctrl+p is a priority key: the reader never sees it to drop the count.
+        """
+        self.reader.drop_count()
+
     def on_unmount(self) -> None:
         if self.article is not None:  # the reader may be gone already: its last place was heard
             remember_place(self._store_key(), self.article.id, self._offset)
@@ -327,9 +335,15 @@ class MainScreen(TaggingScreen):
         """``*`` / ``#``: the word under the cursor becomes the search ``n`` / ``N`` go through."""
         if self.article is None:
             return
-        start = self.reader.cursor
-        self.found = SearchChoice(message.word, (SearchHit(self.article.id, start, start, "", 0.0),), 0)
-        self.action_find(message.direction)
+        # The word itself, as vim's * finds it: a quoted phrase of its words ("Russia" is not
+        # the prefix of "Russian"; a selected "Sergey Shoigu" is found whole, not either word).
+        terms = WORD.findall(message.word)
+        if not terms:
+            return
+        start = message.start
+        query = '"' + " ".join(terms) + '"'
+        self.found = SearchChoice(query, (SearchHit(self.article.id, start, start, "", 0.0),), 0)
+        self.action_find(message.direction, count=message.count, here=start)
 
     @on(EntityPane.EntityHighlighted)
     def _entity_highlighted(self, message: EntityPane.EntityHighlighted) -> None:
@@ -426,14 +440,18 @@ class MainScreen(TaggingScreen):
                 self.set_focus(self.reader)
 
     @asks_store
-    def action_find(self, direction: int) -> None:
-        """The next (or previous) hit of the last search (:func:`tui.find.next_hit`); ``3n`` goes three on."""
-        count = self.reader.take_count()
+    def action_find(self, direction: int, count: int | None = None, here: int | None = None) -> None:
+        """The next (or previous) hit of the last search (:func:`tui.find.next_hit`); ``3n`` goes three on.
+
+        ``count`` and ``here`` default to the reader's pending count and its selection (or cursor).
+        """
+        count = self.reader.take_count() if count is None else count
         if self.found is None:
             self.notify("No search yet: s searches all articles, then n / N go from hit to hit.", markup=False)
             return
         article = self.article
-        here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
+        if here is None:
+            here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
         found = next_hit(
             self.found,
             article.id if article else None,

@@ -47,7 +47,7 @@ class EntityPicker(Dialog[EntityChoice | None]):
     def __init__(self, quote: str, search, *, current: Entity | None = None) -> None:
         """``search(query)`` returns ``[(entity, matched name), ...]`` best first."""
         super().__init__()
-        self.quote = quote
+        self.quote = " ".join(quote.split())  # a selection over a paragraph break: one line here
         self.search = search
         self.current = current
         self._new_name: str | None = None

@@ -117,12 +117,18 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
             self.end = end
 
     class FindWordRequested(Message):
-        """``*`` / ``#``: the word under the cursor, to find on (1) or back (-1), as vim's."""
+        """``*`` / ``#``: the word under the cursor, to find on (1) or back (-1), as vim's.
 
-        def __init__(self, word: str, direction: int) -> None:
+        ``start`` is where the word starts (the search goes from there, so ``#`` in the middle
+        of a word goes to the one before it); ``count`` is the count typed before the key.
+        """
+
+        def __init__(self, word: str, direction: int, start: int = 0, count: int = 1) -> None:
             super().__init__()
             self.word = word
             self.direction = direction
+            self.start = start
+            self.count = count
 
     class EditRequested(Message):
         """The user asked to edit an annotation."""
@@ -297,6 +303,9 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         self.refresh()
 
     def on_blur(self) -> None:
+        # A count is for the reader's next key: one typed before the keyboard went elsewhere (a
+        # click) must not move the cursor on the way back.
+        self.drop_count()
         self.refresh()
 
     def select_span(self, start: int, end: int) -> None:
@@ -336,11 +345,12 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
 
     def action_find_word(self, direction: int) -> None:
         """Find the word under the cursor on through the text (``n`` / ``N`` then go on)."""
+        count = self.take_count()  # used up here, found or not: it must not move the next key
         span = self.tag_span()
         if span is None or self.article is None:
             self.notify("Put the cursor on a word to find it again.", severity="information")
             return
-        self.post_message(self.FindWordRequested(self.article.text[span[0] : span[1]], direction))
+        self.post_message(self.FindWordRequested(self.article.text[span[0] : span[1]], direction, span[0], count))
 
     def clear_after_tag(self) -> None:
         """Drop the selection once its tag is saved."""

@@ -35,6 +35,7 @@ COUNTED_KEYS = frozenset(
         *("left_parenthesis", "right_parenthesis", "left_curly_bracket", "right_curly_bracket"),
     )
 )
+_DIGITS = frozenset("0123456789")
 _TRIM_START = " \n\"'“‘«([{—–-"
 _TRIM_END = " \n\"'”’»)]},.;:!?—–-"
 
@@ -88,6 +89,10 @@ class ReaderMotion:
         self._set_count(None)
         return count
 
+    def drop_count(self) -> None:
+        """Forget a pending count: the keyboard went elsewhere (a dialog, another pane)."""
+        self._set_count(None)
+
     def _set_count(self, count: int | None) -> None:
         if count != self._count:
             self._count = count
@@ -95,7 +100,8 @@ class ReaderMotion:
 
     def on_key(self, event: events.Key) -> None:
         """Drop a pending count when the key does not take one (it runs before the key's binding)."""
-        if self._count is not None and not (event.key.isdigit() or event.key in COUNTED_KEYS):
+        # The ASCII digits only: str.isdigit is also true of "３" and "²", which no key takes.
+        if self._count is not None and not (event.key in _DIGITS or event.key in COUNTED_KEYS):
             self._set_count(None)
 
     # ------------------------------------------------------------------ motions
@@ -246,8 +252,9 @@ class ReaderMotion:
     def tag_span(self, words: int = 1) -> tuple[int, int] | None:
         """What a tag key applies to: the selection, else ``words`` words from the cursor's.
 
-        ``2e`` on "Sergey" tags "Sergey Shoigu" (as vim's ``2dw`` deletes two words).
-        Trimmed of surrounding spaces, punctuation and a possessive (``Shoigu's,`` tags ``Shoigu``).
+        ``2e`` on "Sergey" tags "Sergey Shoigu" (as vim's ``2dw`` deletes two words); the words
+        stop at the end of the paragraph (a name never spans one). Trimmed of surrounding
+        spaces, punctuation and a possessive (``Shoigu's,`` tags ``Shoigu``).
         """
         if self.article is None or not self.article.text:
             return None
@@ -258,7 +265,9 @@ class ReaderMotion:
             span = units.span_at(spans, self.cursor)
             if span is None or not span[0] <= self.cursor < span[1]:
                 return None
-            following = [s for s in spans if s[0] >= span[1]]
+            line_end = text.find("\n", span[1])
+            stop = len(text) if line_end < 0 else line_end
+            following = [s for s in spans if span[1] <= s[0] < stop]
             if words > 1 and following:
                 span = (span[0], following[min(words - 1, len(following)) - 1][1])
         start, end = span

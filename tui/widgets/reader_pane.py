@@ -19,6 +19,11 @@ class ReaderPane(Pane):
     PANE_TITLE = "Reader"
     PANE_NUMBER = 2
 
+    #: The store's state (set by the screen) and a count being typed: a count shows over the
+    #: state, and once it is used up the state shows again (it is still true).
+    _store_status: str | None = None
+    _count_status: str | None = None
+
     def compose(self) -> ComposeResult:
         yield self.compose_empty()
         yield Reader(id="reader")
@@ -31,8 +36,14 @@ class ReaderPane(Pane):
         """Show a count being typed (``3`` of ``3w``) where the eye is: the reader's border."""
         count = message.count
         if count is None:
-            self.set_status(None)
+            self._count_status = None
         elif 1 <= count <= 4:
-            self.set_status(f"count {count}… (alt+{count}: pane {count})")
+            self._count_status = f"count {count}… (alt+{count}: pane {count})"
         else:
-            self.set_status(f"count {count}…")
+            self._count_status = f"count {count}…"
+        super().set_status(self._count_status or self._store_status)
+
+    def set_status(self, status: str | None) -> None:
+        """The store's state (``waiting for the store…``), shown whenever no count is being typed."""
+        self._store_status = status
+        super().set_status(self._count_status or status)
