@@ -148,3 +148,19 @@ async def test_a_count_before_n_goes_that_many_hits_ahead_and_before_t_that_many
         second = reader.cursor
         await pilot.press("g", "2", "t")
         assert reader.cursor == second
+
+
+async def test_alt_digit_as_a_terminal_sends_it_reaches_the_pane_from_the_reader(tmp_path: Path) -> None:
+    """Most terminals send alt+1 as Esc then 1, which Textual reads as "¡": it must reach pane 1."""
+    from textual._xterm_parser import XTermParser
+
+    keys = [event.key for event in XTermParser().feed("\x1b1") if hasattr(event, "key")]
+    async with reading(tmp_path) as (app, pilot):
+        assert app.main.reader.has_focus
+        await pilot.press(*keys)
+        assert app.focused is not None and app.focused.id == "document-rows"
+        await pilot.press("2")
+        assert app.main.reader.has_focus
+        for digit, pane in (("3", "entity-options"), ("4", "xref-rows"), ("2", "reader")):
+            await pilot.press(*[event.key for event in XTermParser().feed(f"\x1b{digit}") if hasattr(event, "key")])
+            assert app.focused is not None and app.focused.id == pane

@@ -48,6 +48,9 @@ PANES = (
     (3, "entities", "Entities"),
     (4, "xrefs", "Cross-refs"),
 )
+#: What Textual reports for alt+1..4 typed in a terminal that sends Esc then the digit (most do:
+#: it reads them as the characters macOS's Option key makes, ¡ ™ £ ¢).
+ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
 class MainScreen(TaggingScreen):
@@ -60,7 +63,13 @@ class MainScreen(TaggingScreen):
         Binding("4", "focus_pane('xrefs')", "Cross-refs", show=False, id="screen.pane4"),
         # The same from anywhere, a text field or the reader (where digits are counts) included.
         *(
-            Binding(f"alt+{n}", f"pane('{pane}')", f"{name} (from anywhere)", show=False, id=f"screen.pane{n}_alt")
+            Binding(
+                f"alt+{n},{ALT_DIGIT_KEYS[n]}",
+                f"pane('{pane}')",
+                f"{name} (from anywhere)",
+                show=False,
+                id=f"screen.pane{n}_alt",
+            )
             for n, pane, name in PANES
         ),
         Binding("slash,s", "search", "Search", id="screen.search"),

@@ -31,11 +31,18 @@ KEY_NAMES = {
 }
 
 
+#: Keys bound only because a terminal reports another key that way (alt+1 sent as Esc 1 reads
+#: as "¡"): the help shows the key the user presses.
+UNSHOWN_KEYS = {"inverted_exclamation_mark", "trade_mark_sign", "pound_sign", "cent_sign"}
+
+
 def key_label(keys: str) -> str:
     """Readable form of a binding's keys: ``left,h`` → ``← / h``."""
     shown = []
     for key in keys.split(","):
         key = key.strip()
+        if key in UNSHOWN_KEYS:
+            continue
         shown.append({"left": "←", "right": "→", "up": "↑", "down": "↓"}.get(key, KEY_NAMES.get(key, key)))
     return ", ".join(shown)
 
