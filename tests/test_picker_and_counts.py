@@ -163,3 +163,35 @@ async def test_undo_in_another_article_updates_the_first_articles_count(tmp_path
         row = next(i for i in range(rows.row_count) if "Russia seizes" in rows.row_text(i))
         assert "1 tag" in rows.row_text(row)
     store.close()
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["another-spelling-known", "nothing-known"])
+async def test_capital_e_takes_exactly_what_the_pickers_first_row_would_and_says_so(
+    tmp_path: Path, known: bool
+) -> None:
+    """``E`` is ``e`` then Enter without the dialog: the same entity (or the same new one), and the
+    notification names it, so a wrong first offer is seen at once (Enter on the tag changes it)."""
+    outcomes = []
+    for way in ("picker", "E"):
+        store = _store(tmp_path / way)
+        if known:
+            moscow = next(a for a in store.articles() if a.display_title.startswith("Moscow, Tashkent"))
+            start = moscow.text.index("Sergey Shoigu")
+            store.annotate(moscow.id, start, start + len("Sergey Shoigu"), entity="Sergey Shoigu", entity_type="PERSON")
+        app = make_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await open_article_titled(pilot, "Russia seizes strategic initiative in Central Asia")
+            await select_words(pilot, app.main.reader, "Sergei Shoigu")
+            await pilot.press(*(["e", "enter"] if way == "picker" else ["E"]))
+            await pilot.pause(0.3)
+            assert app.screen is app.main
+            said = [str(n.message) for n in app._notifications]
+        tag = next(a for a in store.annotations() if a.quote == "Sergei Shoigu")
+        entity = store.entity(tag.entity_id or "")
+        outcomes.append((entity.name, entity.type, sorted(entity.aliases), len(store.entities())))
+        if way == "E":
+            assert any(f"“Sergei Shoigu” → {entity.name} ({entity.type})" in text for text in said), said
+        store.close()
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == ("Sergey Shoigu" if known else "Sergei Shoigu")

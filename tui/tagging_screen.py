@@ -11,7 +11,7 @@ from textual import on, work
 
 from store import Annotation, Article
 from tui.dialogs.dialog import answer_of
-from tui.dialogs.entity_picker import EntityChoice, EntityPicker
+from tui.dialogs.entity_picker import EntityChoice, EntityPicker, first_offer
 from tui.dialogs.passage_dialog import PassageDialog
 from tui.read_only import changes_store
 from tui.store_screen import StoreScreen, asks_store
@@ -42,6 +42,9 @@ class TaggingScreen(StoreScreen):
     @asks_store
     async def _tag(self, article: Article, kind: str, start: int, end: int) -> None:
         quote = article.text[start:end]
+        if kind == "entity_at_once":
+            await self._tag_at_once(article, start, end)
+            return
         dialog: EntityPicker | PassageDialog
         if kind == "entity":
             dialog = EntityPicker(quote, self.answer_or(self.store.match_entities, []))
@@ -67,11 +70,27 @@ class TaggingScreen(StoreScreen):
                 self.refresh_views()
                 self._announce_saved(annotation)
 
+    async def _tag_at_once(self, article: Article, start: int, end: int) -> None:
+        """``E``: tag as the picker's first offer (what ``e`` then Enter would do), saying which."""
+        choice = first_offer(article.text[start:end], self.answer_or(self.store.match_entities, []))
+        if choice is None:
+            self.notify("Nothing to tag there.", severity="warning", markup=False)
+            return
+        annotation = await self._save(
+            lambda: self.store.annotate(
+                article.id, start, end, entity=_entity_argument(choice), entity_type=choice.type
+            )
+        )
+        if annotation is not None:
+            self.reader.clear_after_tag()
+            self.refresh_views()
+            self._announce_saved(annotation, hint=" Not the one? Enter on it changes it; u undoes.")
+
     @asks_store
-    def _announce_saved(self, annotation: Annotation) -> None:
+    def _announce_saved(self, annotation: Annotation, hint: str = "") -> None:
         if annotation.entity_id:
             entity = self.store.entity(annotation.entity_id)
-            text = f"Tagged “{annotation.quote[:40]}” → {entity.name} ({entity.type}). Saved."
+            text = f"Tagged “{annotation.quote[:40]}” → {entity.name} ({entity.type}). Saved.{hint}"
         else:
             labels = ", ".join(annotation.labels) or "no label"
             text = f"Marked passage ({labels}). Saved."

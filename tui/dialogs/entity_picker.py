@@ -39,6 +39,21 @@ class EntityChoice:
     type: str | None = None
 
 
+def first_offer(quote: str, search) -> EntityChoice | None:
+    """What the picker offers first for ``quote``, so ``E`` can take it without opening the picker.
+
+    The best existing entity by name, alias or another spelling (``search`` as the picker's),
+    else a new entity with the type its form suggests; ``None`` for a quote with no letters.
+    """
+    name = sanitize_line(" ".join(quote.split()))
+    if not name:
+        return None
+    found = search(name)
+    if found:
+        return EntityChoice(entity_id=found[0][0].id)
+    return EntityChoice(name=name, type=ENTITY_TYPES[_guess_type(name)])
+
+
 class EntityPicker(Dialog[EntityChoice | None]):
     """Modal: choose or create the entity for a mention."""
 

@@ -64,6 +64,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         Binding("minus", "shrink", "Shrink", show=False, id="reader.shrink"),
         Binding("escape", "clear_selection", "Clear selection", show=False),
         Binding("e", "tag('entity')", "Tag entity", id="reader.tag_entity"),
+        Binding("E", "tag('entity_at_once')", "Tag as first offer", show=False, id="reader.tag_entity_at_once"),
         Binding("m", "tag('passage')", "Passage", id="reader.tag_passage"),
         Binding("asterisk", "find_word(1)", "Next of this word", show=False, id="reader.find_word"),
         Binding("number_sign", "find_word(-1)", "Previous of this word", show=False, id="reader.find_word_back"),

@@ -29,7 +29,7 @@ MAX_COUNT = 999
 #: tag and the next search hit (``n`` / ``N``, bound on the screen, ask :meth:`take_count`).
 COUNTED_KEYS = frozenset(
     (
-        *("h", "l", "w", "b", "j", "k", "g", "G", "t", "T", "n", "N", "plus", "equals_sign", "minus", "e", "m"),
+        *("h", "l", "w", "b", "j", "k", "g", "G", "t", "T", "n", "N", "plus", "equals_sign", "minus", "e", "E", "m"),
         *("asterisk", "number_sign"),
         *("left", "right", "up", "down", "pagedown", "pageup", "space", "ctrl+f", "ctrl+b", "home", "end"),
         *("left_parenthesis", "right_parenthesis", "left_curly_bracket", "right_curly_bracket"),
