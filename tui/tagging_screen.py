@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import on, work
 
-from store import Annotation, Article
+from store import Annotation, Article, StoreConnectionError
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker, first_offer
 from tui.dialogs.passage_dialog import PassageDialog
@@ -72,7 +72,11 @@ class TaggingScreen(StoreScreen):
 
     async def _tag_at_once(self, article: Article, start: int, end: int) -> None:
         """``E``: tag as the picker's first offer (what ``e`` then Enter would do), saying which."""
-        choice = first_offer(article.text[start:end], self.answer_or(self.store.match_entities, []))
+        try:  # not answer_or: with no answer, a known name would become a new entity
+            choice = first_offer(article.text[start:end], self.store.match_entities)
+        except StoreConnectionError as exc:
+            self.store_unreachable(exc)
+            return
         if choice is None:
             self.notify("Nothing to tag there.", severity="warning", markup=False)
             return
