@@ -219,10 +219,19 @@ class PostgresView(LastSeenLookups, View):
         return sorted(found, key=lambda a: (a.article_id, a.start, a.id))
 
     def mention_contexts(self, entity_id: str, exclude_article: str | None, limit: int | None) -> list[Mention]:
-        """The server orders and cuts the mentions; their articles are read once each."""
+        """The server orders and cuts the mentions; their articles are read once each.
+
+        Written as "the articles in list order, each with its mentions of the entity" so that
+        the server may walk the list's index and stop at the limit for a busy entity (a quarter
+        of the articles mention "Russia": it stops within the first few hundred) instead of
+        joining and sorting all its mentions; for a rare entity it still starts from them.
+        200,000 articles: 22 → 14 ms for the busiest entities, the worst of mid-sized ones
+        866 → 13 ms.
+        """
         rows = self._rows(
-            "SELECT n.doc FROM {s}.annotations n JOIN {s}.articles a ON a.id = n.article_id"
-            " WHERE n.entity_id = %s AND NOT n.orphaned AND n.article_id IS DISTINCT FROM %s"
+            "SELECT n.doc FROM {s}.articles a CROSS JOIN LATERAL (SELECT doc, start, id FROM {s}.annotations n"
+            "   WHERE n.entity_id = %s AND n.article_id = a.id AND NOT n.orphaned) n"
+            " WHERE a.id IS DISTINCT FROM %s"
             " ORDER BY a.sort_day, a.display_title, a.id, n.start, n.id LIMIT %s",
             (entity_id, exclude_article, limit),
         )
