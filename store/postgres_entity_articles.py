@@ -10,7 +10,7 @@ pairs it gained less those it lost. What a save touches is taken from what is st
 as from its changes: a change's ``before`` is what its writer believed, and the write replaces
 (or deletes) whatever the row holds. Saves hold the store's lock, so no two adjust one count at
 once; a store made before the table existed gets it, counted afresh, from ``store migrate``
-(:func:`store.postgres_schema.count_entity_articles`).
+(:func:`store.postgres_migrations.count_entity_articles`).
 
 Every mention counts, whatever its status, as in the folder store (:func:`store.xrefs.related`).
 """

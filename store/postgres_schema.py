@@ -9,14 +9,14 @@ uses (:func:`store.codec.name_key`, :func:`store.fuzzy.letters`, the search toke
 stores answer alike.
 
 Versions: ``meta.schema_version``. A new store is created at :data:`SCHEMA_VERSION`; an older
-one is brought up by :func:`migrate` (``dossier store migrate``), one step at a time, each in
-one transaction; a newer one is refused.
+one is brought up by :func:`store.postgres_migrations.migrate` (``dossier store migrate``), one
+step at a time, each in one transaction; a newer one is refused.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -37,7 +37,7 @@ SCHEMA_VERSION = 5
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"
 NAMES_TABLE = "entity_names"
-#: Each article's search vector, with the list's order beside it (see ``_WORDS``).
+#: Each article's search vector, with the list's order beside it (see ``WORDS_DDL``).
 WORDS_TABLE = "article_words"
 META_TABLE = "meta"
 #: How many articles mention each entity (kept by :mod:`store.postgres_entity_articles`).
@@ -50,7 +50,7 @@ ENTITY_ARTICLES_TABLE = "entity_articles"
 # fetched and decompressed from the TOAST table one by one, and the articles' rows,
 # which the list walks, stay small. "prime minister" at 50,000 BBC articles: 50-80 ms
 # with the words in the articles' rows, 25-30 ms so.
-_WORDS = [
+WORDS_DDL = [
     """CREATE TABLE {s}.article_words (
         id text COLLATE "C" PRIMARY KEY REFERENCES {s}.articles (id) ON DELETE CASCADE,
         sort_day integer NOT NULL,
@@ -60,10 +60,10 @@ _WORDS = [
     "CREATE INDEX ON {s}.article_words USING gin (search)",
     "CREATE INDEX article_words_order ON {s}.article_words (sort_day, display_title, id)",
 ]
-_ENTITY_ARTICLES = (
+ENTITY_ARTICLES_DDL = (
     'CREATE TABLE {s}.entity_articles (entity_id text COLLATE "C" PRIMARY KEY, articles integer NOT NULL)'
 )
-_TABLES = [
+TABLES_DDL = [
     "CREATE TABLE {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
     """CREATE TABLE {s}.articles (
         id text COLLATE "C" PRIMARY KEY,
@@ -75,7 +75,7 @@ _TABLES = [
         haystack text NOT NULL)""",
     "CREATE INDEX ON {s}.articles (origin)",
     "CREATE INDEX articles_order ON {s}.articles (sort_day, display_title, id)",
-    *_WORDS,
+    *WORDS_DDL,
     """CREATE TABLE {s}.annotations (
         id text COLLATE "C" PRIMARY KEY,
         doc jsonb NOT NULL,
@@ -102,7 +102,7 @@ _TABLES = [
         canonical boolean NOT NULL,
         PRIMARY KEY (entity_id, name_key))""",
     "CREATE INDEX ON {s}.entity_names (name_key)",
-    _ENTITY_ARTICLES,
+    ENTITY_ARTICLES_DDL,
     """CREATE TABLE {s}.changesets (
         seq bigserial PRIMARY KEY,
         author text NOT NULL DEFAULT current_user,
@@ -137,16 +137,16 @@ def create(conn: psycopg.Connection[Any], schema: str) -> None:
         # Only when missing: CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even
         # when the schema is there (an owner given one by an administrator may not have it).
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    for template in _TABLES:
+    for template in TABLES_DDL:
         conn.execute(statement(template, schema))
-    _trigram_index(conn, schema)
+    trigram_index(conn, schema)
     conn.execute(
         statement("INSERT INTO {s}.meta VALUES ('schema_version', %s)", schema),
         (str(SCHEMA_VERSION),),
     )
 
 
-def _trigram_index(conn: psycopg.Connection[Any], schema: str) -> None:
+def trigram_index(conn: psycopg.Connection[Any], schema: str) -> None:
     """Index the list filter with trigrams when pg_trgm is (or can be) installed; skip it if not."""
     found = conn.execute(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
@@ -274,156 +274,6 @@ def upsert(table: str, schema: str) -> sql.Composed:
             sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in columns if c != "id"
         ),
     )
-
-
-# ---------------------------------------------------------------------- migrations
-
-
-def _from_1(conn: psycopg.Connection[Any], schema: str) -> int:
-    """Version 1 kept every record in one ``records`` table: move them into tables of their own.
-
-    The records are written into the tables of this version, which it reaches in one step.
-    """
-    old_log = statement("ALTER TABLE {s}.changesets RENAME TO changesets_v1", schema)
-    conn.execute(old_log)
-    conn.execute(statement("ALTER TABLE {s}.meta RENAME TO meta_v1", schema))
-    for template in _TABLES:
-        conn.execute(statement(template, schema))
-    _trigram_index(conn, schema)
-    conn.execute(statement("INSERT INTO {s}.meta SELECT * FROM {s}.meta_v1", schema))
-    conn.execute(statement("INSERT INTO {s}.changesets SELECT * FROM {s}.changesets_v1", schema))
-    conn.execute(
-        statement(
-            "SELECT setval(pg_get_serial_sequence(%s, 'seq'), coalesce((SELECT max(seq) FROM {s}.changesets), 0) + 1,"
-            " false)",
-            schema,
-        ),
-        (f'"{schema}".changesets',),
-    )
-    for table in (ENTITIES, ARTICLES, ANNOTATIONS):
-        for docs in _batches(conn, statement("SELECT doc FROM {s}.records WHERE tbl = %s ORDER BY id", schema), table):
-            write_docs(conn, schema, table, docs)
-    count_entity_articles(conn, schema)
-    for name in ("records", "changesets_v1", "meta_v1"):
-        conn.execute(statement("DROP TABLE {s}.{t}", schema, t=name))
-    return SCHEMA_VERSION
-
-
-def _batches(conn: psycopg.Connection[Any], query: sql.Composed, table: str, size: int = 1000) -> Iterator[list[Doc]]:
-    with conn.cursor(name=f"migrate_{table}") as cursor:
-        cursor.execute(query, (table,))
-        while rows := cursor.fetchmany(size):
-            yield [row[0] for row in rows]
-
-
-def _from_2(conn: psycopg.Connection[Any], schema: str) -> None:
-    """Version 2 kept search vectors in the articles' rows: move them to a table of their own.
-
-    The roles given rights on the articles get the same on the new table.
-    """
-    for template in _WORDS:
-        conn.execute(statement(template, schema))
-    conn.execute(
-        statement("INSERT INTO {s}.article_words SELECT id, sort_day, display_title, search FROM {s}.articles", schema)
-    )
-    conn.execute(statement("ALTER TABLE {s}.articles DROP COLUMN search", schema))
-    _grant_like(conn, schema, ARTICLES, WORDS_TABLE)
-
-
-def _from_3(conn: psycopg.Connection[Any], schema: str) -> None:
-    """Version 3 kept each name's folded letters, in its own script: keep them in Latin letters.
-
-    The picker then finds a name typed in another script (Шойгу for Shoigu) on the server as
-    it does in a folder store. The names are made again from the entities.
-    """
-    conn.execute(statement("DELETE FROM {s}.entity_names", schema))
-    insert = statement("INSERT INTO {s}.entity_names VALUES (%s, %s, %s, %s)", schema)
-    with conn.cursor(name="migrate_entity_names") as reading, conn.cursor() as writing:
-        reading.execute(statement("SELECT doc FROM {s}.entities ORDER BY id", schema))
-        while rows := reading.fetchmany(1000):
-            writing.executemany(insert, [names for (doc,) in rows for names in entity_names(doc)])
-
-
-def _from_4(conn: psycopg.Connection[Any], schema: str) -> None:
-    """Version 4 counted an entity's articles when asked (slow for a busy one): keep the counts.
-
-    The roles that may write tags get the same rights on the counts as on the tags.
-    """
-    conn.execute(statement(_ENTITY_ARTICLES, schema))
-    count_entity_articles(conn, schema)
-    _grant_like(conn, schema, ANNOTATIONS, ENTITY_ARTICLES_TABLE)
-
-
-def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> int:
-    """Count every entity's articles afresh from the mentions (replacing what the table held).
-
-    Returns how many entities' counts were wrong (0 after a sound history).
-    """
-    wrong = conn.execute(
-        statement(
-            "SELECT count(*) FROM {s}.entity_articles k FULL JOIN (SELECT entity_id, count(DISTINCT article_id) AS n"
-            "   FROM {s}.annotations WHERE entity_id IS NOT NULL GROUP BY entity_id) c USING (entity_id)"
-            " WHERE coalesce(k.articles, 0) <> coalesce(c.n, 0)",
-            schema,
-        )
-    ).fetchone()
-    conn.execute(statement("DELETE FROM {s}.entity_articles", schema))
-    conn.execute(
-        statement(
-            "INSERT INTO {s}.entity_articles SELECT entity_id, count(DISTINCT article_id) FROM {s}.annotations"
-            " WHERE entity_id IS NOT NULL GROUP BY entity_id",
-            schema,
-        )
-    )
-    return int(wrong[0]) if wrong else 0
-
-
-def _grant_like(conn: psycopg.Connection[Any], schema: str, source: str, target: str) -> None:
-    """Give every role the rights on ``target`` that it has on ``source`` (a new table of a store)."""
-    grants = conn.execute(
-        "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
-        " WHERE table_schema = %s AND table_name = %s AND grantee <> current_user",
-        (schema, source),
-    ).fetchall()
-    for grantee, privilege in grants:
-        conn.execute(
-            sql.SQL("GRANT {} ON {} TO {}").format(
-                sql.SQL(privilege), sql.Identifier(schema, target), sql.Identifier(grantee)
-            )
-        )
-
-
-#: ``version → step`` that brings a store from that version to the next (or the version it reached).
-MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {
-    1: _from_1,
-    2: _from_2,
-    3: _from_3,
-    4: _from_4,
-}
-
-
-def migrate(conn: psycopg.Connection[Any], schema: str, progress: Callable[[int, int], None] | None = None) -> int:
-    """Bring the store up to :data:`SCHEMA_VERSION`, one step per transaction; the version reached.
-
-    Raises:
-        SchemaError: there is no store there, or it is newer than this code.
-    """
-    while True:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"dossier:{schema}",))
-            current = version(conn, schema)
-            if current is None:
-                raise SchemaError(f"schema {schema!r} holds no Dossier store")
-            if current > SCHEMA_VERSION:
-                raise SchemaError(newer_message(schema, current))
-            if current == SCHEMA_VERSION:
-                return current
-            reached = MIGRATIONS[current](conn, schema) or current + 1
-            conn.execute(
-                statement("UPDATE {s}.meta SET value = %s WHERE key = 'schema_version'", schema), (str(reached),)
-            )
-        if progress is not None:
-            progress(reached, SCHEMA_VERSION)
 
 
 def newer_message(schema: str, found: int) -> str:

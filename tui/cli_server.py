@@ -6,7 +6,7 @@ as, so that role owns them (``PGOPTIONS="-c role=dossier_owner"`` makes it a gro
 A server store has no files, journals or backups of its own: the server keeps its storage and
 ``pg_dump``/``pg_restore`` keep its backups. What Dossier still owes it is a check that every
 record makes sense (:mod:`store.postgres_check`) and the step from an older version of its
-tables to this one (:func:`store.postgres_schema.migrate`).
+tables to this one (:func:`store.postgres_migrations.migrate`).
 """
 
 from __future__ import annotations
@@ -96,7 +96,8 @@ def _recount(conn: Any, url: str, schema: str) -> int:
     """A store at this version: its derived counts made again from the records (what check compares)."""
     import psycopg
 
-    from store.postgres_schema import SCHEMA_VERSION, count_entity_articles
+    from store.postgres_migrations import count_entity_articles
+    from store.postgres_schema import SCHEMA_VERSION
 
     try:
         with conn.transaction():
@@ -119,7 +120,8 @@ def _migrate(url: str, schema: str) -> int:
     import psycopg
 
     from store.postgres_connection import connect
-    from store.postgres_schema import SCHEMA_VERSION, create, migrate, version
+    from store.postgres_migrations import migrate
+    from store.postgres_schema import SCHEMA_VERSION, create, version
 
     conn = connect(url)
     try:
