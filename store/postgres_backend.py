@@ -25,17 +25,16 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
 from store import postgres_access
-from store import postgres_entity_articles as entity_articles
 from store import postgres_schema as schema_sql
-from store.backend import Backend, SaveError, StoreBusyError, StoreConnectionError, Transaction
-from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
+from store.backend import Backend, SaveError, StoreConnectionError, Transaction
+from store.changes import Change, Changeset, Doc
 from store.locations import DEFAULT_SCHEMA, display_url, schema_name
 from store.postgres_connection import (
     BACKOFF,
@@ -43,11 +42,15 @@ from store.postgres_connection import (
     StoreUnavailable,
     connect,
     dropped,
+    failed_save,
     is_lost,
     outcome_of,
+    server_reason,
     with_backoff,
+    writing_connection,
 )
 from store.postgres_schema import SCHEMA_VERSION, SchemaError
+from store.postgres_writes import write_changeset
 
 if TYPE_CHECKING:
     from store.view import View
@@ -83,7 +86,7 @@ class PostgresBackend(Backend):
         #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
         self.channel = _channel(self.schema)
         self._closing = threading.Event()
-        self.conn = _writer(url)
+        self.conn = writing_connection(url)
         try:
             self._open(create)
             self.seen = self._last_seq()
@@ -177,7 +180,7 @@ class PostgresBackend(Backend):
             return self._unseen()
         except psycopg.Error as exc:
             if not dropped(exc):
-                raise StoreConnectionError(f"{display_url(self.url)}: {_reason(exc)}") from exc
+                raise StoreConnectionError(f"{display_url(self.url)}: {server_reason(exc)}") from exc
             raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
 
     def reconnect(self) -> bool:
@@ -286,7 +289,7 @@ class PostgresBackend(Backend):
             self._roll_back()
             if tx is not None and tx.ref is not None:
                 self.seen = seen  # our log row is gone with the transaction
-            translated = _translated(exc, self.location("changesets"))
+            translated = failed_save(exc, self.location("changesets"))
             if translated is exc:
                 raise
             raise translated from exc
@@ -297,7 +300,7 @@ class PostgresBackend(Backend):
             if tx.ref is None or not dropped(exc):
                 self._roll_back()
                 self.seen = seen
-                raise _translated(exc, self.location("changesets")) from exc
+                raise failed_save(exc, self.location("changesets")) from exc
             if not self._settle(tx.ref, pid):
                 self.seen = seen
                 raise SaveError("the connection to the server dropped while saving; it was not saved", exc) from exc
@@ -317,7 +320,7 @@ class PostgresBackend(Backend):
             except psycopg.Error as exc:
                 self._roll_back()
                 if attempt == 2 or not dropped(exc):
-                    raise _translated(exc, self.location("changesets")) from exc
+                    raise failed_save(exc, self.location("changesets")) from exc
                 self.conn.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -348,7 +351,7 @@ class PostgresBackend(Backend):
         if not is_lost(self.conn):
             return
         try:
-            self.conn = with_backoff(lambda: _writer(self.url, timeout=RECONNECT_TIMEOUT), tries=tries)
+            self.conn = with_backoff(lambda: writing_connection(self.url, timeout=RECONNECT_TIMEOUT), tries=tries)
         except StoreConnectionError as exc:
             raise StoreUnavailable(f"{display_url(self.url)}: the server does not answer (reconnecting…)") from exc
 
@@ -358,42 +361,18 @@ class PostgresBackend(Backend):
         Returns the reference the changeset is logged under. The log row also wakes every
         store listening on the schema's channel (``NOTIFY``, sent when the transaction commits).
         """
-        upserts: dict[str, dict[str, Doc]] = {ENTITIES: {}, ARTICLES: {}, ANNOTATIONS: {}}
-        deletes: dict[str, set[str]] = {ENTITIES: set(), ARTICLES: set(), ANNOTATIONS: set()}
-        for change in changeset.changes:
-            if change.after is None:
-                upserts[change.table].pop(change.key, None)
-                deletes[change.table].add(change.key)
-            else:
-                deletes[change.table].discard(change.key)
-                upserts[change.table][change.key] = change.after
-        # Each entity's count of articles moves with the mentions (see store.postgres_entity_articles).
-        pairs = entity_articles.touched_pairs(changeset.changes)
-        keys = entity_articles.touched_keys(changeset.changes)
-        mentioned = entity_articles.present(self.conn, self.schema, pairs, keys)
-        pairs |= mentioned  # what is stored under the keys, whatever the changes believed
-        for table in (ENTITIES, ARTICLES, ANNOTATIONS):
-            schema_sql.write_docs(self.conn, self.schema, table, list(upserts[table].values()))
-        for table in (ANNOTATIONS, ARTICLES, ENTITIES):
-            schema_sql.delete_docs(self.conn, self.schema, table, sorted(deletes[table]))
-        entity_articles.adjust(self.conn, self.schema, pairs, mentioned)
-        logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
         ref = uuid.uuid4().hex
-        row = self.conn.execute(
-            sql.SQL("INSERT INTO {} (label, changes, ref) VALUES (%s, %s, %s) RETURNING seq").format(
-                self._ident("changesets")
-            ),
-            (changeset.label, schema_sql.json_value(logged), ref),
-        ).fetchone()
-        assert row is not None
-        self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(row[0])))
-        self.seen = int(row[0])
+        seq = write_changeset(self.conn, self.schema, changeset, ref)
+        self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(seq)))
+        self.seen = seq
         return ref
 
     def _refused(self, changeset: Changeset, exc: psycopg.Error) -> SaveError:
         """A save the server refused for want of a privilege, naming the right the role lacks."""
         tables = {change.table for change in changeset.changes}
-        return SaveError(postgres_access.refusal(self.rights, tables) or f"the server refused it ({_reason(exc)})", exc)
+        return SaveError(
+            postgres_access.refusal(self.rights, tables) or f"the server refused it ({server_reason(exc)})", exc
+        )
 
     def close(self) -> None:
         """Close the connections; every change is committed already."""
@@ -408,19 +387,6 @@ class PostgresBackend(Backend):
         self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
 
 
-def _writer(url: str, **options: Any) -> psycopg.Connection[Any]:
-    """The connection that saves: compressing the texts it writes with LZ4 where the server can.
-
-    An article's text is compressed on the server when it is stored; LZ4 costs a fraction of
-    PostgreSQL's default (pglz), which a large import feels. A server built without LZ4 keeps
-    its default, and texts of either kind are read alike.
-    """
-    conn = connect(url, **options)
-    with suppress(psycopg.errors.InvalidParameterValue):
-        conn.execute("SET default_toast_compression = lz4")
-    return conn
-
-
 def _channel(schema: str) -> str:
     """The store's ``NOTIFY`` channel: ``dossier:SCHEMA``, or a digest of a name too long for one.
 
@@ -433,36 +399,3 @@ def _channel(schema: str) -> str:
 def _schema_option(schema: str) -> str:
     """`` --schema NAME`` for a command a user is told to run, unless the schema is the default."""
     return "" if schema == DEFAULT_SCHEMA else f" --schema {schema}"
-
-
-def _logged(change: Change) -> tuple[Doc | None, Doc | None]:
-    """A change as the log keeps it: article texts only where they changed.
-
-    The articles table has the new text; the log keeps an old one only when it was replaced
-    (a re-import), as another analyst's store still plans on it until it takes the change in.
-    """
-    before, after = change.before, change.after
-    if change.table != ARTICLES:
-        return before, after
-    if after is not None:
-        after = {key: value for key, value in after.items() if key != "text"}
-        if before is not None and before.get("text") == change.after.get("text"):  # type: ignore[union-attr]
-            before = {key: value for key, value in before.items() if key != "text"}
-    return before, after
-
-
-def _translated(exc: BaseException, where: str) -> BaseException:
-    """The store's exception for a failed transaction (a conflict or a bug passes unchanged)."""
-    if isinstance(exc, psycopg.errors.LockNotAvailable):
-        return StoreBusyError(f"another writer has held {where} for too long")
-    if isinstance(exc, psycopg.Error) and dropped(exc):
-        return SaveError("the server did not answer (connection lost); nothing was saved", exc)
-    if isinstance(exc, psycopg.Error):
-        return SaveError(f"the server refused it ({_reason(exc)})", exc)
-    return exc
-
-
-def _reason(exc: psycopg.Error) -> str:
-    """The server's reason in one line (a constraint's name, a privilege), for messages."""
-    text = exc.diag.message_primary or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"{text} [{exc.sqlstate}]" if exc.sqlstate else text

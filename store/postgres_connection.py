@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
 
-from store.backend import BACKOFF, StoreConnectionError, StoreUnavailable
+from store.backend import BACKOFF, SaveError, StoreBusyError, StoreConnectionError, StoreUnavailable
 from store.locations import display_url
 
 T = TypeVar("T")
@@ -92,3 +93,33 @@ def outcome_of(conn: psycopg.Connection[Any], log: sql.Composable, ref: str, pid
     end_session(conn, pid)
     row = conn.execute(sql.SQL("SELECT seq FROM {} WHERE ref = %s").format(log), (ref,)).fetchone()
     return int(row[0]) if row is not None else None
+
+
+def writing_connection(url: str, **options: Any) -> psycopg.Connection[Any]:
+    """The connection that saves: compressing the texts it writes with LZ4 where the server can.
+
+    An article's text is compressed on the server when it is stored; LZ4 costs a fraction of
+    PostgreSQL's default (pglz), which a large import feels. A server built without LZ4 keeps
+    its default, and texts of either kind are read alike.
+    """
+    conn = connect(url, **options)
+    with suppress(psycopg.errors.InvalidParameterValue):
+        conn.execute("SET default_toast_compression = lz4")
+    return conn
+
+
+def failed_save(exc: BaseException, where: str) -> BaseException:
+    """The store's exception for a failed transaction (a conflict or a bug passes unchanged)."""
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return StoreBusyError(f"another writer has held {where} for too long")
+    if isinstance(exc, psycopg.Error) and dropped(exc):
+        return SaveError("the server did not answer (connection lost); nothing was saved", exc)
+    if isinstance(exc, psycopg.Error):
+        return SaveError(f"the server refused it ({server_reason(exc)})", exc)
+    return exc
+
+
+def server_reason(exc: psycopg.Error) -> str:
+    """The server's reason in one line (a constraint's name, a privilege), for messages."""
+    text = exc.diag.message_primary or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"{text} [{exc.sqlstate}]" if exc.sqlstate else text
