@@ -15,17 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
-from store import Article, SearchHit, Store, StoreConnectionError
-from store.search_index import WORD
+from store import Article, Store, StoreConnectionError
 from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.help_screen import HelpScreen, main_screen_sections
 from tui.dialogs.import_dialog import ImportDialog, ImportProgress, import_summary
-from tui.dialogs.search_dialog import SearchChoice, SearchDialog
-from tui.find import next_hit
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
+from tui.search_actions import SearchActions
 from tui.store_screen import StoreScreen, asks_store
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
@@ -53,7 +51,7 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(TaggingScreen):
+class MainScreen(SearchActions, TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
@@ -91,8 +89,6 @@ class MainScreen(TaggingScreen):
         super().__init__(store)
         self.history = History()
         self.article: Article | None = None
-        #: The last search opened from (``n`` / ``N`` go through its hits).
-        self.found: SearchChoice | None = None
         #: Where the reader's cursor is (kept where this store is left, for the next start).
         self._offset = 0
         #: What the reader says before the first article is opened (the first run's news).
@@ -339,21 +335,6 @@ class MainScreen(TaggingScreen):
         elif xrefs.entity_id is not None and self.reader.has_focus:
             self._show_related()
 
-    @on(Reader.FindWordRequested)
-    def _find_word(self, message: Reader.FindWordRequested) -> None:
-        """``*`` / ``#``: the word under the cursor becomes the search ``n`` / ``N`` go through."""
-        if self.article is None:
-            return
-        # The word itself, as vim's * finds it: a quoted phrase of its words ("Russia" is not
-        # the prefix of "Russian"; a selected "Sergey Shoigu" is found whole, not either word).
-        terms = WORD.findall(message.word)
-        if not terms:
-            return
-        start = message.start
-        query = '"' + " ".join(terms) + '"'
-        self.found = SearchChoice(query, (SearchHit(self.article.id, start, start, "", 0.0),), 0)
-        self.action_find(message.direction, count=message.count, here=start)
-
     @on(EntityPane.EntityHighlighted)
     def _entity_highlighted(self, message: EntityPane.EntityHighlighted) -> None:
         self.show_entity(message.entity_id)
@@ -436,53 +417,6 @@ class MainScreen(TaggingScreen):
             self.notify("No later place.", markup=False, timeout=2)
             return
         self._show_place(place.article_id, place.offset)
-
-    @work(exclusive=False)
-    async def action_search(self) -> None:
-        """Search all articles (results as you type)."""
-        async with answer_of(self.app, SearchDialog(self.store, self.found.query if self.found else "")) as chosen:
-            if chosen is not None:
-                self.found = chosen
-                hit = chosen.hit
-                self.open_article(hit.article_id, hit.start, hit.end)
-                self.reader.select_span(hit.start, hit.end)
-                self.set_focus(self.reader)
-
-    @asks_store
-    def action_find(self, direction: int, count: int | None = None, here: int | None = None) -> None:
-        """The next (or previous) hit of the last search (:func:`tui.find.next_hit`); ``3n`` goes three on.
-
-        ``count`` and ``here`` default to the reader's pending count and its selection (or cursor).
-        """
-        count = self.reader.take_count() if count is None else count
-        if self.found is None:
-            self.notify("No search yet: s searches all articles, then n / N go from hit to hit.", markup=False)
-            return
-        article = self.article
-        if here is None:
-            here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
-        found = next_hit(
-            self.found,
-            article.id if article else None,
-            article.text if article else None,
-            here,
-            direction,
-            count,
-            self._text_of,
-        )
-        if isinstance(found, str):
-            self.notify(found, markup=False)
-            return
-        if article is None or found.article_id != article.id:
-            self.open_article(found.article_id, found.start, found.end)
-        self.reader.select_span(found.start, found.end)
-        self.set_focus(self.reader)
-
-    def _text_of(self, article_id: str) -> str | None:
-        try:
-            return self.store.article(article_id).text
-        except KeyError:
-            return None
 
     @changes_store
     @work(exclusive=False)
