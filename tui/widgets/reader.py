@@ -176,9 +176,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         self.cursor = self._valid(offset)
         self._rewrap()
         self.scroll_to(y=0, animate=False)
-        self._scroll_to_cursor(center=True)
-        self.refresh()
-        self._announce()
+        self._cursor_shown(center=True)
 
     def set_annotations(self, annotations: list[Annotation], entity_types: dict[str, str]) -> None:
         """Replace the annotations drawn on the article (they arrive sorted by start)."""
@@ -229,6 +227,12 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
             self._rewrap()
             self._scroll_to_cursor(center=True)
             self.refresh()
+
+    def _cursor_shown(self, center: bool = False) -> None:
+        """After the cursor moved: scroll it into view, redraw, and say where it is now."""
+        self._scroll_to_cursor(center)
+        self.refresh()
+        self._announce()
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so the cursor shows with :data:`CONTEXT_LINES` of text around it (vim's scrolloff)."""
@@ -317,9 +321,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         self._highlight = Highlight(start, end)
         self.anchor = self._valid(end - 1)
         self.cursor = self._valid(start)
-        self._scroll_to_cursor(center=True)
-        self.refresh()
-        self._announce()
+        self._cursor_shown(center=True)
 
     def on_click(self, event: events.Click) -> None:
         if self._map is None:

@@ -68,8 +68,7 @@ class ReaderMotion:
         @property
         def selection(self) -> tuple[int, int] | None: ...
         def _valid(self, offset: int) -> int: ...
-        def _scroll_to_cursor(self, center: bool = False) -> None: ...
-        def _announce(self) -> None: ...
+        def _cursor_shown(self, center: bool = False) -> None: ...
         def _page_height(self) -> int: ...
         def refresh(self, *args: object, **kwargs: object) -> object: ...
         def post_message(self, message: Message) -> bool: ...
@@ -159,9 +158,7 @@ class ReaderMotion:
         if target != self.cursor and self.anchor is not None:
             self._growth.append((self.anchor, self.cursor))
         self.cursor = target
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
+        self._cursor_shown()
 
     def action_toggle_selection(self) -> None:
         """Start a selection at the cursor, or drop the current one."""
@@ -204,9 +201,7 @@ class ReaderMotion:
             return False
         self._growth.append((self.anchor, self.cursor))
         self.anchor, self.cursor = grown[0], self._valid(grown[1] - 1)
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
+        self._cursor_shown()
         return True
 
     def action_shrink(self) -> None:
@@ -218,14 +213,10 @@ class ReaderMotion:
         if not self._growth:
             if self.anchor is not None and self.cursor != self.anchor:
                 self.cursor += -1 if self.cursor > self.anchor else 1
-                self._scroll_to_cursor()
-                self.refresh()
-                self._announce()
+                self._cursor_shown()
             return
         self.anchor, self.cursor = self._growth.pop()
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
+        self._cursor_shown()
 
     def _line_start(self) -> None:
         """The cursor to the start of its line on screen (vim's ``0``)."""
@@ -236,18 +227,14 @@ class ReaderMotion:
             self._growth.append((self.anchor, self.cursor))
         self._goal_column = None
         self.cursor = target
-        self._scroll_to_cursor()
-        self.refresh()
-        self._announce()
+        self._cursor_shown()
 
     def place_cursor(self, offset: int) -> None:
         """Put the cursor at ``offset`` (dropping any selection) and show it."""
         self.anchor = None
         self._growth.clear()
         self.cursor = self._valid(offset)
-        self._scroll_to_cursor(center=True)
-        self.refresh()
-        self._announce()
+        self._cursor_shown(center=True)
 
     def tag_span(self, words: int = 1) -> tuple[int, int] | None:
         """What a tag key applies to: the selection, else ``words`` words from the cursor's.
