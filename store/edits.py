@@ -11,17 +11,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store import codec
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.changes import ANNOTATIONS, ARTICLES, Changeset
 from store.details import plan_details
-from store.importing import ProgressCallback, run_import
 from store.merging_export import plan_merge
 from store.models import Annotation, Article, ImportReport
 from store.queries import StoreQueries, needs_annotations
 from store.view import View
+
+if TYPE_CHECKING:
+    from store.importing import ProgressCallback
 
 
 class StoreEdits(StoreQueries):
@@ -66,6 +68,8 @@ class StoreEdits(StoreQueries):
         orphaning those whose words are gone. Articles are saved in batches, so a cancelled
         or interrupted import keeps what it finished. A Dossier export (``.json``) is merged.
         """
+        from store.importing import run_import  # reading and cleaning files: only when importing
+
         save = functools.partial(self._commit, record_undo=False)
         return run_import(
             self.view,

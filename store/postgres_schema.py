@@ -289,9 +289,25 @@ ROWS_PER_SEND = 50
 
 
 def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: list[Doc]) -> None:
-    """Upsert documents of one table with their derived columns (and an entity's names)."""
+    """Upsert documents of one table with their derived columns (and an entity's names).
+
+    Runs under the store's lock, so an article absent now stays absent until the commit: new
+    articles (an import's) are streamed with ``COPY``, which costs the server and this process
+    about half what a row-by-row upsert does; the others are upserted.
+    """
     if not docs:
         return
+    if table == ARTICLES:
+        stored = {
+            row[0]
+            for row in conn.execute(
+                statement("SELECT id FROM {s}.articles WHERE id = ANY(%s)", schema), ([doc["id"] for doc in docs],)
+            )
+        }
+        _copy_articles(conn, schema, [doc for doc in docs if doc["id"] not in stored])
+        docs = [doc for doc in docs if doc["id"] in stored]
+        if not docs:
+            return
     with conn.pipeline(), conn.cursor() as cursor:
         # In pipeline mode each chunk is sent as soon as its rows are made: the server stores
         # one chunk (its indexes are most of an import's server time) while the next is made.
@@ -307,6 +323,29 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
                 statement("INSERT INTO {s}.entity_names VALUES (%s, %s, %s, %s)", schema),
                 [names for doc in docs for names in entity_names(doc)],
             )
+
+
+def _copy_articles(conn: psycopg.Connection[Any], schema: str, docs: list[Doc]) -> None:
+    """Stream new articles and their search vectors into their tables (each row made once)."""
+    if not docs:
+        return
+    words: list[tuple[Any, ...]] = []
+    with conn.cursor() as cursor:
+        with cursor.copy(copy_into(ARTICLES, schema, COLUMNS[ARTICLES])) as copy:
+            for doc in docs:
+                row = article_row(doc)
+                copy.write_row([row[column] for column in COLUMNS[ARTICLES]])
+                words.append(tuple(row[column] for column in WORDS_COLUMNS))
+        with cursor.copy(copy_into(WORDS_TABLE, schema, WORDS_COLUMNS)) as copy:
+            for values in words:
+                copy.write_row(values)
+
+
+def copy_into(table: str, schema: str, columns: tuple[str, ...]) -> sql.Composed:
+    """``COPY table (columns) FROM STDIN`` in the store's schema."""
+    return sql.SQL("COPY {s}.{t} ({cols}) FROM STDIN").format(
+        s=sql.Identifier(schema), t=sql.Identifier(table), cols=sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
 
 
 def delete_docs(conn: psycopg.Connection[Any], schema: str, table: str, keys: list[str]) -> None:

@@ -31,7 +31,6 @@ from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, same_content, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
-from store.tinydb_backend import TinyDBBackend
 from store.view import View
 
 Listener = Callable[[Changeset, bool], None]
@@ -80,6 +79,8 @@ class Store(StoreEdits):
             from store.postgres_backend import PostgresBackend  # psycopg only for server stores
 
             return cls(PostgresBackend(path, schema=schema), defer_annotations=defer_annotations)
+        from store.tinydb_backend import TinyDBBackend  # TinyDB and file locks only for folder stores
+
         directory = Path(path).expanduser()
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a store folder (it is a file)", str(directory))

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
-from filelock import FileLock, Timeout
 
 #: The places kept (the most recently left stores).
 MAX_STORES = 50
@@ -53,6 +52,8 @@ def last_place(store_key: str) -> tuple[str, int] | None:
 
 def remember_place(store_key: str, article_id: str, offset: int) -> None:
     """Keep where this store is left (quietly skipped where the file cannot be written)."""
+    from filelock import FileLock, Timeout  # only on the way out: not on the first screen's path
+
     path = state_file()
     with contextlib.suppress(OSError, Timeout):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -16,10 +16,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
 from store import Article, Store, StoreConnectionError
-from tui.dialogs.details_dialog import DetailsDialog
 from tui.dialogs.dialog import answer_of
-from tui.dialogs.help_screen import HelpScreen, main_screen_sections
-from tui.dialogs.import_dialog import ImportDialog, ImportProgress, import_summary
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
@@ -426,6 +423,8 @@ class MainScreen(SearchActions, TaggingScreen):
         if self.article is None:
             self.notify("Open an article first.", markup=False)
             return
+        from tui.dialogs.details_dialog import DetailsDialog  # dialogs load when first opened
+
         article_id = self.article.id
         async with answer_of(self.app, DetailsDialog(self.article)) as values:
             if values is None:
@@ -440,6 +439,8 @@ class MainScreen(SearchActions, TaggingScreen):
     @work(exclusive=False)
     async def action_import_files(self) -> None:
         """Import a file or folder, with progress; Escape cancels."""
+        from tui.dialogs.import_dialog import ImportDialog, ImportProgress, import_summary
+
         path = await self.app.push_screen_wait(ImportDialog())
         if path is None:
             return
@@ -460,4 +461,6 @@ class MainScreen(SearchActions, TaggingScreen):
 
     def action_help(self) -> None:
         """Show every key binding."""
+        from tui.dialogs.help_screen import HelpScreen, main_screen_sections
+
         self.app.push_screen(HelpScreen(main_screen_sections(self.app.BINDINGS, self.BINDINGS)))
