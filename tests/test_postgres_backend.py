@@ -97,3 +97,30 @@ def test_the_texts_an_import_stores_are_compressed_with_lz4(pg_schema: str, tmp_
     with psycopg.connect(POSTGRES_URL) as conn:
         kinds = conn.execute(f"SELECT pg_column_compression(doc) FROM {pg_schema}.articles").fetchall()
     assert [kind for (kind,) in kinds] == ["lz4"] * 3
+
+
+def test_texts_that_look_like_copy_syntax_arrive_whole_and_searchable(pg_schema: str, tmp_path) -> None:
+    """New articles are streamed with COPY: its escapes in a text (``\\N``, ``\\.``, tabs) are data."""
+    assert POSTGRES_URL is not None
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    tricky = "Copy syntax\n\nA line\twith a tab, \\N and \\\\N, a backslash \\ here.\n\n\\.\n\nA \\. mid-line; zebra."
+    (folder / "tricky.txt").write_text(tricky)
+    (folder / "plain.txt").write_text("Plain report\n\nNothing odd in this one.")
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    report = store.import_paths([folder])
+    assert len(report.added) == 2 and not report.skipped
+    (article,) = [a for a in store.articles() if a.title == "Copy syntax"]
+    in_memory = Store.in_memory()
+    in_memory.import_paths([folder])
+    assert article.text == in_memory.article(article.id).text  # as any store reads that file
+    assert "\\N and \\\\N, a backslash \\ here." in article.text and "A \\. mid-line" in article.text
+    assert [hit.article_id for hit in store.search("zebra")] == [article.id]
+    # A re-import of a changed file takes the other way (an upsert): the same text arrives.
+    (folder / "tricky.txt").write_text(tricky + " Added \\t.")
+    store.import_paths([folder])
+    assert store.article(article.id).text.endswith("zebra. Added \\t.")
+    store.close()
+    reopened = Store.open(POSTGRES_URL, schema=pg_schema)
+    assert reopened.article(article.id).text.endswith("zebra. Added \\t.")
+    reopened.close()
