@@ -18,7 +18,7 @@ from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.changes import ANNOTATIONS, ARTICLES, Changeset
 from store.details import plan_details
 from store.merging_export import plan_merge
-from store.models import Annotation, Article, ImportReport
+from store.models import REJECTED, Annotation, Article, ImportReport, Suggestion
 from store.queries import StoreQueries, needs_annotations
 from store.view import View
 
@@ -175,8 +175,63 @@ class StoreEdits(StoreQueries):
         return self.view.annotation(annotation_id)
 
     @needs_annotations
+    def accept_suggestion(
+        self, suggestion: Suggestion, *, entity: str | None = None, entity_type: str | None = None
+    ) -> Annotation:
+        """Tag a suggestion's span (undoable): linked to its entity, or to an entity of its name.
+
+        ``entity`` (an id, a name or alias, or a new name) relinks it, ``entity_type`` retypes it.
+        A new name becomes a new entity of the suggestion's (or the given) type.
+        """
+        return self.accept_suggestions([suggestion], entity=entity, entity_type=entity_type)[0]
+
+    def accept_suggestions(
+        self, suggestions: Iterable[Suggestion], *, entity: str | None = None, entity_type: str | None = None
+    ) -> list[Annotation]:
+        """Tag many suggestions as one change ("accept all shown"): one save, one undo step."""
+        items = [
+            {
+                "article_id": s.article_id,
+                "start": s.start,
+                "end": s.end,
+                "entity": entity or s.entity_id or s.name,
+                "entity_type": entity_type or s.entity_type,
+            }
+            for s in self._still_there(suggestions)
+        ]
+        return self.annotate_many(items, label=_batch_label("accept", items))
+
+    def reject_suggestion(self, suggestion: Suggestion) -> Annotation:
+        """Turn a suggestion down for good (undoable): its span is not proposed again."""
+        return self.reject_suggestions([suggestion])[0]
+
+    def reject_suggestions(self, suggestions: Iterable[Suggestion]) -> list[Annotation]:
+        """Turn many suggestions down as one change: kept as rejected spans, not as tags."""
+        items = [
+            {"article_id": s.article_id, "start": s.start, "end": s.end, "status": REJECTED}
+            for s in self._still_there(suggestions)
+        ]
+        return self.annotate_many(items, label=_batch_label("reject", items))
+
+    def _still_there(self, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+        """The suggestions, each checked against its article as it is now (a re-import may move text)."""
+        checked = list(suggestions)
+        if not checked:
+            raise ValueError("no suggestion given")
+        with self.view.lock:
+            for s in checked:
+                if self.view.article(s.article_id).text[s.start : s.end] != s.quote:
+                    raise ValueError(f"the article changed since {s.quote!r} was suggested; ask again")
+        return checked
+
     def remove_annotation(self, annotation_id: str) -> None:
         """Delete an annotation (undoable). Its entity stays in the dictionary."""
         with self.view.lock:
             changeset = plan_removal(self.view, annotation_id)
         self._commit(changeset)
+
+
+def _batch_label(verb: str, items: list[dict[str, Any]]) -> str:
+    """The undo label of accepting or rejecting suggestions."""
+    count = len(items)
+    return f"{verb} {count} suggestion{'s' if count != 1 else ''}"

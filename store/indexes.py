@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from store import codec
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, TABLES, Change, Doc
 from store.listing import sort_key
-from store.models import Annotation, Article, Entity, SearchHit
+from store.models import REJECTED, Annotation, Article, Entity, SearchHit
 from store.search_index import SearchIndex
 
 
@@ -31,6 +31,8 @@ class Indexes:
         self.entities: dict[str, Entity] = {}
         self.by_article: dict[str, set[str]] = defaultdict(set)
         self.by_entity: dict[str, set[str]] = defaultdict(set)
+        #: The rejected suggestions among each article's annotations (also in ``by_article``).
+        self.rejected: dict[str, set[str]] = defaultdict(set)
         self.by_origin: dict[str, str] = {}
         self.entity_names: dict[str, str] = {}
         # Annotation records are made on demand: a store may hold 100,000 of them.
@@ -71,11 +73,14 @@ class Indexes:
             self._annotation_records.clear()
             by_article: dict[str, set[str]] = defaultdict(set)
             by_entity: dict[str, set[str]] = defaultdict(set)
+            rejected: dict[str, set[str]] = defaultdict(set)
             for key, doc in docs.items():
                 by_article[doc["article_id"]].add(key)
                 if doc.get("entity_id"):
                     by_entity[doc["entity_id"]].add(key)
-            self.by_article, self.by_entity = by_article, by_entity
+                if doc.get("status") == REJECTED:
+                    rejected[doc["article_id"]].add(key)
+            self.by_article, self.by_entity, self.rejected = by_article, by_entity, rejected
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Bring memory in line with saved changes (this process's or another's)."""
@@ -131,10 +136,13 @@ class Indexes:
             self.by_article[old["article_id"]].discard(key)
             if old.get("entity_id"):
                 self.by_entity[old["entity_id"]].discard(key)
+            self.rejected[old["article_id"]].discard(key)
         if doc is not None:
             self.by_article[doc["article_id"]].add(key)
             if doc.get("entity_id"):
                 self.by_entity[doc["entity_id"]].add(key)
+            if doc.get("status") == REJECTED:
+                self.rejected[doc["article_id"]].add(key)
 
     # ------------------------------------------------------------------ reading
 

@@ -85,12 +85,14 @@ class MemoryView(View):
         return self.indexes.articles[article_id]
 
     def annotation_count(self, article_id: str) -> int:
-        """Size of the article's index entry."""
-        return len(self.indexes.by_article.get(article_id, ()))
+        """Size of the article's index entry, its rejected suggestions left out."""
+        return len(self.indexes.by_article.get(article_id, ())) - len(self.indexes.rejected.get(article_id, ()))
 
     def annotation_counts(self) -> dict[str, int]:
-        """Sizes of the index entries."""
-        return {key: len(ids) for key, ids in self.indexes.by_article.items() if ids}
+        """Sizes of the index entries, rejected suggestions left out."""
+        rejected = self.indexes.rejected
+        counts = {key: len(ids) - len(rejected.get(key, ())) for key, ids in self.indexes.by_article.items()}
+        return {key: count for key, count in counts.items() if count}
 
     def entities(self) -> list[Entity]:
         """Every entity record, sorted."""
@@ -117,9 +119,17 @@ class MemoryView(View):
 
     def annotations(self, article_id: str | None) -> list[Annotation]:
         """Records made on demand from the documents, sorted."""
-        keys = self.indexes.docs[ANNOTATIONS] if article_id is None else self.indexes.by_article.get(article_id, ())
+        if article_id is None:
+            keys: Iterable[str] = self.indexes.docs[ANNOTATIONS]
+        else:
+            keys = self.indexes.by_article.get(article_id, set()) - self.indexes.rejected.get(article_id, set())
         found = (self.indexes.annotation(key) for key in keys)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def rejections(self, article_id: str) -> list[Annotation]:
+        """From the article's index of rejected suggestions."""
+        found = (self.indexes.annotation(key) for key in self.indexes.rejected.get(article_id, ()))
+        return sorted(found, key=lambda a: (a.start, -a.end, a.id))
 
     def annotation(self, annotation_id: str) -> Annotation:
         """The record made from the document."""

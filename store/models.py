@@ -30,6 +30,8 @@ ENTITY_TYPES: tuple[str, ...] = (
 
 #: Review states of an annotation (suggestions come from later entity-suggestion work).
 STATUSES: tuple[str, ...] = ("accepted", "suggested", "rejected")
+#: The status of a suggestion the analyst turned down (kept so that it stays turned down).
+REJECTED = "rejected"
 
 #: Article fields the user may correct; corrections survive a re-import.
 EDITABLE_FIELDS: tuple[str, ...] = ("title", "source", "author", "published", "url")
@@ -150,6 +152,27 @@ class SearchHit:
     end: int
     snippet: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A span the store proposes as an entity's mention; nothing is saved until it is accepted.
+
+    ``source`` says why: ``known`` (a name or alias of the entity ``entity_id``), ``pattern``
+    (a shape such as an equipment designation), ``gazetteer`` (a place in a shipped list) or
+    ``model``. ``name`` is the proposed canonical name (the entity's, for a known one).
+    """
+
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    entity_type: str
+    name: str
+    source: str
+    entity_id: str | None = None
+    #: Only part of a known name was found (a person's surname alone): a weaker proposal.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

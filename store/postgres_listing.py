@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.fuzzy import squash
 from store.listing import ArticleListing, ArticleRow
+from store.postgres_schema import not_rejected
 
 if TYPE_CHECKING:
     from store.postgres_view import PostgresView
@@ -78,7 +79,11 @@ class PostgresListing(ArticleListing):
     def _page(self, page: int) -> list[ArticleRow]:
         if page in self._pages:
             return self._pages[page]
-        tags = "(SELECT count(*) FROM {s}.annotations n WHERE n.article_id = a.id)" if self.with_counts else "0"
+        tags = (
+            f"(SELECT count(*) FROM {{s}}.annotations n WHERE n.article_id = a.id AND {not_rejected('n')})"
+            if self.with_counts
+            else "0"
+        )
         columns = f"a.id, a.display_title, a.source, a.author, a.published, {tags}"
         where, params, score, score_params = self._filter()
         previous = self._pages.get(page - 1)

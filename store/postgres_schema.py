@@ -116,6 +116,11 @@ TABLES_DDL = [
 _TRIGRAMS = "CREATE INDEX ON {s}.articles USING gin (haystack {t}.gin_trgm_ops)"
 
 
+def not_rejected(alias: str = "") -> str:
+    """The SQL condition that an annotation is not a rejected suggestion (see ``View.rejections``)."""
+    return f"({alias + '.' if alias else ''}doc->>'status') IS DISTINCT FROM 'rejected'"
+
+
 def statement(template: str, schema: str, **names: str) -> sql.Composed:
     """A statement of the store's schema, every name quoted as an identifier."""
     return sql.SQL(template).format(s=sql.Identifier(schema), **{k: sql.Identifier(v) for k, v in names.items()})

@@ -28,6 +28,7 @@ from store.fuzzy import best_name, letter_runs, letters
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
 from store.postgres_related import related_keys
+from store.postgres_schema import not_rejected
 from store.postgres_search import query_groups, query_literal
 from store.postgres_seen import LastSeenLookups
 from store.sanitize import neutralize
@@ -36,6 +37,8 @@ from store.view import View
 
 #: Articles whose records (with their texts) are kept after being read.
 ARTICLE_CACHE = 64
+#: An article's tags: its annotations without the suggestions the analyst rejected.
+NOT_REJECTED = not_rejected()
 #: A search ranks at most this many of the articles that match (the newest).
 RANKED_AT_MOST = 1000
 
@@ -133,11 +136,16 @@ class PostgresView(LastSeenLookups, View):
 
     def annotation_count(self, article_id: str) -> int:
         """Counted with the annotations' article index."""
-        return int(self._rows("SELECT count(*) FROM {s}.annotations WHERE article_id = %s", (article_id,))[0][0])
+        rows = self._rows(
+            f"SELECT count(*) FROM {{s}}.annotations WHERE article_id = %s AND {NOT_REJECTED}", (article_id,)
+        )
+        return int(rows[0][0])
 
     def annotation_counts(self) -> dict[str, int]:
         """Grouped on the server (one row per tagged article)."""
-        return dict(self._rows("SELECT article_id, count(*) FROM {s}.annotations GROUP BY article_id"))
+        return dict(
+            self._rows(f"SELECT article_id, count(*) FROM {{s}}.annotations WHERE {NOT_REJECTED} GROUP BY article_id")
+        )
 
     # ------------------------------------------------------------------ entities
 
@@ -193,9 +201,19 @@ class PostgresView(LastSeenLookups, View):
         if article_id is None:
             rows = self._streamed("SELECT doc FROM {s}.annotations")
         else:
-            rows = self._rows("SELECT doc FROM {s}.annotations WHERE article_id = %s", (article_id,))
+            rows = self._rows(
+                f"SELECT doc FROM {{s}}.annotations WHERE article_id = %s AND {NOT_REJECTED}", (article_id,)
+            )
         found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def rejections(self, article_id: str) -> list[Annotation]:
+        """The article's annotations whose status is ``rejected`` (found with its article index)."""
+        rows = self._rows(
+            "SELECT doc FROM {s}.annotations WHERE article_id = %s AND doc->>'status' = 'rejected'", (article_id,)
+        )
+        found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
+        return sorted(found, key=lambda a: (a.start, -a.end, a.id))
 
     def annotation(self, annotation_id: str) -> Annotation:
         """Read from the server."""

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from store.listing import ArticleListing
-from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
 from store.sanitize import neutralize
+from store.suggestions import KnownNames, suggest
 from store.view import View
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,6 +60,8 @@ class StoreQueries:
     """Read-only questions, answered by the store's view."""
 
     view: View
+    #: Every entity's names, ready to be found in a text (rebuilt when the entities change).
+    _known_names: KnownNames
 
     @property
     def annotations_loaded(self) -> bool:
@@ -195,6 +198,21 @@ class StoreQueries:
             except KeyError:
                 continue
         return sorted(found, key=lambda e: (e.name.casefold(), e.id))
+
+    @needs_annotations
+    def suggestions(self, article_id: str) -> list[Suggestion]:
+        """What the store proposes to tag in the article, in text order (see :mod:`store.suggestions`).
+
+        Nothing here is saved: accept one with :meth:`accept_suggestion`, turn it down for good
+        with :meth:`reject_suggestion`. Spans already tagged with an entity, or rejected, are
+        not proposed again. Raises ``KeyError`` for an unknown article.
+        """
+        with self.view.lock:  # what is read is consistent; the matching runs without the lock
+            article = self.view.article(article_id)
+            entities = self.view.entities()
+            annotations = self.view.annotations(article_id)
+            rejections = self.view.rejections(article_id)
+        return suggest(article, entities, annotations, rejections, self._known_names)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search: every word (and quoted phrase) must occur; the last may be a prefix."""

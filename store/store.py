@@ -31,6 +31,7 @@ from store.memory_backend import MemoryBackend, MemoryDatabase
 from store.merging import rebase, same_content, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
+from store.suggestions import KnownNames
 from store.view import View
 
 Listener = Callable[[Changeset, bool], None]
@@ -49,6 +50,7 @@ class Store(StoreEdits):
         self._redo: list[Changeset] = []
         self._deleted: dict[tuple[str, str], tuple[str, str]] = {}
         self._listeners: list[Listener] = []
+        self._known_names = KnownNames()
         # One caller of the backend at a time inside this process (the app saves from its store
         # thread and imports from another). Memory has its own lock, ``indexes.lock``, held only
         # for moments: a wait for another process's lock never holds up a question.

@@ -90,6 +90,15 @@ class View(ABC):
     def mention_keys(self, entity_id: str) -> set[str]:
         """Ids of the annotations that link to one entity."""
 
+    @abstractmethod
+    def rejections(self, article_id: str) -> list[Annotation]:
+        """The article's rejected suggestions: spans the analyst said are no entity's mention.
+
+        They are kept as annotations (status ``rejected``, no entity) so that they move with the
+        text on a re-import and stay rejected; they are not tags: :meth:`annotations` of an
+        article and the counts leave them out.
+        """
+
     # ------------------------------------------------------------------ questions
 
     @abstractmethod

@@ -1,0 +1,108 @@
+"""What the store proposes to tag in an article, from every source, minus what is decided.
+
+Suggestions are computed when asked, never stored: a proposal is not the analyst's work and
+counts nowhere until accepted (then it is an ordinary tag). A rejected one is kept as an
+annotation with status ``rejected`` and no entity (:meth:`store.view.View.rejections`), so it
+moves with the text on a re-import and is not proposed again.
+
+Sources, each a function of the text: known names (every entity's names and aliases in any
+spelling the matcher accepts, :mod:`store.known_names`) and the text's own shapes (patterns and
+gazetteers, :data:`TEXT_SOURCES`). Where two overlap, a known name wins (it links to an entity
+the analyst made), then the longer span.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from store.known_names import NameFinder
+from store.models import Annotation, Article, Entity, Suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A span a text source proposes: where, which type, under which name."""
+
+    start: int
+    end: int
+    entity_type: str
+    name: str
+    source: str
+
+
+#: Sources that read only the text (patterns, gazetteers): each returns its proposals.
+TEXT_SOURCES: list[Callable[[str], Iterable[Proposal]]] = []
+
+
+class KnownNames:
+    """The finder of every entity's names, rebuilt only when the entities change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: frozenset[tuple[str, str, str, tuple[str, ...]]] | None = None
+        self._finder = NameFinder([])
+
+    def finder(self, entities: list[Entity]) -> NameFinder:
+        """A finder for these entities (the one already built if they have not changed)."""
+        fingerprint = frozenset((e.id, e.name, e.type, e.aliases) for e in entities)
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._finder = NameFinder(entities)
+                self._fingerprint = fingerprint
+            return self._finder
+
+
+def suggest(
+    article: Article,
+    entities: list[Entity],
+    annotations: list[Annotation],
+    rejections: list[Annotation],
+    known: KnownNames,
+) -> list[Suggestion]:
+    """The article's suggestions in text order: none over a tag of an entity or a rejected span.
+
+    A passage (an annotation without an entity) may span names: it hides no suggestion.
+    """
+    by_id = {entity.id: entity for entity in entities}
+    text = article.text
+    found: list[tuple[int, Suggestion]] = []
+    for hit in known.finder(entities).find(text):
+        entity = by_id[hit.entity_id]
+        found.append(
+            (0, _suggestion(article, hit.start, hit.end, entity.type, entity.name, "known", entity.id, hit.partial))
+        )
+    for source in TEXT_SOURCES:
+        for proposal in source(text):
+            if 0 <= proposal.start < proposal.end <= len(text):
+                found.append(
+                    (
+                        1,
+                        _suggestion(
+                            article, proposal.start, proposal.end, proposal.entity_type, proposal.name, proposal.source
+                        ),
+                    )
+                )
+    decided = [(a.start, a.end) for a in annotations if a.entity_id] + [(a.start, a.end) for a in rejections]
+    chosen: list[Suggestion] = []
+    taken = list(decided)
+    for _rank, suggestion in sorted(found, key=lambda item: (item[0], item[1].start - item[1].end, item[1].start)):
+        if any(suggestion.start < end and start < suggestion.end for start, end in taken):
+            continue
+        chosen.append(suggestion)
+        taken.append((suggestion.start, suggestion.end))
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _suggestion(
+    article: Article,
+    start: int,
+    end: int,
+    entity_type: str,
+    name: str,
+    source: str,
+    entity_id: str | None = None,
+    partial: bool = False,
+) -> Suggestion:
+    return Suggestion(article.id, start, end, article.text[start:end], entity_type, name, source, entity_id, partial)
