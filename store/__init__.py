@@ -28,6 +28,7 @@ from store.models import (
     ImportReport,
     Mention,
     SearchHit,
+    Suggestion,
 )
 from store.seeding import seed_if_empty
 from store.storage import StoreFileError
@@ -53,6 +54,7 @@ __all__ = [
     "StoreBusyError",
     "StoreConnectionError",
     "StoreFileError",
+    "Suggestion",
     "default_store_path",
     "seed_directory",
     "seed_if_empty",

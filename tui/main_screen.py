@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
+from textual.worker import get_current_worker
 
 from store import Article, Store, StoreConnectionError
 from tui.dialogs.dialog import answer_of
@@ -258,6 +259,16 @@ class MainScreen(SearchActions, TaggingScreen):
         self.reader.show(article, offset, highlight)
 
     @asks_store
+    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
+    def _show_suggestions(self, article_id: str) -> None:
+        """Ask what the store proposes for the article (names are matched off the UI thread)."""
+        try:
+            found = self.store.suggestions(article_id)
+        except (StoreConnectionError, KeyError):  # the server is away, or the article was deleted
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.reader.set_suggestions, found)
+
     def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""
         article = self.article
@@ -269,6 +280,7 @@ class MainScreen(SearchActions, TaggingScreen):
         annotations = self.store.annotations(article.id)
         types = self.store.entity_types({a.entity_id for a in annotations if a.entity_id})
         self.reader.set_annotations(annotations, types)
+        self._show_suggestions(article.id)
         counts = self.store.article_entities(article.id)
         pairs = [(self.store.entity(e), n) for e, n in counts.items()]
         orphans = [a for a in annotations if a.orphaned]

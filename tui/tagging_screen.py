@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from textual import on, work
 
-from store import Annotation, Article, StoreConnectionError
+from store import Annotation, Article, StoreConnectionError, Suggestion
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.entity_picker import EntityChoice, EntityPicker, first_offer
 from tui.dialogs.passage_dialog import PassageDialog
 from tui.read_only import changes_store
 from tui.store_screen import StoreScreen, asks_store
 from tui.widgets.reader import Reader
+from tui.widgets.reader_suggestions import SuggestionDecided
 
 
 class TaggingScreen(StoreScreen):
@@ -91,6 +92,30 @@ class TaggingScreen(StoreScreen):
             self._announce_saved(annotation, hint=" Not the one? Enter on it changes it; u undoes.")
 
     @asks_store
+    @on(SuggestionDecided)
+    @changes_store
+    def _suggestion_decided(self, message: SuggestionDecided) -> None:
+        self._decide(message.suggestion, message.accept)
+
+    @work(exclusive=False)
+    @asks_store
+    async def _decide(self, suggestion: Suggestion, accept: bool) -> None:
+        """Save the analyst's answer to a suggestion (``y`` / ``r``): a tag, or a rejection that stays."""
+        decide = self.store.accept_suggestion if accept else self.store.reject_suggestion
+        try:
+            saved = await self._save(lambda: decide(suggestion))
+        except ValueError as exc:  # the article changed under the suggestion: shown afresh
+            self.notify(str(exc), severity="warning", markup=False)
+            self.refresh_views()
+            return
+        if saved is None:
+            return
+        self.refresh_views()
+        if accept:
+            self._announce_saved(saved, " (u undoes)")
+        else:
+            self.notify(f"Rejected “{suggestion.quote[:40]}”: not suggested again (u undoes).", markup=False, timeout=3)
+
     def _announce_saved(self, annotation: Annotation, hint: str = "") -> None:
         if annotation.entity_id:
             entity = self.store.entity(annotation.entity_id)

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from store import Annotation, Article
 from tui.layout import LineMap, wrap, wrap_plain
 from tui.widgets.reader_motion import ReaderMotion
+from tui.widgets.reader_suggestions import SUGGESTION_BINDINGS, ReaderSuggestions
 
 #: Entity types with a style of their own; any other type uses ``reader--entity-other``.
 STYLED_TYPES = ("PERSON", "ORG", "PLACE", "EQUIPMENT", "DOCUMENT", "EVENT", "DATE", "MONEY")
@@ -41,7 +42,7 @@ class Highlight:
     end: int
 
 
-class Reader(ReaderMotion, ScrollView, can_focus=True):
+class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
     """Shows one article and lets the keyboard select and tag spans of it (motions: :class:`ReaderMotion`)."""
 
     BINDINGS: list[BindingType] = [
@@ -72,6 +73,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         Binding("T", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
         Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
         Binding("x,delete", "delete", "Delete tag", show=False, id="reader.delete"),
+        *SUGGESTION_BINDINGS,
         *(
             Binding(str(digit), f"count({digit})", "Count", show=False, id=f"reader.count_{digit}")
             for digit in range(10)
@@ -86,6 +88,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         "reader--empty",
         *(f"reader--entity-{kind.lower()}" for kind in STYLED_TYPES),
         "reader--entity-other",
+        "reader--suggestion",
     }
 
     class CursorMoved(Message):
@@ -155,6 +158,8 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
         self.anchor: int | None = None
         self._growth: list[tuple[int | None, int]] = []
         self._annotations: list[Annotation] = []
+        self._suggestions = []
+        self._suggestion_starts = []
         self._starts: list[int] = []
         self._longest = 0
         self._entity_types: dict[str, str] = {}
@@ -167,6 +172,8 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
 
     def show(self, article: Article | None, offset: int = 0, highlight: Highlight | None = None) -> None:
         """Display an article with the cursor at ``offset``."""
+        if article is None or self.article is None or article.id != self.article.id:
+            self._suggestions, self._suggestion_starts = [], []
         self.article = article
         self.anchor = None
         self._growth.clear()
@@ -274,6 +281,7 @@ class Reader(ReaderMotion, ScrollView, can_focus=True):
             return Strip.blank(width, base)
         start, end = line.start, line.end
         text = Text(self.article.text[start:end], end="", no_wrap=True)
+        self.stylize_suggestions(text, start, end)
         for annotation in self._overlapping(start, end):
             style = self._annotation_style(annotation)
             text.stylize(style, max(annotation.start, start) - start, min(annotation.end, end) - start)
