@@ -15,7 +15,9 @@ from store.fuzzy import best_name
 from store.indexes import Indexes
 from store.listing import ArticleListing, MemoryListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.search_index import SearchIndex
 from store.view import View
+from store.vocabulary import SoundIndex
 
 
 class MemoryView(View):
@@ -26,6 +28,8 @@ class MemoryView(View):
     def __init__(self) -> None:
         self.indexes = Indexes()
         self.lock = self.indexes.lock
+        self._sound = SoundIndex()
+        self._sound_of: SearchIndex | None = None  # the full-text index ``_sound`` follows
 
     def load(self, table: str, docs: dict[str, Doc]) -> None:
         """Index a whole table (the store loads each at opening)."""
@@ -163,6 +167,29 @@ class MemoryView(View):
     def related(self, article_id: str, limit: int) -> list[tuple[Article, float]]:
         """See :func:`store.xrefs.related`."""
         return xrefs.related(self.indexes, article_id, limit)
+
+    def in_list_order(self, article_ids: Iterable[str]) -> list[str]:
+        """Sorted by the list's ranks."""
+        rank = self.indexes.article_rank()
+        return sorted((key for key in set(article_ids) if key in rank), key=rank.__getitem__)
+
+    def articles_of(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """The records kept in memory."""
+        articles = self.indexes.articles
+        return {key: articles[key] for key in article_ids if key in articles}
+
+    def words_with_keys(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """From the sound index, first brought up to date with the full-text index's new words."""
+        index = self.indexes.search_index()
+        with self.lock:
+            if self._sound_of is not index:  # the full-text index was rebuilt: so is this
+                self._sound, self._sound_of = SoundIndex(), index
+            self._sound.take(index.terms_from(self._sound.taken))
+            return self._sound.words(keys)
+
+    def articles_with_words(self, groups: list[list[set[str]]]) -> set[str]:
+        """From the full-text index's postings."""
+        return self.indexes.search_index().articles_with(groups)
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
         """The in-memory inverted index."""

@@ -52,6 +52,7 @@ from store.postgres_schema import (
     META_TABLE,
     NAMES_TABLE,
     SCHEMA_VERSION,
+    VOCABULARY_TABLE,
     WORDS_TABLE,
     newer_message,
     version,
@@ -71,12 +72,13 @@ STORE_TABLES = (
     ENTITIES,
     NAMES_TABLE,
     ENTITY_ARTICLES_TABLE,
+    VOCABULARY_TABLE,
     LOG_TABLE,
 )
 #: Tables an annotator writes: tags, entities, and what comes with them (names, counts).
 ANNOTATOR_TABLES = (ANNOTATIONS, ENTITIES, NAMES_TABLE, ENTITY_ARTICLES_TABLE)
 #: Tables only an admin writes.
-ADMIN_TABLES = (ARTICLES, WORDS_TABLE)
+ADMIN_TABLES = (ARTICLES, WORDS_TABLE, VOCABULARY_TABLE)
 #: The log's columns a writer gives (``ref`` settles a COMMIT cut off); ``seq``, ``author`` and
 #: ``at`` are the server's.
 LOG_COLUMNS = ("label", "changes", "ref")

@@ -50,6 +50,7 @@ from store.postgres_connection import (
     writing_connection,
 )
 from store.postgres_schema import SCHEMA_VERSION, SchemaError
+from store.postgres_vocabulary import VocabularyWriter
 from store.postgres_writes import write_changeset
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class PostgresBackend(Backend):
         #: Where saves are announced (``LISTEN``/``NOTIFY``); one channel per store.
         self.channel = _channel(self.schema)
         self._closing = threading.Event()
+        #: The words this process knows the store's vocabulary holds (see store.postgres_vocabulary).
+        self.vocabulary = VocabularyWriter()
         self.conn = writing_connection(url)
         try:
             self._open(create)
@@ -287,6 +290,7 @@ class PostgresBackend(Backend):
             yield tx
         except BaseException as exc:
             self._roll_back()
+            self.vocabulary.forget()  # words it sent were rolled back with the rest
             if tx is not None and tx.ref is not None:
                 self.seen = seen  # our log row is gone with the transaction
             translated = failed_save(exc, self.location("changesets"))
@@ -297,6 +301,7 @@ class PostgresBackend(Backend):
             conn.execute("COMMIT")
         except psycopg.Error as exc:
             assert tx is not None
+            self.vocabulary.forget()
             if tx.ref is None or not dropped(exc):
                 self._roll_back()
                 self.seen = seen
@@ -362,7 +367,7 @@ class PostgresBackend(Backend):
         store listening on the schema's channel (``NOTIFY``, sent when the transaction commits).
         """
         ref = uuid.uuid4().hex
-        seq = write_changeset(self.conn, self.schema, changeset, ref)
+        seq = write_changeset(self.conn, self.schema, changeset, ref, self.vocabulary)
         self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(seq)))
         self.seen = seq
         return ref

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from store import postgres_vocabulary
 from store.backend import SchemaError
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
 from store.postgres_schema import (
@@ -20,6 +21,8 @@ from store.postgres_schema import (
     ENTITY_ARTICLES_TABLE,
     SCHEMA_VERSION,
     TABLES_DDL,
+    VOCABULARY_DDL,
+    VOCABULARY_TABLE,
     WORDS_DDL,
     WORDS_TABLE,
     entity_names,
@@ -106,6 +109,17 @@ def _from_4(conn: psycopg.Connection[Any], schema: str) -> None:
     _grant_like(conn, schema, ANNOTATIONS, ENTITY_ARTICLES_TABLE)
 
 
+def _from_5(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 5 had no vocabulary: make it from the search vectors (an entity's unlinked mentions).
+
+    The roles that may write articles get the same rights on it as on the articles' words.
+    """
+    for template in VOCABULARY_DDL:
+        conn.execute(statement(template, schema))
+    postgres_vocabulary.fill(conn, schema)
+    _grant_like(conn, schema, WORDS_TABLE, VOCABULARY_TABLE)
+
+
 def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> int:
     """Count every entity's articles afresh from the mentions (replacing what the table held).
 
@@ -151,6 +165,7 @@ MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {
     2: _from_2,
     3: _from_3,
     4: _from_4,
+    5: _from_5,
 }
 
 

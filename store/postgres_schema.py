@@ -32,7 +32,7 @@ from store.listing import haystack
 from store.postgres_search import vector_literal
 
 #: Version of the tables this code reads and writes.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The tables of a store, in its schema. Grants (``store grant``) are given per table.
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"
@@ -42,6 +42,12 @@ WORDS_TABLE = "article_words"
 META_TABLE = "meta"
 #: How many articles mention each entity (kept by :mod:`store.postgres_entity_articles`).
 ENTITY_ARTICLES_TABLE = "entity_articles"
+#: Every word of the corpus with its sound key (kept by :mod:`store.postgres_vocabulary`).
+VOCABULARY_TABLE = "vocabulary"
+VOCABULARY_DDL = [
+    'CREATE TABLE {s}.vocabulary (word text COLLATE "C" PRIMARY KEY, sound text NOT NULL)',
+    "CREATE INDEX vocabulary_sound ON {s}.vocabulary (sound)",
+]
 
 # Statements with {s} standing for the store's schema (filled with psycopg.sql.Identifier).
 # A search reads the word list of every article that may match (to check a phrase, to
@@ -103,6 +109,7 @@ TABLES_DDL = [
         PRIMARY KEY (entity_id, name_key))""",
     "CREATE INDEX ON {s}.entity_names (name_key)",
     ENTITY_ARTICLES_DDL,
+    *VOCABULARY_DDL,
     """CREATE TABLE {s}.changesets (
         seq bigserial PRIMARY KEY,
         author text NOT NULL DEFAULT current_user,

@@ -28,6 +28,11 @@ MAX_LEXEME_BYTES = 2046
 MAX_VECTOR_CHARS = 800_000
 
 
+def lexeme_literal(word: str) -> str:
+    """A word as a lexeme of a ``tsquery`` literal (quoted, never read as an operator)."""
+    return _quote(word)
+
+
 def _quote(lexeme: str) -> str:
     """A lexeme as a quoted literal: quotes doubled, backslashes escaped."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-from store import codec, textunits
+from store import codec, postgres_vocabulary, textunits
 from store.backend import QueryCancelled
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change
 from store.fuzzy import best_name, letter_runs, letters
@@ -29,7 +29,7 @@ from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
 from store.postgres_related import related_keys
 from store.postgres_schema import not_rejected
-from store.postgres_search import query_groups, query_literal
+from store.postgres_search import lexeme_literal, query_groups, query_literal
 from store.postgres_seen import LastSeenLookups
 from store.sanitize import neutralize
 from store.search_index import first_match, snippet
@@ -206,6 +206,34 @@ class PostgresView(LastSeenLookups, View):
             )
         found = (codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def in_list_order(self, article_ids: Iterable[str]) -> list[str]:
+        """Sorted on the server by the list's index."""
+        rows = self._rows(
+            "SELECT id FROM {s}.articles WHERE id = ANY(%s) ORDER BY sort_day, display_title, id", (list(article_ids),)
+        )
+        return [row[0] for row in rows]
+
+    def articles_of(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """In one statement (cached ones not asked for again)."""
+        return self._article_records(article_ids)
+
+    def words_with_keys(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """From the vocabulary table's sound index."""
+        rows = self._rows("SELECT sound, word FROM {s}.vocabulary WHERE sound = ANY(%s)", (sorted(set(keys)),))
+        return postgres_vocabulary.words_with_keys(rows)
+
+    def articles_with_words(self, groups: list[list[set[str]]]) -> set[str]:
+        """With the search vectors' GIN index: one ``tsquery``, ORs of ANDs of ORs of words."""
+
+        def any_of(words: set[str]) -> str:
+            return "(" + " | ".join(lexeme_literal(word) for word in sorted(words)) + ")"
+
+        literal = " | ".join("(" + " & ".join(map(any_of, group)) + ")" for group in groups if group and all(group))
+        if not literal:
+            return set()
+        rows = self._rows("SELECT id FROM {s}.article_words WHERE search @@ %s::tsquery", (literal,))
+        return {row[0] for row in rows}
 
     def rejections(self, article_id: str) -> list[Annotation]:
         """The article's annotations whose status is ``rejected`` (found with its article index)."""

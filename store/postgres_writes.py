@@ -14,10 +14,16 @@ import psycopg
 from store import postgres_entity_articles as entity_articles
 from store import postgres_schema as schema_sql
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
+from store.postgres_vocabulary import VocabularyWriter
 
 
-def write_changeset(conn: psycopg.Connection[Any], schema: str, changeset: Changeset, ref: str) -> int:
-    """Upsert and delete the records and log the changeset under ``ref``; the log row's ``seq``."""
+def write_changeset(
+    conn: psycopg.Connection[Any], schema: str, changeset: Changeset, ref: str, vocabulary: VocabularyWriter
+) -> int:
+    """Upsert and delete the records and log the changeset under ``ref``; the log row's ``seq``.
+
+    The words of the articles written join the corpus's vocabulary (:mod:`store.postgres_vocabulary`).
+    """
     upserts: dict[str, dict[str, Doc]] = {ENTITIES: {}, ARTICLES: {}, ANNOTATIONS: {}}
     deletes: dict[str, set[str]] = {ENTITIES: set(), ARTICLES: set(), ANNOTATIONS: set()}
     for change in changeset.changes:
@@ -37,6 +43,7 @@ def write_changeset(conn: psycopg.Connection[Any], schema: str, changeset: Chang
     for table in (ANNOTATIONS, ARTICLES, ENTITIES):
         schema_sql.delete_docs(conn, schema, table, sorted(deletes[table]))
     entity_articles.adjust(conn, schema, pairs, mentioned)
+    vocabulary.add_texts(conn, schema, (doc.get("text", "") for doc in upserts[ARTICLES].values()))
     logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
     row = conn.execute(
         schema_sql.statement(

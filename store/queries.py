@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from store import unlinked
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
 from store.sanitize import neutralize
@@ -213,6 +214,28 @@ class StoreQueries:
             annotations = self.view.annotations(article_id)
             rejections = self.view.rejections(article_id)
         return suggest(article, entities, annotations, rejections, self._known_names)
+
+    @needs_annotations
+    def unlinked_mentions(self, entity_id: str, limit: int | None = None) -> list[Suggestion]:
+        """Where the corpus names the entity in a spelling the matcher accepts, untagged (see :mod:`store.unlinked`).
+
+        In the list's order, article by article; ``limit`` stops after that many. Each is a
+        suggestion of the entity (accept or reject it as any other). Raises ``KeyError`` for an
+        unknown entity.
+        """
+        with self.view.lock:
+            entity = self.view.entity(entity_id)
+        candidates = unlinked.candidate_articles(self.view, entity)
+        ordered = self.view.in_list_order(candidates)[: unlinked.MAX_ARTICLES]
+        found: list[Suggestion] = []
+        for start in range(0, len(ordered), unlinked.ARTICLES_AT_ONCE):
+            chunk = ordered[start : start + unlinked.ARTICLES_AT_ONCE]
+            with self.view.lock:
+                by_id = self.view.articles_of(chunk)
+                found += unlinked.unlinked_mentions(self.view, entity, [by_id[key] for key in chunk if key in by_id])
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+        return found
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search: every word (and quoted phrase) must occur; the last may be a prefix."""

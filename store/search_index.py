@@ -20,6 +20,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, deque
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from store.models import SearchHit
@@ -65,6 +66,7 @@ class SearchIndex:
         self._total_length = 0
         self._live: dict[str, int] = {}  # term → articles (not removed) that contain it
         self._term_numbers: dict[str, int] = {}
+        self._terms: list[str] = []  # term number → term: the vocabulary in the order it grew
         self._streams: list[bytes] = []  # article number → its words as packed term numbers
 
     def __len__(self) -> int:
@@ -79,7 +81,9 @@ class SearchIndex:
         counts = Counter(words)
         term_numbers = self._term_numbers
         for term in counts:
-            term_numbers.setdefault(term, len(term_numbers))
+            if term not in term_numbers:
+                term_numbers[term] = len(self._terms)
+                self._terms.append(term)
         self._streams.append(array("I", [term_numbers[word] for word in words]).tobytes())
         postings, live = self._postings, self._live
         for term, count in counts.items():
@@ -112,6 +116,26 @@ class SearchIndex:
         self._total_length -= self._lengths[number]
 
     # ------------------------------------------------------------------ querying
+
+    def terms_from(self, start: int) -> list[str]:
+        """The words first indexed after the ``start`` first ones (a caller keeps up with the vocabulary)."""
+        return self._terms[start:]
+
+    def articles_with(self, groups: Iterable[Sequence[Iterable[str]]]) -> set[str]:
+        """Ids of the articles holding, for some group, one of each of its word sets (OR of ANDs of ORs)."""
+        found: set[int] = set()
+        for group in groups:
+            within: set[int] | None = None
+            for choices in group:
+                holding: set[int] = set()
+                for term in choices:
+                    holding.update(self._counts_among(term, within))
+                within = holding
+                if not within:
+                    break
+            found |= within or set()
+        ids = self._ids
+        return {article_id for number in found if (article_id := ids[number]) is not None}
 
     @staticmethod
     def parse(query: str) -> list[Group]:

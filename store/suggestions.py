@@ -69,10 +69,7 @@ def suggest(
     text = article.text
     found: list[tuple[int, Suggestion]] = []
     for hit in known.finder(entities).find(text):
-        entity = by_id[hit.entity_id]
-        found.append(
-            (0, _suggestion(article, hit.start, hit.end, entity.type, entity.name, "known", entity.id, hit.partial))
-        )
+        found.append((0, suggestion_of(article, hit.start, hit.end, by_id[hit.entity_id], hit.partial)))
     for source in TEXT_SOURCES:
         for proposal in source(text):
             if 0 <= proposal.start < proposal.end <= len(text):
@@ -93,6 +90,11 @@ def suggest(
         chosen.append(suggestion)
         taken.append((suggestion.start, suggestion.end))
     return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def suggestion_of(article: Article, start: int, end: int, entity: Entity, partial: bool = False) -> Suggestion:
+    """A known name's suggestion: the span, linked to the entity it names."""
+    return _suggestion(article, start, end, entity.type, entity.name, "known", entity.id, partial)
 
 
 def _suggestion(

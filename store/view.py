@@ -91,6 +91,26 @@ class View(ABC):
         """Ids of the annotations that link to one entity."""
 
     @abstractmethod
+    def in_list_order(self, article_ids: Iterable[str]) -> list[str]:
+        """The ids of these articles (the ones that exist) in the document list's order."""
+
+    @abstractmethod
+    def articles_of(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Many articles with their texts at once (id → article; missing ones left out)."""
+
+    @abstractmethod
+    def words_with_keys(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """Sound key → the corpus's words with that key (see :mod:`store.vocabulary`)."""
+
+    @abstractmethod
+    def articles_with_words(self, groups: list[list[set[str]]]) -> set[str]:
+        """Ids of the articles holding, for some group, one word of each of its sets.
+
+        ``[[{"sergey", "sergei"}, {"shoigu", "шойгу"}], [{"shoigu"}]]`` is (sergey OR sergei) AND
+        (shoigu OR шойгу), OR shoigu. Words as the full-text index keeps them (folded).
+        """
+
+    @abstractmethod
     def rejections(self, article_id: str) -> list[Annotation]:
         """The article's rejected suggestions: spans the analyst said are no entity's mention.
 

@@ -201,6 +201,7 @@ def test_a_version_2_store_moves_its_search_words_out_and_its_readers_keep_searc
             conn.execute(f"CREATE INDEX ON {s}.articles USING gin (search)")
             conn.execute(f"DROP TABLE {s}.article_words")
             conn.execute(f"DROP TABLE {s}.entity_articles")  # version 5's
+            conn.execute(f"DROP TABLE {s}.vocabulary")  # version 6's
             conn.execute(f"UPDATE {s}.meta SET value = '2' WHERE key = 'schema_version'")
             conn.execute(f"CREATE ROLE {reader} LOGIN")
             conn.execute(f"GRANT USAGE ON SCHEMA {s} TO {reader}")
@@ -242,6 +243,7 @@ def test_a_version_3_store_keeps_its_names_in_latin_letters_and_the_picker_finds
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 3 wrote them
         conn.execute(f"UPDATE {pg_schema}.entity_names SET squashed = 'сергейшойгу'")
         conn.execute(f"DROP TABLE {pg_schema}.entity_articles")  # version 5's
+        conn.execute(f"DROP TABLE {pg_schema}.vocabulary")  # version 6's
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '3' WHERE key = 'schema_version'")
     with pytest.raises(SchemaError, match=r"version 3.*store migrate"):
         Store.open(POSTGRES_URL, schema=pg_schema)
@@ -272,6 +274,7 @@ def test_a_version_4_store_gets_its_entities_article_counts_and_annotators_keep_
     annotator = f"annotator_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 4 left it
         conn.execute(f"DROP TABLE {pg_schema}.entity_articles")
+        conn.execute(f"DROP TABLE {pg_schema}.vocabulary")  # version 6's
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '4' WHERE key = 'schema_version'")
         conn.execute(f"CREATE ROLE {annotator} LOGIN")
     try:
@@ -306,3 +309,40 @@ def test_a_version_4_store_gets_its_entities_article_counts_and_annotators_keep_
             conn.execute(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE')
             conn.execute(f"DROP OWNED BY {annotator}")
             conn.execute(f"DROP ROLE IF EXISTS {annotator}")
+
+
+def test_a_version_5_store_gets_its_vocabulary_and_finds_unlinked_mentions(pg_schema: str, tmp_path) -> None:
+    """Version 5 had no vocabulary: migrated, every word of the stored articles is in it, and an
+    entity's unlinked mentions are found, also in articles imported after."""
+    assert POSTGRES_URL is not None
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    seed_if_empty(store)
+    store.close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 5 left it
+        conn.execute(f"DROP TABLE {pg_schema}.vocabulary")
+        conn.execute(f"UPDATE {pg_schema}.meta SET value = '5' WHERE key = 'schema_version'")
+    migrated = dossier("--schema", pg_schema, "store", "migrate", "--store", POSTGRES_URL)
+    assert migrated.returncode == 0, migrated.stderr
+    assert f"migrated from version 5 to version {SCHEMA_VERSION}" in migrated.stdout
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        words = {row[0] for row in conn.execute(f"SELECT word FROM {pg_schema}.vocabulary")}
+        stored = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT DISTINCT w FROM {pg_schema}.article_words, unnest(tsvector_to_array(search)) w"
+            )
+        }
+    assert words == stored and {"shoigu", "tashkent"} <= words
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    try:
+        article = next(a for a in store.articles() if "Sergey Shoigu" in a.text)
+        start = article.text.index("Sergey Shoigu")
+        tag = store.annotate(article.id, start, start + 13, entity="Sergey Shoigu", entity_type="PERSON")
+        assert any(s.quote == "Sergei Shoigu" for s in store.unlinked_mentions(tag.entity_id))
+        folder = tmp_path / "new"
+        folder.mkdir()
+        (folder / "a.txt").write_text("Visit\n\nMinister Shoygu arrived in Samarkand.")
+        (added,) = store.import_paths([folder]).added
+        assert [s.quote for s in store.unlinked_mentions(tag.entity_id) if s.article_id == added[1]] == ["Shoygu"]
+    finally:
+        store.close()
