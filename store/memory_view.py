@@ -14,7 +14,7 @@ from store.changes import ANNOTATIONS, Change, Doc
 from store.fuzzy import best_name
 from store.indexes import Indexes
 from store.listing import ArticleListing, MemoryListing
-from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.models import REJECTED, Annotation, Article, Entity, Mention, SearchHit
 from store.search_index import SearchIndex
 from store.view import View
 from store.vocabulary import SoundIndex
@@ -129,6 +129,17 @@ class MemoryView(View):
             keys = self.indexes.by_article.get(article_id, set()) - self.indexes.rejected.get(article_id, set())
         found = (self.indexes.annotation(key) for key in keys)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
+
+    def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """From the documents of each article's annotations."""
+        docs = self.indexes.docs[ANNOTATIONS]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for article_id in article_ids:
+            for key in self.indexes.by_article.get(article_id, ()):
+                doc = docs[key]
+                if doc.get("entity_id") or doc.get("status") == REJECTED:
+                    spans.setdefault(article_id, []).append((doc["start"], doc["end"]))
+        return spans
 
     def rejections(self, article_id: str) -> list[Annotation]:
         """From the article's index of rejected suggestions."""

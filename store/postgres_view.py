@@ -235,6 +235,18 @@ class PostgresView(LastSeenLookups, View):
         rows = self._rows("SELECT id FROM {s}.article_words WHERE search @@ %s::tsquery", (literal,))
         return {row[0] for row in rows}
 
+    def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """In one statement with the annotations' article index."""
+        rows = self._rows(
+            "SELECT article_id, start, (doc->>'end')::int FROM {s}.annotations WHERE article_id = ANY(%s)"
+            " AND (entity_id IS NOT NULL OR doc->>'status' = 'rejected')",
+            (list(article_ids),),
+        )
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for article_id, start, end in rows:
+            spans.setdefault(article_id, []).append((start, end))
+        return spans
+
     def rejections(self, article_id: str) -> list[Annotation]:
         """The article's annotations whose status is ``rejected`` (found with its article index)."""
         rows = self._rows(

@@ -225,14 +225,16 @@ class StoreQueries:
         """
         with self.view.lock:
             entity = self.view.entity(entity_id)
-        candidates = unlinked.candidate_articles(self.view, entity)
+        groups, words = unlinked.candidate_words(self.view, entity)
+        candidates = self.view.articles_with_words(groups) if groups else set()
         ordered = self.view.in_list_order(candidates)[: unlinked.MAX_ARTICLES]
         found: list[Suggestion] = []
         for start in range(0, len(ordered), unlinked.ARTICLES_AT_ONCE):
             chunk = ordered[start : start + unlinked.ARTICLES_AT_ONCE]
             with self.view.lock:
                 by_id = self.view.articles_of(chunk)
-                found += unlinked.unlinked_mentions(self.view, entity, [by_id[key] for key in chunk if key in by_id])
+                chunk_articles = [by_id[key] for key in chunk if key in by_id]
+                found += unlinked.unlinked_mentions(self.view, entity, chunk_articles, words)
             if limit is not None and len(found) >= limit:
                 return found[:limit]
         return found

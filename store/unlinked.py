@@ -11,7 +11,10 @@ left out.
 
 from __future__ import annotations
 
-from store.known_names import SURNAME_TYPES, NameFinder, name_words, word_key
+import re
+from dataclasses import replace
+
+from store.known_names import SURNAME_TYPES, NameFinder, NameHit, name_words, word_key
 from store.models import Article, Entity, Suggestion
 from store.suggestions import suggestion_of
 from store.view import View
@@ -36,27 +39,54 @@ def word_groups(entity: Entity) -> list[list[str]]:
     return list(unique.values())
 
 
-def candidate_articles(view: View, entity: Entity) -> set[str]:
-    """Ids of the articles that hold a spelling of every word of one of the entity's names."""
+def candidate_words(view: View, entity: Entity) -> tuple[list[list[set[str]]], set[str]]:
+    """For each of the entity's word groups, the corpus words of each of its keys; and all those words."""
     groups = word_groups(entity)
-    keys = {key for group in groups for key in group}
-    words = view.words_with_keys(keys)
+    words = view.words_with_keys({key for group in groups for key in group})
     asked = [[words[key] for key in group] for group in groups if all(key in words for key in group)]
-    return view.articles_with_words(asked) if asked else set()
+    return asked, {word for group in asked for choices in group for word in choices}
 
 
-def unlinked_mentions(view: View, entity: Entity, articles: list[Article]) -> list[Suggestion]:
-    """The entity's untagged mentions in ``articles`` (the candidates), article by article in list order."""
+def unlinked_mentions(view: View, entity: Entity, articles: list[Article], words: set[str]) -> list[Suggestion]:
+    """The entity's untagged mentions in ``articles`` (the candidates), article by article in list order.
+
+    Only the neighbourhoods of the candidate ``words`` are read (a busy name's articles are
+    many; reading each whole costs ten times more), except in a text that is not plain ASCII,
+    where a word's folded form may not be its lower case: such a text is read whole.
+    """
     finder = NameFinder([entity])
+    reach = 2 * max(len(name) for name in entity.names()) + 20
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+    decided_spans = view.decided_spans([article.id for article in articles])
     found: list[Suggestion] = []
     for article in articles:
-        hits = finder.find(article.text)
+        hits = _find(finder, article.text, pattern, reach)
         if not hits:
             continue
-        decided = [(a.start, a.end) for a in view.annotations(article.id) if a.entity_id]
-        decided += [(a.start, a.end) for a in view.rejections(article.id)]
+        decided = decided_spans.get(article.id, [])
         for hit in hits:
             if any(hit.start < end and start < hit.end for start, end in decided):
                 continue
             found.append(suggestion_of(article, hit.start, hit.end, entity, hit.partial))
     return found
+
+
+def _find(finder: NameFinder, text: str, pattern: re.Pattern[str], reach: int) -> list[NameHit]:
+    """The finder's hits in the stretches of ``text`` around the words ``pattern`` finds."""
+    if not text.isascii():
+        return finder.find(text)
+    stretches: list[list[int]] = []
+    for match in pattern.finditer(text.lower()):
+        start, end = max(match.start() - reach, 0), min(match.end() + reach, len(text))
+        while start > 0 and not text[start - 1].isspace():  # stretches start and end between words
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], end)
+        else:
+            stretches.append([start, end])
+    hits: list[NameHit] = []
+    for start, end in stretches:
+        hits += [replace(hit, start=hit.start + start, end=hit.end + start) for hit in finder.find(text[start:end])]
+    return hits

@@ -111,6 +111,10 @@ class View(ABC):
         """
 
     @abstractmethod
+    def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """Article id → the spans of its entity mentions and rejected suggestions (nothing to propose there)."""
+
+    @abstractmethod
     def rejections(self, article_id: str) -> list[Annotation]:
         """The article's rejected suggestions: spans the analyst said are no entity's mention.
 
