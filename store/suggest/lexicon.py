@@ -180,6 +180,21 @@ MAGNITUDES = words("thousand million billion trillion k m bn mn mln tn trn crore
 #: Middle East", "Islamic State of Iraq and the Levant").
 NAME_CONNECTORS = words("of for the on and de du des da di del al el la le von van der bin ibn")
 
+#: English function words and sentence adverbs: capitalised at a sentence's start, never the first
+#: word of a name ("Yesterday Defence Ministry officials…", "In Baghdad…").
+FUNCTION_WORDS = words(
+    """
+    a an the this that these those its his her their our my your it he she they we i you there here
+    in on at for from by with without after before during since until under over into onto upon
+    about above below between among against across through throughout despite although though
+    unlike like as if when while where whereas whether because so but and or nor yet also both
+    either neither each every all some many several most more much few other another such no not
+    yesterday today tomorrow tonight meanwhile however moreover furthermore nevertheless thus then
+    now later earlier still already again once instead indeed perhaps last next first according
+    following including even only just
+    """
+)
+
 #: Lower-case particles that may start or sit inside a person's name ("Haider al-Abadi").
 NAME_PARTICLES = words("al el bin ibn bint abu de da di del della van von der den la le du dos das ter")
 
@@ -215,12 +230,16 @@ def sentence_initial(text: str, start: int) -> bool:
 
 
 _FOLD_CACHE: dict[str, str] = {}
+#: Letters with no Unicode decomposition that English text writes as a plain letter.
+_PLAIN = {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "ʿ": "'", "ʾ": "'"}
 
 
 def _fold_char(ch: str) -> str:
     folded = _FOLD_CACHE.get(ch)
     if folded is None:
-        if ch in "’‘ʼ`´":
+        if ch in _PLAIN:
+            folded = _PLAIN[ch]
+        elif ch in "’‘ʼ`´":
             folded = "'"
         elif ch in "‐‑‒–":
             folded = "-"
