@@ -17,7 +17,9 @@ platform:
 
 Whatever the evidence, a code is never proposed inside a URL, an e-mail address or a path, when
 it is one piece of a longer hyphenated run ("SARS-CoV-2"), or when a decimal point follows it
-("PM-2.5"). A capitalised name right after the code ("MQ-9 Reaper", "S-400 Triumf") joins the
+("PM-2.5"). Warships are proposed by their navy's prefix and name ("HMS Ocean", "USS Hopper").
+
+A capitalised name right after the code ("MQ-9 Reaper", "S-400 Triumf") joins the
 span when it is not an ordinary word, a title or a date. A plural "s" is part of the span but not
 of the name ("F-16s" → "F-16").
 """
@@ -32,6 +34,7 @@ from store.suggest.lexicon import (
     EQUIPMENT_CLASS_NOUNS,
     MAKERS,
     MONTHS,
+    SHIP_PREFIXES,
     TITLE_HEADS,
     WEAK_CLASS_NOUNS,
     WEAPON_WORDS,
@@ -52,6 +55,12 @@ _NAMED = re.compile(r"(?<![\w-])(?P<prefix>[A-Z][a-z]{2,})-(?:[A-Z]\d{0,2}|[A-Z]
 #: A maker's name and a code after it: "Boeing 737", "Kamaz 53949", "Airbus A400M".
 _MADE = re.compile(r"(?<![\w-])(?P<maker>[A-Z][\w-]+) (?P<code>[A-Z]{0,3}-?\d{2,5}[A-Z]{0,3}\d?)" + _END)
 
+#: A warship: its navy's prefix and a capitalised name ("HMS Ocean", "FS Charles de Gaulle").
+_SHIP = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(sorted(SHIP_PREFIXES))
+    + r") [A-Z][a-z]+(?:(?: de| la| of| the)? [A-Z][a-z]+){0,2}(?![\w])"
+)
 _TOKEN = re.compile(r"[\w'-]+|[.!?;:()\[\]\n]")
 _STOP = frozenset(".!?;:()[]\n")
 _URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|gov|mil|uk|ru)\b|/\S*/")
@@ -151,6 +160,9 @@ def designations(text: str) -> list[Candidate]:
             proven = proven or _class_noun_near(folded, span_start, span_end)
             taken.add(start)
             found.append((span_start, span_end, folded[span_start:name_end], prefix, proven))
+    for m in _SHIP.finditer(folded):
+        if m.start() not in taken:
+            found.append((m.start(), m.end(), m.group(), "", True))
     proven_prefixes = {prefix for *_, prefix, proven in found if proven}
     candidates = [
         Candidate(start, end, "EQUIPMENT", name, "pattern", "designation")

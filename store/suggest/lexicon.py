@@ -145,6 +145,9 @@ DESIGN_PREFIXES = words(
     """
 )
 
+#: Prefixes of warships' names ("HMS Ocean", "USS Hopper", "FS Forbin", "RFS Moskva").
+SHIP_PREFIXES = words("HMS USS USNS HMAS HMCS HMNZS INS FS RFS TCG ROKS JS PNS KRI BNS SAS ITS ESPS HNLMS HDMS")
+
 # ---- dates and money -------------------------------------------------------------------------
 
 MONTHS = {

@@ -134,20 +134,28 @@ def _adjacent(text: str, tokens: list[Token], i: int) -> bool:
 
 
 def _split_domain(run: list[Token], is_place: Callable[[str], bool]) -> list[Token]:
-    """The trailing name in "<domain words> <name>" (the words after "Minister for ...")."""
-    k = len(run)
-    while k > 0:
-        word = run[k - 1][2]
+    """The name in "<domain> <name>", the capitalised words after "Minister for ...".
+
+    The domain is read from the left: words of offices' domains ("Foreign", "Affairs",
+    "Middle", "East"), organisation heads, title words, and one place name right at its start
+    ("of Uzbekistan", "of the United States"). What is left is the name: so "Secretary of
+    State Kerry" names Kerry even though Kerry is also an Irish county.
+    """
+    k = 0
+    if len(run) > 1 and is_place(f"{run[0][2]} {run[1][2]}"):
+        k = 2
+    elif run and is_place(run[0][2]):
+        k = 1
+    while k < len(run):
+        word = run[k][2]
         lower = word.lower()
-        if lower in _DOMAIN_WORDS or lower in ORG_HEADS or _is_title_word(word) or is_place(word):
-            break
-        if lower in ("the", "of", "and", "for"):
-            break
-        k -= 1
+        if lower in _DOMAIN_WORDS or lower in ORG_HEADS or _is_title_word(word) or lower in ("the", "of", "and"):
+            k += 1
+            continue
+        break
     name = run[k:]
-    if k == 0 or len(name) > _MAX_NAME:
+    if k == 0 or not name or len(name) > _MAX_NAME or any(t[2].lower() in ("the", "of", "and") for t in name):
         return []
-    # "Middle East Tobias Ellwood": two words after a place-like run are the name
     return name
 
 

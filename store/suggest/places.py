@@ -201,8 +201,8 @@ def _territory_regions() -> dict[str, Place]:
         if not line.strip():
             continue
         row = json.loads(line)
-        if row.get("is_country"):
-            continue
+        if row.get("is_country") or not row.get("parent"):
+            continue  # countries are read elsewhere; rows without a parent are bodies ("United Nations")
         name = row["name"] if "(" not in row["name"] else None
         for value in [row["name"], *row.get("names_strong", [])]:
             if "(" not in value and _latin_name(value):
@@ -253,6 +253,20 @@ def _city_names() -> dict[str, Place]:
     return names
 
 
+_DIRECTIONS = words(
+    "north south east west northern southern eastern western central centre center middle upper lower"
+    " northeast northwest southeast southwest north-east north-west south-east south-west"
+)
+
+
+def _only_directions(name: str) -> bool:
+    """True for names made only of compass words ("West", "South", "Central").
+
+    Some countries' regions are called so, but English writes these words for directions.
+    """
+    return all(part.lower() in _DIRECTIONS for part in name.split())
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Folded names → places, and the automaton that finds them in folded text."""
@@ -280,7 +294,9 @@ def gazetteer() -> Gazetteer:
             key = fold_name(name)
             if len(key) < 2 or (len(key) < 3 and place.kind != "country") or key in demonyms:
                 continue
-            if place.kind != "country" and (key.lower() in common or key in TITLE_HEADS or key in MONTHS):
+            if place.kind != "country" and (
+                key.lower() in common or key.lower() in TITLE_HEADS or key in MONTHS or _only_directions(key)
+            ):
                 continue
             known = places.get(key)
             if known is None or (_RANK[place.kind], -place.population) < (_RANK[known.kind], -known.population):
