@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
@@ -51,7 +52,7 @@ def test_resolved_candidates_never_overlap_and_are_in_text_order():
         pool.append(Candidate(start, start + rng.randrange(1, 15), rng.choice(["ORG", "PLACE"]), "n", "pattern"))
     kept = resolve(pool)
     assert kept == sorted(kept, key=lambda c: (c.start, c.end))
-    for a, b in zip(kept, kept[1:], strict=False):
+    for a, b in itertools.pairwise(kept):
         assert a.end <= b.start
     # nothing dropped that overlapped no kept candidate
     for c in pool:
@@ -316,11 +317,14 @@ def test_odd_unicode_does_not_crash_and_offsets_stay_on_the_text(text):
         assert 0 <= c.start < c.end <= len(text)
         assert text[c.start : c.end].strip() == text[c.start : c.end]
     kept = suggest(text)
-    assert all(a.end <= b.start for a, b in zip(kept, kept[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(kept))
 
 
 def test_offsets_are_exact_on_text_with_curly_quotes_and_accents():
-    text = "Şanlıurfa’s governor met Defense Minister Abdusalom Azizov and the CSTO (Collective Security Treaty Organization) on 12 March 2024 after Mi‑35M helicopters flew."
+    text = (
+        "Şanlıurfa’s governor met Defense Minister Abdusalom Azizov and the CSTO (Collective Security"
+        " Treaty Organization) on 12 March 2024 after Mi‑35M helicopters flew."
+    )
     for c in suggest(text):
         surface = text[c.start : c.end]
         assert surface and surface == surface.strip()
@@ -334,7 +338,7 @@ def test_offsets_are_exact_on_text_with_curly_quotes_and_accents():
 def _long_article(words: int = 5000) -> str:
     sentences = [
         "Russian Defense Minister Sergey Shoigu met Uzbek President Shavkat Mirziyoyev in Tashkent on 12 March 2024.",
-        "The Collective Security Treaty Organization (CSTO) discussed S-400 air defence systems and Mi-35M helicopters.",
+        "The Collective Security Treaty Organization (CSTO) discussed S-400 air defence systems and Mi-35M jets.",
         "Uzbekistan spent $1.5 billion and 15 billion rubles on weapons in 2016-2017, the Defence Ministry said.",
         "Gen. Townsend said the coalition struck targets near Mosul, Raqqa and Aleppo while the CSTO watched.",
         "Analysts in London, Paris and Moscow expect the Bank of England to comment on the Minsk Agreement.",
