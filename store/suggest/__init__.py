@@ -1,0 +1,47 @@
+"""Entity suggestions: pure functions that read an article's text and propose mentions.
+
+Each module is one idea and returns :class:`Candidate` records (start, end, entity_type, name,
+source, rule):
+
+* :mod:`.equipment` — designations ("Mi-35M", "S-400", "Bayraktar TB2"), with evidence;
+* :mod:`.acronyms` — acronyms beside their long forms, and their later uses;
+* :mod:`.persons` — people after a title ("Defense Minister Abdusalom Azizov"), and repeats;
+* :mod:`.orgs` — names built on a head noun ("Russian Defence Ministry", "Minsk Agreement");
+* :mod:`.dates`, :mod:`.money` — dates, date ranges and amounts of money;
+* :mod:`.places` — countries, regions and cities from packaged gazetteers.
+
+:func:`suggest` runs them all and keeps one candidate wherever several overlap
+(:func:`store.suggest.candidates.resolve`). Nothing here touches a store or imports Textual:
+the caller decides what to do with the proposals.
+"""
+
+from __future__ import annotations
+
+from store.suggest.acronyms import acronyms
+from store.suggest.candidates import Candidate, resolve
+from store.suggest.dates import dates
+from store.suggest.equipment import designations
+from store.suggest.money import money
+from store.suggest.orgs import head_names
+from store.suggest.persons import titled_persons
+from store.suggest.places import country_names, is_place, places
+
+__all__ = ["Candidate", "candidates", "resolve", "suggest"]
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Every source's candidates for ``text``, overlapping ones included."""
+    return [
+        *designations(text),
+        *acronyms(text, country_names()),
+        *titled_persons(text, is_place),
+        *head_names(text),
+        *dates(text),
+        *money(text),
+        *places(text),
+    ]
+
+
+def suggest(text: str) -> list[Candidate]:
+    """The candidates for ``text``, one wherever several overlap, in text order."""
+    return resolve(candidates(text))
