@@ -15,25 +15,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from store.known_names import NameFinder
 from store.models import Annotation, Article, Entity, Suggestion
 
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """A span a text source proposes: where, which type, under which name."""
-
-    start: int
-    end: int
-    entity_type: str
-    name: str
-    source: str
+if TYPE_CHECKING:
+    from store.suggest.candidates import Candidate
 
 
-#: Sources that read only the text (patterns, gazetteers): each returns its proposals.
-TEXT_SOURCES: list[Callable[[str], Iterable[Proposal]]] = []
+def _text_proposals(text: str) -> list[Candidate]:
+    """Patterns and gazetteers (:mod:`store.suggest`: loaded, with its gazetteer, when first asked)."""
+    from store.suggest import suggest as text_suggestions
+
+    return text_suggestions(text)
+
+
+#: Sources that read only the text (patterns, gazetteers): each returns its candidates.
+TEXT_SOURCES: list[Callable[[str], Iterable[Candidate]]] = [_text_proposals]
 
 
 class KnownNames:

@@ -1,6 +1,6 @@
 """Build store/suggest/common_words.txt: words that news text writes lower-case.
 
-Usage: python scripts/common_words.py CORPUS_DIR [MIN_COUNT]
+Usage: python -m store.suggest.build_common_words CORPUS_DIR [MIN_COUNT]
 
 Reads every ``*.txt`` under CORPUS_DIR (the BBC news corpus was used), counts each word's
 lower-case occurrences and its capitalised occurrences that do not start a sentence, and writes
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
                 capital[word.lower()] += 1
     words = sorted(w for w, n in lower.items() if n >= minimum and n > capital[w] and len(w) > 1)
     print(f"# {len(words)} words seen lower-case >= {minimum} times and more often than capitalised")
-    print(f"# mid-sentence, in {len(files)} news articles; made by scripts/common_words.py")
+    print(f"# mid-sentence, in {len(files)} news articles; made by store/suggest/build_common_words.py")
     print("\n".join(words))
     return 0
 
