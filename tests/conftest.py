@@ -125,6 +125,19 @@ async def settled(pilot, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.01)
 
 
+async def suggestions_shown(pilot, timeout: float = 20.0) -> None:
+    """Wait until the reader's suggestions, asked in a thread, are drawn (no worker left asking)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(w.group == "suggestions" and not w.is_finished for w in pilot.app.workers):
+            break
+        await asyncio.sleep(0.02)
+    await pilot.pause()
+
+
 async def wait_for_listing(pilot) -> None:
     """Wait until the document list shows the listing asked for last.
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from store import Store, seed_if_empty
-from tests.conftest import article_with, settled, span_of
+from tests.conftest import article_with, settled, span_of, suggestions_shown
 from tui.app import make_app
 
 
@@ -30,6 +30,7 @@ def tagged_store(path: Path) -> Store:
     )
     store.annotate(moscow.id, *span_of(moscow, "Sergey Shoigu"), entity="Sergey Shoigu")
     store.annotate(moscow.id, *span_of(moscow, "CSTO"), entity="CSTO")
+    store.suggestions(moscow.id)  # the gazetteers load once, before any screen is taken
     return store
 
 
@@ -38,7 +39,7 @@ def test_main_screen_with_tags(snap_compare, tmp_path: Path, size: tuple[int, in
     app = make_app(tagged_store(tmp_path / "store"))
     # Open the first article (Enter), move into the second paragraph so the pane shows
     # related articles, then back to the first mention so it shows Shoigu elsewhere.
-    assert snap_compare(app, terminal_size=size, press=["enter", "right_curly_bracket", "g", "w"])
+    assert snap_compare(app, terminal_size=size, run_before=_keys("enter", "right_curly_bracket", "g", "w"))
 
 
 def test_empty_store(snap_compare, tmp_path: Path) -> None:
@@ -66,6 +67,7 @@ def _keys(*keys: str):
         await pilot.pause()
         await pilot.press(*keys)
         await settled(pilot)
+        await suggestions_shown(pilot)
         await pilot.pause(0.2)
 
     return run_before
