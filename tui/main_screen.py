@@ -20,6 +20,7 @@ from store import Article, Store, StoreConnectionError
 from tui.dialogs.dialog import answer_of
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
+from tui.pass_actions import PassActions
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.search_actions import SearchActions
 from tui.store_screen import StoreScreen, asks_store
@@ -49,7 +50,7 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(SearchActions, TaggingScreen):
+class MainScreen(SearchActions, PassActions, TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [

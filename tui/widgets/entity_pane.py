@@ -6,6 +6,7 @@ from itertools import groupby
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -21,6 +22,9 @@ class EntityPane(Pane):
 
     PANE_TITLE = "Entities"
     PANE_NUMBER = 3
+    BINDINGS: list[BindingType] = [
+        Binding("p", "pass_over", "Unlinked mentions", id="entities.pass"),
+    ]
 
     class EntityHighlighted(Message):
         """The highlight moved to an entity."""
@@ -35,6 +39,21 @@ class EntityPane(Pane):
         def __init__(self, entity_id: str) -> None:
             super().__init__()
             self.entity_id = entity_id
+
+    class PassRequested(Message):
+        """``p`` on an entity: pass over its unlinked mentions across the corpus."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
+    def action_pass_over(self) -> None:
+        """Pass over the highlighted entity's unlinked mentions in every article (y/n each)."""
+        option = self.main_widget.highlighted_option
+        if option is None or not option.id:
+            self.notify("Highlight an entity first (j/k).", severity="information")
+            return
+        self.post_message(self.PassRequested(option.id))
 
     _shown: tuple[list[tuple[Entity, int]], bool, list[Annotation] | None] | None = None
 

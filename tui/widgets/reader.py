@@ -26,7 +26,7 @@ from textual.strip import Strip
 from store import Annotation, Article
 from tui.layout import LineMap, wrap, wrap_plain
 from tui.widgets.reader_motion import ReaderMotion
-from tui.widgets.reader_suggestions import SUGGESTION_BINDINGS, ReaderSuggestions
+from tui.widgets.reader_suggestions import SUGGESTION_BINDINGS, PassRequested, ReaderSuggestions
 
 #: Entity types with a style of their own; any other type uses ``reader--entity-other``.
 STYLED_TYPES = ("PERSON", "ORG", "PLACE", "EQUIPMENT", "DOCUMENT", "EVENT", "DATE", "MONEY")
@@ -147,6 +147,8 @@ class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
         def __init__(self, annotation: Annotation) -> None:
             super().__init__()
             self.annotation = annotation
+
+    PassRequested = PassRequested
 
     #: What the reader says while no article is open (wrapped to its width).
     empty_message = "Choose an article (Enter) to read it here."

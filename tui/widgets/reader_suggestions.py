@@ -39,7 +39,12 @@ SUGGESTION_BINDINGS: list[BindingType] = [
     Binding("r", "decide(False)", "Reject", show=False, id="reader.reject_suggestion"),
     Binding("o", "next_suggestion(1)", "Next suggestion", show=False, id="reader.next_suggestion"),
     Binding("O", "next_suggestion(-1)", "Previous suggestion", show=False, id="reader.previous_suggestion"),
+    Binding("p", "pass_over", "Pass", id="reader.pass"),
 ]
+
+
+class PassRequested(Message):
+    """``p``: pass over the article's suggestions one key each (the yes/no pass)."""
 
 
 class ReaderSuggestions:
@@ -98,6 +103,14 @@ class ReaderSuggestions:
             self.notify(message if self.suggestions else "No suggestions in this article.", severity="information")
             return
         self.post_message(SuggestionDecided(suggestion, accept))
+
+    def action_pass_over(self) -> None:
+        """Pass over this article's suggestions, one key each (y, n, s…)."""
+        self.take_count()
+        if self.article is None:
+            self.notify("Open an article first.", severity="information")
+            return
+        self.post_message(PassRequested())
 
     def action_next_suggestion(self, direction: int) -> None:
         """Go to the next (or previous) suggestion, a count's number of them ahead; wraps around."""

@@ -1,0 +1,81 @@
+"""Opening a yes/no pass (:mod:`tui.pass_screen`) from the browsing screen, and saving its decisions.
+
+Mixed into :class:`tui.main_screen.MainScreen`: the reader asks for a pass over the open
+article's suggestions (``p``), the entity pane for one over an entity's unlinked mentions
+across the corpus (``p`` on the entity). Decisions are saved on the screen's store thread like
+any other change, so they are undoable, journaled and safe with other analysts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from store import Article, Store, Suggestion
+from tui.pass_screen import PassScreen, PassSource
+from tui.read_only import changes_store
+from tui.widgets.entity_pane import EntityPane
+from tui.widgets.reader import Reader
+
+
+class PassActions:
+    """The pass keys' actions (see the module docstring)."""
+
+    article: Article | None
+    store: Store
+
+    if TYPE_CHECKING:  # provided by the screen
+
+        async def _save(self, call: Any) -> Any: ...
+        def refresh_views(self) -> None: ...
+        def notify(self, message: str, **kwargs: object) -> None: ...
+        @property
+        def app(self) -> Any: ...
+
+    # Handlers by name: Textual registers ``@on`` handlers only on its own widget classes, and
+    # this is a mixin of one.
+    @changes_store
+    def on_pass_requested(self, _message: Reader.PassRequested) -> None:
+        """The reader's ``p``: a pass over the open article's suggestions."""
+        article = self.article
+        if article is None:
+            return
+        title = f"Suggestions in “{article.display_title}”"
+        self._open_pass(title, lambda: self.store.suggestions(article.id))
+
+    @changes_store
+    def on_entity_pane_pass_requested(self, message: EntityPane.PassRequested) -> None:
+        """The entity pane's ``p``: a pass over the entity's unlinked mentions across the corpus."""
+        entity = self.store.entity(message.entity_id)
+        self._open_pass(f"Unlinked mentions of {entity.name}", lambda: self.store.unlinked_mentions(entity.id))
+
+    def _open_pass(self, title: str, suggestions: Any) -> None:
+        source = PassSource(title, suggestions, self.store.article, self._decide_in_pass, self._undo_in_pass)
+        self.app.push_screen(PassScreen(source), self._pass_done)
+
+    async def _decide_in_pass(self, chosen: list[Suggestion], accept: bool, entity_type: str | None) -> bool:
+        """Save a pass's decision; false (and said why) when it was not saved."""
+
+        def save() -> Any:
+            if accept:
+                return self.store.accept_suggestions(chosen, entity_type=entity_type)
+            return self.store.reject_suggestions(chosen)
+
+        try:
+            saved = await self._save(save)
+        except ValueError as exc:  # the article changed under the suggestion: the pass asks again
+            self.notify(str(exc), severity="warning", markup=False)
+            return False
+        return saved is not None
+
+    async def _undo_in_pass(self) -> bool:
+        label = await self._save(lambda: self.store.undo() or "")
+        if label:
+            self.notify(f"Undone: {label}", markup=False, timeout=3)
+        elif label == "":
+            self.notify("Nothing to undo.", markup=False, timeout=3)
+        return bool(label)
+
+    def _pass_done(self, decided: int | None) -> None:
+        self.refresh_views()
+        if decided:
+            self.notify(f"{decided} decision{'s' if decided != 1 else ''} saved (u undoes the last).", timeout=3)
