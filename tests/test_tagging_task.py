@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from store import Store, seed_if_empty
+from tests.conftest import settled, suggestions_shown
 from tui.app import make_app
+from tui.pass_screen import PassScreen
 
 TITLE = "Moscow, Tashkent strengthen military cooperation"
 #: (keys, the mention they tag): every key counted, from the app just opened.
@@ -82,4 +84,60 @@ async def test_twelve_person_mentions_at_80x24(tmp_path: Path, steps: list[tuple
     assert by_entity == PEOPLE
     azizov = store.find_entity("Abdusalom Azizov")
     assert azizov is not None and azizov.name == "Abusalom Azizov" and "Abdusalom Azizov" in azizov.aliases
+    store.close()
+
+
+def _word_count(reader, start: int, target: int) -> int:
+    """How many ``w`` take the reader's cursor from ``start`` to ``target`` (a word's start)."""
+    count, at = 0, start
+    while at < target:
+        at = reader._target("word", 1, at)
+        count += 1
+    assert at == target, "the target is not at a word's start"
+    return count
+
+
+async def test_twelve_person_mentions_with_the_yes_no_pass_in_at_most_36_keys(tmp_path: Path) -> None:
+    """The pass over the article's PERSON suggestions (``p f`` then ``y`` each), then the three
+    people no default suggester proposes, tagged with a count of words and ``2E``."""
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    store.suggestions(store.articles()[0].id)  # the gazetteers load before the keys start
+    app = make_app(store)
+    typed: list[str] = []
+
+    async def press(*keys: str) -> None:
+        typed.extend(keys)
+        await pilot.press(*keys)
+        await settled(pilot)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await press("j", "j", "enter")
+        article = app.main.article
+        assert article is not None and article.display_title == TITLE
+        await suggestions_shown(pilot)
+        await press("p", "f")
+        screen = app.screen
+        assert isinstance(screen, PassScreen) and screen.only_type == "PERSON"
+        while screen.current is not None and len(typed) < 36:
+            await press("y")
+        await press("escape")
+        reader = app.main.reader
+        for name in ("Vladimir Putin", "Igor Pankratenko", "Donald Trump"):
+            target = article.text.index(name)
+            count = _word_count(reader, reader.cursor, target)
+            await press(*str(count), "w", "2", "E")
+            assert store.annotations(article.id)[-1] is not None
+    print("keys:", " ".join(typed), f"({len(typed)})")
+    assert len(typed) <= 36
+    by_entity: dict[str, int] = {}
+    for mention in store.annotations(article.id):
+        entity = store.entity(mention.entity_id or "")
+        assert entity.type == "PERSON"
+        by_entity[entity.name] = by_entity.get(entity.name, 0) + 1
+    azizov = store.find_entity("Abdusalom Azizov")
+    assert azizov is not None and store.find_entity("Abusalom Azizov") == azizov
+    assert sorted(by_entity.values()) == sorted(PEOPLE.values())
+    assert sum(by_entity.values()) == 12
     store.close()
