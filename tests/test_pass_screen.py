@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from store import Store, seed_if_empty
@@ -145,4 +146,34 @@ async def test_an_entitys_unlinked_mentions_across_articles_from_the_entity_pane
         await pilot.press("escape")
         await settled(pilot)
     assert any(a.entity_id == tag.entity_id for a in store.annotations(other.id))
+    store.close()
+
+
+async def test_a_tags_a_name_then_every_other_mention_across_the_corpus_with_a_confirming_key(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    app = make_app(store)
+    everywhere = sum(len(re.findall(r"\bCSTO\b", a.text)) for a in store.articles())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        article_id = await _open_moscow(pilot, store)
+        article = store.article(article_id)
+        reader = app.main.reader
+        reader.place_cursor(article.text.index("CSTO"))
+        await pilot.press("a")  # the picker for "CSTO" opens
+        await settled(pilot)
+        await pilot.press("enter")  # its first row: a new ORG "CSTO"
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, PassScreen)
+        assert "Every mention of CSTO" in str(screen.query_one("#pass-box").border_title)
+        assert len(screen._shown) == everywhere - 1
+        await pilot.press("A", "A")
+        await settled(pilot)
+        assert screen.current is None
+        await pilot.press("escape")
+        await settled(pilot)
+    entity = store.find_entity("CSTO")
+    assert entity is not None and entity.type == "ORG"
+    assert store.mention_count(entity.id) == everywhere
     store.close()

@@ -45,8 +45,12 @@ class PassActions:
     @changes_store
     def on_entity_pane_pass_requested(self, message: EntityPane.PassRequested) -> None:
         """The entity pane's ``p``: a pass over the entity's unlinked mentions across the corpus."""
-        entity = self.store.entity(message.entity_id)
-        self._open_pass(f"Unlinked mentions of {entity.name}", lambda: self.store.unlinked_mentions(entity.id))
+        self.pass_over_unlinked(message.entity_id)
+
+    def pass_over_unlinked(self, entity_id: str) -> None:
+        """After ``a`` tagged a name: pass over its other mentions in every article (``A A`` takes all)."""
+        entity = self.store.entity(entity_id)
+        self._open_pass(f"Every mention of {entity.name}", lambda: self.store.unlinked_mentions(entity.id))
 
     def _open_pass(self, title: str, suggestions: Any) -> None:
         source = PassSource(title, suggestions, self.store.article, self._decide_in_pass, self._undo_in_pass)

@@ -47,7 +47,7 @@ class TaggingScreen(StoreScreen):
             await self._tag_at_once(article, start, end)
             return
         dialog: EntityPicker | PassageDialog
-        if kind == "entity":
+        if kind in ("entity", "entity_everywhere"):
             dialog = EntityPicker(quote, self.answer_or(self.store.match_entities, []))
         else:
             dialog = PassageDialog(quote, self.store.labels())
@@ -70,6 +70,11 @@ class TaggingScreen(StoreScreen):
                 self.reader.clear_after_tag()
                 self.refresh_views()
                 self._announce_saved(annotation)
+                if kind == "entity_everywhere" and annotation.entity_id:
+                    self.pass_over_unlinked(annotation.entity_id)
+
+    def pass_over_unlinked(self, entity_id: str) -> None:
+        """Open a pass over the entity's unlinked mentions (the browsing screen's pass keys do)."""
 
     async def _tag_at_once(self, article: Article, start: int, end: int) -> None:
         """``E``: tag as the picker's first offer (what ``e`` then Enter would do), saying which."""

@@ -67,6 +67,7 @@ class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
         Binding("e", "tag('entity')", "Tag entity", id="reader.tag_entity"),
         Binding("E", "tag('entity_at_once')", "Tag as first offer", show=False, id="reader.tag_entity_at_once"),
         Binding("m", "tag('passage')", "Passage", id="reader.tag_passage"),
+        Binding("a", "tag('entity_everywhere')", "Tag everywhere", show=False, id="reader.tag_everywhere"),
         Binding("asterisk", "find_word(1)", "Next of this word", show=False, id="reader.find_word"),
         Binding("number_sign", "find_word(-1)", "Previous of this word", show=False, id="reader.find_word_back"),
         Binding("t", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
