@@ -22,6 +22,7 @@ from store.suggest.candidates import Candidate, resolve
 from store.suggest.dates import dates
 from store.suggest.equipment import designations
 from store.suggest.money import money
+from store.suggest.named_persons import named_persons
 from store.suggest.orgs import head_names
 from store.suggest.persons import titled_persons
 from store.suggest.places import country_names, is_place, places
@@ -35,6 +36,7 @@ def candidates(text: str) -> list[Candidate]:
         *designations(text),
         *acronyms(text, country_names()),
         *titled_persons(text, is_place),
+        *named_persons(text, is_place),
         *head_names(text),
         *dates(text),
         *money(text),

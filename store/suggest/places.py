@@ -225,6 +225,11 @@ def _without_article(name: str) -> str | None:
     return rest if rest != fold_name(name) and len(rest) >= 4 else None
 
 
+def is_language(word: str) -> bool:
+    """Whether ``word`` is a language's name, which is a people's adjective too ("Russian", "Irish")."""
+    return fold_name(word) in _languages()
+
+
 @functools.cache
 def _languages() -> frozenset[str]:
     """ISO 639 language names: "French", "Dutch", "Malagasy" are demonyms too, never places."""

@@ -1,0 +1,109 @@
+"""People named without a title: "Donald Trump", "Igor Pankratenko", "Joshua Kucera".
+
+A run of two or three capitalised words is a person's name when its first word is a person's
+name that rigour (OpenSanctions' name library) knows: its name analysis ties "Igor", "Joshua"
+or "Vladimir" to a name symbol (a Wikidata name item), in any script. Nothing here lists names.
+Such symbols also exist for surnames that are ordinary words ("Reading", "Work", "Young"), so
+the first word must not be one English news writes lower-case more often (the corpus list of
+:func:`store.suggest.lexicon.common_words`), nor a place, a title, a month or an
+organisation's head noun; the later words must be capitalised words that are not common either,
+and the run must not start a sentence with a word that is only capitalised because it does.
+
+The surname alone later in the text is the same person (as for titled persons), unless two
+people of the text share it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from store.suggest.candidates import Candidate, repeat
+from store.suggest.lexicon import (
+    DOCUMENT_HEADS,
+    EQUIPMENT_HEADS,
+    EVENT_HEADS,
+    MONTHS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    TITLE_HEADS,
+    TITLE_MODIFIERS,
+    WEEKDAYS,
+    common_words,
+    words,
+)
+from store.suggest.places import is_language
+
+#: Two or three capitalised words (letters, inner hyphens or apostrophes), then no further one.
+_RUN = re.compile(r"(?<![\w.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-]| [A-Z])")
+#: Compass words start places and peoples ("South African", "West Lothian"), never a given name.
+_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"})
+#: Heads of the names of places and things that start with a given name ("Downing Street",
+#: "Carling Cup", "Daily Telegraph"): a run ending in one names no person.
+_THING_HEADS = words(
+    "street road avenue lane square bridge park ocean sea river lake bay island islands mountain mountains"
+    " valley cup trophy prize award awards journal telegraph times post herald gazette securities bros"
+)
+_NOT_NAMES = (
+    ORG_HEADS
+    | DOCUMENT_HEADS
+    | EVENT_HEADS
+    | PLACE_HEADS
+    | EQUIPMENT_HEADS
+    | TITLE_HEADS
+    | TITLE_MODIFIERS
+    | frozenset(MONTHS)
+    | WEEKDAYS
+    | _COMPASS
+)
+
+
+@functools.lru_cache(maxsize=20_000)
+def is_given_name(word: str) -> bool:
+    """Whether rigour's name analysis ties the word to a person's name symbol."""
+    from rigour.names import NameTypeTag, analyze_names
+
+    names = analyze_names(NameTypeTag.PER, [word])
+    return any(str(symbol.category).endswith("NAME") for name in names for symbol in name.symbols)
+
+
+def _plain(word: str) -> bool:
+    """A word English news writes lower-case, or one that names no person (a title, a month…)."""
+    lower = word.lower()
+    return lower in common_words() or lower in _NOT_NAMES or word in _NOT_NAMES or is_language(word)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: False) -> list[Candidate]:
+    """People named by a known given name and a surname, and their surnames alone later."""
+    found: list[Candidate] = []
+    surnames: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for match in _RUN.finditer(text):
+        first, rest = match.group(1), match.group(2).split()
+        if _plain(first) or is_place(first) or not is_given_name(first):
+            continue
+        if _starts_sentence(text, match.start()) and first.lower() in common_words():
+            continue
+        if any(_plain(word) or is_place(word) for word in rest) or rest[-1].lower() in _THING_HEADS:
+            continue
+        name = match.group()
+        found.append(Candidate(match.start(), match.end(), "PERSON", name, "pattern", "given name"))
+        surname = rest[-1]
+        if surnames.get(surname, name) != name:
+            ambiguous.add(surname)
+        surnames[surname] = name
+    whole = [(c.start, c.end) for c in found]
+    for surname, full in surnames.items():
+        if surname in ambiguous or len(surname) < 3:
+            continue
+        for match in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w]|-\w)", text):
+            if any(start <= match.start() < end for start, end in whole):
+                continue  # the surname of a full name found
+            found.append(Candidate(match.start(), match.end(), "PERSON", full, "pattern", "surname"))
+    return repeat(text, found)
