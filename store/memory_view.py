@@ -130,6 +130,12 @@ class MemoryView(View):
         found = (self.indexes.annotation(key) for key in keys)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
 
+    def passages(self) -> list[Annotation]:
+        """One pass over the annotations' documents."""
+        docs = self.indexes.docs[ANNOTATIONS]
+        keys = [key for key, doc in docs.items() if not doc.get("entity_id") and doc.get("status") != REJECTED]
+        return [self.indexes.annotation(key) for key in keys]
+
     def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
         """From the documents of each article's annotations."""
         docs = self.indexes.docs[ANNOTATIONS]

@@ -19,6 +19,7 @@ from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
 from store.postgres_schema import (
     ENTITY_ARTICLES_DDL,
     ENTITY_ARTICLES_TABLE,
+    PASSAGES_INDEX,
     SCHEMA_VERSION,
     TABLES_DDL,
     VOCABULARY_DDL,
@@ -112,10 +113,13 @@ def _from_4(conn: psycopg.Connection[Any], schema: str) -> None:
 def _from_5(conn: psycopg.Connection[Any], schema: str) -> None:
     """Version 5 had no vocabulary: make it from the search vectors (an entity's unlinked mentions).
 
+    Nor an index of the passages (annotations of no entity), listed across the corpus by label.
+
     The roles that may write articles get the same rights on it as on the articles' words.
     """
     for template in VOCABULARY_DDL:
         conn.execute(statement(template, schema))
+    conn.execute(statement(PASSAGES_INDEX, schema))
     postgres_vocabulary.fill(conn, schema)
     _grant_like(conn, schema, WORDS_TABLE, VOCABULARY_TABLE)
 

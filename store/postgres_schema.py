@@ -48,6 +48,8 @@ VOCABULARY_DDL = [
     'CREATE TABLE {s}.vocabulary (word text COLLATE "C" PRIMARY KEY, sound text NOT NULL)',
     "CREATE INDEX vocabulary_sound ON {s}.vocabulary (sound)",
 ]
+#: The passages (annotations of no entity), listed by label across the corpus (version 6).
+PASSAGES_INDEX = "CREATE INDEX annotations_passages ON {s}.annotations (article_id) WHERE entity_id IS NULL"
 
 # Statements with {s} standing for the store's schema (filled with psycopg.sql.Identifier).
 # A search reads the word list of every article that may match (to check a phrase, to
@@ -94,6 +96,7 @@ TABLES_DDL = [
     "CREATE INDEX ON {s}.annotations (article_id)",
     "CREATE INDEX ON {s}.annotations (entity_id, article_id) WHERE entity_id IS NOT NULL",
     "CREATE INDEX ON {s}.annotations (id) WHERE labels <> '{{}}'",
+    PASSAGES_INDEX,
     """CREATE TABLE {s}.entities (
         id text COLLATE "C" PRIMARY KEY,
         doc jsonb NOT NULL,

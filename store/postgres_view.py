@@ -235,6 +235,11 @@ class PostgresView(LastSeenLookups, View):
         rows = self._rows("SELECT id FROM {s}.article_words WHERE search @@ %s::tsquery", (literal,))
         return {row[0] for row in rows}
 
+    def passages(self) -> list[Annotation]:
+        """With the index of the annotations that link to no entity."""
+        rows = self._rows(f"SELECT doc FROM {{s}}.annotations WHERE entity_id IS NULL AND {NOT_REJECTED}")
+        return [codec.annotation_record(self._checked(ANNOTATIONS, row[0])) for row in rows]
+
     def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
         """In one statement with the annotations' article index."""
         rows = self._rows(

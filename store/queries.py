@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from store import unlinked
+from store.fuzzy import squash
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
 from store.sanitize import neutralize
@@ -146,6 +147,23 @@ class StoreQueries:
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation by id. Raises ``KeyError`` if there is none."""
         return self.view.annotation(annotation_id)
+
+    @question
+    def passages(self, query: str = "", *, label: str | None = None) -> list[Annotation]:
+        """The passages (annotations of no entity), by label, then in the list's article order.
+
+        ``label`` keeps those with that label (``""``: those with none); ``query`` those whose
+        quote, note or labels hold every word of it (case and accents aside). A passage with
+        several labels is listed once, under its first.
+        """
+        found = self.view.passages()
+        if label is not None:
+            found = [p for p in found if (label in p.labels if label else not p.labels)]
+        words = squash(query).split()
+        if words:
+            found = [p for p in found if all(w in squash(" ".join((p.quote, p.note, *p.labels))) for w in words)]
+        order = {key: rank for rank, key in enumerate(self.view.in_list_order({p.article_id for p in found}))}
+        return sorted(found, key=lambda p: (p.labels[:1] or ("\uffff",), order.get(p.article_id, len(order)), p.start))
 
     @question
     def labels(self) -> list[str]:

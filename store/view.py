@@ -111,6 +111,10 @@ class View(ABC):
         """
 
     @abstractmethod
+    def passages(self) -> list[Annotation]:
+        """Every passage (an annotation without an entity that is not a rejected suggestion)."""
+
+    @abstractmethod
     def decided_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
         """Article id → the spans of its entity mentions and rejected suggestions (nothing to propose there)."""
 

@@ -202,6 +202,7 @@ def test_a_version_2_store_moves_its_search_words_out_and_its_readers_keep_searc
             conn.execute(f"DROP TABLE {s}.article_words")
             conn.execute(f"DROP TABLE {s}.entity_articles")  # version 5's
             conn.execute(f"DROP TABLE {s}.vocabulary")  # version 6's
+            conn.execute(f"DROP INDEX {s}.annotations_passages")
             conn.execute(f"UPDATE {s}.meta SET value = '2' WHERE key = 'schema_version'")
             conn.execute(f"CREATE ROLE {reader} LOGIN")
             conn.execute(f"GRANT USAGE ON SCHEMA {s} TO {reader}")
@@ -244,6 +245,7 @@ def test_a_version_3_store_keeps_its_names_in_latin_letters_and_the_picker_finds
         conn.execute(f"UPDATE {pg_schema}.entity_names SET squashed = 'сергейшойгу'")
         conn.execute(f"DROP TABLE {pg_schema}.entity_articles")  # version 5's
         conn.execute(f"DROP TABLE {pg_schema}.vocabulary")  # version 6's
+        conn.execute(f"DROP INDEX {pg_schema}.annotations_passages")
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '3' WHERE key = 'schema_version'")
     with pytest.raises(SchemaError, match=r"version 3.*store migrate"):
         Store.open(POSTGRES_URL, schema=pg_schema)
@@ -275,6 +277,7 @@ def test_a_version_4_store_gets_its_entities_article_counts_and_annotators_keep_
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 4 left it
         conn.execute(f"DROP TABLE {pg_schema}.entity_articles")
         conn.execute(f"DROP TABLE {pg_schema}.vocabulary")  # version 6's
+        conn.execute(f"DROP INDEX {pg_schema}.annotations_passages")
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '4' WHERE key = 'schema_version'")
         conn.execute(f"CREATE ROLE {annotator} LOGIN")
     try:
@@ -320,6 +323,7 @@ def test_a_version_5_store_gets_its_vocabulary_and_finds_unlinked_mentions(pg_sc
     store.close()
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:  # as version 5 left it
         conn.execute(f"DROP TABLE {pg_schema}.vocabulary")
+        conn.execute(f"DROP INDEX {pg_schema}.annotations_passages")
         conn.execute(f"UPDATE {pg_schema}.meta SET value = '5' WHERE key = 'schema_version'")
     migrated = dossier("--schema", pg_schema, "store", "migrate", "--store", POSTGRES_URL)
     assert migrated.returncode == 0, migrated.stderr
