@@ -16,7 +16,7 @@ import errno
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,10 @@ from store import codec
 from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError, Doc
 from store.edits import StoreEdits
-from store.integrity import entities_in_use, spans_off_text
+from store.integrity import entities_in_use, names_taken, spans_off_text, tags_of_deleted_entities
 from store.locations import DEFAULT_SCHEMA, is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import rebase, same_content, unify_entities
+from store.merging import follow_merges, merges_in, rebase, same_content, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.view import View
@@ -48,6 +48,8 @@ class Store(StoreEdits):
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
         self._deleted: dict[tuple[str, str], tuple[str, str]] = {}
+        #: Entities others merged away (seen in what was taken in) → the entity that took their name.
+        self._merges: dict[str, str] = {}
         self._listeners: list[Listener] = []
         # One caller of the backend at a time inside this process (the app saves from its store
         # thread and imports from another). Memory has its own lock, ``indexes.lock``, held only
@@ -221,6 +223,7 @@ class Store(StoreEdits):
                 for change in changes:
                     if change.after is None:
                         self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
+                self._merges.update(merges_in(changes))
                 self.view.apply(changes)
             self._notify(changeset, external=True)
         return bool(changesets)
@@ -264,15 +267,18 @@ class Store(StoreEdits):
                 changes = list(changeset.changes)
                 created = [str(c.after["name"]) for c in changes if c.table == ENTITIES and not c.before and c.after]
                 changes = unify_entities(changes, self.view.entity_keys(created).get)
+                changes = follow_merges(changes, self._merged_into)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
                     _prefetched(self.view, changes),
-                    deleted=lambda table, key: self._deleted.get((table, key)),
+                    deleted=self._deleted_by,
                     derived=codec.derived_fields,
                     finish=codec.finish,
                 )
                 conflicts += entities_in_use(rebased, self.view.mention_keys, self.view.doc)
                 conflicts += spans_off_text(rebased, self._article_text, self.view.doc)
+                conflicts += tags_of_deleted_entities(rebased, self._deleted_by, self._stored_entities)
+                conflicts += names_taken(rebased, self.view.entity_keys, self.view.doc)
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -296,6 +302,23 @@ class Store(StoreEdits):
                 self._damage = exc
                 raise
             yield tx
+
+    def _merged_into(self, entity_id: str) -> str:
+        """The entity ``entity_id`` stands for now: itself, or the one it was merged into (and on)."""
+        seen = {entity_id}
+        while entity_id in self._merges and not self.view.has(ENTITIES, entity_id):
+            entity_id = self._merges[entity_id]
+            if entity_id in seen:
+                break
+            seen.add(entity_id)
+        return entity_id
+
+    def _deleted_by(self, table: str, key: str) -> tuple[str, str] | None:
+        """Who deleted a record, and when, if another analyst's deletion was taken in."""
+        return self._deleted.get((table, key))
+
+    def _stored_entities(self, keys: Iterable[str]) -> set[str]:
+        return set(self.view.docs_of(ENTITIES, keys))
 
     def _article_text(self, article_id: str) -> str | None:
         try:
