@@ -175,9 +175,16 @@ def _rebase_one(
         if stored == change.before:
             return Change(change.table, change.key, stored, None)
         return _changed(change, stored, ())
-    merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
-    if clashes:
-        return _changed(change, stored, tuple(clashes))
+    if stored == change.before:
+        # Nobody changed it since it was planned (most changes, and every one planned under the
+        # lock): what merge_docs would make, without comparing field by field (a merge of an
+        # entity of 1,000 mentions rebases 1,000 tags).
+        merged = dict(change.after)
+        merged.update({name: stored[name] for name in VOLATILE if name in stored and name not in merged})
+    else:
+        merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
+        if clashes:
+            return _changed(change, stored, tuple(clashes))
     merged = finish(change.table, merged)
     return None if same_content(merged, stored) else Change(change.table, change.key, stored, merged)
 
