@@ -1,7 +1,8 @@
 """The Dossier store: the front that the app, the CLI and users' scripts call.
 
-It is thin on purpose. Planners (:mod:`store.annotating`, :mod:`store.importing`,
-:mod:`store.merging_export`) turn a request into a :class:`~store.changes.Changeset`;
+It is thin on purpose. Planners (:mod:`store.annotating`, :mod:`store.entity_edits`,
+:mod:`store.importing`, :mod:`store.merging_export`) turn a request into a
+:class:`~store.changes.Changeset`;
 :meth:`Store._commit` saves it through the backend and only then applies it to the store's
 :class:`~store.view.View`, which answers every question (from memory for a folder store, from
 the server for a PostgreSQL one). Under the backend's lock, the changes other analysts

@@ -279,6 +279,15 @@ def test_tagging_never_gives_an_alias_another_entity_holds(store: Store) -> None
     assert_consistent(store)
 
 
+def test_an_export_merged_in_brings_no_alias_another_entity_holds(store: Store) -> None:
+    moscow = tag_all(store, "Moscow", "Moscow", "PLACE")
+    entity = {"id": "e-kremlin", "name": "Kremlin", "type": "ORG", "aliases": ["moscow", "Kreml"], "note": ""}
+    store.merge_export({"entities": [entity, {**entity, "id": "e-other", "name": "Kreml", "aliases": ["MOSCOW"]}]})
+    assert store.entity("e-kremlin").aliases == ("Kreml",)
+    assert store.find_entity("moscow") == store.entity(moscow.id)
+    assert_consistent(store)
+
+
 def test_analysts_racing_for_one_name_give_it_to_one_entity(analysts: Pair) -> None:
     """Both give "Moskva" to another entity: the second save is refused, naming the first's."""
     alice, bob = analysts
@@ -348,10 +357,12 @@ def test_merge_moves_mentions_names_and_note_in_one_step(store: Store) -> None:
     store.undo()
     assert store.mention_counts([csto.id, long.id]) == counts
     assert store.entity(long.id).aliases == ("Collective Security Treaty Organization",)
+    assert store.find_entity("collective security treaty organisation") == store.entity(long.id)
     assert store.entity(csto.id).note == "Russia-led alliance" and store.entity(csto.id).aliases == ()
     assert_consistent(store)
     store.redo()
     assert store.mention_count(csto.id) == 17
+    assert store.find_entity("Collective Security Treaty Organization") == store.entity(csto.id)
     assert_consistent(store)
 
 
