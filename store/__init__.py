@@ -18,6 +18,7 @@ Records handed out (:class:`Article`, :class:`Annotation`, :class:`Entity`,
 
 from store.backend import QueryCancelled, SaveError, SchemaError, StoreBusyError, StoreConnectionError
 from store.changes import Change, Changeset, ConflictError
+from store.entity_edits import NameTakenError
 from store.listing import ArticleListing, ArticleRow
 from store.locations import default_store_path, seed_directory
 from store.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "Entity",
     "ImportReport",
     "Mention",
+    "NameTakenError",
     "QueryCancelled",
     "SaveError",
     "SchemaError",

@@ -67,6 +67,17 @@ class EntityResolver:
             return None
         return self._pending.get(key) or self._doc(key)
 
+    def holder(self, name: str) -> str | None:
+        """The id of the entity that has ``name`` as its name or an alias (this changeset's first)."""
+        key = self._pending_names.get(codec.name_key(name))
+        if key is not None:
+            return key
+        return self._names[name] if name in self._names else self.view.entity_key(name)
+
+    def free(self, name: str, entity_id: str | None) -> bool:
+        """Whether ``name`` may become a name of ``entity_id``: no other entity has it (names are unique)."""
+        return self.holder(name) in (None, entity_id)
+
     def remember(self, doc: Doc) -> None:
         """Note an entity document created or changed earlier in this changeset."""
         self._pending[doc["id"]] = doc
@@ -76,7 +87,8 @@ class EntityResolver:
     def resolve(self, entity: str | None, entity_type: str | None, quote: str) -> tuple[str | None, list[Change]]:
         """The entity id for a mention of ``quote``, and the entity changes it takes.
 
-        A quote that is not yet one of the entity's names becomes an alias.
+        A quote that is not yet one of the entity's names becomes an alias, unless it is another
+        entity's name or alias (a name belongs to one entity): then it is only the tag's quote.
         """
         if entity is None:
             return None, []
@@ -87,12 +99,13 @@ class EntityResolver:
                 raise ValueError("an entity needs a name")
             if not entity_type or not sanitize_line(entity_type):
                 raise ValueError(f"entity {name!r} does not exist yet: give its type to create it")
-            aliases = [quote] if quote and codec.name_key(quote) != codec.name_key(name) else []
+            new_spelling = quote and codec.name_key(quote) != codec.name_key(name)
+            aliases = [quote] if new_spelling and self.free(quote, None) else []
             doc = codec.entity_doc(name, entity_type, aliases)
             self.remember(doc)
             return doc["id"], [Change(ENTITIES, doc["id"], None, doc)]
         names = {codec.name_key(n) for n in [found["name"], *found.get("aliases", [])]}
-        if quote and len(quote) <= 120 and codec.name_key(quote) not in names:
+        if quote and len(quote) <= 120 and codec.name_key(quote) not in names and self.free(quote, found["id"]):
             after = {**found, "aliases": [*found.get("aliases", []), quote]}
             self.remember(after)
             return found["id"], [Change(ENTITIES, found["id"], found, after)]

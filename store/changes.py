@@ -61,8 +61,9 @@ class Conflict:
     """Why one change could not be applied: another analyst got there first.
 
     ``reason`` is ``"changed"`` (they changed the same fields), ``"deleted"`` (they deleted the
-    record), ``"exists"`` (a unique name is already taken) or ``"used"`` (an entity to delete is
-    still used by their tag).
+    record), ``"exists"`` (a unique name is already taken), ``"used"`` (an entity to delete is
+    still used by their tag) or ``"taken"`` (a name given here is already a name of the entity
+    ``holder``, which ``by`` changed last).
     """
 
     table: str
@@ -72,6 +73,7 @@ class Conflict:
     by: str = ""
     at: str = ""
     what: str = ""
+    holder: str = ""
 
     def message(self) -> str:
         """One line for the status bar: what, who and when."""
@@ -84,6 +86,8 @@ class Conflict:
             return f"{what} is used by a tag of {who}{when}"
         if self.reason == "exists":
             return f"{what} already exists (made by {who}{when})"
+        if self.reason == "taken":
+            return f"{what} already belongs to {self.holder or 'another entity'} (changed by {who}{when})"
         fields = f" ({', '.join(self.fields)})" if self.fields else ""
         return f"{what} was changed by {who}{when}{fields}"
 

@@ -49,6 +49,16 @@ def name_key(name: str) -> str:
     return fold(" ".join(name.split()))
 
 
+def names_of(doc: Doc) -> list[str]:
+    """An entity document's name, then its aliases, as written."""
+    return [str(doc.get("name", "")), *doc.get("aliases", [])]
+
+
+def name_keys(doc: Doc | None) -> set[str]:
+    """The :func:`name_key` of an entity document's name and aliases (none for an absent one)."""
+    return {name_key(name) for name in names_of(doc)} if doc is not None else set()
+
+
 def clean_labels(labels: Iterable[str]) -> list[str]:
     """Labels as stored: one line each, no duplicates, in the order given."""
     seen: list[str] = []

@@ -13,12 +13,12 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from store import codec
+from store import codec, entity_edits
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
-from store.changes import ANNOTATIONS, ARTICLES, Changeset
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Changeset
 from store.details import plan_details
 from store.merging_export import plan_merge
-from store.models import REJECTED, Annotation, Article, ImportReport, Suggestion
+from store.models import REJECTED, Annotation, Article, Entity, ImportReport, Suggestion
 from store.queries import StoreQueries, needs_annotations
 from store.view import View
 
@@ -93,6 +93,92 @@ class StoreEdits(StoreQueries):
         return report
 
     # ------------------------------------------------------------------ entities
+
+    def _entity_after(self, committed: Changeset, entity_id: str) -> Entity:
+        """The entity as ``committed`` left it (not read back: see annotate_many), or as the view has it."""
+        for change in reversed(committed.changes):
+            if change.table == ENTITIES and change.key == entity_id and change.after is not None:
+                return codec.entity_record(change.after)
+        return self.view.entity(entity_id)
+
+    def _edit_entity(self, plan: Callable[..., Changeset], entity_id: str, *args: Any, **kwargs: Any) -> Entity:
+        with self.view.lock:
+            changeset = plan(self.view, entity_id, *args, **kwargs)
+        return self._entity_after(self._commit(changeset), entity_id)
+
+    @needs_annotations
+    def rename_entity(self, entity_id: str, new_name: str, *, keep_old_as_alias: bool = True) -> Entity:
+        """Rename an entity (undoable); the old name stays an alias unless ``keep_old_as_alias=False``.
+
+        Raises:
+            KeyError: there is no such entity.
+            NameTakenError: another entity has that name or alias (a ``ValueError`` naming it).
+            ValueError: the name is empty once cleaned.
+            ConflictError: another analyst renamed it, deleted it or took the name meanwhile.
+        """
+        return self._edit_entity(entity_edits.plan_rename, entity_id, new_name, keep_old_as_alias=keep_old_as_alias)
+
+    @needs_annotations
+    def retype_entity(self, entity_id: str, new_type: str) -> Entity:
+        """Change an entity's type (undoable): a default (``ENTITY_TYPES``) or any label, upper-cased."""
+        return self._edit_entity(entity_edits.plan_retype, entity_id, new_type)
+
+    @needs_annotations
+    def add_alias(self, entity_id: str, alias: str) -> Entity:
+        """Add an alias (undoable; nothing happens when it is a name of the entity already).
+
+        Raises ``NameTakenError`` (a ``ValueError``) when another entity has that name or alias.
+        """
+        return self._edit_entity(entity_edits.plan_add_alias, entity_id, alias)
+
+    @needs_annotations
+    def remove_alias(self, entity_id: str, alias: str) -> Entity:
+        """Remove an alias, compared as names are (case and accents aside) (undoable)."""
+        return self._edit_entity(entity_edits.plan_remove_alias, entity_id, alias)
+
+    @needs_annotations
+    def set_entity_note(self, entity_id: str, note: str) -> Entity:
+        """Replace an entity's note (undoable; an empty note clears it)."""
+        return self._edit_entity(entity_edits.plan_note, entity_id, note)
+
+    @needs_annotations
+    def delete_entity(self, entity_id: str) -> None:
+        """Delete an entity and every mention of it, as one undoable step (the app asks first).
+
+        Raises ``ConflictError`` when another analyst has tagged, edited or deleted it since.
+        """
+        with self.view.lock:
+            changeset = entity_edits.plan_delete(self.view, entity_id)
+        self._commit(changeset)
+
+    @needs_annotations
+    def merge_entities(self, keep_id: str, other_id: str) -> Entity:
+        """Merge ``other_id`` into ``keep_id`` as one undoable step; returns the kept entity.
+
+        Every mention of the other moves to the kept one, whose aliases gain the other's name
+        and aliases (and whose note gains the other's); the other is deleted. Mentions are read
+        as the merge is saved, so another analyst's new tags of the other move too.
+        """
+        with self.view.lock:
+            planner = entity_edits.plan_merge(self.view, keep_id, other_id)
+        return self._entity_after(self._commit(planner), keep_id)
+
+    @needs_annotations
+    def split_entity(
+        self, entity_id: str, annotation_ids: Iterable[str], new_name: str, new_type: str | None = None
+    ) -> Entity:
+        """Move some mentions of an entity to a new one named ``new_name`` (undoable); returns it.
+
+        When ``new_name`` is already another entity's name or alias the mentions move to that
+        entity instead; one of the split entity's own aliases moves to the new entity with them.
+        ``new_type`` defaults to the split entity's type.
+        """
+        with self.view.lock:
+            changeset = entity_edits.plan_split(self.view, entity_id, annotation_ids, new_name, new_type)
+        committed = self._commit(changeset)
+        moved = [c.after for c in committed.changes if c.table == ANNOTATIONS and c.after is not None]
+        target = str(moved[0]["entity_id"]) if moved else entity_id
+        return self._entity_after(committed, target)
 
     # ------------------------------------------------------------------ annotations
 

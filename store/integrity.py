@@ -2,13 +2,14 @@
 
 Rebasing (:mod:`store.merging`) makes each record right on its own; these checks keep records
 right with each other, when another analyst's work changed what a change relies on: a tag must
-quote the text of its article as it now is, and an entity must not be deleted while tags point
-at it.
+quote the text of its article as it now is, an entity must not be deleted while tags point at
+it, a tag must not be pointed at an entity deleted since, and a name or alias belongs to one
+entity only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from store import codec
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Conflict, Doc
@@ -75,5 +76,94 @@ def entities_in_use(changes: list[Change], mentions: Callable[[str], set[str]], 
             who = str(doc.get("updated_by") or doc.get("author") or "")
             conflicts.append(
                 Conflict(ENTITIES, change.key, "used", by=who, at=str(doc.get("updated", "")), what=describe(change))
+            )
+    return conflicts
+
+
+def tags_of_deleted_entities(
+    changes: list[Change],
+    deleted: Callable[[str, str], tuple[str, str] | None],
+    stored: Callable[[Iterable[str]], set[str]],
+) -> list[Conflict]:
+    """Conflicts for tags pointed at an entity another analyst has deleted since they were planned.
+
+    A tag planned on a stale copy could otherwise be saved pointing at nothing. Only tags this
+    changeset points at an entity (new ones, or moved) are checked, and only entities known to
+    have been deleted (``deleted`` says by whom) and not stored again since (an undo brings one
+    back); ``stored`` gives which of some entity ids are stored. An entity merged into another
+    is not deleted in this sense: :func:`store.merging.follow_merges` has moved the tag already.
+    """
+    created = {c.key for c in changes if c.table == ENTITIES and c.after is not None}
+    suspects: dict[str, Change] = {}
+    for change in changes:
+        entity = (change.after or {}).get("entity_id") if change.table == ANNOTATIONS else None
+        if not entity or entity in created or (change.before or {}).get("entity_id") == entity:
+            continue
+        if deleted(ENTITIES, entity) is not None:
+            suspects.setdefault(entity, change)
+    if not suspects:
+        return []
+    present = stored(suspects)
+    conflicts: list[Conflict] = []
+    for entity, change in suspects.items():
+        if entity not in present:
+            by, at = deleted(ENTITIES, entity) or ("", "")
+            what = f"the entity of {describe(change) or 'the tag'}"
+            conflicts.append(Conflict(ENTITIES, entity, "deleted", by=by, at=at, what=what))
+    return conflicts
+
+
+def names_taken(
+    changes: list[Change], owners: Callable[[list[str]], dict[str, str]], current: Lookup
+) -> list[Conflict]:
+    """Conflicts for names an entity gains here that another entity already holds.
+
+    A name or alias belongs to one entity (compared by :func:`store.codec.name_key`). Planners
+    refuse a name they can see is taken (:class:`store.entity_edits.NameTakenError`); this
+    catches the race, another analyst giving the name to another entity since. ``owners`` maps
+    names to the id of the stored entity holding each. Only names gained here are checked (a
+    store made before the rule may hold a name twice, and editing one of those entities is not
+    refused for it), and the entities this changeset changes count in their new state: a merge
+    takes the names of the entity it deletes, an undo gives them back.
+    """
+    first: dict[str, Doc | None] = {}
+    final: dict[str, Doc | None] = {}
+    for change in changes:
+        if change.table == ENTITIES:
+            first.setdefault(change.key, change.before)
+            final[change.key] = change.after
+    gained: dict[str, dict[str, str]] = {}
+    for key, after in final.items():
+        if after is not None:
+            had = codec.name_keys(first[key])
+            new = {codec.name_key(name): name for name in codec.names_of(after)}
+            gained[key] = {name_key: name for name_key, name in new.items() if name_key not in had}
+    if not any(gained.values()):
+        return []
+    held_here: dict[str, set[str]] = {}
+    for key, after in final.items():
+        for name_key in codec.name_keys(after):
+            held_here.setdefault(name_key, set()).add(key)
+    stored = owners([name for names in gained.values() for name in names.values()])
+    conflicts: list[Conflict] = []
+    for key, names in gained.items():
+        for name_key, name in names.items():
+            holder = min(held_here.get(name_key, set()) - {key}, default=None)
+            owner = stored.get(name)
+            if holder is None and owner is not None and owner != key and owner not in final:
+                holder = owner
+            if holder is None:
+                continue
+            doc = current(ENTITIES, holder) or final.get(holder) or {}
+            conflicts.append(
+                Conflict(
+                    ENTITIES,
+                    key,
+                    "taken",
+                    by=str(doc.get("updated_by", "")),
+                    at=str(doc.get("updated", "")),
+                    what=f"the name “{name[:30]}”",
+                    holder=f"the entity “{str(doc.get('name', holder))[:30]}”",
+                )
             )
     return conflicts

@@ -13,16 +13,19 @@ each change is rebased onto the record as it now is:
   and nothing is overwritten or brought back;
 * creating a record that is already there (an article both imported, an export merged twice)
   is a no-op, and a new entity whose name another analyst has just created is merged into
-  theirs, so entity names stay unique across processes.
+  theirs, so entity names stay unique across processes;
+* a tag planned on an entity another analyst has since merged into another follows it to the
+  entity it was merged into (:func:`follow_merges`).
 
 Bookkeeping fields (``updated``, ``updated_by``) never conflict: the later writer stamps them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from store import codec
 from store.changes import ANNOTATIONS, ENTITIES, Change, Changeset, Conflict, Doc
 
 #: Fields that record who touched a record last: never a reason to refuse a change.
@@ -172,9 +175,16 @@ def _rebase_one(
         if stored == change.before:
             return Change(change.table, change.key, stored, None)
         return _changed(change, stored, ())
-    merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
-    if clashes:
-        return _changed(change, stored, tuple(clashes))
+    if stored == change.before:
+        # Nobody changed it since it was planned (most changes, and every one planned under the
+        # lock): what merge_docs would make, without comparing field by field (a merge of an
+        # entity of 1,000 mentions rebases 1,000 tags).
+        merged = dict(change.after)
+        merged.update({name: stored[name] for name in VOLATILE if name in stored and name not in merged})
+    else:
+        merged, clashes = merge_docs(change.before, change.after, stored, derived(change.table))
+        if clashes:
+            return _changed(change, stored, tuple(clashes))
     merged = finish(change.table, merged)
     return None if same_content(merged, stored) else Change(change.table, change.key, stored, merged)
 
@@ -210,6 +220,7 @@ def unify_entities(changes: list[Change], owner_of_name: Callable[[str], str | N
     creation is dropped, its mentions point at the first, and any alias it brought is added.
     ``owner_of_name`` gives the id of the stored entity with that name (or alias), if any.
     """
+    released = _released_names(changes)
     renamed: dict[str, str] = {}
     extra_aliases: dict[str, list[str]] = {}
     kept: list[Change] = []
@@ -221,8 +232,9 @@ def unify_entities(changes: list[Change], owner_of_name: Callable[[str], str | N
                 extra_aliases[renamed[change.key]].extend(change.after.get("aliases", []))
             continue
         if change.table == ENTITIES and change.before is None and change.after is not None:
-            owner = owner_of_name(str(change.after.get("name", "")))
-            if owner is not None and owner != change.key:
+            name = str(change.after.get("name", ""))
+            owner = owner_of_name(name)
+            if owner is not None and owner != change.key and codec.name_key(name) not in released.get(owner, ()):
                 renamed[change.key] = owner
                 extra_aliases.setdefault(owner, []).extend(change.after.get("aliases", []))
                 continue
@@ -236,6 +248,74 @@ def unify_entities(changes: list[Change], owner_of_name: Callable[[str], str | N
             after = {**after, "entity_id": renamed[after["entity_id"]]}
         result.append(Change(change.table, change.key, change.before, after))
     return result + _alias_changes(extra_aliases)
+
+
+def _released_names(changes: list[Change]) -> dict[str, set[str]]:
+    """Entity id → the name keys its changes here give up (a split hands an alias to a new entity)."""
+    released: dict[str, set[str]] = {}
+    for change in changes:
+        if change.table == ENTITIES and change.before is not None:
+            gone = codec.name_keys(change.before) - codec.name_keys(change.after)
+            if gone:
+                released.setdefault(change.key, set()).update(gone)
+    return released
+
+
+def merges_in(changes: Iterable[Change]) -> dict[str, str]:
+    """Entities a saved changeset merged away: the deleted entity's id → the id of the one that took its name.
+
+    A merge deletes one entity and gives its name to another in the same changeset (so does
+    undoing a split); a deletion whose name nobody takes is no merge.
+    """
+    changes = list(changes)
+    gone = {
+        c.key: codec.name_key(str(c.before["name"]))
+        for c in changes
+        if c.table == ENTITIES and c.after is None and c.before
+    }
+    found: dict[str, str] = {}
+    for change in changes if gone else ():
+        if change.table == ENTITIES and change.after is not None:
+            gained = codec.name_keys(change.after) - codec.name_keys(change.before)
+            found.update({key: change.key for key, name in gone.items() if name in gained})
+    return found
+
+
+def follow_merges(changes: list[Change], merged_into: Callable[[str], str]) -> list[Change]:
+    """Point what a changeset does to entities merged away since it was planned at their successors.
+
+    ``merged_into`` gives the entity an entity id now stands for (itself unless it was merged
+    away and is not stored). A tag planned on the merged entity lands on the one it was merged
+    into, and a spelling the tag gave the old entity as an alias goes to the new one; any other
+    edit of a merged entity is left as it is, for rebasing to refuse (it was deleted).
+    """
+    result: list[Change] = []
+    extra_aliases: dict[str, list[str]] = {}
+    for change in changes:
+        after = change.after
+        if change.table == ANNOTATIONS and after is not None and after.get("entity_id"):
+            target = merged_into(after["entity_id"])
+            if target != after["entity_id"]:
+                change = Change(change.table, change.key, change.before, {**after, "entity_id": target})
+        elif change.table == ENTITIES and change.before is not None and after is not None:
+            target = merged_into(change.key)
+            added = _aliases_added(change.before, after)
+            if target != change.key and added is not None:
+                extra_aliases.setdefault(target, []).extend(added)
+                continue
+        result.append(change)
+    return result + _alias_changes(extra_aliases)
+
+
+def _aliases_added(before: Doc, after: Doc) -> list[str] | None:
+    """The aliases ``after`` adds to ``before``, if that is all it changes; else ``None``."""
+    rest = VOLATILE | {"aliases"}
+    if {k: v for k, v in before.items() if k not in rest} != {k: v for k, v in after.items() if k not in rest}:
+        return None
+    old, new = before.get("aliases", []), after.get("aliases", [])
+    if any(alias not in new for alias in old):
+        return None
+    return [alias for alias in new if alias not in old]
 
 
 def _alias_changes(extra: dict[str, list[str]]) -> list[Change]:

@@ -1,7 +1,8 @@
 """Planning the merge of a Dossier export (see :mod:`store.export`) into a store.
 
 Records keep their ids, so merging the same export twice adds nothing. An entity already here
-under the same name is reused (the export's aliases are added to it). Everything read from the
+under the same name is reused (the export's aliases are added to it, except those that are
+another entity's names here: a name belongs to one entity). Everything read from the
 file is neutralised one for one, so offsets stay right; an annotation whose quote is not at its
 offsets is re-anchored, or kept as an orphan.
 """
@@ -63,14 +64,15 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         names = [_text(raw["name"]), *(_text(a) for a in raw.get("aliases", []))]
         found = resolver.find(raw_id) or resolver.find(names[0])
         if found is None:
-            doc = codec.entity_doc(names[0], _text(raw.get("type")) or "ORG", names[1:], key=raw_id)
+            aliases = [name for name in names[1:] if resolver.free(name, raw_id)]
+            doc = codec.entity_doc(names[0], _text(raw.get("type")) or "ORG", aliases, key=raw_id)
             doc["note"] = _text(raw.get("note"))
             resolver.remember(doc)
             changes.append(Change(ENTITIES, raw_id, None, doc))
             report.entities_added += 1
         else:
             known = {codec.name_key(n) for n in [found["name"], *found.get("aliases", [])]}
-            extra = [n for n in names if codec.name_key(n) not in known]
+            extra = [n for n in names if codec.name_key(n) not in known and resolver.free(n, found["id"])]
             if extra:
                 after = {**found, "aliases": [*found.get("aliases", []), *extra]}
                 resolver.remember(after)

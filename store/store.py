@@ -1,7 +1,8 @@
 """The Dossier store: the front that the app, the CLI and users' scripts call.
 
-It is thin on purpose. Planners (:mod:`store.annotating`, :mod:`store.importing`,
-:mod:`store.merging_export`) turn a request into a :class:`~store.changes.Changeset`;
+It is thin on purpose. Planners (:mod:`store.annotating`, :mod:`store.entity_edits`,
+:mod:`store.importing`, :mod:`store.merging_export`) turn a request into a
+:class:`~store.changes.Changeset`;
 :meth:`Store._commit` saves it through the backend and only then applies it to the store's
 :class:`~store.view.View`, which answers every question (from memory for a folder store, from
 the server for a PostgreSQL one). Under the backend's lock, the changes other analysts
@@ -16,19 +17,19 @@ import errno
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from store import codec
 from store.backend import Backend, SaveError, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError, Doc
 from store.edits import StoreEdits
-from store.integrity import entities_in_use, spans_off_text
+from store.integrity import entities_in_use, names_taken, spans_off_text, tags_of_deleted_entities
 from store.locations import DEFAULT_SCHEMA, is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import rebase, same_content, unify_entities
+from store.merging import follow_merges, merges_in, rebase, same_content, unify_entities
 from store.queries import needs_annotations
 from store.storage import RESTORE_HINT, StoreFileError
 from store.suggestions import KnownNames
@@ -49,6 +50,8 @@ class Store(StoreEdits):
         self._undo: list[Changeset] = []
         self._redo: list[Changeset] = []
         self._deleted: dict[tuple[str, str], tuple[str, str]] = {}
+        #: Entities others merged away (seen in what was taken in) → the entity that took their name.
+        self._merges: dict[str, str] = {}
         self._listeners: list[Listener] = []
         self._known_names = KnownNames()
         # One caller of the backend at a time inside this process (the app saves from its store
@@ -223,6 +226,7 @@ class Store(StoreEdits):
                 for change in changes:
                     if change.after is None:
                         self._deleted[(change.table, change.key)] = (changeset.author, changeset.at)
+                self._merges.update(merges_in(changes))
                 self.view.apply(changes)
             self._notify(changeset, external=True)
         return bool(changesets)
@@ -261,20 +265,26 @@ class Store(StoreEdits):
         with self._transaction() as tx:
             self._absorb(tx.external)
             with self.view.lock:
+                read: dict[str, dict[str, Doc | None]] = {}
                 if not isinstance(changeset, Changeset):
-                    changeset = changeset(self.view)
+                    reads = _LockedReads(self.view)
+                    changeset = changeset(cast(View, reads))
+                    read = reads.read
                 changes = list(changeset.changes)
                 created = [str(c.after["name"]) for c in changes if c.table == ENTITIES and not c.before and c.after]
                 changes = unify_entities(changes, self.view.entity_keys(created).get)
+                changes = follow_merges(changes, self._merged_into)
                 rebased, conflicts = rebase(
                     Changeset(changeset.label, tuple(changes)),
-                    _prefetched(self.view, changes),
-                    deleted=lambda table, key: self._deleted.get((table, key)),
+                    _prefetched(self.view, changes, read),
+                    deleted=self._deleted_by,
                     derived=codec.derived_fields,
                     finish=codec.finish,
                 )
                 conflicts += entities_in_use(rebased, self.view.mention_keys, self.view.doc)
                 conflicts += spans_off_text(rebased, self._article_text, self.view.doc)
+                conflicts += tags_of_deleted_entities(rebased, self._deleted_by, self._stored_entities)
+                conflicts += names_taken(rebased, self.view.entity_keys, self.view.doc)
             if conflicts:
                 raise ConflictError(changeset.label, conflicts)
             at = codec.now()
@@ -298,6 +308,23 @@ class Store(StoreEdits):
                 self._damage = exc
                 raise
             yield tx
+
+    def _merged_into(self, entity_id: str) -> str:
+        """The entity ``entity_id`` stands for now: itself, or the one it was merged into (and on)."""
+        seen = {entity_id}
+        while entity_id in self._merges and not self.view.has(ENTITIES, entity_id):
+            entity_id = self._merges[entity_id]
+            if entity_id in seen:
+                break
+            seen.add(entity_id)
+        return entity_id
+
+    def _deleted_by(self, table: str, key: str) -> tuple[str, str] | None:
+        """Who deleted a record, and when, if another analyst's deletion was taken in."""
+        return self._deleted.get((table, key))
+
+    def _stored_entities(self, keys: Iterable[str]) -> set[str]:
+        return set(self.view.docs_of(ENTITIES, keys))
 
     def _article_text(self, article_id: str) -> str | None:
         try:
@@ -369,20 +396,54 @@ def _as_left(step: Changeset, done: Changeset, *, expected: str) -> Changeset:
     return replace(step, changes=tuple(changes))
 
 
-def _prefetched(view: View, changes: list[Change]) -> Callable[[str, str], Doc | None]:
+def _prefetched(
+    view: View, changes: list[Change], read: dict[str, dict[str, Doc | None]]
+) -> Callable[[str, str], Doc | None]:
     """``view.doc`` for the records ``changes`` touch, read with one lookup per table.
 
     Rebasing reads each changed record as stored; a batch (an import, many tags) would
-    otherwise make one round trip to a server store per record.
+    otherwise make one round trip to a server store per record. What a planner ``read`` under
+    the same lock is not asked again.
     """
-    keys: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     for change in changes:
-        keys.setdefault(change.table, []).append(change.key)
-    found = {table: view.docs_of(table, table_keys) for table, table_keys in keys.items()}
+        if change.key not in read.get(change.table, {}):
+            missing.setdefault(change.table, []).append(change.key)
+    found: dict[str, dict[str, Doc | None]] = {}
+    for table, keys in missing.items():
+        docs = view.docs_of(table, keys)
+        found[table] = {key: docs.get(key) for key in keys}
+    for table, docs in read.items():
+        found.setdefault(table, {}).update(docs)
 
     def current(table: str, key: str) -> Doc | None:
-        if table in found:
-            return found[table].get(key)
-        return view.doc(table, key)
+        docs = found.get(table, {})
+        return docs[key] if key in docs else view.doc(table, key)
 
     return current
+
+
+class _LockedReads:
+    """The view as a planner run under the lock sees it, remembering the records it reads by key.
+
+    Under the lock, what it reads is what is stored, which rebasing reads again: merging an
+    entity of 1,000 mentions read their tags twice from a server without this.
+    """
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.read: dict[str, dict[str, Doc | None]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.view, name)
+
+    def doc(self, table: str, key: str) -> Doc | None:
+        found = self.view.doc(table, key)
+        self.read.setdefault(table, {})[key] = found
+        return found
+
+    def docs_of(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        keys = list(keys)
+        found = self.view.docs_of(table, keys)
+        self.read.setdefault(table, {}).update({key: found.get(key) for key in keys})
+        return found
