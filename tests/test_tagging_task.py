@@ -98,8 +98,8 @@ def _word_count(reader, start: int, target: int) -> int:
 
 
 async def test_twelve_person_mentions_with_the_yes_no_pass_in_at_most_36_keys(tmp_path: Path) -> None:
-    """The pass over the article's PERSON suggestions (``p f`` then ``y`` each), then the three
-    people no default suggester proposes, tagged with a count of words and ``2E``."""
+    """The pass over the article's PERSON suggestions (``p f`` then ``y`` each), then the people
+    no default suggester proposes, tagged with a count of words and ``2E``."""
     store = Store.open(tmp_path / "store")
     seed_if_empty(store)
     store.suggestions(store.articles()[0].id)  # the gazetteers load before the keys start
@@ -124,8 +124,11 @@ async def test_twelve_person_mentions_with_the_yes_no_pass_in_at_most_36_keys(tm
             await press("y")
         await press("escape")
         reader = app.main.reader
+        tagged = {a.start for a in store.annotations(article.id)}
         for name in ("Vladimir Putin", "Igor Pankratenko", "Donald Trump"):
             target = article.text.index(name)
+            if target in tagged:  # the pass proposed it
+                continue
             count = _word_count(reader, reader.cursor, target)
             await press(*str(count), "w", "2", "E")
             assert store.annotations(article.id)[-1] is not None
@@ -138,6 +141,6 @@ async def test_twelve_person_mentions_with_the_yes_no_pass_in_at_most_36_keys(tm
         by_entity[entity.name] = by_entity.get(entity.name, 0) + 1
     azizov = store.find_entity("Abdusalom Azizov")
     assert azizov is not None and store.find_entity("Abusalom Azizov") == azizov
-    assert sorted(by_entity.values()) == sorted(PEOPLE.values())
+    assert sorted(by_entity.values()) == sorted(PEOPLE.values()), by_entity
     assert sum(by_entity.values()) == 12
     store.close()
