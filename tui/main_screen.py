@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from store import Article, Store, StoreConnectionError
 from tui.dialogs.dialog import answer_of
+from tui.entity_actions import EntityActions
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
 from tui.pass_actions import PassActions
@@ -50,7 +51,7 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(SearchActions, PassActions, TaggingScreen):
+class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [

@@ -24,6 +24,7 @@ class EntityPane(Pane):
     PANE_NUMBER = 3
     BINDINGS: list[BindingType] = [
         Binding("p", "pass_over", "Unlinked mentions", id="entities.pass"),
+        Binding("i", "open_screen", "Entity screen", id="entities.screen"),
     ]
 
     class EntityHighlighted(Message):
@@ -46,6 +47,21 @@ class EntityPane(Pane):
         def __init__(self, entity_id: str) -> None:
             super().__init__()
             self.entity_id = entity_id
+
+    class ScreenRequested(Message):
+        """``i`` on an entity: its own screen (names, every mention, edits)."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
+    def action_open_screen(self) -> None:
+        """Open the highlighted entity's screen (names, every mention, rename, merge, split)."""
+        option = self.main_widget.highlighted_option
+        if option is None or not option.id:
+            self.notify("Highlight an entity first (j/k).", severity="information")
+            return
+        self.post_message(self.ScreenRequested(option.id))
 
     def action_pass_over(self) -> None:
         """Pass over the highlighted entity's unlinked mentions in every article (y/n each)."""
