@@ -165,6 +165,11 @@ class StoreQueries:
         order = {key: rank for rank, key in enumerate(self.view.in_list_order({p.article_id for p in found}))}
         return sorted(found, key=lambda p: (p.labels[:1] or ("\uffff",), order.get(p.article_id, len(order)), p.start))
 
+    @reads
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id → the title the list shows, for many articles at once (missing ones left out)."""
+        return {key: article.display_title for key, article in self.view.articles_of(article_ids).items()}
+
     @question
     def labels(self) -> list[str]:
         """Every passage label in use, most used first (completion for the label prompt)."""

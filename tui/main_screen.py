@@ -80,6 +80,7 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
         Binding("z", "zoom", "Zoom pane", show=False, id="screen.zoom"),
         Binding("D", "edit_details", "Edit article details", show=False, id="screen.details"),
         Binding("I", "import_files", "Import files", show=False, id="screen.import"),
+        Binding("P", "passages", "Passages", show=False, id="screen.passages"),
         Binding("question_mark,f1", "help", "Help", id="screen.help"),
     ]
 
@@ -337,6 +338,8 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
     @on(Reader.CursorMoved)
     def _cursor_moved(self, message: Reader.CursorMoved) -> None:
         self._offset = message.offset
+        passages = [a for a in message.annotations if not a.entity_id]
+        self.query_one(EntityPane).show_passage(passages[-1] if passages else None)
         entity_id = message.entity_id
         xrefs = self.query_one(XrefPane)
         if entity_id is not None:
@@ -472,6 +475,16 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
             markup=False,
             timeout=10,
         )
+
+    def action_passages(self) -> None:
+        """Every passage of the corpus by label, with its note; Enter opens one."""
+        from tui.passages_screen import PassagesScreen
+
+        def chosen(place: tuple[str, int, int] | None) -> None:
+            if place is not None:
+                self.open_article(*place)
+
+        self.app.push_screen(PassagesScreen(self.store), chosen)
 
     def action_help(self) -> None:
         """Show every key binding."""

@@ -9,7 +9,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import Annotation, Entity
@@ -76,6 +76,18 @@ class EntityPane(Pane):
     def compose(self):
         yield self.compose_empty()
         yield NavList(id="entity-options")
+        yield Static(id="passage-note")
+
+    def show_passage(self, passage: Annotation | None) -> None:
+        """Under the entities: the labels and note of the passage under the reader's cursor."""
+        note = self.query_one("#passage-note", Static)
+        note.display = passage is not None
+        if passage is not None:
+            shown = Text("Passage: ", style="bold")
+            shown.append(", ".join(passage.labels) or "no label")
+            if passage.note:
+                shown.append(f"\n{passage.note}", style="italic")
+            note.update(shown)
 
     @property
     def main_widget(self) -> NavList:
