@@ -128,6 +128,12 @@ class DossierApp(App[None]):
         yield SystemCommand(
             "Import files", "Import a file or folder of articles, with progress (I)", main.action_import_files
         )
+        yield SystemCommand("Passages", "Every passage by label, with its note (P)", main.action_passages)
+        yield SystemCommand(
+            "Pass over suggestions",
+            "The open article's suggestions, y/n each (p in the reader)",
+            main.pass_over_article,
+        )
 
 
 def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:

@@ -91,6 +91,9 @@ class CorpusCommands(Provider):
             names = ", ".join(entity.aliases)
             help_text = f"{entity.type} · {counts.get(entity.id, 0)} mentions" + (f" · also {names}" if names else "")
             rows.append((f"Entity: {entity.name}", partial(main.show_entity, entity.id), help_text))
+            rows.append(
+                (f"Entity screen: {entity.name}", partial(main.open_entity_screen, entity.id), "names, mentions, merge")
+            )
         return rows
 
     async def _entities(self, main: MainScreen, query: str) -> list[Candidate]:

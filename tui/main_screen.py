@@ -71,7 +71,7 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
             for n, pane, name in PANES
         ),
         Binding("slash,s", "search", "Search", id="screen.search"),
-        Binding("n", "find(1)", "Next hit", id="screen.find_next"),
+        Binding("n", "find(1)", "Next hit", show=False, id="screen.find_next"),
         Binding("N", "find(-1)", "Previous hit", show=False, id="screen.find_previous"),
         Binding("u,ctrl+z", "undo", "Undo", id="screen.undo"),
         Binding("U,ctrl+r,ctrl+y", "redo", "Redo", show=False, id="screen.redo"),

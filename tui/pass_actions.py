@@ -33,11 +33,16 @@ class PassActions:
 
     # Handlers by name: Textual registers ``@on`` handlers only on its own widget classes, and
     # this is a mixin of one.
-    @changes_store
     def on_pass_requested(self, _message: Reader.PassRequested) -> None:
         """The reader's ``p``: a pass over the open article's suggestions."""
+        self.pass_over_article()
+
+    @changes_store
+    def pass_over_article(self) -> None:
+        """A pass over the open article's suggestions (the palette's command too)."""
         article = self.article
         if article is None:
+            self.notify("Open an article first.", severity="information")
             return
         title = f"Suggestions in “{article.display_title}”"
         self._open_pass(title, lambda: self.store.suggestions(article.id))

@@ -23,8 +23,8 @@ class EntityPane(Pane):
     PANE_TITLE = "Entities"
     PANE_NUMBER = 3
     BINDINGS: list[BindingType] = [
-        Binding("p", "pass_over", "Unlinked mentions", id="entities.pass"),
-        Binding("i", "open_screen", "Entity screen", id="entities.screen"),
+        Binding("p", "pass_over", "Unlinked", id="entities.pass"),
+        Binding("i", "open_screen", "Entity", id="entities.screen"),
     ]
 
     class EntityHighlighted(Message):
