@@ -134,6 +134,11 @@ class DossierApp(App[None]):
             "The open article's suggestions, y/n each (p in the reader)",
             main.pass_over_article,
         )
+        yield SystemCommand(
+            "Pass over the whole corpus",
+            "Every article's suggestions in the list's order, y/n each",
+            main.pass_over_corpus,
+        )
 
 
 def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:

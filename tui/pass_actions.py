@@ -8,6 +8,7 @@ any other change, so they are undoable, journaled and safe with other analysts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from store import Article, Store, Suggestion
@@ -15,6 +16,10 @@ from tui.pass_screen import PassScreen, PassSource
 from tui.read_only import changes_store
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
+
+#: Articles a corpus-wide pass reads ahead at most, and the suggestions that are enough to go on.
+CORPUS_WINDOW = 100
+CORPUS_ENOUGH = 20
 
 
 class PassActions:
@@ -45,7 +50,7 @@ class PassActions:
             self.notify("Open an article first.", severity="information")
             return
         title = f"Suggestions in “{article.display_title}”"
-        self._open_pass(title, lambda: self.store.suggestions(article.id))
+        self._open_pass(title, lambda _at, _wanted: self.store.suggestions(article.id))
 
     @changes_store
     def on_entity_pane_pass_requested(self, message: EntityPane.PassRequested) -> None:
@@ -55,7 +60,27 @@ class PassActions:
     def pass_over_unlinked(self, entity_id: str) -> None:
         """After ``a`` tagged a name: pass over its other mentions in every article (``A A`` takes all)."""
         entity = self.store.entity(entity_id)
-        self._open_pass(f"Every mention of {entity.name}", lambda: self.store.unlinked_mentions(entity.id))
+        self._open_pass(f"Every mention of {entity.name}", lambda _at, _wanted: self.store.unlinked_mentions(entity.id))
+
+    @changes_store
+    def pass_over_corpus(self) -> None:
+        """A pass over the suggestions of every article, in the list's order (the palette's command)."""
+        self._open_pass("Suggestions in every article", self._corpus_window)
+
+    def _corpus_window(self, at: str | None, wanted: Callable[[Suggestion], bool]) -> list[Suggestion]:
+        """The suggestions of the articles from ``at`` on (the first if ``None``), until enough are wanted.
+
+        A corpus's suggestions are never all computed at once: the pass asks again as it goes,
+        and each time at most :data:`CORPUS_WINDOW` articles are read.
+        """
+        listing = self.store.listing()
+        start = (listing.index_of(at) if at is not None else 0) or 0
+        found: list[Suggestion] = []
+        for row in listing.rows(start, min(start + CORPUS_WINDOW, len(listing))):
+            found += self.store.suggestions(row.id)
+            if sum(1 for s in found if wanted(s)) >= CORPUS_ENOUGH:
+                break
+        return found
 
     def _open_pass(self, title: str, suggestions: Any) -> None:
         source = PassSource(title, suggestions, self.store.article, self._decide_in_pass, self._undo_in_pass)

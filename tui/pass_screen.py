@@ -36,8 +36,10 @@ class PassSource:
 
     #: Shown in the border: "suggestions in “…”", "unlinked mentions of Sergey Shoigu".
     title: str
-    #: The suggestions as they are now (asked again after every decision).
-    suggestions: Callable[[], list[Suggestion]]
+    #: The suggestions as they are now, from the article the pass is in (``None``: the start) on;
+    #: asked again after every decision. A corpus-wide source reads on article by article only
+    #: until it has enough that the pass still wants (the filter, not skipped, not behind it).
+    suggestions: Callable[[str | None, Callable[[Suggestion], bool]], list[Suggestion]]
     #: The article a suggestion is in (for its sentence).
     article: Callable[[str], Article]
     #: Save a decision: ``accept`` / ``reject`` a suggestion (with ``entity_type`` to retype);
@@ -97,7 +99,7 @@ class PassScreen(ModalScreen[int]):
 
     def _reload(self) -> None:
         """Ask the source again and show the first suggestion from where the pass is."""
-        everything = self.source.suggestions()
+        everything = self.source.suggestions(self._place[0] if self._place else None, self._wanted)
         for suggestion in everything:
             self._order.setdefault(suggestion.article_id, len(self._order))
         self._all = [s for s in everything if (s.article_id, s.start, s.end) not in self._skipped]
@@ -110,6 +112,16 @@ class PassScreen(ModalScreen[int]):
         self.chosen_type = None
         self._confirm_all = False
         self._draw()
+
+    def _wanted(self, suggestion: Suggestion) -> bool:
+        """Whether the pass would still show it: of the type shown, not skipped, not behind the pass."""
+        if self.only_type not in (None, suggestion.entity_type):
+            return False
+        if (suggestion.article_id, suggestion.start, suggestion.end) in self._skipped:
+            return False
+        if self._place is None or suggestion.article_id != self._place[0]:
+            return True
+        return suggestion.start >= self._place[1]
 
     def _draw(self) -> None:
         box = self.query_one("#pass-box")
