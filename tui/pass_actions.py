@@ -83,7 +83,9 @@ class PassActions:
         return found
 
     def _open_pass(self, title: str, suggestions: Any) -> None:
-        source = PassSource(title, suggestions, self.store.article, self._decide_in_pass, self._undo_in_pass)
+        source = PassSource(
+            title, suggestions, self.store.article, self._decide_in_pass, self._undo_in_pass, self.store.find_entity
+        )
         self.app.push_screen(PassScreen(source), self._pass_done)
 
     async def _decide_in_pass(self, chosen: list[Suggestion], accept: bool, entity_type: str | None) -> bool:

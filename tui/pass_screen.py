@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from store import Article, Suggestion
+from store import Article, Entity, Suggestion
 from store import textunits as units
 from store.models import ENTITY_TYPES
 
@@ -47,6 +47,8 @@ class PassSource:
     decide: Callable[[list[Suggestion], bool, str | None], Awaitable[bool]]
     #: Undo the last change; true when something was undone.
     undo: Callable[[], Awaitable[bool]]
+    #: The entity that has this name or alias, if any (accepting links to it).
+    entity_named: Callable[[str], Entity | None]
 
 
 class PassScreen(ModalScreen[int]):
@@ -126,8 +128,8 @@ class PassScreen(ModalScreen[int]):
     def _draw(self) -> None:
         box = self.query_one("#pass-box")
         kinds = f" · {self.only_type} only" if self.only_type else ""
-        box.border_title = Text(f"{self.source.title} · {len(self._shown)} left{kinds}", overflow="ellipsis")
-        box.border_subtitle = f"{self.decided} decided"
+        box.border_title = Text(self.source.title, overflow="ellipsis")
+        box.border_subtitle = f"{len(self._shown)} left{kinds} · {self.decided} decided"
         sentence, proposal, upcoming = (
             self.query_one(f"#pass-{part}", Static) for part in ("sentence", "proposal", "upcoming")
         )
@@ -147,11 +149,12 @@ class PassScreen(ModalScreen[int]):
         shown.stylize("reverse bold", current.start - start, current.end - start)
         sentence.update(shown)
         kind = self.chosen_type or current.entity_type
-        target = (
-            f"a mention of {current.name} (known)"
-            if current.entity_id and kind == current.entity_type
-            else f"{kind} {current.name}"
-        )
+        existing = self.source.entity_named(current.name) if not current.entity_id else None
+        if current.entity_id or existing is not None:
+            known = existing.name if existing is not None else current.name
+            target = f"a mention of {known}" + (f" (retyped {kind})" if kind != current.entity_type else "")
+        else:
+            target = f"new {kind} “{current.name}”"
         line = Text(f"{kind:<10}", style="bold")
         line.append(f"“{current.quote}” → {target}")
         line.append(
