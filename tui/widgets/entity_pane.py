@@ -119,9 +119,7 @@ class EntityPane(Pane):
         if not article_open:
             self.set_empty("Open an article to see its entities.")
         elif not entities and not orphans:
-            self.set_empty(
-                "No entities tagged here yet.\nIn the reader: p passes over the suggestions; v selects, e tags."
-            )
+            self.set_empty("None tagged yet.\nIn the reader, p passes over the suggestions.")
         else:
             self.set_empty(None)
         options.highlight_id(highlighted)
