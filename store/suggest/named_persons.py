@@ -15,6 +15,7 @@ people of the text share it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
@@ -98,12 +99,14 @@ def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: Fals
         if surnames.get(surname, name) != name:
             ambiguous.add(surname)
         surnames[surname] = name
-    whole = [(c.start, c.end) for c in found]
-    for surname, full in surnames.items():
-        if surname in ambiguous or len(surname) < 3:
-            continue
-        for match in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w]|-\w)", text):
-            if any(start <= match.start() < end for start, end in whole):
+    alone = {surname: full for surname, full in surnames.items() if surname not in ambiguous and len(surname) >= 3}
+    if alone:  # one pass over the text for every surname
+        starts = sorted(c.start for c in found)
+        ends = {c.start: c.end for c in found}
+        pattern = "|".join(re.escape(s) for s in sorted(alone, key=len, reverse=True))
+        for match in re.finditer(r"(?<![\w-])(?:" + pattern + r")(?![\w]|-\w)", text):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= 0 and match.start() < ends[starts[at]]:
                 continue  # the surname of a full name found
-            found.append(Candidate(match.start(), match.end(), "PERSON", full, "pattern", "surname"))
+            found.append(Candidate(match.start(), match.end(), "PERSON", alone[match.group()], "pattern", "surname"))
     return repeat(text, found)
