@@ -1,4 +1,8 @@
-"""Fuzzy matching of typed text against names, for pickers and palette commands.
+"""The one name matcher, for typed text and for a text's words.
+
+Typed text is matched against names by pickers, the palette and merge proposals; a text's words
+against names by suggestions and unlinked mentions (:mod:`store.known_names`, with
+:func:`word_key` and :func:`same_word` from here).
 
 Two ways a typed text finds a name, and a name is offered when either holds:
 
@@ -16,12 +20,18 @@ Two ways a typed text finds a name, and a name is offered when either holds:
 
 from __future__ import annotations
 
+import functools
+
 from store.search_index import fold
 
 #: How similar (rapidfuzz ``WRatio``, 0-100) another spelling must be to be offered.
 VARIANT_AT_LEAST = 75.0
 #: An exact name (folded, or in Latin letters) scores this; nothing else comes near.
 EXACT = 1000.0
+#: Words this short (in Latin letters) must be spelled alike: an acronym has no sound to match.
+EXACT_UP_TO = 4
+#: How similar (rapidfuzz ``ratio``, 0-100) two spellings of one word must be.
+SAME_WORD_AT_LEAST = 75.0
 
 
 def squash(text: str) -> str:
@@ -106,7 +116,47 @@ def name_score(query: str, name: str) -> float | None:
         similar = fuzz.WRatio(query_latin, name_latin)
         if similar >= VARIANT_AT_LEAST:
             scores.append(similar * 0.99)
+        elif same_words(query, name):  # the same words by sound, as a text's mention is found
+            scores.append(VARIANT_AT_LEAST * 0.99)
     return max(scores) if scores else None
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_key(word: str) -> str:
+    """The key a word is matched on: its sound, or for short words and codes, its letters."""
+    spelled = latin(word).replace(" ", "")
+    if len(spelled) <= EXACT_UP_TO or any(ch.isdigit() for ch in spelled):
+        return spelled
+    from rigour.text import metaphone
+
+    sound = metaphone(spelled)
+    collapsed = "".join(ch for i, ch in enumerate(sound) if i == 0 or ch != sound[i - 1])
+    return collapsed or spelled
+
+
+@functools.lru_cache(maxsize=100_000)
+def same_word(text_word: str, name_word: str) -> bool:
+    """Whether a word of the text is a spelling of a name's word (not only a word that sounds alike)."""
+    if text_word.islower() and not name_word.islower():
+        return False
+    a, b = latin(text_word), latin(name_word)
+    if a == b:
+        return True
+    if len(b) <= EXACT_UP_TO or any(ch.isdigit() for ch in b):
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= SAME_WORD_AT_LEAST
+
+
+def same_words(query: str, name: str) -> bool:
+    """Whether every word of ``query`` is a spelling of the name's word in its place (Shoygu, Шойгу)."""
+    asked, words = latin(query).split(), latin(name).split()
+    return (
+        bool(words)
+        and len(asked) == len(words)
+        and all(word_key(a) == word_key(b) and same_word(a, b) for a, b in zip(asked, words, strict=True))
+    )
 
 
 def best_name(query: str, names: tuple[str, ...]) -> tuple[float, str] | None:

@@ -24,17 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from store.fuzzy import latin
+from store.fuzzy import EXACT_UP_TO, latin, same_word, word_key
 from store.models import Entity
 
 #: A word of a name or a text: letters and digits (hyphens and apostrophes separate words).
 _WORD = re.compile(r"[^\W_]+")
-#: Words this short (in Latin letters) must be spelled alike: an acronym has no sound to match.
-EXACT_UP_TO = 4
-#: How similar (rapidfuzz ``ratio``, 0-100) two spellings of one word must be.
-SAME_WORD_AT_LEAST = 75.0
 #: Entity types whose surname alone is a mention of them.
 SURNAME_TYPES = frozenset({"PERSON"})
 
@@ -49,34 +44,6 @@ class NameHit:
     name: str
     #: Only part of the name was found (a person's surname, with any earlier words that match).
     partial: bool = False
-
-
-@lru_cache(maxsize=100_000)
-def word_key(word: str) -> str:
-    """The key a word is matched on: its sound, or for short words and codes, its letters."""
-    spelled = latin(word).replace(" ", "")
-    if len(spelled) <= EXACT_UP_TO or any(ch.isdigit() for ch in spelled):
-        return spelled
-    from rigour.text import metaphone
-
-    sound = metaphone(spelled)
-    collapsed = "".join(ch for i, ch in enumerate(sound) if i == 0 or ch != sound[i - 1])
-    return collapsed or spelled
-
-
-@lru_cache(maxsize=100_000)
-def same_word(text_word: str, name_word: str) -> bool:
-    """Whether a word of the text is a spelling of a name's word (not only a word that sounds alike)."""
-    if text_word.islower() and not name_word.islower():
-        return False
-    a, b = latin(text_word), latin(name_word)
-    if a == b:
-        return True
-    if len(b) <= EXACT_UP_TO or any(ch.isdigit() for ch in b):
-        return False
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio(a, b) >= SAME_WORD_AT_LEAST
 
 
 def name_words(name: str) -> list[str]:
