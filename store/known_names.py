@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from store.fuzzy import EXACT_UP_TO, latin, same_word, word_key
 from store.models import Entity
+from store.spans import TakenSpans
 
 #: A word of a name or a text: letters and digits (hyphens and apostrophes separate words).
 _WORD = re.compile(r"[^\W_]+")
@@ -135,11 +136,6 @@ class NameFinder:
 
 def _longest_first(found: list[tuple[int, int, NameHit]]) -> list[NameHit]:
     """Non-overlapping hits in text order, a longer (then a whole-name) hit winning an overlap."""
-    chosen: list[NameHit] = []
-    taken: list[tuple[int, int]] = []
-    for start, end, hit in sorted(found, key=lambda item: (item[0] - item[1], item[2].partial, item[0])):
-        if any(start < other_end and other_start < end for other_start, other_end in taken):
-            continue
-        chosen.append(hit)
-        taken.append((start, end))
-    return sorted(chosen, key=lambda hit: hit.start)
+    taken = TakenSpans()
+    ranked = sorted(found, key=lambda item: (item[0] - item[1], item[2].partial, item[0]))
+    return sorted((hit for start, end, hit in ranked if taken.take(start, end)), key=lambda hit: hit.start)

@@ -238,6 +238,12 @@ class StoreQueries:
             rejections = self.view.rejections(article_id)
         return suggest(article, entities, annotations, rejections, self._known_names)
 
+    def prepare_suggestions(self) -> None:
+        """Load the suggesters' tables now (seconds, once per process), not at the first :meth:`suggestions`."""
+        from store.suggest import warm
+
+        warm()
+
     @needs_annotations
     def unlinked_mentions(self, entity_id: str, limit: int | None = None) -> list[Suggestion]:
         """Where the corpus names the entity in a spelling the matcher accepts, untagged (see :mod:`store.unlinked`).

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from store.known_names import NameFinder
 from store.models import Annotation, Article, Entity, Suggestion
+from store.spans import TakenSpans
 
 if TYPE_CHECKING:
     from store.suggest.candidates import Candidate
@@ -81,13 +82,9 @@ def suggest(
                     )
                 )
     decided = [(a.start, a.end) for a in annotations if a.entity_id] + [(a.start, a.end) for a in rejections]
-    chosen: list[Suggestion] = []
-    taken = list(decided)
-    for _rank, suggestion in sorted(found, key=lambda item: (item[0], item[1].start - item[1].end, item[1].start)):
-        if any(suggestion.start < end and start < suggestion.end for start, end in taken):
-            continue
-        chosen.append(suggestion)
-        taken.append((suggestion.start, suggestion.end))
+    taken = TakenSpans(decided)
+    ranked = sorted(found, key=lambda item: (item[0], item[1].start - item[1].end, item[1].start))
+    chosen = [suggestion for _rank, suggestion in ranked if taken.take(suggestion.start, suggestion.end)]
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 

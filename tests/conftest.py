@@ -126,14 +126,12 @@ async def settled(pilot, timeout: float = 10.0) -> None:
 
 
 async def suggestions_shown(pilot, timeout: float = 20.0) -> None:
-    """Wait until the reader's suggestions, asked in a thread, are drawn (no worker left asking)."""
+    """Wait until the reader's suggestions, asked in a thread, are drawn (none left asked)."""
     import asyncio
     import time
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not any(w.group == "suggestions" and not w.is_finished for w in pilot.app.workers):
-            break
+    while time.monotonic() < deadline and pilot.app.main.suggestions_pending:
         await asyncio.sleep(0.02)
     await pilot.pause()
 

@@ -8,15 +8,15 @@ turns them into store calls and pane updates. Every store change here is followe
 from __future__ import annotations
 
 import contextlib
+import threading
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
-from textual.worker import get_current_worker
 
-from store import Article, Store, StoreConnectionError
+from store import Article, Store, StoreConnectionError, Suggestion
 from tui.dialogs.dialog import answer_of
 from tui.entity_actions import EntityActions
 from tui.history import History, Place
@@ -96,6 +96,9 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
         self.welcome: str | None = None
         #: A store call is taking long (another process holds the store's lock).
         self._waiting = False
+        #: Suggestions asked and not drawn yet (tests wait for 0); only the latest asked is drawn.
+        self.suggestions_pending = 0
+        self._suggestions_asked = 0
 
     def compose(self) -> ComposeResult:
         if self.store.read_only:  # said up front: no change key will do anything here
@@ -183,6 +186,8 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
 
     def _warm_search(self) -> None:
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
+        # The suggesters' tables too, in a daemon thread: quitting never waits for them.
+        threading.Thread(target=self.store.prepare_suggestions, name="dossier-suggesters", daemon=True).start()
 
     def on_screen_suspend(self) -> None:
         """A screen opened over this one: a count typed in the reader is dropped, not kept for after it.
@@ -261,16 +266,29 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
         self.refresh_views()
         self.reader.show(article, offset, highlight)
 
-    @asks_store
-    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
     def _show_suggestions(self, article_id: str) -> None:
-        """Ask what the store proposes for the article (names are matched off the UI thread)."""
-        try:
-            found = self.store.suggestions(article_id)
-        except (StoreConnectionError, KeyError):  # the server is away, or the article was deleted
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.reader.set_suggestions, found)
+        """Ask what the store proposes for the article, off the UI thread; the latest answer is drawn.
+
+        In a daemon thread of its own, not a Textual worker: the first suggestions of a process
+        load gazetteers for seconds, and quitting meanwhile must not wait for them.
+        """
+        self._suggestions_asked += 1
+        asked = self._suggestions_asked
+        self.suggestions_pending += 1
+
+        def draw(found: list[Suggestion] | None) -> None:
+            self.suggestions_pending -= 1
+            if found is not None and asked == self._suggestions_asked and self.is_attached:
+                self.reader.set_suggestions(found)
+
+        def ask() -> None:
+            found: list[Suggestion] | None = None
+            with contextlib.suppress(StoreConnectionError, KeyError):  # server away, article deleted
+                found = self.store.suggestions(article_id)
+            with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+                self.app.call_from_thread(draw, found)
+
+        threading.Thread(target=ask, name="dossier-suggestions", daemon=True).start()
 
     def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""

@@ -30,6 +30,19 @@ from store.suggest.places import country_names, is_place, places
 __all__ = ["Candidate", "candidates", "resolve", "suggest"]
 
 
+def warm() -> None:
+    """Load what the first suggestions would wait for: the gazetteers and rigour's name tables.
+
+    Seconds, once per process; the app does it in the background after its first screen.
+    """
+    from store.suggest.named_persons import is_given_name
+    from store.suggest.places import gazetteer
+
+    gazetteer()
+    country_names()
+    is_given_name("John")
+
+
 def candidates(text: str) -> list[Candidate]:
     """Every source's candidates for ``text``, overlapping ones included."""
     return [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from store.spans import TakenSpans
 from store.suggest.candidates import Candidate
 from store.suggest.lexicon import MONTHS, WEEKDAYS, fold
 
@@ -104,12 +105,12 @@ def dates(text: str) -> list[Candidate]:
     """DATE candidates (see the module docstring), longest forms first where they overlap."""
     folded = fold(text)
     found: list[Candidate] = []
-    covered: list[tuple[int, int]] = []
+    covered = TakenSpans()
     for pattern in (_DAY_MONTH, _MONTH_DAY, _ISO, _MONTH_YEAR, _YEARS):
         for m in pattern.finditer(folded):
             start, end = m.span()
-            if any(s < end and start < e for s, e in covered) or not _valid(m) or _in_url(folded, start, end):
+            if not covered.free(start, end) or not _valid(m) or _in_url(folded, start, end):
                 continue
-            covered.append((start, end))
+            covered.take(start, end)
             found.append(Candidate(start, end, "DATE", _name(m, text[start:end]), "pattern", "date"))
     return found

@@ -262,7 +262,22 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text
-    return "".join(map(_fold_char, text))
+    return _fold_long(text) if len(text) > FOLD_CACHED_FROM else _fold_text(text)
+
+
+#: Texts longer than this are folded once for all the suggesters (each folds the article).
+FOLD_CACHED_FROM = 2000
+
+
+@functools.lru_cache(maxsize=4)
+def _fold_long(text: str) -> str:
+    return _fold_text(text)
+
+
+def _fold_text(text: str) -> str:
+    """One translation of the text's non-ASCII characters (in C), not a Python call per character."""
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if not ch.isascii()}
+    return text.translate(table)
 
 
 def fold_name(name: str) -> str:

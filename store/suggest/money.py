@@ -20,6 +20,7 @@ import re
 
 import pycountry
 
+from store.spans import TakenSpans
 from store.suggest.candidates import Candidate
 from store.suggest.lexicon import fold, words
 
@@ -71,16 +72,16 @@ def money(text: str) -> list[Candidate]:
     folded = fold(text)
     before, after = _patterns()
     found: list[Candidate] = []
-    covered: list[tuple[int, int]] = []
+    covered = TakenSpans()
     for pattern in (before, after):
         for m in pattern.finditer(folded):
             start, end = m.span()
-            if any(s < end and start < e for s, e in covered):
+            if not covered.free(start, end):
                 continue
             if pattern is after:
                 word = (m.group("word") or "").lower()
                 if word.rstrip("s") in _AMBIGUOUS_WORDS and not m.group("magnitude"):
                     continue
-            covered.append((start, end))
+            covered.take(start, end)
             found.append(Candidate(start, end, "MONEY", " ".join(text[start:end].split()), "pattern", "money"))
     return found

@@ -262,11 +262,15 @@ def _with_repeats(folded: str, people: list[list[Token]]) -> list[Candidate]:
         surface = folded[start:end]
         canonical = full_names.get(surface, surface) if len(name) == 1 and surface not in ambiguous else surface
         found.append(Candidate(start, end, "PERSON", canonical, "pattern", "title"))
+    forms: dict[str, str] = {}  # a surname as written, or without its particle -> the full name
     for surname, full in full_names.items():
         if surname in ambiguous or len(surname) < 3 or surname.lower() in common_words():
             continue
         bare = re.sub(r"^(?:al|el|ad|as|ash|ar|bin|ibn|abu)-(?=[A-Z])", "", surname)
-        for form in {surname, bare}:
-            for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w]|-\w)", folded):
-                found.append(Candidate(m.start(), m.end(), "PERSON", full, "pattern", "surname"))
+        for form in (surname, bare):
+            forms.setdefault(form, full)
+    if forms:  # one pass over the text for every surname
+        alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+        for m in re.finditer(r"(?<![\w-])(?:" + alternatives + r")(?![\w]|-\w)", folded):
+            found.append(Candidate(m.start(), m.end(), "PERSON", forms[m.group()], "pattern", "surname"))
     return repeat(folded, found)
