@@ -14,7 +14,7 @@ import re
 
 
 class CharClass:
-    """The characters a one-character regular expression matches (``[...]``), asked fast of Latin-1 text.
+    """The characters an expression matching one character at a time (``[...]``) matches, asked fast of Latin-1 text.
 
     The Latin-1 characters of the class are found by asking the expression itself about each of
     the 256, so the fast answer and the expression's cannot disagree.
@@ -33,6 +33,15 @@ class CharClass:
         if data is None:
             return self.pattern.search(text) is not None
         return len(data.translate(None, self.latin1)) != len(data)
+
+    def latin1_count(self, text: str) -> int | None:
+        """How many characters of ``text`` are of the class; ``None`` (not counted) unless it is Latin-1.
+
+        The caller counts other text its own way (a regular expression can stop early, where a
+        count of a large binary file is only needed up to a threshold).
+        """
+        data = _latin1(text)
+        return None if data is None else len(data) - len(data.translate(None, self.latin1))
 
 
 def _latin1(text: str) -> bytes | None:

@@ -24,6 +24,8 @@ _LINE_SEPARATORS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 #: makes the expression scan slowly (a third of an import's cleaning time, for texts that
 #: almost never hold any).
 _SEPARATOR_CHARS = ("\r", "\u2028", "\u2029", "\x85")
+#: What either :data:`_SPACES` or :data:`_STRIP` would change: a text without any (most) skips both.
+_SPACES_OR_STRIP = CharClass(re.compile(f"[{_SPACES.pattern[1:-1]}{_STRIP.pattern[1:-1]}]"))  # one class
 
 
 def sanitize_text(text: str) -> str:
@@ -34,12 +36,13 @@ def sanitize_text(text: str) -> str:
     """
     if any(char in text for char in _SEPARATOR_CHARS):
         text = _LINE_SEPARATORS.sub("\n", text)
-    text = _SPACES.sub(" ", text)
-    text = _STRIP.sub("", text)
+    if _SPACES_OR_STRIP.found_in(text):
+        text = _SPACES.sub(" ", text)  # a space it puts in is none of _STRIP's
+        text = _STRIP.sub("", text)
     text = unicodedata.normalize("NFC", text)
     if "  " in text:
         text = _RUNS_OF_SPACES.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    return "\n".join(map(str.strip, text.split("\n")))
 
 
 def sanitize_line(text: str) -> str:
