@@ -1,4 +1,8 @@
-"""The fast character tests answer as the regular expressions they stand for, on any text."""
+"""The fast character tests answer as the code they stand for, on any text.
+
+``CharClass`` answers for a regular expression; ``squash`` of an ASCII text deletes by a byte
+table what its previous code dropped character by character.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from hypothesis import strategies as st
 
 from store import sanitize
 from store.charclass import CharClass
+from store.fuzzy import squash
+from store.search_index import fold
 
 SETTINGS = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,3 +55,15 @@ def test_neutralize_is_unchanged(text: str) -> None:
 
 def test_the_latin1_characters_of_a_class() -> None:
     assert CharClass(sanitize._UNSAFE).latin1 == bytes([*range(0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+
+
+def reference_squash(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum() or ch == " ")
+
+
+@SETTINGS
+@given(st.one_of(texts, st.text(st.characters(max_codepoint=0x7F), max_size=80)))
+@example("Dollar gains on Greenspan speech BBC News 2005-01-12")
+@example("Ünïcödé & ASCII: ok_1")
+def test_squash_is_unchanged(text: str) -> None:
+    assert squash(text) == reference_squash(text)
