@@ -35,12 +35,17 @@ from store.metadata import (
 
 _WORD = re.compile(r"\w+", re.U)
 _IMAGE_NAME = re.compile(r"^[\w\-.()%+ ]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$", re.I)
+#: How :data:`_IMAGE_NAME` ends, looked for in a line's last six characters before the whole
+#: line is matched (which walks the line's first run of word characters for every line).
+_IMAGE_END = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$", re.I)
 _NO_LETTERS = re.compile(r"^[\W\d_]*$", re.U)
 _PROMO = re.compile(
     r"\b(?:subscribe|unsubscribe|sign up for|newsletter|follow us|join us on|share (?:this|on)"
     r"|download (?:our|the) app|click here)\b",
     re.I,
 )
+#: Something each match of :data:`_PROMO` holds, in lower case (see :func:`_may_hold`).
+_PROMO_WORDS = ("subscribe", "sign up", "newsletter", "follow us", "join us", "share ", "download ", "click here")
 _SOCIAL = re.compile(
     r"\b(?:telegram|facebook|twitter|vk|vkontakte|youtube|instagram|whatsapp|viber|tiktok|linkedin|odnoklassniki)\b",
     re.I,
@@ -62,6 +67,8 @@ _FOOTER_COMMENTS = re.compile(
     r"|\b(?:publish|prohibit|delete|moderat|rules)\w*\b.*\bcomments?\b",
     re.I,
 )
+#: Words one of which each match of :data:`_FOOTER_COMMENTS` holds besides "comment".
+_COMMENT_RULE_WORDS = ("publish", "prohibit", "delete", "moderat", "rules")
 _TERMINAL = (".", "!", "?", "…", '"', "”", "»", "'", ")", ":", ";")
 _LIST_ITEM = re.compile(r"^(?:[-*+•]\s|\d+[.)]\s|#)")
 
@@ -92,23 +99,30 @@ def _words(text: str) -> list[str]:
 
 def _is_prose(line: str) -> bool:
     """A paragraph of running text: enough words and ends like a sentence, or simply long."""
-    words = len(line.split())
-    return (words >= 10 and line.rstrip().endswith(_TERMINAL)) or len(line) >= 160
+    # Words are counted only in a line under 160 characters, and only up to ten.
+    return len(line) >= 160 or (len(line.split(maxsplit=9)) >= 10 and line.rstrip().endswith(_TERMINAL))
 
 
-def _same_text(a: str, b: str) -> bool:
-    return _words(a) == _words(b) and bool(_words(a))
+def _may_hold(line: str, lowered: str, words: tuple[str, ...]) -> bool:
+    """False when a case-blind (``re.I``) expression needing one of ``words`` cannot match ``line``.
+
+    Such an expression cannot use its fast literal search, and scans each line from every
+    position. In an ASCII line ``re.I`` matches ASCII case only, so one of the words must be in
+    the line's lower case (``lowered``); in any other line (where ``re.I`` also takes ``ſ`` for
+    ``s`` or ``ı`` for ``i``) the expression is asked.
+    """
+    return not line.isascii() or any(word in lowered for word in words)
 
 
 def _is_noise(line: str) -> bool:
     """Lines that are page furniture wherever they appear."""
     short = len(line) < 200
-    words = len(line.split())
+    words = len(line.split(maxsplit=8))  # counted up to nine: only "at most 4" and "at most 8" are asked
     return bool(
-        _IMAGE_NAME.match(line)
+        (_IMAGE_END.search(line[-6:]) and _IMAGE_NAME.match(line))
         or (_NO_LETTERS.match(line) and len(line) <= 40 and parse_date_line(line) is None)
         or _COUNTER.match(line)
-        or (short and _PROMO.search(line))
+        or (short and _may_hold(line, line.lower(), _PROMO_WORDS) and _PROMO.search(line))
         or (words <= 4 and _SOCIAL.search(line) and not line.endswith((".", "!", "?")))
         or (words <= 8 and _APPEAL.match(line))
         or (short and _SEE_ALSO.match(line))
@@ -196,6 +210,8 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
         header = header[1:]
     elif title is None and not header and rest and not _is_prose(rest[0][:250]):
         title = rest.pop(0)
+    # A paragraph that says the title again (in other case or punctuation) is dropped.
+    title_words = _words(title) if title else []
 
     kept_header: list[str] = []
     for index, unit in enumerate(header):
@@ -205,7 +221,7 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
         if when is not None:
             published = published or when
             continue
-        if title and _same_text(unit, title):
+        if title_words and _words(unit) == title_words:
             continue
         byline = parse_byline(unit)
         if byline:
@@ -226,7 +242,7 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
 
     body: list[str] = []
     for unit in rest:
-        if title and not body and _same_text(unit, title):
+        if title_words and not body and _words(unit) == title_words:
             continue
         if _is_teaser(unit, body):
             continue
@@ -249,7 +265,9 @@ def _footer_mark(unit: str) -> bool:
         return True
     lowered = unit.lower()
     return ("if you" in lowered and _FOOTER_ERRORS.search(unit) is not None) or (
-        "comment" in lowered and _FOOTER_COMMENTS.search(unit) is not None
+        "comment" in lowered
+        and _may_hold(unit, lowered, _COMMENT_RULE_WORDS)
+        and _FOOTER_COMMENTS.search(unit) is not None
     )
 
 

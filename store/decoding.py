@@ -13,6 +13,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from store.charclass import CharClass
+
 #: Files larger than this are refused: they are almost never a single article.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -162,6 +164,7 @@ def _detect(data: bytes) -> Decoded:
 
 #: C0 controls other than whitespace and ESC, DEL and the C1 controls: what binary data is full of.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = CharClass(_CONTROL)
 
 
 def _looks_binary(text: str) -> bool:
@@ -171,6 +174,9 @@ def _looks_binary(text: str) -> bool:
     terminal page) is still text, and ingest strips the sequences.
     """
     allowed = len(text) // 50
+    counted = _CONTROL_CHARS.latin1_count(text)  # every file is read: the fast count where it can be
+    if counted is not None:
+        return counted > allowed
     if allowed < 1000:  # a short text: counting every match costs nothing
         return len(_CONTROL.findall(text)) > allowed
     return any(found > allowed for found, _ in enumerate(_CONTROL.finditer(text), start=1))

@@ -34,9 +34,20 @@ EXACT_UP_TO = 4
 SAME_WORD_AT_LEAST = 75.0
 
 
+#: The ASCII characters :func:`squash` drops (all but letters, digits and the space), as bytes.
+_ASCII_DROPPED = bytes(c for c in range(128) if not (chr(c).isalnum() or c == 32))
+
+
 def squash(text: str) -> str:
-    """``text`` folded (case and accents), with only letters, digits and spaces kept."""
-    return "".join(ch for ch in fold(text) if ch.isalnum() or ch == " ")
+    """``text`` folded (case and accents), with only letters, digits and spaces kept.
+
+    Every article's list filter text is squashed when it is saved to a server: an ASCII text
+    (most titles) is done by one ``bytes.translate`` (a fifth of a test per character).
+    """
+    folded = fold(text)
+    if folded.isascii():
+        return folded.encode("ascii").translate(None, _ASCII_DROPPED).decode("ascii")
+    return "".join(ch for ch in folded if ch.isalnum() or ch == " ")
 
 
 def fuzzy_score(query: str, candidate: str) -> float | None:

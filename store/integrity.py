@@ -24,11 +24,19 @@ def spans_off_text(changes: list[Change], article_text: Callable[[str], str | No
     ``changes`` are checked (a note edited on a tag is not the place to find a stale span), and
     articles changed in the same changeset count in their new state.
     """
-    texts: dict[str, str | None] = {
-        c.key: codec.article_record(c.after).text if c.after is not None else None
-        for c in changes
-        if c.table == ARTICLES
-    }
+    # The articles of the changeset as they will be; a text is made only when a tag needs it,
+    # once (an import saves thousands of articles and, most often, not one tag).
+    articles: dict[str, Doc | None] = {c.key: c.after for c in changes if c.table == ARTICLES}
+    texts: dict[str, str | None] = {}
+
+    def text_of(article_id: str) -> str | None:
+        if article_id not in articles:
+            return article_text(article_id)
+        if article_id not in texts:
+            changed = articles[article_id]
+            texts[article_id] = codec.article_record(changed).text if changed is not None else None
+        return texts[article_id]
+
     conflicts: list[Conflict] = []
     for change in changes:
         after = change.after
@@ -38,7 +46,7 @@ def spans_off_text(changes: list[Change], article_text: Callable[[str], str | No
         if change.before is not None and all(before.get(f) == after.get(f) for f in ("start", "end", "quote")):
             continue
         article_id = after["article_id"]
-        text = texts[article_id] if article_id in texts else article_text(article_id)
+        text = text_of(article_id)
         if text is not None and text[after["start"] : after["end"]] == after["quote"]:
             continue
         article: Doc = current(ARTICLES, article_id) or {}

@@ -44,6 +44,32 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+#: Each ASCII character (as a byte) to what :func:`folded_words` makes of it: a word character
+#: lowered, any other a space. Derived from :data:`WORD` itself, so the two cannot disagree.
+_ASCII_FOLD = bytes(ord(chr(c).lower()) if c < 128 and WORD.fullmatch(chr(c)) else 32 for c in range(256))
+_ASCII_BYTES = bytes(range(128))
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded words of ``text`` in order: ``[fold(w) for w in WORD.findall(text)]``, made faster.
+
+    A server import folds every word of every article, and the regular expression alone was a
+    fifth of that. For text whose word characters are all ASCII (English news, even with a ``£``
+    or curly quotes in it) a word is a run of ``[A-Za-z0-9_]`` and its fold is its lower case,
+    so one ``translate`` (word characters lowered, all else a space) and a ``split`` give the
+    same list at a third of the cost (on bytes: ``str.translate`` looks each character up in a
+    dict). Each non-ASCII character that is not a word character is first made a ``?`` (also
+    not one), which leaves every word where it was. Text with a non-ASCII word character (an
+    accent, Cyrillic) is folded word by word, as :func:`fold` does.
+    """
+    if not text.isascii():
+        # Only the non-ASCII characters (ASCII bytes never occur inside a longer UTF-8 sequence).
+        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        if WORD.search(others.decode("utf-8", "surrogatepass")):
+            return list(map(fold, WORD.findall(text)))
+    return text.encode("ascii", "replace").translate(_ASCII_FOLD).decode("ascii").split()
+
+
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Folded terms with their character offsets in ``text``."""
     return [(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]

@@ -156,5 +156,5 @@ def _parsed_vector(literal: str) -> dict[str, tuple[list[int], bool]]:
     st.text(alphabet=st.sampled_from("aBzÉéİ Шойгу\u0301"), max_size=20),
 )
 def test_server_search_vector_holds_the_folder_stores_words(text: str, title: str) -> None:
-    """The fast vector (ASCII lowered whole, each distinct word folded once) is the plain one."""
+    """The fast vector (see tests/test_vector_literal.py for its byte-for-byte reference) is the plain one."""
     assert _parsed_vector(vector_literal(title, text)) == _plain_vector(title, text)
