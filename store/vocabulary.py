@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from store.known_names import word_key
-from store.search_index import WORD, fold
+from store.search_index import folded_words
 
 #: Longer "words" (a run of letters with no space: a pasted hash, a long URL part) name nothing.
 LONGEST_WORD = 100
@@ -22,8 +22,7 @@ LONGEST_WORD = 100
 
 def text_words(text: str) -> set[str]:
     """The distinct words of a text as the full-text index keeps them (folded), long runs left out."""
-    # An ASCII text lowered whole splits and folds as it does word by word (and costs less).
-    words = set(WORD.findall(text.lower())) if text.isascii() else {fold(word) for word in set(WORD.findall(text))}
+    words = set(folded_words(text))
     return {word for word in words if len(word) <= LONGEST_WORD}
 
 
