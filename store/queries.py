@@ -64,6 +64,10 @@ class StoreQueries:
     view: View
     #: Every entity's names, ready to be found in a text (rebuilt when the entities change).
     _known_names: KnownNames
+    #: What reads a text's own shapes (patterns, gazetteers) for :meth:`suggestions`; ``None``:
+    #: :mod:`store.suggest` in this process. The app gives the helper process's
+    #: (:mod:`store.suggest.service`), so loading the tables never freezes its keys.
+    text_suggester: Callable[[str], Iterable[Any]] | None = None
 
     @property
     def annotations_loaded(self) -> bool:
@@ -224,19 +228,21 @@ class StoreQueries:
         return sorted(found, key=lambda e: (e.name.casefold(), e.id))
 
     @needs_annotations
-    def suggestions(self, article_id: str) -> list[Suggestion]:
+    def suggestions(self, article_id: str, *, within: tuple[int, int] | None = None) -> list[Suggestion]:
         """What the store proposes to tag in the article, in text order (see :mod:`store.suggestions`).
 
         Nothing here is saved: accept one with :meth:`accept_suggestion`, turn it down for good
         with :meth:`reject_suggestion`. Spans already tagged with an entity, or rejected, are
-        not proposed again. Raises ``KeyError`` for an unknown article.
+        not proposed again. ``within=(start, end)`` reads only that stretch (a very long
+        article's part on screen). Raises ``KeyError`` for an unknown article.
         """
         with self.view.lock:  # what is read is consistent; the matching runs without the lock
             article = self.view.article(article_id)
             entities = self.view.entities()
             annotations = self.view.annotations(article_id)
             rejections = self.view.rejections(article_id)
-        return suggest(article, entities, annotations, rejections, self._known_names)
+        sources = None if self.text_suggester is None else [self.text_suggester]
+        return suggest(article, entities, annotations, rejections, self._known_names, sources, within)
 
     def prepare_suggestions(self) -> None:
         """Load the suggesters' tables now (seconds, once per process), not at the first :meth:`suggestions`."""

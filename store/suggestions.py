@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from store.known_names import NameFinder
@@ -60,19 +61,25 @@ def suggest(
     annotations: list[Annotation],
     rejections: list[Annotation],
     known: KnownNames,
+    text_sources: list[Callable[[str], Iterable[Candidate]]] | None = None,
+    within: tuple[int, int] | None = None,
 ) -> list[Suggestion]:
     """The article's suggestions in text order: none over a tag of an entity or a rejected span.
 
     A passage (an annotation without an entity) may span names: it hides no suggestion.
+    ``within`` reads only that stretch of the text (widened to whole words): a reader of a
+    very long article asks for the part around its cursor.
     """
     by_id = {entity.id: entity for entity in entities}
-    text = article.text
+    offset, text = _stretch(article.text, within)
     found: list[tuple[int, Suggestion]] = []
     for hit in known.finder(entities).find(text):
-        found.append((0, suggestion_of(article, hit.start, hit.end, by_id[hit.entity_id], hit.partial)))
-    for source in TEXT_SOURCES:
-        for proposal in source(text):
-            if 0 <= proposal.start < proposal.end <= len(text):
+        start, end = hit.start + offset, hit.end + offset
+        found.append((0, suggestion_of(article, start, end, by_id[hit.entity_id], hit.partial)))
+    for source in TEXT_SOURCES if text_sources is None else text_sources:
+        for shifted in source(text):
+            proposal = replace(shifted, start=shifted.start + offset, end=shifted.end + offset)
+            if offset <= proposal.start < proposal.end <= offset + len(text):
                 found.append(
                     (
                         1,
@@ -86,6 +93,18 @@ def suggest(
     ranked = sorted(found, key=lambda item: (item[0], item[1].start - item[1].end, item[1].start))
     chosen = [suggestion for _rank, suggestion in ranked if taken.take(suggestion.start, suggestion.end)]
     return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _stretch(text: str, within: tuple[int, int] | None) -> tuple[int, str]:
+    """Where the stretch asked for starts, and its text: ``within`` widened to whole words."""
+    if within is None:
+        return 0, text
+    start, end = max(within[0], 0), min(within[1], len(text))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, text[start:end]
 
 
 def suggestion_of(article: Article, start: int, end: int, entity: Entity, partial: bool = False) -> Suggestion:

@@ -97,7 +97,7 @@ def _start(count: int) -> list[subprocess.Popen[bytes]]:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
                     start_new_session=True,
-                    env=_worker_environment(),
+                    env=worker_environment(),
                 )
             )
     except OSError:
@@ -106,7 +106,7 @@ def _start(count: int) -> list[subprocess.Popen[bytes]]:
     return workers
 
 
-def _worker_environment() -> dict[str, str]:
+def worker_environment() -> dict[str, str]:
     """The environment of this process, with the folder that holds the ``store`` package first on the path.
 
     A worker then imports this very code (and the caller's module, for a function of its own

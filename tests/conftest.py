@@ -125,7 +125,7 @@ async def settled(pilot, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def suggestions_shown(pilot, timeout: float = 20.0) -> None:
+async def suggestions_shown(pilot, timeout: float = 60.0) -> None:
     """Wait until the reader's suggestions, asked in a thread, are drawn (none left asked)."""
     import asyncio
     import time

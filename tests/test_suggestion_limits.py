@@ -53,7 +53,7 @@ async def test_quitting_while_suggestions_are_being_found_does_not_wait_for_them
 
     store = Store.open(tmp_path / "store")
     seed_if_empty(store)
-    monkeypatch.setattr(type(store), "suggestions", lambda self, article_id: time.sleep(60) or [])
+    monkeypatch.setattr(type(store), "suggestions", lambda self, article_id, **_: time.sleep(60) or [])
     monkeypatch.setattr(type(store), "prepare_suggestions", lambda self: time.sleep(60))
     app = make_app(store)
     start = time.perf_counter()
@@ -66,3 +66,45 @@ async def test_quitting_while_suggestions_are_being_found_does_not_wait_for_them
         await settled(pilot)
     assert time.perf_counter() - start < 15  # not the minute the suggestions would take
     store.close()
+
+
+async def test_a_suggester_that_fails_costs_the_suggestions_not_the_app(tmp_path: Path, monkeypatch) -> None:
+    from store import seed_if_empty
+    from tests.conftest import settled, suggestions_shown
+    from tui.app import make_app
+
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+
+    def broken(self, article_id, **_):
+        raise RuntimeError("\x1b[31mboom\x1b[0m")
+
+    monkeypatch.setattr(type(store), "suggestions", broken)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("enter")
+        await suggestions_shown(pilot)
+        assert app.main.reader.suggestions == [] and app.main.article is not None
+        assert any("No suggestions here" in str(n.message) for n in app._notifications)
+        assert not any("\x1b" in str(n.message) for n in app._notifications)
+        await pilot.press("j", "w")  # the app goes on
+        await settled(pilot)
+    store.close()
+
+
+def test_a_stretch_of_a_long_article_gives_the_suggestions_found_there(tmp_path: Path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    sentence = "Defense Minister Abdusalom Azizov met officials in Tashkent on 12 March 2024. "
+    (folder / "long.txt").write_text("Long\n\n" + sentence * 2000)
+    store = Store.in_memory()
+    store.import_paths([folder])
+    (article,) = store.articles()
+    everything = store.suggestions(article.id)
+    middle = len(article.text) // 2
+    stretch = store.suggestions(article.id, within=(middle - 500, middle + 500))
+    assert stretch and all(middle - 600 <= s.start and s.end <= middle + 600 for s in stretch)
+    assert all(article.text[s.start : s.end] == s.quote for s in stretch)
+    inside = {(s.start, s.end, s.entity_type) for s in everything if middle - 400 <= s.start and s.end <= middle + 400}
+    assert inside <= {(s.start, s.end, s.entity_type) for s in stretch}

@@ -18,7 +18,9 @@ async def _open(pilot, store: Store, article_id: str) -> None:
 
 
 async def _wait_for_suggestions(pilot, reader) -> None:
-    for _ in range(50):
+    """Until some are drawn: the first ones wait for the helper process to load its tables."""
+    await suggestions_shown(pilot)
+    for _ in range(100):
         if reader.suggestions:
             return
         await pilot.pause(0.1)

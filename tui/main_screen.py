@@ -8,7 +8,6 @@ turns them into store calls and pane updates. Every store change here is followe
 from __future__ import annotations
 
 import contextlib
-import threading
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input
 
-from store import Article, Store, StoreConnectionError, Suggestion
+from store import Article, Store, StoreConnectionError
 from tui.dialogs.dialog import answer_of
 from tui.entity_actions import EntityActions
 from tui.history import History, Place
@@ -25,6 +24,7 @@ from tui.pass_actions import PassActions
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.search_actions import SearchActions
 from tui.store_screen import StoreScreen, asks_store
+from tui.suggestion_feed import SuggestionFeed
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
@@ -51,7 +51,7 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
+class MainScreen(SearchActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
@@ -96,9 +96,7 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
         self.welcome: str | None = None
         #: A store call is taking long (another process holds the store's lock).
         self._waiting = False
-        #: Suggestions asked and not drawn yet (tests wait for 0); only the latest asked is drawn.
-        self.suggestions_pending = 0
-        self._suggestions_asked = 0
+        self.start_suggestion_feed(store)
 
     def compose(self) -> ComposeResult:
         if self.store.read_only:  # said up front: no change key will do anything here
@@ -186,8 +184,7 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
 
     def _warm_search(self) -> None:
         self.run_worker(self.store.search_index, thread=True, name="search index", exit_on_error=False)
-        # The suggesters' tables too, in a daemon thread: quitting never waits for them.
-        threading.Thread(target=self.store.prepare_suggestions, name="dossier-suggesters", daemon=True).start()
+        self.start_suggesters()
 
     def on_screen_suspend(self) -> None:
         """A screen opened over this one: a count typed in the reader is dropped, not kept for after it.
@@ -266,30 +263,6 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
         self.refresh_views()
         self.reader.show(article, offset, highlight)
 
-    def _show_suggestions(self, article_id: str) -> None:
-        """Ask what the store proposes for the article, off the UI thread; the latest answer is drawn.
-
-        In a daemon thread of its own, not a Textual worker: the first suggestions of a process
-        load gazetteers for seconds, and quitting meanwhile must not wait for them.
-        """
-        self._suggestions_asked += 1
-        asked = self._suggestions_asked
-        self.suggestions_pending += 1
-
-        def draw(found: list[Suggestion] | None) -> None:
-            self.suggestions_pending -= 1
-            if found is not None and asked == self._suggestions_asked and self.is_attached:
-                self.reader.set_suggestions(found)
-
-        def ask() -> None:
-            found: list[Suggestion] | None = None
-            with contextlib.suppress(StoreConnectionError, KeyError):  # server away, article deleted
-                found = self.store.suggestions(article_id)
-            with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
-                self.app.call_from_thread(draw, found)
-
-        threading.Thread(target=ask, name="dossier-suggestions", daemon=True).start()
-
     def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""
         article = self.article
@@ -356,6 +329,7 @@ class MainScreen(SearchActions, PassActions, EntityActions, TaggingScreen):
     @on(Reader.CursorMoved)
     def _cursor_moved(self, message: Reader.CursorMoved) -> None:
         self._offset = message.offset
+        self.follow_cursor_with_suggestions(message.offset)
         passages = [a for a in message.annotations if not a.entity_id]
         self.query_one(EntityPane).show_passage(passages[-1] if passages else None)
         entity_id = message.entity_id

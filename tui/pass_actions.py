@@ -17,6 +17,8 @@ from tui.read_only import changes_store
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
 
+#: Longer articles (characters) are passed over a stretch at a time: the one around the cursor.
+PASSED_AT_ONCE = 100_000
 #: Articles a corpus-wide pass reads ahead at most, and the suggestions that are enough to go on.
 CORPUS_WINDOW = 100
 CORPUS_ENOUGH = 20
@@ -27,6 +29,7 @@ class PassActions:
 
     article: Article | None
     store: Store
+    reader: Reader
 
     if TYPE_CHECKING:  # provided by the screen
 
@@ -50,7 +53,12 @@ class PassActions:
             self.notify("Open an article first.", severity="information")
             return
         title = f"Suggestions in “{article.display_title}”"
-        self._open_pass(title, lambda _at, _wanted: self.store.suggestions(article.id))
+        within = None
+        if len(article.text) > PASSED_AT_ONCE:  # a very long article: the stretch around the cursor
+            centre = self.reader.cursor
+            within = (centre - PASSED_AT_ONCE // 2, centre + PASSED_AT_ONCE // 2)
+            title += " (around the cursor)"
+        self._open_pass(title, lambda _at, _wanted: self.store.suggestions(article.id, within=within))
 
     @changes_store
     def on_entity_pane_pass_requested(self, message: EntityPane.PassRequested) -> None:
