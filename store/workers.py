@@ -72,7 +72,7 @@ def parallel_map(function: Callable[..., R], *columns: Sequence[Any]) -> Iterato
                 start = starts.popleft()
                 worker = workers[(start // CHUNK) % len(workers)]
                 rows = [tuple(column[i] for column in columns) for i in range(start, min(start + CHUNK, count))]
-                _send(worker.stdin, (name, rows))
+                send(worker.stdin, (name, rows))
                 out.append((start, worker))
             start, worker = out.popleft()
             results: list[R] = pickle.load(worker.stdout)  # type: ignore[arg-type]
@@ -82,7 +82,7 @@ def parallel_map(function: Callable[..., R], *columns: Sequence[Any]) -> Iterato
         # A worker died (killed, out of memory): what was not done yet is done here.
         yield from map(function, *(column[done:] for column in columns))
     finally:
-        _stop(workers)
+        stop_processes(workers)
 
 
 def _start(count: int) -> list[subprocess.Popen[bytes]]:
@@ -90,20 +90,26 @@ def _start(count: int) -> list[subprocess.Popen[bytes]]:
     workers: list[subprocess.Popen[bytes]] = []
     try:
         for _ in range(count):
-            workers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "store.workers"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                    env=worker_environment(),
-                )
-            )
+            workers.append(start_process("store.workers"))
     except OSError:
-        _stop(workers)
+        stop_processes(workers)
         return []
     return workers
+
+
+def start_process(module: str) -> subprocess.Popen[bytes]:
+    """``python -m module`` as a helper: pipes in and out, its own session, this code on its path.
+
+    Raises ``OSError`` when processes cannot be started here.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=worker_environment(),
+    )
 
 
 def worker_environment() -> dict[str, str]:
@@ -118,14 +124,15 @@ def worker_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
-def _send(stream: IO[bytes] | None, message: object) -> None:
+def send(stream: IO[bytes] | None, message: object) -> None:
+    """Pickle ``message`` onto a helper's pipe, at once."""
     assert stream is not None
     pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
     stream.flush()
 
 
-def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    """Close the workers' input (they exit) and reap them; one that lingers is killed."""
+def stop_processes(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Close the helpers' pipes (they exit) and reap them; one that lingers is killed."""
     for worker in workers:
         for stream in (worker.stdin, worker.stdout):
             try:
@@ -153,7 +160,7 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
         if function is None:
             module, _, qualname = name.partition(":")
             function = functions[name] = getattr(importlib.import_module(module), qualname)
-        _send(outbox, [function(*row) for row in rows])
+        send(outbox, [function(*row) for row in rows])
 
 
 if __name__ == "__main__":

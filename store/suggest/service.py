@@ -20,9 +20,10 @@ import pickle
 import subprocess
 import sys
 import threading
-from typing import IO, Any
+from typing import IO
 
 from store.suggest.candidates import Candidate
+from store.workers import send, start_process, stop_processes
 
 
 class SuggestionService:
@@ -44,7 +45,7 @@ class SuggestionService:
             process = self._ensure()
             if process is not None:
                 try:
-                    _send(process.stdin, text)
+                    send(process.stdin, text)
                     found: list[Candidate] = pickle.load(process.stdout)  # type: ignore[arg-type]
                     return found
                 except (OSError, EOFError, pickle.UnpicklingError):
@@ -64,17 +65,8 @@ class SuggestionService:
             return self._process
         if self._broken:
             return None
-        from store.workers import worker_environment
-
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "store.suggest.service"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-                env=worker_environment(),
-            )
+            self._process = start_process("store.suggest.service")
         except OSError:
             self._broken = True
             self._process = None
@@ -82,25 +74,8 @@ class SuggestionService:
 
     def _stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        for stream in (process.stdin, process.stdout):
-            try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
-        try:
-            process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _send(stream: IO[bytes] | None, message: Any) -> None:
-    assert stream is not None
-    pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.flush()
+        if process is not None:
+            stop_processes([process])
 
 
 #: The one helper of this process (the app starts it; :func:`atexit` stops it).
@@ -118,7 +93,7 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
             text = pickle.load(inbox)
         except EOFError:
             return
-        _send(outbox, suggest(text))
+        send(outbox, suggest(text))
 
 
 if __name__ == "__main__":  # the helper process
