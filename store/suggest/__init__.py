@@ -17,15 +17,7 @@ the caller decides what to do with the proposals.
 
 from __future__ import annotations
 
-from store.suggest.acronyms import acronyms
 from store.suggest.candidates import Candidate, resolve
-from store.suggest.dates import dates
-from store.suggest.equipment import designations
-from store.suggest.money import money
-from store.suggest.named_persons import named_persons
-from store.suggest.orgs import head_names
-from store.suggest.persons import titled_persons
-from store.suggest.places import country_names, is_place, places
 
 __all__ = ["Candidate", "candidates", "resolve", "suggest"]
 
@@ -36,7 +28,7 @@ def warm() -> None:
     Seconds, once per process; the app does it in the background after its first screen.
     """
     from store.suggest.named_persons import is_given_name
-    from store.suggest.places import gazetteer
+    from store.suggest.places import country_names, gazetteer
 
     gazetteer()
     country_names()
@@ -44,7 +36,20 @@ def warm() -> None:
 
 
 def candidates(text: str) -> list[Candidate]:
-    """Every source's candidates for ``text``, overlapping ones included."""
+    """Every source's candidates for ``text``, overlapping ones included.
+
+    The sources (and their packaged tables) are imported here, on first use: a program that
+    only starts the helper process (:mod:`store.suggest.service`) does not load them.
+    """
+    from store.suggest.acronyms import acronyms
+    from store.suggest.dates import dates
+    from store.suggest.equipment import designations
+    from store.suggest.money import money
+    from store.suggest.named_persons import named_persons
+    from store.suggest.orgs import head_names
+    from store.suggest.persons import titled_persons
+    from store.suggest.places import country_names, is_place, places
+
     return [
         *designations(text),
         *acronyms(text, country_names()),
