@@ -108,7 +108,7 @@ def span_of(article, words: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(words)
 
 
-async def settled(pilot, timeout: float = 10.0) -> None:
+async def settled(pilot, timeout: float = 60.0) -> None:
     """Wait until every key sent has been handled and the app is quiet (see tui.keyboard).
 
     Keys wait their turn in the app's key line; under load a fixed pause may end before they
@@ -121,7 +121,8 @@ async def settled(pilot, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 5 and time.monotonic() < deadline:
-        quiet = quiet + 1 if keys.waiting == 0 and not keys._busy() else 0
+        finding = getattr(pilot.app.screen, "finding", False)  # a pass asking for its suggestions
+        quiet = quiet + 1 if keys.waiting == 0 and not keys._busy() and not finding else 0
         await asyncio.sleep(0.01)
 
 

@@ -208,3 +208,46 @@ async def test_the_whole_corpus_from_the_palette_goes_on_article_after_article(t
         assert len(seen) >= 3
         assert store.annotations() == []  # skipping saves nothing
     store.close()
+
+
+async def test_the_pass_stays_live_while_its_suggestions_are_found(tmp_path: Path, monkeypatch) -> None:
+    """The first answer may wait seconds for the suggesters' helper: keys go on, none decides blind."""
+    import threading
+    import time
+
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    gate = threading.Event()
+    real = type(store).suggestions
+
+    def slow(self, article_id, **kwargs):
+        gate.wait(30)
+        return real(self, article_id, **kwargs)
+
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        article_id = await _open_moscow(pilot, store)
+        monkeypatch.setattr(type(store), "suggestions", slow)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, PassScreen) and screen.finding
+        await pilot.press("y")  # decides nothing while the suggestions are being found
+        await pilot.pause(0.3)
+        assert store.annotations(article_id) == []
+        assert any("Still finding" in str(n.message) for n in app._notifications)
+        gate.set()
+        await settled(pilot)
+        assert not screen.finding and screen.current is not None
+        await pilot.press("y")
+        await settled(pilot)
+        assert len(store.annotations(article_id)) == 1
+        gate.clear()
+        await pilot.press("s")  # asks again: slow now, and quitting must not wait for it
+        start = time.perf_counter()
+        await pilot.press("escape", "q")
+        await pilot.pause(0.2)
+    assert time.perf_counter() - start < 10
+    gate.set()
+    store.close()

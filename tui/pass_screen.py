@@ -12,6 +12,8 @@ decisions are saved by the browsing screen on its store thread (:class:`PassDeci
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +27,7 @@ from textual.widgets import Footer, Static
 from store import Article, Entity, Suggestion
 from store import textunits as units
 from store.models import ENTITY_TYPES
+from store.sanitize import neutralize
 
 #: Suggestions listed after the current one.
 UPCOMING = 4
@@ -69,6 +72,9 @@ class PassScreen(ModalScreen[int]):
         super().__init__()
         self.source = source
         self.decided = 0
+        #: The suggestions are being asked for (keys that decide wait; tests wait for it).
+        self.finding = False
+        self._asked = 0
         #: Only this type is shown (``f`` cycles through the types there are), or every type.
         self.only_type: str | None = None
         #: The type the current suggestion will be accepted as (``t`` cycles it).
@@ -100,8 +106,36 @@ class PassScreen(ModalScreen[int]):
         return self._shown[0] if self._shown else None
 
     def _reload(self) -> None:
-        """Ask the source again and show the first suggestion from where the pass is."""
-        everything = self.source.suggestions(self._place[0] if self._place else None, self._wanted)
+        """Ask the source again, off the UI thread; the answer shows the first suggestion from where the pass is.
+
+        In a daemon thread: the first answer of a session may wait seconds for the suggesters'
+        helper process, and neither keys nor quitting wait for it. Keys that decide wait for it.
+        """
+        self._asked += 1
+        asked = self._asked
+        self.finding = True
+        if self.current is None:
+            self.query_one("#pass-sentence", Static).update(Text("Finding suggestions…", style="dim"))
+        at = self._place[0] if self._place else None
+
+        def ask() -> None:
+            try:
+                everything: list[Suggestion] | Exception = self.source.suggestions(at, self._wanted)
+            except Exception as exc:  # the store went away, a suggester failed: said, not raised
+                everything = exc
+            with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+                self.app.call_from_thread(self._found, asked, everything)
+
+        threading.Thread(target=ask, name="dossier-pass", daemon=True).start()
+
+    def _found(self, asked: int, everything: list[Suggestion] | Exception) -> None:
+        """Show what the source answered (only the latest question's answer)."""
+        if asked != self._asked or not self.is_attached:
+            return
+        self.finding = False
+        if isinstance(everything, Exception):
+            self.notify(f"No suggestions: {neutralize(str(everything))}", severity="warning", markup=False)
+            everything = []
         for suggestion in everything:
             self._order.setdefault(suggestion.article_id, len(self._order))
         self._all = [s for s in everything if (s.article_id, s.start, s.end) not in self._skipped]
@@ -172,6 +206,8 @@ class PassScreen(ModalScreen[int]):
 
     async def action_decide(self, accept: bool) -> None:
         """``y`` / ``n``: accept (as the type chosen with ``t``) or reject the current suggestion."""
+        if self._still_finding():
+            return
         current = self.current
         if current is None:
             self.notify("Nothing to decide here.", severity="information")
@@ -184,6 +220,8 @@ class PassScreen(ModalScreen[int]):
 
     def action_skip(self) -> None:
         """Leave the current suggestion for another pass."""
+        if self._still_finding():
+            return
         current = self.current
         if current is None:
             return
@@ -203,6 +241,8 @@ class PassScreen(ModalScreen[int]):
 
     def action_filter(self) -> None:
         """Show only one type (each ``f`` the next type there is), then every type again."""
+        if self._still_finding():
+            return
         order = list(ENTITY_TYPES)  # PERSON first, as the types are offered everywhere
         kinds = sorted(
             {s.entity_type for s in self._all}, key=lambda k: (order.index(k) if k in order else len(order), k)
@@ -220,6 +260,8 @@ class PassScreen(ModalScreen[int]):
 
     async def action_accept_all(self) -> None:
         """Accept every suggestion shown (the filtered ones): asks once more before it does."""
+        if self._still_finding():
+            return
         if not self._shown:
             return
         if not self._confirm_all:
@@ -234,9 +276,17 @@ class PassScreen(ModalScreen[int]):
 
     async def action_undo(self) -> None:
         """Undo the last decision (one step: "accept all" is one)."""
+        if self._still_finding():
+            return
         if await self.source.undo():
             self.decided = max(self.decided - 1, 0)
         self._reload()
+
+    def _still_finding(self) -> bool:
+        """True (and said) while the suggestions are being asked for: a key would decide on old ones."""
+        if self.finding:
+            self.notify("Still finding the suggestions…", severity="information", timeout=2)
+        return self.finding
 
     def action_done(self) -> None:
         """Back to the reader."""
