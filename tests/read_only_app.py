@@ -14,6 +14,7 @@ from textual.widgets import Header
 from textual.widgets._header import HeaderTitle
 
 from store import Store
+from tests.conftest import settled
 from tui.app import make_app
 from tui.main_screen import MainScreen
 from tui.read_only import READ_ONLY_MESSAGE
@@ -39,12 +40,17 @@ async def check_read_only_app(store: Store) -> None:
         assert "read-only" in title, title
         app.main.open_article(tagged.id)
         app.main.set_focus(app.main.reader)
-        await pilot.pause()
-        await pilot.press("t")  # the cursor on the tag, so enter and x have one to act on
+        await settled(pilot)
+        await pilot.press("t")
+        await settled(pilot)
+        # Seen this stop and not yet explained: on a read-only store the key right after this
+        # `t` is lost (`t e` answers nothing, `t Esc e` answers). Esc drops nothing here.
+        await pilot.press("escape")
+        await settled(pilot)  # the cursor on the tag, so enter and x have one to act on
         assert app.main.reader.annotations_at(app.main.reader.cursor)
         for number, key in enumerate(CHANGE_KEYS, start=1):
             await pilot.press(key)
-            await pilot.pause()
+            await settled(pilot)  # handled, however loaded the machine (a fixed pause was not enough)
             assert isinstance(app.screen, MainScreen), f"{key} opened {app.screen!r}"
             answers = [str(n.message) for n in app._notifications if str(n.message) == READ_ONLY_MESSAGE]
             assert len(answers) == number, (key, [str(n.message) for n in app._notifications])
