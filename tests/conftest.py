@@ -78,6 +78,17 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
 
 
 @pytest.fixture
+def analysts(open_store: Callable[..., Store]) -> Iterator[tuple[Store, Store]]:
+    """Alice and Bob on one seeded store of each backend (two analysts' processes)."""
+    alice = open_store("alice")
+    seed_if_empty(alice)
+    bob = open_store("bob")
+    yield alice, bob
+    bob.close()
+    alice.close()
+
+
+@pytest.fixture
 def any_seeded(open_store: Callable[[], Store]) -> Iterator[Store]:
     """The seed articles in a store of each backend."""
     store = open_store()

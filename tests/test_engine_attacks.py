@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -19,17 +19,6 @@ from tests.conftest import article_with, span_of
 from tests.two_file_saves import both_journals_current, export_with_new_article, kill_writer_after_articles_line
 
 Pair = tuple[Store, Store]
-
-
-@pytest.fixture
-def analysts(open_store: Callable[..., Store]) -> Iterator[Pair]:
-    """Alice and Bob on one seeded store of each backend."""
-    alice = open_store("alice")
-    seed_if_empty(alice)
-    bob = open_store("bob")
-    yield alice, bob
-    bob.close()
-    alice.close()
 
 
 def _seeded(path: Path) -> Store:

@@ -9,28 +9,17 @@ against the tags themselves after each step, on PostgreSQL by ``store check``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from store import ConflictError, Entity, NameTakenError, Store, codec, seed_if_empty
+from store import ConflictError, Entity, NameTakenError, Store, codec
 from store.changes import Changeset
 from store.entity_edits import plan_add_alias, plan_rename
 from tests.conftest import article_with
 
 Pair = tuple[Store, Store]
-
-
-@pytest.fixture
-def analysts(open_store: Callable[..., Store]) -> Iterator[Pair]:
-    """Alice and Bob on one seeded store of each backend."""
-    alice = open_store("alice")
-    seed_if_empty(alice)
-    bob = open_store("bob")
-    yield alice, bob
-    bob.close()
-    alice.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,6 @@ from store import ConflictError, Store, seed_if_empty
 from tests.conftest import ROOT, article_with, span_of
 
 Pair = tuple[Store, Store]
-
-
-@pytest.fixture
-def analysts(open_store: Callable[..., Store]) -> Iterator[Pair]:
-    """Alice and Bob on one seeded store of each backend."""
-    alice = open_store("alice")
-    seed_if_empty(alice)
-    bob = open_store("bob")
-    yield alice, bob
-    bob.close()
-    alice.close()
 
 
 def _tag(store: Store, words: str, **kwargs: object):
