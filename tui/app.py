@@ -84,10 +84,13 @@ class DossierApp(App[None]):
             markup=False,
             timeout=30,
         )
-        self.set_interval(self.QUIT_POLL_S, self._quit_when_saved)
+        self._quit_poll = self.set_interval(self.QUIT_POLL_S, self._quit_when_saved)
 
     def _quit_when_saved(self) -> None:
-        if not self.main.store_thread.pending:
+        # The poll may fire once more while the app is already ending (its screens gone):
+        # then there is nothing left to wait for.
+        if not self._has_main() or not self.main.store_thread.pending:
+            self._quit_poll.stop()
             self.exit()
 
     def _has_main(self) -> bool:
