@@ -27,6 +27,7 @@ the same transaction (atomic by construction), ``poll`` as the same log query wi
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -186,6 +187,15 @@ class Backend(ABC):
     def compact(self, *, wait: bool = True) -> bool:
         """Tidy storage (fold journals in); False when the lock was busy."""
         return True
+
+    def preparing_articles(self) -> AbstractContextManager[Callable[[Iterable[Doc]], None] | None]:
+        """For the length of an import: a function that makes articles' stored form before their save.
+
+        A server store makes an article's row (its search vector) in Python; an import calls this
+        function on a batch while the batch before it is being saved, so the two overlap
+        (:mod:`store.postgres_prepared`). ``None`` where saving has nothing to make ahead.
+        """
+        return contextlib.nullcontext(None)
 
     def close(self) -> None:  # noqa: B027 - optional, like compact: most backends hold nothing
         """Release what the backend holds; everything is already saved."""

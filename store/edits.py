@@ -71,15 +71,17 @@ class StoreEdits(StoreQueries):
         from store.importing import run_import  # reading and cleaning files: only when importing
 
         save = functools.partial(self._commit, record_undo=False)
-        return run_import(
-            self.view,
-            paths,
-            save=save,
-            merge=self.merge_export,
-            progress=progress,
-            cancelled=cancelled,
-            batch_size=batch_size,
-        )
+        with self.backend.preparing_articles() as prepare:
+            return run_import(
+                self.view,
+                paths,
+                save=save,
+                merge=self.merge_export,
+                progress=progress,
+                cancelled=cancelled,
+                batch_size=batch_size,
+                prepare=prepare,
+            )
 
     @needs_annotations
     def merge_export(

@@ -142,8 +142,12 @@ def run_import(
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
     batch_size: int = 500,
+    prepare: Callable[[Iterable[Doc]], None] | None = None,
 ) -> ImportReport:
     """Read ``paths`` and save what they hold through ``save``, in batches of ``batch_size``.
+
+    ``prepare``, when the store gives one, makes a batch's stored form while the batch before
+    it is being saved (see :meth:`store.backend.Backend.preparing_articles`).
 
     A ``.json`` file that is a Dossier export is handed to ``merge``; anything else unreadable
     is reported with its reason. Cancelled or interrupted, what was read is saved. A batch that
@@ -186,6 +190,8 @@ def run_import(
 
     def flush(*, wait: bool = False) -> None:
         plan_pending()
+        if prepare is not None:
+            prepare(change.after for change in plan.articles if change.after is not None)
         saved()
         if plan.articles or plan.outcomes:
             saving.append(saver.submit(save_batch, plan.take_batch(report), plan.take_outcomes()))

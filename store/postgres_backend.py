@@ -25,7 +25,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -49,6 +49,7 @@ from store.postgres_connection import (
     with_backoff,
     writing_connection,
 )
+from store.postgres_prepared import PreparedArticles
 from store.postgres_schema import SCHEMA_VERSION, SchemaError
 from store.postgres_vocabulary import VocabularyWriter
 from store.postgres_writes import write_changeset
@@ -89,6 +90,8 @@ class PostgresBackend(Backend):
         self._closing = threading.Event()
         #: The words this process knows the store's vocabulary holds (see store.postgres_vocabulary).
         self.vocabulary = VocabularyWriter()
+        #: Rows of an import's next batch, made while the batch before it is on the server.
+        self.prepared = PreparedArticles()
         self.conn = writing_connection(url)
         try:
             self._open(create)
@@ -367,7 +370,7 @@ class PostgresBackend(Backend):
         store listening on the schema's channel (``NOTIFY``, sent when the transaction commits).
         """
         ref = uuid.uuid4().hex
-        seq = write_changeset(self.conn, self.schema, changeset, ref, self.vocabulary)
+        seq = write_changeset(self.conn, self.schema, changeset, ref, self.vocabulary, self.prepared)
         self.conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(seq)))
         self.seen = seq
         return ref
@@ -378,6 +381,10 @@ class PostgresBackend(Backend):
         return SaveError(
             postgres_access.refusal(self.rights, tables) or f"the server refused it ({server_reason(exc)})", exc
         )
+
+    def preparing_articles(self) -> AbstractContextManager[Callable[[Iterable[Doc]], None] | None]:
+        """Search vectors and words made by the import's reading thread (see store.postgres_prepared)."""
+        return self.prepared.preparing()
 
     def close(self) -> None:
         """Close the connections; every change is committed already."""

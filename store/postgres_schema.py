@@ -200,8 +200,11 @@ def json_value(value: Any) -> Jsonb:
     return Jsonb(value, dumps=_dumps)
 
 
-def article_row(doc: Doc) -> dict[str, Any]:
-    """The columns of an article: order, row details, filter text, search vector."""
+def article_row(doc: Doc, *, search: str | None = None) -> dict[str, Any]:
+    """The columns of an article: order, row details, filter text, search vector.
+
+    ``search`` is the vector when it was made already from this article's title and text.
+    """
     article = codec.article_record(doc)
     published = article.published
     return {
@@ -214,7 +217,7 @@ def article_row(doc: Doc) -> dict[str, Any]:
         "published": published,
         "sort_day": -published.toordinal() if published else 1,
         "haystack": haystack(article.display_title, article.source, article.author, published),
-        "search": vector_literal(article.title, article.text),
+        "search": vector_literal(article.title, article.text) if search is None else search,
     }
 
 
@@ -303,8 +306,17 @@ def newer_message(schema: str, found: int) -> str:
 ROWS_PER_SEND = 50
 
 
-def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: list[Doc]) -> None:
+def write_docs(
+    conn: psycopg.Connection[Any],
+    schema: str,
+    table: str,
+    docs: list[Doc],
+    make_row: Callable[[Doc], dict[str, Any]] | None = None,
+) -> None:
     """Upsert documents of one table with their derived columns (and an entity's names).
+
+    ``make_row`` makes a document's row when the caller has made some already
+    (:mod:`store.postgres_prepared`); by default the table's own function.
 
     Runs under the store's lock, so an article absent now stays absent until the commit: new
     articles (an import's) are streamed with ``COPY``, which costs the server and this process
@@ -312,6 +324,7 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
     """
     if not docs:
         return
+    row_of = make_row or ROWS[table]
     if table == ARTICLES:
         stored = {
             row[0]
@@ -319,7 +332,7 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
                 statement("SELECT id FROM {s}.articles WHERE id = ANY(%s)", schema), ([doc["id"] for doc in docs],)
             )
         }
-        _copy_articles(conn, schema, [doc for doc in docs if doc["id"] not in stored])
+        _copy_articles(conn, schema, [doc for doc in docs if doc["id"] not in stored], row_of)
         docs = [doc for doc in docs if doc["id"] in stored]
         if not docs:
             return
@@ -327,7 +340,7 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
         # In pipeline mode each chunk is sent as soon as its rows are made: the server stores
         # one chunk (its indexes are most of an import's server time) while the next is made.
         for start in range(0, len(docs), ROWS_PER_SEND):
-            rows = [ROWS[table](doc) for doc in docs[start : start + ROWS_PER_SEND]]
+            rows = [row_of(doc) for doc in docs[start : start + ROWS_PER_SEND]]
             cursor.executemany(upsert(table, schema), rows)
             if table == ARTICLES:
                 cursor.executemany(upsert(WORDS_TABLE, schema), rows)
@@ -340,7 +353,9 @@ def write_docs(conn: psycopg.Connection[Any], schema: str, table: str, docs: lis
             )
 
 
-def _copy_articles(conn: psycopg.Connection[Any], schema: str, docs: list[Doc]) -> None:
+def _copy_articles(
+    conn: psycopg.Connection[Any], schema: str, docs: list[Doc], row_of: Callable[[Doc], dict[str, Any]]
+) -> None:
     """Stream new articles and their search vectors into their tables (each row made once)."""
     if not docs:
         return
@@ -348,7 +363,7 @@ def _copy_articles(conn: psycopg.Connection[Any], schema: str, docs: list[Doc]) 
     with conn.cursor() as cursor:
         with cursor.copy(copy_into(ARTICLES, schema, COLUMNS[ARTICLES])) as copy:
             for doc in docs:
-                row = article_row(doc)
+                row = row_of(doc)
                 copy.write_row([row[column] for column in COLUMNS[ARTICLES]])
                 words.append(tuple(row[column] for column in WORDS_COLUMNS))
         with cursor.copy(copy_into(WORDS_TABLE, schema, WORDS_COLUMNS)) as copy:

@@ -20,7 +20,6 @@ import psycopg
 
 from store.known_names import word_key
 from store.postgres_schema import statement
-from store.vocabulary import text_words
 
 
 class VocabularyWriter:
@@ -33,13 +32,6 @@ class VocabularyWriter:
     def forget(self) -> None:
         """Read the table again at the next write (after a failed save: what was sent may be undone)."""
         self._known = None
-
-    def add_texts(self, conn: psycopg.Connection[Any], schema: str, texts: Iterable[str]) -> None:
-        """Add the words of these article texts."""
-        words: set[str] = set()
-        for text in texts:
-            words |= text_words(text)
-        self.add(conn, schema, words)
 
     def add(self, conn: psycopg.Connection[Any], schema: str, words: Iterable[str]) -> None:
         """Add the words not yet in the table, with their sound keys (in the caller's transaction)."""

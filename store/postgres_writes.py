@@ -14,15 +14,22 @@ import psycopg
 from store import postgres_entity_articles as entity_articles
 from store import postgres_schema as schema_sql
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
+from store.postgres_prepared import PreparedArticles
 from store.postgres_vocabulary import VocabularyWriter
 
 
 def write_changeset(
-    conn: psycopg.Connection[Any], schema: str, changeset: Changeset, ref: str, vocabulary: VocabularyWriter
+    conn: psycopg.Connection[Any],
+    schema: str,
+    changeset: Changeset,
+    ref: str,
+    vocabulary: VocabularyWriter,
+    prepared: PreparedArticles,
 ) -> int:
     """Upsert and delete the records and log the changeset under ``ref``; the log row's ``seq``.
 
     The words of the articles written join the corpus's vocabulary (:mod:`store.postgres_vocabulary`).
+    Articles' rows and words come from ``prepared`` when an import made them ahead.
     """
     upserts: dict[str, dict[str, Doc]] = {ENTITIES: {}, ARTICLES: {}, ANNOTATIONS: {}}
     deletes: dict[str, set[str]] = {ENTITIES: set(), ARTICLES: set(), ANNOTATIONS: set()}
@@ -38,12 +45,14 @@ def write_changeset(
     keys = entity_articles.touched_keys(changeset.changes)
     mentioned = entity_articles.present(conn, schema, pairs, keys)
     pairs |= mentioned  # what is stored under the keys, whatever the changes believed
+    made = {key: prepared.take(doc) for key, doc in upserts[ARTICLES].items()}
     for table in (ENTITIES, ARTICLES, ANNOTATIONS):
-        schema_sql.write_docs(conn, schema, table, list(upserts[table].values()))
+        row_of = (lambda doc: made[doc["id"]][0]) if table == ARTICLES else None
+        schema_sql.write_docs(conn, schema, table, list(upserts[table].values()), row_of)
     for table in (ANNOTATIONS, ARTICLES, ENTITIES):
         schema_sql.delete_docs(conn, schema, table, sorted(deletes[table]))
     entity_articles.adjust(conn, schema, pairs, mentioned)
-    vocabulary.add_texts(conn, schema, (doc.get("text", "") for doc in upserts[ARTICLES].values()))
+    vocabulary.add(conn, schema, set().union(*(words for _row, words in made.values())))
     logged = [[c.table, c.key, *_logged(c)] for c in changeset.changes]
     row = conn.execute(
         schema_sql.statement(
