@@ -9,8 +9,9 @@ start, beside it, and answers each text with its candidates. Scripts and tests t
 
 The helper reads pickled texts on its standard input and writes pickled candidate lists on
 its standard output; it runs in its own session (Ctrl+C reaches only the app) and exits when
-its input closes (the app ended, however). If it cannot be started or dies, the candidates are
-computed in the calling process, so suggestions never fail for want of it.
+its input closes; the app's exit kills it, even while it loads. If it cannot be started or
+dies, the candidates are computed in the calling process, so suggestions never fail for want
+of it.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class SuggestionService:
     def _stop(self) -> None:
         process, self._process = self._process, None
         if process is not None:
+            # Killed, not asked: it saves nothing, and while it loads its tables (seconds in one
+            # call of rigour's that holds its interpreter lock) it would not see its input close,
+            # so an app quit just after its start would wait for it, or leave it loading.
+            process.kill()
             stop_processes([process])
 
 

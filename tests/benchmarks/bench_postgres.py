@@ -538,7 +538,7 @@ def first_screen_ssh(target: Spec, first_row: str, runs: int, rig: Path) -> Figu
             time.sleep(3)  # annotations read after the first frame: the app's memory once settled
             rss.append(_app_rss(target))
             subprocess.run([sys.executable, str(SSH_TUI), "stop", "--keep-sshd", "-s", session], env=env, check=False)
-            time.sleep(1)
+            _wait_until_gone(json.dumps(target))
     finally:
         subprocess.run([sys.executable, str(SSH_TUI), "stop", "--keep-sshd", "-s", session], env=env, check=False)
         subprocess.run([sys.executable, str(SSH_TUI), "sshd", "stop"], env=env, check=False, capture_output=True)
@@ -553,6 +553,26 @@ def _shell_quote(word: str) -> str:
     import shlex
 
     return shlex.quote(word)
+
+
+def _processes_with(marker: str) -> list[str]:
+    """Process ids whose command line holds ``marker``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            if marker in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                found.append(pid)
+    return found
+
+
+def _wait_until_gone(app_marker: str, timeout: float = 20.0) -> None:
+    """Wait until the last run's app and its suggesters' helper have exited: each run starts on a quiet machine."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _processes_with(app_marker) and not _processes_with("store.suggest.service"):
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)
 
 
 def _app_rss(target: Spec) -> float:
