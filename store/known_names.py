@@ -71,7 +71,7 @@ class NameFinder:
                 if entity.type in SURNAME_TYPES and len(words) > 1 and len(latin(words[-1])) > EXACT_UP_TO:
                     patterns.setdefault(f" {word_key(words[-1])} ", []).append((entity.id, name, words, True))
         for pattern, owners in patterns.items():
-            self._automaton.add_word(pattern, owners)
+            self._automaton.add_word(pattern, (len(pattern), owners))
         self._empty = not patterns
         if not self._empty:
             self._automaton.make_automaton()
@@ -90,13 +90,12 @@ class NameFinder:
             starts_at[offset] = index
             offset += len(key) + 1
         found: list[tuple[int, int, NameHit]] = []
-        for end_char, owners in self._automaton.iter(joined):
+        for end_char, (pattern_length, owners) in self._automaton.iter(joined):
+            first = starts_at.get(end_char - pattern_length + 2)
+            if first is None:
+                continue
             for entity_id, name, words, partial in owners:
                 count = 1 if partial else len(words)
-                pattern_length = sum(len(word_key(w)) for w in (words[-1:] if partial else words)) + count + 1
-                first = starts_at.get(end_char - pattern_length + 2)
-                if first is None:
-                    continue
                 hit = self._checked(text, spans, first, count, entity_id, name, words, partial)
                 if hit is not None:
                     found.append((hit.start, hit.end, hit))

@@ -10,14 +10,17 @@ the old session is gone (so its COMMIT cannot land after the answer).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, TypeVar
 
+import orjson
 import psycopg
 from psycopg import sql
+from psycopg.types.json import set_json_loads
 
 from store.backend import BACKOFF, SaveError, StoreBusyError, StoreConnectionError, StoreUnavailable
 from store.locations import display_url
@@ -41,10 +44,24 @@ RECONNECT_TIMEOUT = 3
 def connect(url: str, *, timeout: int = CONNECT_TIMEOUT, **options: Any) -> psycopg.Connection[Any]:
     """A connection in autocommit mode; an unreachable server is one line without the password."""
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=timeout, **options)
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=timeout, **options)
     except psycopg.Error as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreConnectionError(f"{display_url(url)}: cannot connect ({reason.replace(url, '…')})") from exc
+    set_json_loads(json_loads, conn)
+    return conn
+
+
+def json_loads(data: str | bytes) -> Any:
+    """A document from the server, by orjson (several times faster than ``json`` on an article).
+
+    What orjson refuses (a number past 64 bits, in a store another program wrote) is read by
+    ``json``, as before.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def is_lost(conn: psycopg.Connection[Any]) -> bool:
