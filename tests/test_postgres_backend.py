@@ -124,3 +124,14 @@ def test_texts_that_look_like_copy_syntax_arrive_whole_and_searchable(pg_schema:
     reopened = Store.open(POSTGRES_URL, schema=pg_schema)
     assert reopened.article(article.id).text.endswith("zebra. Added \\t.")
     reopened.close()
+
+
+def test_documents_from_the_server_read_alike_whatever_their_numbers() -> None:
+    """orjson reads the server's JSON; a number past 64 bits (another program's store) falls back to json."""
+    import json
+
+    from store.postgres_connection import json_loads
+
+    doc = '{"id": "a1", "text": "Шойгу \\u2028 said", "n": 3, "f": 1.5, "tags": [null, true]}'
+    assert json_loads(doc) == json.loads(doc)
+    assert json_loads(b'{"n": 1180591620717411303424}') == {"n": 2**70}
