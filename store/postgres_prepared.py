@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 
 from store import codec
 from store.changes import Doc
-from store.postgres_schema import article_row, vector_literal
-from store.vocabulary import text_words
+from store.postgres_schema import article_row
+from store.postgres_search import vector_and_words
 
 
 class _Made(NamedTuple):
@@ -37,7 +37,7 @@ class _Made(NamedTuple):
 
 def _make(doc: Doc) -> _Made:
     article = codec.article_record(doc)
-    return _Made(doc["text"], article.title, vector_literal(article.title, article.text), text_words(doc["text"]))
+    return _Made(doc["text"], article.title, *vector_and_words(article.title, article.text))
 
 
 class PreparedArticles:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from store.search_index import Group, SearchIndex, folded_words
+from store.search_index import LONGEST_WORD, Group, SearchIndex, folded_words
 
 #: The last position PostgreSQL keeps; later words are stored at it.
 MAX_POSITION = 16383
@@ -55,7 +55,15 @@ def _escaped(lexeme: str) -> str:
 
 
 def vector_literal(title: str | None, text: str) -> str:
+    """The ``tsvector`` literal of an article (see :func:`vector_and_words`)."""
+    return vector_and_words(title, text)[0]
+
+
+def vector_and_words(title: str | None, text: str) -> tuple[str, set[str]]:
     """The ``tsvector`` literal of an article: its text's folded words with their positions.
+
+    With it, the text's distinct folded words as :func:`store.vocabulary.text_words` gives them
+    (an import adds them to the vocabulary: folded once for both).
 
     As in the folder store, only the text is searched; a word of the text that is also a word
     of the title is weighted A, so a hit on the article's subject ranks higher. Each lexeme is
@@ -82,7 +90,7 @@ def vector_literal(title: str | None, text: str) -> str:
         else:
             kept.append(number)
     if not positions:
-        return ""
+        return "", set()
     if len(terms) - len(positions) >= MAX_POSITIONS_PER_LEXEME:  # else no word occurs more often
         for kept in positions.values():
             del kept[MAX_POSITIONS_PER_LEXEME:]
@@ -90,10 +98,12 @@ def vector_literal(title: str | None, text: str) -> str:
         for term in set(folded_words(title)).intersection(positions):
             positions[term] = [number + "A" for number in positions[term]]
     lexemes: Iterable[str] = positions
-    if len(max(positions, key=len)) * 4 > MAX_LEXEME_BYTES:
+    longest = len(max(positions, key=len))
+    words = set(positions) if longest <= LONGEST_WORD else {term for term in positions if len(term) <= LONGEST_WORD}
+    if longest * 4 > MAX_LEXEME_BYTES:
         lexemes = [term for term in positions if len(term) * 4 <= MAX_LEXEME_BYTES or _usable(term)]
         if not lexemes:
-            return ""
+            return "", words
         lists: Iterable[list[str]] = map(positions.__getitem__, lexemes)
     else:
         lists = positions.values()
@@ -105,7 +115,7 @@ def vector_literal(title: str | None, text: str) -> str:
         # A huge text: the words without their positions (phrases in it are then not found).
         literal = " ".join(_quote(term) for term in positions if _usable(term))[:MAX_VECTOR_CHARS]
         literal = literal[: literal.rfind("' '") + 1] if len(literal) == MAX_VECTOR_CHARS else literal
-    return literal
+    return literal, words
 
 
 def query_groups(query: str) -> list[Group]:

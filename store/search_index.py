@@ -50,6 +50,11 @@ _ASCII_FOLD = bytes(ord(chr(c).lower()) if c < 128 and WORD.fullmatch(chr(c)) el
 _ASCII_BYTES = bytes(range(128))
 
 
+#: Longer "words" (a run of letters with no space: a pasted hash, a long URL part) name nothing
+#: an entity could be called: the vocabulary of words by sound (:mod:`store.vocabulary`) leaves them out.
+LONGEST_WORD = 100
+
+
 def folded_words(text: str) -> list[str]:
     """The folded words of ``text`` in order: ``[fold(w) for w in WORD.findall(text)]``, made faster.
 

@@ -14,10 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from store.known_names import word_key
-from store.search_index import folded_words
-
-#: Longer "words" (a run of letters with no space: a pasted hash, a long URL part) name nothing.
-LONGEST_WORD = 100
+from store.search_index import LONGEST_WORD, folded_words
 
 
 def text_words(text: str) -> set[str]:

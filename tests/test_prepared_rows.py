@@ -6,6 +6,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import Store, codec
 from store.postgres_prepared import PreparedArticles
@@ -105,3 +107,34 @@ def test_an_import_writes_the_same_vectors_and_words_as_a_save_that_made_them_it
         cleanup = PostgresBackend(POSTGRES_URL, schema=backend.schema)
         cleanup.drop()
         cleanup.close()
+
+
+_HOSTILE = [
+    "",
+    "   \n\n",
+    "Shoigu met Mirziyoyev; Шойгу встретился с Мирзиёевым.",
+    "x" * 150 + " short words and " + "y" * 101,
+    "ESC\x1b[31mred\x1b[0m and bidi \u202eevil\u202c text, zero\u200dwidth",
+    "Café naïve Ärzte œuvre ﬁnance ＦＵＬＬ",
+    "word " * 70_000,  # past the server's positions and the literal's size
+    " ".join(f"w{i}" for i in range(60_000)),  # a huge vector: words without positions
+]
+
+
+@pytest.mark.parametrize("text", _HOSTILE, ids=range(len(_HOSTILE)))
+def test_the_words_folded_with_the_vector_are_the_vocabularys_words(text: str) -> None:
+    from store.postgres_search import vector_and_words
+    from store.sanitize import neutralize
+
+    literal, words = vector_and_words("Title words", neutralize(text))
+    assert words == text_words(text)
+    assert literal == vector_literal("Title words", neutralize(text))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_the_words_folded_with_the_vector_are_the_vocabularys_words_for_any_text(text: str) -> None:
+    from store.postgres_search import vector_and_words
+    from store.sanitize import neutralize
+
+    assert vector_and_words(None, neutralize(text))[1] == text_words(text)
