@@ -13,13 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header
 
 from store import Article, Store, StoreConnectionError
 from tui.dialogs.dialog import answer_of
 from tui.entity_actions import EntityActions
 from tui.history import History, Place
 from tui.last_place import last_place, remember_place
+from tui.navigation_actions import NavigationActions
 from tui.pass_actions import PassActions
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
 from tui.search_actions import SearchActions
@@ -28,7 +29,6 @@ from tui.suggestion_feed import SuggestionFeed
 from tui.tagging_screen import TaggingScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.entity_pane import EntityPane
-from tui.widgets.pane import Pane
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.reader_pane import ReaderPane
 from tui.widgets.xref_pane import XrefPane
@@ -51,7 +51,7 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(SearchActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen):
+class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
@@ -366,63 +366,6 @@ class MainScreen(SearchActions, PassActions, EntityActions, SuggestionFeed, Tagg
         self.set_focus(self.reader)
 
     # ------------------------------------------------------------------ screen actions
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Disable the pane keys while a text field has focus, so digits stay text there.
-
-        Pane keys are priority bindings so that keys typed right after them (they arrive
-        together over SSH) reach the new pane rather than the old one.
-        """
-        return not (action == "focus_pane" and isinstance(self.focused, Input))
-
-    def action_pane(self, pane_id: str) -> None:
-        """Focus one of the four panes, whatever has the keyboard (``alt+1``-``alt+4``)."""
-        self.action_focus_pane(pane_id)
-
-    def action_focus_pane(self, pane_id: str) -> None:
-        """Focus one of the four panes."""
-        pane = self.query_one(f"#{pane_id}", Pane)
-        if self.has_class("-zoom"):
-            self._zoom_to(pane)
-        pane.focus_main()
-
-    def _focused_pane(self) -> Pane | None:
-        node = self.focused
-        while node is not None and not isinstance(node, Pane):
-            node = node.parent  # type: ignore[assignment]
-        return node
-
-    def _zoom_to(self, pane: Pane | None) -> None:
-        for other in self.query(Pane):
-            other.set_class(other is pane, "-zoomed")
-
-    def action_zoom(self) -> None:
-        """Show only the focused pane (again: show all four)."""
-        if self.has_class("-zoom"):
-            self.remove_class("-zoom")
-            self._zoom_to(None)
-        else:
-            self.add_class("-zoom")
-            self._zoom_to(self._focused_pane() or self.query_one(ReaderPane))
-        self.call_after_refresh(self.reader.refresh)
-
-    def action_back(self) -> None:
-        """Return to where you were before following a reference."""
-        if self.article is not None:
-            self.history.remember_offset(self.reader.cursor)
-        place = self.history.back()
-        if place is None:
-            self.notify("No earlier place.", markup=False, timeout=2)
-            return
-        self._show_place(place.article_id, place.offset)
-
-    def action_forward(self) -> None:
-        """Go forward again after going back."""
-        place = self.history.forward()
-        if place is None:
-            self.notify("No later place.", markup=False, timeout=2)
-            return
-        self._show_place(place.article_id, place.offset)
 
     @changes_store
     @work(exclusive=False)
