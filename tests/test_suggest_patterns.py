@@ -13,6 +13,7 @@ from store.suggest.acronyms import acronyms, schwartz_hearst
 from store.suggest.candidates import Candidate, resolve
 from store.suggest.dates import dates
 from store.suggest.equipment import designations
+from store.suggest.known_orgs import known_orgs
 from store.suggest.money import money
 from store.suggest.orgs import head_names
 from store.suggest.persons import titled_persons
@@ -232,9 +233,55 @@ def test_head_noun_names():
     ]
 
 
+def test_a_led_or_backed_modifier_is_not_part_of_the_name():
+    text = (
+        "Troops of the Russia-led Collective Security Treaty Organization and the Saudi-backed "
+        "Yemeni Armed Forces joined the EU-brokered Peace Commission, said a London-based Human Rights Council."
+    )
+    assert spans(text, head_names(text)) == [
+        "Collective Security Treaty Organization",
+        "Yemeni Armed Forces",
+        "Peace Commission",
+        "Human Rights Council",
+    ]
+
+
+def test_a_hyphenated_word_that_is_not_a_modifier_stays_in_the_name():
+    text = "The Anglo-Dutch Shell Company and the Austro-Hungarian Army."
+    assert spans(text, head_names(text)) == ["Anglo-Dutch Shell Company", "Austro-Hungarian Army"]
+
+
 def test_head_noun_names_stay_quiet():
     assert head_names("Secretary of State John Kerry and Chief of Staff Gen. Valery Gerasimov.") == []
     assert head_names("Police said the Coalition struck.") == []
+
+
+# ---- organisations known by name ---------------------------------------------------------------
+
+
+def test_known_organisations_by_name_and_acronym():
+    text = (
+        "NATO and the CSTO met; the Kremlin said TASS was wrong, and an anti-Taliban front "
+        "formed as Nato-led troops left. Reuters reported the UN view."
+    )
+    found = known_orgs(text)
+    assert [(text[c.start : c.end], c.entity_type) for c in found] == [
+        ("NATO", "ORG"),
+        ("CSTO", "ORG"),
+        ("Kremlin", "ORG"),
+        ("TASS", "ORG"),
+        ("Taliban", "ORG"),
+        ("Nato", "ORG"),
+        ("Reuters", "ORG"),
+        ("UN", "ORG"),
+    ]
+    assert found[0].name == found[5].name == "North Atlantic Treaty Organization"
+
+
+def test_known_organisations_stay_quiet():
+    # lower case, inside longer words or codes, or glued to another hyphenated word
+    text = "The nato debate; a UNIT of EUR 5; Pentagonal shapes; kremlinology; an EU-US deal; UNICEFs"
+    assert known_orgs(text) == []
 
 
 # ---- dates and money --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from store.suggest.lexicon import (
     DOCUMENT_HEADS,
     EVENT_HEADS,
     FUNCTION_WORDS,
+    MODIFIER_SUFFIXES,
     MONTHS,
     ORG_HEADS,
     TITLE_HEADS,
@@ -36,6 +37,9 @@ _TOKEN = re.compile(r"[^\W\d_][\w'&.-]*[\w&]|[^\W\d_]|\S")
 _CONNECTORS = words("of for the and on de du des al el la le von van der")
 #: Heads that come first: "Operation Inherent Resolve", "Exercise Eager Lion".
 _LEADING_EVENT_HEADS = words("Operation Exercise")
+#: A modifier that says who leads, backs or owns a body ("Russia-led", "Kremlin-backed",
+#: "London-based"): it describes the name after it and is never part of it.
+_MODIFIER = re.compile(r"-(?:" + "|".join(sorted(MODIFIER_SUFFIXES)) + r")$")
 
 Token = tuple[int, int, str]
 
@@ -70,6 +74,8 @@ def _runs(folded: str) -> list[list[Token]]:
 def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
     """A run cut at title words, dates, and an "and" right after a complete name; trimmed.
 
+    A piece starts after a "<Name>-led" modifier ("the Moscow-led Customs Union").
+
     "Jordan Armed Forces and Iraqi Security Forces" is two names; "Securities and Exchange
     Commission" is one.
     """
@@ -84,6 +90,8 @@ def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
         pieces[-1].append(token)
     out: list[list[Token]] = []
     for piece in pieces:
+        cut = max((i + 1 for i, token in enumerate(piece) if _MODIFIER.search(token[2].lower())), default=0)
+        piece = piece[cut:]
         while piece and (piece[0][2].lower() in FUNCTION_WORDS or piece[0][2] in _CONNECTORS):
             piece = piece[1:]
         while piece and piece[-1][2] in _CONNECTORS:

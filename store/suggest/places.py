@@ -36,6 +36,7 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -355,6 +356,22 @@ def is_place(word: str) -> bool:
 def country_names() -> frozenset[str]:
     """Every name of a country the gazetteer knows ("Russian Federation", "U.S.")."""
     return frozenset(k for k, p in gazetteer().places.items() if p.kind == "country")
+
+
+def countries_as_places(text: str, found: Iterable[Candidate]) -> list[Candidate]:
+    """``found`` with every span that is exactly a country's name made a PLACE of that country.
+
+    A name-building rule reads "Russian Federation" or "United Arab Emirates" as an
+    organisation or a region by its head noun; the gazetteer knows it is a country's name, which
+    is a PLACE whatever its last word.
+    """
+    out: list[Candidate] = []
+    for candidate in found:
+        place = gazetteer().lookup(text[candidate.start : candidate.end])
+        if place is not None and place.kind == "country" and candidate.entity_type != "PLACE":
+            candidate = Candidate(candidate.start, candidate.end, "PLACE", place.name, candidate.source, "country")
+        out.append(candidate)
+    return out
 
 
 _WORD_BEFORE = re.compile(r"([\w.'-]+) $")

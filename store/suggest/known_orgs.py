@@ -1,0 +1,138 @@
+"""Organisations that news names without any structure to recognise them by.
+
+"NATO", "the Kremlin", "the Taliban", "TASS", "Rosoboronexport": no head noun, no title, no
+long form beside them, yet every reader of news on military and political affairs knows them.
+This is a small gazetteer of such names, kept to general knowledge: each entry is a body that
+an encyclopaedia of international affairs lists under that name. It is not taken from any
+article. The groups and where their names come from:
+
+* international and regional organisations and blocs, with the acronyms their own charters
+  and websites use (UN system agencies, NATO, EU, OSCE, CSTO, CIS, SCO, EAEU/EEU, ASEAN,
+  OPEC, GCC…; the UN's list of intergovernmental organisations with observer status);
+* seats of government that news uses for the government itself: "Kremlin" (the Russian
+  presidency), "Pentagon" (the US Department of Defense), "White House" (the US presidency);
+* news agencies and outlets quoted as sources (the major wire services: Reuters, AFP, AP,
+  TASS, RIA Novosti, Interfax, Xinhua, Anadolu…; national papers such as Pravda);
+* armed groups under the names on the UN Security Council's sanctions lists and in the UK's
+  list of proscribed organisations ("Taliban", "Islamic State", "al-Qaeda", "Hezbollah");
+* the state arms exporters and the largest defence companies by SIPRI's Top 100.
+
+Names are matched case-sensitively as whole words, as their bodies and the major style guides
+write them ("NATO", and "Nato" as the BBC and the Guardian write it); "nato" is not a hit. Ambiguous short forms are
+left out ("WHO", "AU", "ICC" beside a cricket score, "AP" as an abbreviation of a place).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from store.suggest.candidates import Candidate
+from store.suggest.lexicon import MODIFIER_SUFFIXES
+
+#: Name as written → the entity's name. One name per line: "written = name" or just "name".
+_KNOWN = """
+United Nations
+UN = United Nations
+U.N. = United Nations
+UN Security Council = United Nations Security Council
+United Nations Security Council
+UNESCO
+UNICEF
+UNHCR
+IAEA = International Atomic Energy Agency
+NATO = North Atlantic Treaty Organization
+Nato = North Atlantic Treaty Organization
+North Atlantic Treaty Organization
+European Union
+EU = European Union
+OSCE = Organization for Security and Co-operation in Europe
+CSTO = Collective Security Treaty Organization
+Collective Security Treaty Organization
+Collective Security Treaty Organisation = Collective Security Treaty Organization
+CIS = Commonwealth of Independent States
+Commonwealth of Independent States
+SCO = Shanghai Cooperation Organisation
+Shanghai Cooperation Organisation
+Shanghai Cooperation Organization = Shanghai Cooperation Organisation
+EAEU = Eurasian Economic Union
+EEU = Eurasian Economic Union
+Eurasian Economic Union
+ASEAN = Association of Southeast Asian Nations
+OPEC = Organization of the Petroleum Exporting Countries
+GCC = Gulf Cooperation Council
+Gulf Cooperation Council
+African Union
+Arab League
+IMF = International Monetary Fund
+International Monetary Fund
+World Bank
+WTO = World Trade Organization
+World Trade Organization
+OECD = Organisation for Economic Co-operation and Development
+Interpol
+Europol
+Red Cross
+ICRC = International Committee of the Red Cross
+Kremlin
+Pentagon
+White House
+Reuters
+AFP = Agence France-Presse
+Agence France-Presse
+Associated Press
+TASS
+RIA Novosti
+Interfax
+Xinhua
+Anadolu Agency
+Al Jazeera
+Pravda
+Izvestia
+Kommersant
+IRNA = Islamic Republic News Agency
+Taliban
+Islamic State
+ISIS = Islamic State
+ISIL = Islamic State
+Daesh = Islamic State
+al-Qaeda
+al-Qaida = al-Qaeda
+Al-Qaeda = al-Qaeda
+Hezbollah
+Hamas
+Boko Haram
+al-Shabab
+PKK = Kurdistan Workers' Party
+Rosoboronexport
+Rostec
+Almaz-Antey
+Lockheed Martin
+Raytheon
+Northrop Grumman
+BAE Systems
+General Dynamics
+Baykar
+"""
+
+
+@functools.cache
+def _table() -> tuple[dict[str, str], re.Pattern[str]]:
+    names: dict[str, str] = {}
+    for line in _KNOWN.strip().splitlines():
+        written, _, name = (part.strip() for part in line.partition("="))
+        names[written] = name or written
+    alternatives = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+    # whole words; "anti-"/"pro-" before a name leave it whole ("anti-Taliban", "pro-Kremlin")
+    before = r"(?:(?<![\w-])|(?<=\banti-)|(?<=\bpro-)|(?<=\bAnti-)|(?<=\bPro-))"
+    # and so does a modifier after it ("NATO-led")
+    after = r"(?=-(?:" + "|".join(sorted(MODIFIER_SUFFIXES)) + r")\b|(?![\w]|-\w))"
+    return names, re.compile(before + r"(?:" + alternatives + r")" + after)
+
+
+def known_orgs(text: str) -> list[Candidate]:
+    """ORG candidates for every whole-word use of a name in the gazetteer above."""
+    names, pattern = _table()
+    return [
+        Candidate(m.start(), m.end(), "ORG", names[m.group()], "gazetteer", "known org") for m in pattern.finditer(text)
+    ]
