@@ -17,6 +17,7 @@ from store.suggest.known_orgs import known_orgs
 from store.suggest.money import money
 from store.suggest.orgs import head_names
 from store.suggest.persons import titled_persons
+from store.suggest.places import is_place
 
 
 def spans(text: str, found: list[Candidate]) -> list[str]:
@@ -200,6 +201,13 @@ def test_name_stops_at_possessive_and_keeps_particles_and_nicknames():
     ]
 
 
+def test_a_place_inside_the_office_is_not_part_of_the_name():
+    text = "He met the Minister of Defence of Uzbekistan Bakhodir Kurbanov in Bukhara. Secretary of State Kerry spoke."
+    found = spans(text, titled_persons(text, is_place))
+    assert "Bakhodir Kurbanov" in found and "Kerry" in found
+    assert not any("Uzbekistan" in name for name in found)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -244,6 +252,13 @@ def test_a_led_or_backed_modifier_is_not_part_of_the_name():
         "Peace Commission",
         "Human Rights Council",
     ]
+
+
+def test_an_of_phrase_stops_where_a_person_s_name_starts():
+    text = "said the Scientific Council of the Institute for Asian Studies Igor Pankratenko today."
+    assert spans(text, head_names(text)) == ["Scientific Council of the Institute for Asian Studies"]
+    text = "the University of Victoria Park. The Bank of England"
+    assert spans(text, head_names(text)) == ["University of Victoria Park", "Bank of England"]
 
 
 def test_a_hyphenated_word_that_is_not_a_modifier_stays_in_the_name():

@@ -125,7 +125,7 @@ def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
             continue
         end = i + 1
         if end < len(piece) and piece[end][2] in ("of", "for", "on"):
-            end = len(piece)
+            end = _person_after(piece, i + 2)
         elif i == 0:
             return None  # a head alone, or before words that are not its "of" phrase
         start = 0
@@ -136,6 +136,21 @@ def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
                 start += 1
         return piece[start:end], kind
     return None
+
+
+def _person_after(piece: list[Token], first: int) -> int:
+    """Where the "of" phrase that ends ``piece`` ends: before a person's name that follows it.
+
+    "the Scientific Council of the Institute for Asian Studies Igor Pankratenko": the name is
+    a given name rigour knows and one or two capitalised words to the end of the run.
+    """
+    from store.suggest.named_persons import starts_person
+
+    for j in range(max(first, len(piece) - 3), len(piece) - 1):
+        rest = [t[2] for t in piece[j + 1 :]]
+        if starts_person(piece[j][2]) and all(_capitalised(w) and w not in _CONNECTORS for w in rest):
+            return j
+    return len(piece)
 
 
 @functools.lru_cache(maxsize=8)
