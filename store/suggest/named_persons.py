@@ -147,7 +147,10 @@ def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: Fals
     found: list[Candidate] = []
     surnames: dict[str, str] = {}
     ambiguous: set[str] = set()
+    taken = -1  # end of the last name found: a run inside it is part of it ("Edgar Allan Poe")
     for match in _runs(text):
+        if match.start() < taken:
+            continue
         first, rest = match.group(1), match.group(2).split()
         if _plain(first) or (is_place(first) and not _only_a_city(first)) or not is_given_name(first):
             continue
@@ -159,6 +162,7 @@ def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: Fals
             continue
         name = match.group()
         found.append(Candidate(match.start(), match.end(), "PERSON", name, "pattern", "given name"))
+        taken = match.end()
         surname = rest[-1]
         if surnames.get(surname, name) != name:
             ambiguous.add(surname)
