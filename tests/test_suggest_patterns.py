@@ -12,7 +12,7 @@ from store.suggest import candidates, suggest
 from store.suggest.acronyms import acronyms, schwartz_hearst
 from store.suggest.candidates import Candidate, resolve
 from store.suggest.dates import dates
-from store.suggest.equipment import designations
+from store.suggest.equipment import designations, named_classes
 from store.suggest.known_orgs import known_orgs
 from store.suggest.money import money
 from store.suggest.orgs import head_names
@@ -80,6 +80,36 @@ def test_resolved_candidates_never_overlap_and_are_in_text_order():
 )
 def test_designations_fire(text, expected):
     assert spans(text, designations(text)) == expected
+
+
+def test_names_before_a_weapon_class_noun():
+    text = (
+        "Smuggled Igla and Strela hand-held surface-to-air missiles reached the border; US Apache "
+        "helicopters and Russian Ural trucks followed. Only one Igla was found."
+    )
+    found = named_classes(text)
+    assert [(text[c.start : c.end], c.entity_type) for c in found] == [
+        ("Igla", "EQUIPMENT"),
+        ("Strela", "EQUIPMENT"),
+        ("Apache", "EQUIPMENT"),
+        ("Ural", "EQUIPMENT"),
+        ("Igla", "EQUIPMENT"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "British tanks and Soviet tanks, Afghan and Iraqi drones rolled in.",  # peoples
+        "Nato fighters and Pentagon drones",  # organisations
+        "Paris missiles and Syria rockets",  # places
+        "The Patriot Act debate on missiles went on; the Thames river boats sailed.",  # no class noun after
+        "New missiles, Big tanks and Monday trucks",  # ordinary words, dates
+        "Labour Party conference fighters",  # a word between that is no weapon modifier
+    ],
+)
+def test_names_before_a_class_noun_stay_quiet(text):
+    assert named_classes(text) == []
 
 
 def test_designation_name_drops_the_plural_and_normalises_dashes():

@@ -44,7 +44,7 @@ def candidates(text: str) -> list[Candidate]:
     """
     from store.suggest.acronyms import acronyms
     from store.suggest.dates import dates
-    from store.suggest.equipment import designations
+    from store.suggest.equipment import designations, named_classes
     from store.suggest.known_orgs import known_orgs
     from store.suggest.money import money
     from store.suggest.named_persons import named_persons
@@ -54,6 +54,7 @@ def candidates(text: str) -> list[Candidate]:
 
     return [
         *designations(text),
+        *named_classes(text),
         *acronyms(text, country_names()),
         *titled_persons(text, is_place),
         *named_persons(text, is_place),

@@ -136,3 +136,8 @@ def known_orgs(text: str) -> list[Candidate]:
     return [
         Candidate(m.start(), m.end(), "ORG", names[m.group()], "gazetteer", "known org") for m in pattern.finditer(text)
     ]
+
+
+def is_known_org(word: str) -> bool:
+    """Whether ``word`` as written is a name in the gazetteer above ("NATO", "Kremlin")."""
+    return word in _table()[0]

@@ -401,6 +401,11 @@ def _all_demonyms() -> frozenset[str]:
     return frozenset(_demonyms(sorted(country_names())))
 
 
+def is_demonym(word: str) -> bool:
+    """Whether ``word`` is a people's or a country's adjective ("British", "Russian", "Uzbek")."""
+    return word in _all_demonyms()
+
+
 def places(text: str) -> list[Candidate]:
     """PLACE candidates for the gazetteer names in ``text`` (see the module docstring)."""
     folded = fold(text)
