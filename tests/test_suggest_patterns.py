@@ -11,6 +11,7 @@ import pytest
 from store.suggest import candidates, suggest
 from store.suggest.acronyms import acronyms, schwartz_hearst
 from store.suggest.candidates import Candidate, resolve
+from store.suggest.citations import citations
 from store.suggest.dates import dates
 from store.suggest.equipment import designations, named_classes
 from store.suggest.known_orgs import known_orgs
@@ -327,6 +328,38 @@ def test_known_organisations_stay_quiet():
     # lower case, inside longer words or codes, or glued to another hyphenated word
     text = "The nato debate; a UNIT of EUR 5; Pentagonal shapes; kremlinology; an EU-US deal; UNICEFs"
     assert known_orgs(text) == []
+
+
+# ---- references: authors and publishers ---------------------------------------------------------
+
+
+def test_reference_authors_and_publishers():
+    text = (
+        "Notes\n\n"
+        '3. Smith, Jane. "Defence budgets rise again." Policy Review. March 3, 2019. Accessed May 1, 2020.\n'
+        "4. Brown, Peter, “The long road to Brussels,” The Economist, June 12 2018, Accessed May 1, 2020.\n"
+    )
+    found = [(text[c.start : c.end], c.entity_type, c.name) for c in citations(text)]
+    assert found == [
+        ("Smith, Jane", "PERSON", "Jane Smith"),
+        ("Policy Review", "ORG", "Policy Review"),
+        ("Brown, Peter", "PERSON", "Peter Brown"),
+        ("The Economist", "ORG", "The Economist"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # prose with a quotation, a name and a date: not a reference line
+        '"We will not back down," Brown, March 2005 and all that, said the minister.',
+        'Paris, France was calm. "Nothing," Mr Brown. May 5 came.',
+        # a reference line with no quoted title and no inverted author
+        "5. Ibid. See the Treasury report of 2004, http://example.org/report",
+    ],
+)
+def test_references_stay_quiet(text):
+    assert citations(text) == []
 
 
 # ---- dates and money --------------------------------------------------------------------------

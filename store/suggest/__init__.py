@@ -8,6 +8,7 @@ source, rule):
 * :mod:`.persons` — people after a title ("Defense Minister Abdusalom Azizov"), and repeats;
 * :mod:`.orgs` — names built on a head noun ("Russian Defence Ministry", "Minsk Agreement");
 * :mod:`.dates`, :mod:`.money` — dates, date ranges and amounts of money;
+* :mod:`.citations` — authors and publishers in a reference's slots;
 * :mod:`.known_orgs` — organisations news names without structure ("NATO", "Kremlin");
 * :mod:`.places` — countries, regions and cities from packaged gazetteers.
 
@@ -43,6 +44,7 @@ def candidates(text: str) -> list[Candidate]:
     only starts the helper process (:mod:`store.suggest.service`) does not load them.
     """
     from store.suggest.acronyms import acronyms
+    from store.suggest.citations import citations
     from store.suggest.dates import dates
     from store.suggest.equipment import designations, named_classes
     from store.suggest.known_orgs import known_orgs
@@ -60,6 +62,7 @@ def candidates(text: str) -> list[Candidate]:
         *named_persons(text, is_place),
         *countries_as_places(text, head_names(text)),
         *known_orgs(text),
+        *citations(text),
         *dates(text),
         *money(text),
         *places(text),
