@@ -53,6 +53,7 @@ def test_given_name_and_surname_are_a_person(text: str, expected: list) -> None:
         "The Lib Dems plan to oppose it",  # a run after "the"
         "Georgia Dynamo Tbilisi",  # a country's name is never a given name here
         "Sydney Harbour Bridge",  # a thing's head
+        "strikes near Dayr Az Zawr and Al Huwayjah",  # an Arabic article starts no given name
     ],
 )
 def test_runs_that_name_no_person(text: str) -> None:

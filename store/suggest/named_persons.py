@@ -43,6 +43,9 @@ from store.suggest.places import is_language
 _RUN = re.compile(r"(?<![\w.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-]| [A-Z])")
 #: A run of capitalised words of any length (the runs of two or three are read inside it).
 _LONG_RUN = re.compile(r"(?<![\w.-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?)+(?![\w-])")
+#: Arabic articles written as words of their own ("Al", "Az", "El"; "Ash" is also an English
+#: given name) and "Bu" ("Al Bu Nimr", a tribe).
+_ARTICLE = re.compile(r"(?:Al|Ar|As|At|Ad|Adh|An|Az|Ath|El|Bu)")
 #: Compass words start places and peoples ("South African", "West Lothian"), never a given name.
 _COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"})
 #: Heads of the names of places and things that start with a given name ("Downing Street",
@@ -152,6 +155,8 @@ def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: Fals
         if match.start() < taken:
             continue
         first, rest = match.group(1), match.group(2).split()
+        if _ARTICLE.fullmatch(first):
+            continue  # "Dayr Az Zawr", "near Al Shadaddi": an article starts no given name
         if _plain(first) or (is_place(first) and not _only_a_city(first)) or not is_given_name(first):
             continue
         if _starts_sentence(text, match.start()) and first.lower() in common_words():

@@ -42,6 +42,7 @@ from store.suggest.lexicon import (
     fold,
     words,
 )
+from store.suggest.named_persons import starts_person
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'-]*\w)?(?:'s)?\.?|[^\w\s]|\d+")
 #: Words describing an office's domain, never a person's name ("Minister for Foreign Affairs").
@@ -194,11 +195,13 @@ def _split_domain(run: list[Token], is_place: Callable[[str], bool]) -> list[Tok
         if lower in _DOMAIN_WORDS or lower in ORG_HEADS or _is_title_word(word) or lower in ("the", "of", "and"):
             k += 1
             continue
-        # a place inside the domain, with words after it ("Minister of Defense of Uzbekistan …")
-        if k + 2 < len(run) and is_place(f"{word} {run[k + 1][2]}"):
+        # a place after "of" inside the domain, with words after it ("Minister of Defense of
+        # Uzbekistan …"); not a given name ("Secretary of State Antony Blinken")
+        after_of = k > 0 and run[k - 1][2] in ("of", "the")
+        if after_of and k + 2 < len(run) and is_place(f"{word} {run[k + 1][2]}"):
             k += 2
             continue
-        if k + 1 < len(run) and is_place(word):
+        if after_of and k + 1 < len(run) and is_place(word) and not starts_person(word):
             k += 1
             continue
         break
