@@ -237,6 +237,9 @@ def test_a_place_inside_the_office_is_not_part_of_the_name():
     found = spans(text, titled_persons(text, is_place))
     assert "Bakhodir Kurbanov" in found and "Kerry" in found
     assert not any("Uzbekistan" in name for name in found)
+    # a counterpart is an office
+    text = "signed by his Uzbek counterpart Kabul Berdiyev on Monday"
+    assert spans(text, titled_persons(text, is_place))[0] == "Kabul Berdiyev"
     # a given name that is also a place (Antony, France) after a domain word stays in the name
     text = "Secretary of State Antony Blinken spoke."
     assert spans(text, titled_persons(text, is_place))[0] == "Antony Blinken"
@@ -293,6 +296,25 @@ def test_an_of_phrase_stops_where_a_person_s_name_starts():
     assert spans(text, head_names(text)) == ["Scientific Council of the Institute for Asian Studies"]
     text = "the University of Victoria Park. The Bank of England"
     assert spans(text, head_names(text)) == ["University of Victoria Park", "Bank of England"]
+
+
+def test_outlets_owners_and_footnotes():
+    text = (
+        "Pearson's Financial Times and the Independent and The Times agreed, Sky News said; a piece "
+        "in the Eurasia Daily Monitor cited the Council of Border Troops.4 Next came the Court of Appeal."
+    )
+    assert spans(text, head_names(text)) == [
+        "Financial Times",
+        "The Times",
+        "Sky News",
+        "Eurasia Daily Monitor",
+        "Council of Border Troops",
+        "Court of Appeal",
+    ]
+
+
+def test_outlet_heads_stay_quiet():
+    assert head_names("Good News for everyone. The Times are changing. Monitor it.") == []
 
 
 def test_a_hyphenated_word_that_is_not_a_modifier_stays_in_the_name():

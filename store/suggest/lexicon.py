@@ -80,7 +80,7 @@ TITLE_HEADS = words(
     deputy representative speaker adviser advisor consul attaché attache negotiator chief-of-staff
     general gen. lieutenant lt. colonel col. major maj. captain capt. sergeant sgt. corporal cpl.
     private pvt. pfc. admiral adm. commodore brigadier brig. marshal ensign specialist spc.
-    airman seaman officer
+    airman seaman officer counterpart
     mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady baroness baron prof. professor rev. reverend
     sen. rep. gov. amb. pres. supt.
     """
