@@ -27,6 +27,8 @@ from __future__ import annotations
 import functools
 import re
 
+import ahocorasick
+
 from store.suggest.candidates import Candidate
 from store.suggest.lexicon import MODIFIER_SUFFIXES
 
@@ -117,25 +119,35 @@ Baykar
 
 
 @functools.cache
-def _table() -> tuple[dict[str, str], re.Pattern[str]]:
+def _table() -> tuple[dict[str, str], ahocorasick.Automaton]:
     names: dict[str, str] = {}
+    automaton = ahocorasick.Automaton()
     for line in _KNOWN.strip().splitlines():
         written, _, name = (part.strip() for part in line.partition("="))
         names[written] = name or written
-    alternatives = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
-    # whole words; "anti-"/"pro-" before a name leave it whole ("anti-Taliban", "pro-Kremlin")
-    before = r"(?:(?<![\w-])|(?<=\banti-)|(?<=\bpro-)|(?<=\bAnti-)|(?<=\bPro-))"
-    # and so does a modifier after it ("NATO-led")
-    after = r"(?=-(?:" + "|".join(sorted(MODIFIER_SUFFIXES)) + r")\b|(?![\w]|-\w))"
-    return names, re.compile(before + r"(?:" + alternatives + r")" + after)
+        automaton.add_word(written, written)
+    automaton.make_automaton()
+    return names, automaton
+
+
+#: Before a name: no word character or hyphen, except a prefix ("anti-Taliban", "pro-Kremlin").
+_PREFIX = re.compile(r"(?:^|(?<=[^\w-])|(?<=\b[Aa]nti-)|(?<=\b[Pp]ro-))$")
+#: After a name: no word character, and a hyphen only before a modifier ("NATO-led").
+_AFTER = re.compile(r"(?:-(?:" + "|".join(sorted(MODIFIER_SUFFIXES)) + r")\b|(?![\w]|-\w))")
 
 
 def known_orgs(text: str) -> list[Candidate]:
     """ORG candidates for every whole-word use of a name in the gazetteer above."""
-    names, pattern = _table()
-    return [
-        Candidate(m.start(), m.end(), "ORG", names[m.group()], "gazetteer", "known org") for m in pattern.finditer(text)
-    ]
+    names, automaton = _table()
+    found: list[Candidate] = []
+    for last, written in automaton.iter_long(text):
+        start, end = last - len(written) + 1, last + 1
+        if start > 0 and not _PREFIX.search(text, max(0, start - 5), start):
+            continue
+        if not _AFTER.match(text, end):
+            continue
+        found.append(Candidate(start, end, "ORG", names[written], "gazetteer", "known org"))
+    return found
 
 
 def is_known_org(word: str) -> bool:
