@@ -26,6 +26,10 @@ def people(text: str) -> list[tuple[str, str, str]]:
         ),
         ("with Владимир Путин", []),  # only Latin capitals here; other scripts come from known names
         ("the author Edgar Allan Poe wrote", [("Edgar Allan Poe", "Edgar Allan Poe", "given name")]),
+        # the name ends a longer run of capitalised words
+        ("Home Office Sarah Jones said", [("Sarah Jones", "Sarah Jones", "given name")]),
+        # a city's name that is also a given name, before a surname
+        ("Russian Federation Vladimir Putin's visit", [("Vladimir Putin", "Vladimir Putin", "given name")]),
     ],
 )
 def test_given_name_and_surname_are_a_person(text: str, expected: list) -> None:
@@ -45,6 +49,11 @@ def test_given_name_and_surname_are_a_person(text: str, expected: list) -> None:
         "Defence Ministry said",  # an organisation's head
         "donald trump in lower case",  # not capitalised
         "Tashkent Region officials",  # a place
+        "voters in Manchester Gorton and Birmingham Yardley",  # cities that are only family names
+        "The Lib Dems plan to oppose it",  # a run after "the"
+        "Georgia Dynamo Tbilisi",  # a country's name is never a given name here
+        "Sydney Harbour Bridge",  # a thing's head
+        "strikes near Dayr Az Zawr and Al Huwayjah",  # an Arabic article starts no given name
     ],
 )
 def test_runs_that_name_no_person(text: str) -> None:

@@ -11,11 +11,14 @@ import pytest
 from store.suggest import candidates, suggest
 from store.suggest.acronyms import acronyms, schwartz_hearst
 from store.suggest.candidates import Candidate, resolve
+from store.suggest.citations import citations
 from store.suggest.dates import dates
-from store.suggest.equipment import designations
+from store.suggest.equipment import designations, named_classes
+from store.suggest.known_orgs import known_orgs
 from store.suggest.money import money
 from store.suggest.orgs import head_names
 from store.suggest.persons import titled_persons
+from store.suggest.places import is_place
 
 
 def spans(text: str, found: list[Candidate]) -> list[str]:
@@ -78,6 +81,36 @@ def test_resolved_candidates_never_overlap_and_are_in_text_order():
 )
 def test_designations_fire(text, expected):
     assert spans(text, designations(text)) == expected
+
+
+def test_names_before_a_weapon_class_noun():
+    text = (
+        "Smuggled Igla and Strela hand-held surface-to-air missiles reached the border; US Apache "
+        "helicopters and Russian Ural trucks followed. Only one Igla was found."
+    )
+    found = named_classes(text)
+    assert [(text[c.start : c.end], c.entity_type) for c in found] == [
+        ("Igla", "EQUIPMENT"),
+        ("Strela", "EQUIPMENT"),
+        ("Apache", "EQUIPMENT"),
+        ("Ural", "EQUIPMENT"),
+        ("Igla", "EQUIPMENT"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "British tanks and Soviet tanks, Afghan and Iraqi drones rolled in.",  # peoples
+        "Nato fighters and Pentagon drones",  # organisations
+        "Paris missiles and Syria rockets",  # places
+        "The Patriot Act debate on missiles went on; the Thames river boats sailed.",  # no class noun after
+        "New missiles, Big tanks and Monday trucks",  # ordinary words, dates
+        "Labour Party conference fighters",  # a word between that is no weapon modifier
+    ],
+)
+def test_names_before_a_class_noun_stay_quiet(text):
+    assert named_classes(text) == []
 
 
 def test_designation_name_drops_the_plural_and_normalises_dashes():
@@ -199,6 +232,19 @@ def test_name_stops_at_possessive_and_keeps_particles_and_nicknames():
     ]
 
 
+def test_a_place_inside_the_office_is_not_part_of_the_name():
+    text = "He met the Minister of Defence of Uzbekistan Bakhodir Kurbanov in Bukhara. Secretary of State Kerry spoke."
+    found = spans(text, titled_persons(text, is_place))
+    assert "Bakhodir Kurbanov" in found and "Kerry" in found
+    assert not any("Uzbekistan" in name for name in found)
+    # a counterpart is an office
+    text = "signed by his Uzbek counterpart Kabul Berdiyev on Monday"
+    assert spans(text, titled_persons(text, is_place))[0] == "Kabul Berdiyev"
+    # a given name that is also a place (Antony, France) after a domain word stays in the name
+    text = "Secretary of State Antony Blinken spoke."
+    assert spans(text, titled_persons(text, is_place))[0] == "Antony Blinken"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -232,9 +278,113 @@ def test_head_noun_names():
     ]
 
 
+def test_a_led_or_backed_modifier_is_not_part_of_the_name():
+    text = (
+        "Troops of the Russia-led Collective Security Treaty Organization and the Saudi-backed "
+        "Yemeni Armed Forces joined the EU-brokered Peace Commission, said a London-based Human Rights Council."
+    )
+    assert spans(text, head_names(text)) == [
+        "Collective Security Treaty Organization",
+        "Yemeni Armed Forces",
+        "Peace Commission",
+        "Human Rights Council",
+    ]
+
+
+def test_an_of_phrase_stops_where_a_person_s_name_starts():
+    text = "said the Scientific Council of the Institute for Asian Studies Igor Pankratenko today."
+    assert spans(text, head_names(text)) == ["Scientific Council of the Institute for Asian Studies"]
+    text = "the University of Victoria Park. The Bank of England"
+    assert spans(text, head_names(text)) == ["University of Victoria Park", "Bank of England"]
+
+
+def test_outlets_owners_and_footnotes():
+    text = (
+        "Pearson's Financial Times and the Independent and The Times agreed, Sky News said; a piece "
+        "in the Eurasia Daily Monitor cited the Council of Border Troops.4 Next came the Court of Appeal."
+    )
+    assert spans(text, head_names(text)) == [
+        "Financial Times",
+        "The Times",
+        "Sky News",
+        "Eurasia Daily Monitor",
+        "Council of Border Troops",
+        "Court of Appeal",
+    ]
+
+
+def test_outlet_heads_stay_quiet():
+    assert head_names("Good News for everyone. The Times are changing. Monitor it.") == []
+
+
+def test_a_hyphenated_word_that_is_not_a_modifier_stays_in_the_name():
+    text = "The Anglo-Dutch Shell Company and the Austro-Hungarian Army."
+    assert spans(text, head_names(text)) == ["Anglo-Dutch Shell Company", "Austro-Hungarian Army"]
+
+
 def test_head_noun_names_stay_quiet():
     assert head_names("Secretary of State John Kerry and Chief of Staff Gen. Valery Gerasimov.") == []
     assert head_names("Police said the Coalition struck.") == []
+
+
+# ---- organisations known by name ---------------------------------------------------------------
+
+
+def test_known_organisations_by_name_and_acronym():
+    text = (
+        "NATO and the CSTO met; the Kremlin said TASS was wrong, and an anti-Taliban front "
+        "formed as Nato-led troops left. Reuters reported the UN view."
+    )
+    found = known_orgs(text)
+    assert [(text[c.start : c.end], c.entity_type) for c in found] == [
+        ("NATO", "ORG"),
+        ("CSTO", "ORG"),
+        ("Kremlin", "ORG"),
+        ("TASS", "ORG"),
+        ("Taliban", "ORG"),
+        ("Nato", "ORG"),
+        ("Reuters", "ORG"),
+        ("UN", "ORG"),
+    ]
+    assert found[0].name == found[5].name == "North Atlantic Treaty Organization"
+
+
+def test_known_organisations_stay_quiet():
+    # lower case, inside longer words or codes, or glued to another hyphenated word
+    text = "The nato debate; a UNIT of EUR 5; Pentagonal shapes; kremlinology; an EU-US deal; UNICEFs"
+    assert known_orgs(text) == []
+
+
+# ---- references: authors and publishers ---------------------------------------------------------
+
+
+def test_reference_authors_and_publishers():
+    text = (
+        "Notes\n\n"
+        '3. Smith, Jane. "Defence budgets rise again." Policy Review. March 3, 2019. Accessed May 1, 2020.\n'
+        "4. Brown, Peter, “The long road to Brussels,” The Economist, June 12 2018, Accessed May 1, 2020.\n"
+    )
+    found = [(text[c.start : c.end], c.entity_type, c.name) for c in citations(text)]
+    assert found == [
+        ("Smith, Jane", "PERSON", "Jane Smith"),
+        ("Policy Review", "ORG", "Policy Review"),
+        ("Brown, Peter", "PERSON", "Peter Brown"),
+        ("The Economist", "ORG", "The Economist"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # prose with a quotation, a name and a date: not a reference line
+        '"We will not back down," Brown, March 2005 and all that, said the minister.',
+        'Paris, France was calm. "Nothing," Mr Brown. May 5 came.',
+        # a reference line with no quoted title and no inverted author
+        "5. Ibid. See the Treasury report of 2004, http://example.org/report",
+    ],
+)
+def test_references_stay_quiet(text):
+    assert citations(text) == []
 
 
 # ---- dates and money --------------------------------------------------------------------------

@@ -84,3 +84,12 @@ def test_persons_beat_places_of_the_same_span():
 def test_odd_unicode(text):
     for c in places(text):
         assert 0 <= c.start < c.end <= len(text)
+
+
+def test_a_country_name_read_as_an_organisation_is_a_place():
+    text = "The President of the Russian Federation met the Federation Council and the Russian Football Union."
+    kept = [(text[c.start : c.end], c.entity_type, c.name) for c in suggest(text)]
+    assert ("Russian Federation", "PLACE", "Russia") in kept
+    # bodies whose head noun is "Federation" or "Union" stay organisations
+    assert ("Federation Council", "ORG", "Federation Council") in kept
+    assert ("Russian Football Union", "ORG", "Russian Football Union") in kept

@@ -8,6 +8,8 @@ source, rule):
 * :mod:`.persons` — people after a title ("Defense Minister Abdusalom Azizov"), and repeats;
 * :mod:`.orgs` — names built on a head noun ("Russian Defence Ministry", "Minsk Agreement");
 * :mod:`.dates`, :mod:`.money` — dates, date ranges and amounts of money;
+* :mod:`.citations` — authors and publishers in a reference's slots;
+* :mod:`.known_orgs` — organisations news names without structure ("NATO", "Kremlin");
 * :mod:`.places` — countries, regions and cities from packaged gazetteers.
 
 :func:`suggest` runs them all and keeps one candidate wherever several overlap
@@ -42,20 +44,25 @@ def candidates(text: str) -> list[Candidate]:
     only starts the helper process (:mod:`store.suggest.service`) does not load them.
     """
     from store.suggest.acronyms import acronyms
+    from store.suggest.citations import citations
     from store.suggest.dates import dates
-    from store.suggest.equipment import designations
+    from store.suggest.equipment import designations, named_classes
+    from store.suggest.known_orgs import known_orgs
     from store.suggest.money import money
     from store.suggest.named_persons import named_persons
     from store.suggest.orgs import head_names
     from store.suggest.persons import titled_persons
-    from store.suggest.places import country_names, is_place, places
+    from store.suggest.places import countries_as_places, country_names, is_place, places
 
     return [
         *designations(text),
+        *named_classes(text),
         *acronyms(text, country_names()),
         *titled_persons(text, is_place),
         *named_persons(text, is_place),
-        *head_names(text),
+        *countries_as_places(text, head_names(text)),
+        *known_orgs(text),
+        *citations(text),
         *dates(text),
         *money(text),
         *places(text),

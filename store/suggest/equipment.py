@@ -19,6 +19,9 @@ Whatever the evidence, a code is never proposed inside a URL, an e-mail address 
 it is one piece of a longer hyphenated run ("SARS-CoV-2"), or when a decimal point follows it
 ("PM-2.5"). Warships are proposed by their navy's prefix and name ("HMS Ocean", "USS Hopper").
 
+Names without a code are read from the class noun after them: "Igla and Strela hand-held
+surface-to-air missiles", "Javelin anti-tank missiles", "Apache helicopters" (:func:`named_classes`).
+
 A capitalised name right after the code ("MQ-9 Reaper", "S-400 Triumf") joins the
 span when it is not an ordinary word, a title or a date. A plural "s" is part of the span but not
 of the name ("F-16s" → "F-16").
@@ -41,6 +44,7 @@ from store.suggest.lexicon import (
     WEEKDAYS,
     common_words,
     fold,
+    words,
 )
 
 _SUFFIX = r"(?:[A-Z]{1,4}[a-z]{0,2}\d{0,2}(?:/[A-Z]{1,2})?)?"
@@ -170,3 +174,85 @@ def designations(text: str) -> list[Candidate]:
         if proven or prefix in proven_prefixes
     ]
     return repeat(folded, candidates)
+
+
+#: Class nouns after which a capitalised name is the name of a weapon or platform ("Igla
+#: missiles", "Apache helicopters", "Ural trucks"). Narrower than ``EQUIPMENT_CLASS_NOUNS``:
+#: "jets", "planes", "vessels" or "carriers" follow airlines, shipping lines and companies.
+_NAMED_CLASS_NOUNS = words(
+    """
+    missile missiles rocket rockets launcher launchers helicopter helicopters gunship gunships drone
+    drones tank tanks rifle rifles howitzer howitzers fighter fighters bomber bombers interceptors
+    submarine submarines frigate frigates corvette corvettes destroyer destroyers warship warships
+    trucks manpads atgms
+    """
+)
+#: Words that may stand between the names and the class noun ("hand-held surface-to-air",
+#: "main battle", "cruise"); a hyphenated compound also may ("anti-tank", "short-range").
+_CLASS_MODIFIERS = WEAPON_WORDS | words(
+    "ballistic cruise battle main fighter guided portable combat transport light heavy military air"
+)
+_CODE_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{3,6})"
+_NAMED_CLASS = re.compile(
+    r"(?<![\w-])(?P<names>"
+    + _CODE_NAME
+    + r"(?:(?:, | and | or )"
+    + _CODE_NAME
+    + r")*) (?P<modifiers>(?:[a-z][\w-]* ){0,3}?)(?P<noun>"
+    + "|".join(sorted(_NAMED_CLASS_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+#: Adjectives of peoples and blocs the gazetteer's demonyms miss ("British tanks").
+_PEOPLES = words(
+    "British Greek Swiss Soviet Western Eastern Northern Southern Allied Arab Czech Scots Irish Filipino Kurdish"
+)
+#: Endings of peoples' adjectives ("Kazakhstani", "Bosnian", "Maltese", "Danish").
+_PEOPLE_SHAPE = re.compile(r"(?:ian|ish|ese|ean|stani)$")
+
+
+def _code_name(word: str) -> bool:
+    """A word that may name a weapon: not an ordinary word, a place, a people, a title or a date."""
+    from store.suggest.known_orgs import is_known_org
+    from store.suggest.places import is_demonym, is_language, is_place
+
+    if word in MAKERS:
+        return True  # "Ural trucks", "Boeing helicopters": a maker's name names its product line
+    lower = word.lower()
+    return not (
+        lower in common_words()
+        or lower in TITLE_HEADS
+        or lower in EQUIPMENT_CLASS_NOUNS
+        or word in MONTHS
+        or word in WEEKDAYS
+        or is_place(word)
+        or is_language(word)
+        or is_demonym(word)
+        or word in _PEOPLES
+        or bool(_PEOPLE_SHAPE.search(word))
+        or is_known_org(word)
+    )
+
+
+def named_classes(text: str) -> list[Candidate]:
+    """EQUIPMENT candidates for names right before a weapon class noun (see the module docstring).
+
+    "Igla and Strela hand-held surface-to-air missiles" gives "Igla" and "Strela"; each name is
+    then a mention wherever else the article writes it. A modifier between the names and the
+    noun must be a weapon word or a hyphenated compound, so "Patriot Act missiles debate" or
+    "Thames river boats" propose nothing.
+    """
+    folded = fold(text)
+    found: list[Candidate] = []
+    for m in _NAMED_CLASS.finditer(folded):
+        modifiers = m.group("modifiers").split()
+        if not all("-" in w or w in _CLASS_MODIFIERS for w in modifiers):
+            continue
+        names = [(n.start(), n.end()) for n in re.finditer(_CODE_NAME, m.group("names"))]
+        offset = m.start("names")
+        spans = [(offset + a, offset + b) for a, b in names]
+        if not all(_code_name(folded[a:b]) for a, b in spans):
+            continue
+        found.extend(Candidate(a, b, "EQUIPMENT", folded[a:b], "pattern", "class noun") for a, b in spans)
+    return repeat(folded, found)

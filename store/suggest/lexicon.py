@@ -60,6 +60,13 @@ EQUIPMENT_HEADS = words(
 #: Heads of place names that are not in a gazetteer's city list ("Kurdistan Region").
 PLACE_HEADS = words("republic kingdom emirates region province territory territories oblast strip")
 
+#: Second halves of a hyphenated modifier that says who leads, backs or owns a body
+#: ("Russia-led", "Kremlin-backed", "London-based"): the name before the hyphen is a name of
+#: its own, and the modifier is never part of the name after it.
+MODIFIER_SUFFIXES = words(
+    "led backed dominated based owned funded sponsored brokered controlled allied aligned run linked supported"
+)
+
 # ---- titles: offices, ranks, honorifics ------------------------------------------------------
 
 #: Words that end a title before a person's name ("Defense Minister", "Lt. Col.", "Mr").
@@ -73,7 +80,7 @@ TITLE_HEADS = words(
     deputy representative speaker adviser advisor consul attaché attache negotiator chief-of-staff
     general gen. lieutenant lt. colonel col. major maj. captain capt. sergeant sgt. corporal cpl.
     private pvt. pfc. admiral adm. commodore brigadier brig. marshal ensign specialist spc.
-    airman seaman officer
+    airman seaman officer counterpart
     mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady baroness baron prof. professor rev. reverend
     sen. rep. gov. amb. pres. supt.
     """

@@ -24,10 +24,12 @@ from store.suggest.lexicon import (
     DOCUMENT_HEADS,
     EVENT_HEADS,
     FUNCTION_WORDS,
+    MODIFIER_SUFFIXES,
     MONTHS,
     ORG_HEADS,
     TITLE_HEADS,
     WEEKDAYS,
+    common_words,
     fold,
     words,
 )
@@ -36,6 +38,17 @@ _TOKEN = re.compile(r"[^\W\d_][\w'&.-]*[\w&]|[^\W\d_]|\S")
 _CONNECTORS = words("of for the and on de du des al el la le von van der")
 #: Heads that come first: "Operation Inherent Resolve", "Exercise Eager Lion".
 _LEADING_EVENT_HEADS = words("Operation Exercise")
+#: A modifier that says who leads, backs or owns a body ("Russia-led", "Kremlin-backed",
+#: "London-based"): it describes the name after it and is never part of it.
+_MODIFIER = re.compile(r"-(?:" + "|".join(sorted(MODIFIER_SUFFIXES)) + r")$")
+
+#: Heads of the names of newspapers, agencies and other outlets ("Asia Times", "Sky News",
+#: "Eurasia Daily Monitor", "Washington Post"): organisations here, not in the other rules'
+#: lists (a person's name is never read as ending in one).
+_MEDIA_HEADS = words("times news monitor post herald gazette journal tribune telegraph chronicle")
+
+#: A note's number glued after a name's last full stop ("… Border Troops.4").
+_FOOTNOTE = re.compile(r"(?<=[a-z])\.\d{1,3}$")
 
 Token = tuple[int, int, str]
 
@@ -70,6 +83,8 @@ def _runs(folded: str) -> list[list[Token]]:
 def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
     """A run cut at title words, dates, and an "and" right after a complete name; trimmed.
 
+    A piece starts after a "<Name>-led" modifier ("the Moscow-led Customs Union").
+
     "Jordan Armed Forces and Iraqi Security Forces" is two names; "Securities and Exchange
     Commission" is one.
     """
@@ -82,8 +97,12 @@ def _segments(folded: str, run: list[Token]) -> list[list[Token]]:
             pieces.append([])
             continue
         pieces[-1].append(token)
+        if _FOOTNOTE.search(word):
+            pieces.append([])  # a note's number ends the sentence ("… Border Troops.4 Next")
     out: list[list[Token]] = []
     for piece in pieces:
+        cut = max((i + 1 for i, token in enumerate(piece) if _MODIFIER.search(token[2].lower())), default=0)
+        piece = piece[cut:]
         while piece and (piece[0][2].lower() in FUNCTION_WORDS or piece[0][2] in _CONNECTORS):
             piece = piece[1:]
         while piece and piece[-1][2] in _CONNECTORS:
@@ -99,7 +118,7 @@ def _head_kind(word: str) -> str | None:
         return "DOCUMENT"
     if head in EVENT_HEADS:
         return "EVENT"
-    return "ORG" if head in ORG_HEADS else None
+    return "ORG" if head in ORG_HEADS or head in _MEDIA_HEADS else None
 
 
 def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
@@ -117,7 +136,7 @@ def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
             continue
         end = i + 1
         if end < len(piece) and piece[end][2] in ("of", "for", "on"):
-            end = len(piece)
+            end = _person_after(piece, i + 2)
         elif i == 0:
             return None  # a head alone, or before words that are not its "of" phrase
         start = 0
@@ -126,8 +145,38 @@ def _typed(piece: list[Token]) -> tuple[list[Token], str] | None:
             start = joints[-1] + 1
             while start < i and piece[start][2] in _CONNECTORS:
                 start += 1
+        owners = [j for j in range(start, i) if piece[j][2].endswith(("'s", "’s"))]
+        if owners:  # "Pearson's Financial Times": the owner is not part of the name
+            start = owners[-1] + 1
+        if piece[i][2].lower() in _MEDIA_HEADS:
+            ands = [j for j in range(start, i) if piece[j][2] == "and"]
+            if ands:  # "the Independent and The Times": outlets are listed, rarely named with "and"
+                start = ands[-1] + 1
+        while start < i and piece[start][2] in _CONNECTORS:
+            start += 1
         return piece[start:end], kind
     return None
+
+
+def _person_after(piece: list[Token], first: int) -> int:
+    """Where the "of" phrase that ends ``piece`` ends: before a person's name that follows it.
+
+    "the Scientific Council of the Institute for Asian Studies Igor Pankratenko": the name is
+    a given name rigour knows and one or two capitalised words to the end of the run.
+    """
+    from store.suggest.named_persons import starts_person
+
+    for j in range(max(first, len(piece) - 3), len(piece) - 1):
+        rest = [t[2] for t in piece[j + 1 :]]
+        if starts_person(piece[j][2]) and all(_capitalised(w) and w not in _CONNECTORS for w in rest):
+            return j
+    return len(piece)
+
+
+def _opens_sentence(folded: str, token: Token) -> bool:
+    """A word English writes lower-case that is capitalised only because it starts a sentence."""
+    before = folded[: token[0]].rstrip(" \t\"'(")
+    return (not before or before[-1] in ".!?\n:") and token[2].lower() in common_words()
 
 
 @functools.lru_cache(maxsize=8)
@@ -141,11 +190,16 @@ def _names(folded: str) -> tuple[tuple[int, int, str], ...]:
             if typed is None:
                 continue
             tokens, kind = typed
+            if tokens[-1][2].lower() in _MEDIA_HEADS and _opens_sentence(folded, tokens[0]):
+                tokens = tokens[1:]  # "Good News for all." starts a sentence, names no outlet
             if len(tokens) < 2 or tokens[0][2] in MONTHS or tokens[0][2] in WEEKDAYS:
                 continue
             start, end = tokens[0][0], tokens[-1][1]
             if folded[end - 2 : end] in ("'s", "’s"):
                 end -= 2
+            footnote = _FOOTNOTE.search(folded, start, end)
+            if footnote is not None:
+                end = footnote.start()  # "… Border Troops.4": a note's number after the stop
             found.append((start, end, kind))
     return tuple(found)
 

@@ -42,6 +42,7 @@ from store.suggest.lexicon import (
     fold,
     words,
 )
+from store.suggest.named_persons import starts_person
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'-]*\w)?(?:'s)?\.?|[^\w\s]|\d+")
 #: Words describing an office's domain, never a person's name ("Minister for Foreign Affairs").
@@ -178,9 +179,10 @@ def _split_domain(run: list[Token], is_place: Callable[[str], bool]) -> list[Tok
     """The name in "<domain> <name>", the capitalised words after "Minister for ...".
 
     The domain is read from the left: words of offices' domains ("Foreign", "Affairs",
-    "Middle", "East"), organisation heads, title words, and one place name right at its start
-    ("of Uzbekistan", "of the United States"). What is left is the name: so "Secretary of
-    State Kerry" names Kerry even though Kerry is also an Irish county.
+    "Middle", "East"), organisation heads, title words, and place names ("of Uzbekistan", "of
+    the United States", "Minister of Defense of Uzbekistan"). What is left is the name; its last
+    word is never read as a place: so "Secretary of State Kerry" names Kerry even though Kerry
+    is also an Irish county.
     """
     k = 0
     if len(run) > 1 and is_place(f"{run[0][2]} {run[1][2]}"):
@@ -191,6 +193,15 @@ def _split_domain(run: list[Token], is_place: Callable[[str], bool]) -> list[Tok
         word = run[k][2]
         lower = word.lower()
         if lower in _DOMAIN_WORDS or lower in ORG_HEADS or _is_title_word(word) or lower in ("the", "of", "and"):
+            k += 1
+            continue
+        # a place after "of" inside the domain, with words after it ("Minister of Defense of
+        # Uzbekistan …"); not a given name ("Secretary of State Antony Blinken")
+        after_of = k > 0 and run[k - 1][2] in ("of", "the")
+        if after_of and k + 2 < len(run) and is_place(f"{word} {run[k + 1][2]}"):
+            k += 2
+            continue
+        if after_of and k + 1 < len(run) and is_place(word) and not starts_person(word):
             k += 1
             continue
         break

@@ -36,6 +36,7 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -357,6 +358,22 @@ def country_names() -> frozenset[str]:
     return frozenset(k for k, p in gazetteer().places.items() if p.kind == "country")
 
 
+def countries_as_places(text: str, found: Iterable[Candidate]) -> list[Candidate]:
+    """``found`` with every span that is exactly a country's name made a PLACE of that country.
+
+    A name-building rule reads "Russian Federation" or "United Arab Emirates" as an
+    organisation or a region by its head noun; the gazetteer knows it is a country's name, which
+    is a PLACE whatever its last word.
+    """
+    out: list[Candidate] = []
+    for candidate in found:
+        place = gazetteer().lookup(text[candidate.start : candidate.end])
+        if place is not None and place.kind == "country" and candidate.entity_type != "PLACE":
+            candidate = Candidate(candidate.start, candidate.end, "PLACE", place.name, candidate.source, "country")
+        out.append(candidate)
+    return out
+
+
 _WORD_BEFORE = re.compile(r"([\w.'-]+) $")
 _WORD_AFTER = re.compile(r" ([\w.'-]+)")
 
@@ -382,6 +399,11 @@ def _free_neighbour(word: str, folded: str, start: int, demonyms: frozenset[str]
 @functools.cache
 def _all_demonyms() -> frozenset[str]:
     return frozenset(_demonyms(sorted(country_names())))
+
+
+def is_demonym(word: str) -> bool:
+    """Whether ``word`` is a people's or a country's adjective ("British", "Russian", "Uzbek")."""
+    return word in _all_demonyms()
 
 
 def places(text: str) -> list[Candidate]:
