@@ -59,6 +59,8 @@ class PostgresView(LastSeenLookups, View):
         super().__init__(url, schema)
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._count: int | None = None
+        #: Every entity, as last read (suggestions ask for them all at each article), until a change.
+        self._entities: list[Entity] | None = None
         #: Bumped by every change: an answer read before a change is not kept after it.
         self._generation = 0
         self._cache_lock = threading.Lock()
@@ -66,9 +68,10 @@ class PostgresView(LastSeenLookups, View):
     # ------------------------------------------------------------------ keeping current
 
     def apply(self, changes: Iterable[Change]) -> None:
-        """Forget what the changes made stale (cached articles, the article count)."""
+        """Forget what the changes made stale (cached articles, the article count, the entities)."""
         with self._cache_lock:
             self._generation += 1
+            self._entities = None
             for change in changes:
                 if change.table == ARTICLES:
                     self._articles.pop(change.key, None)
@@ -150,11 +153,23 @@ class PostgresView(LastSeenLookups, View):
     # ------------------------------------------------------------------ entities
 
     def entities(self) -> list[Entity]:
-        """Every entity (the dictionary, not the corpus), sorted as the folder store sorts them."""
+        """Every entity (the dictionary, not the corpus), sorted as the folder store sorts them.
+
+        Kept until the next change this store takes in (its own or another analyst's), as the
+        other answers of this view are.
+        """
+        with self._cache_lock:
+            if self._entities is not None:
+                return list(self._entities)
+            generation = self._generation
         records = [
             codec.entity_record(self._checked(ENTITIES, row[0])) for row in self._rows("SELECT doc FROM {s}.entities")
         ]
-        return sorted(records, key=lambda e: (e.type, e.name.casefold()))
+        records.sort(key=lambda e: (e.type, e.name.casefold()))
+        with self._cache_lock:
+            if generation == self._generation:
+                self._entities = records
+        return list(records)
 
     def entity(self, entity_id: str) -> Entity:
         """Read from the server."""

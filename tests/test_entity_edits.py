@@ -582,3 +582,18 @@ def test_undoing_a_merge_keeps_the_tags_others_made_since(analysts: Pair) -> Non
         assert store.annotation(newer.id).entity_id == shoigu.id
         assert store.mention_counts([shoigu.id, moscow.id]) == {shoigu.id: 4, moscow.id: 3}
         assert_consistent(store)
+
+
+def test_the_entities_a_store_answers_follow_every_change_taken_in(analysts: tuple[Store, Store]) -> None:
+    """A server store keeps its entity list between questions: any change, anyone's, renews it."""
+    alice, bob = analysts
+    article = alice.articles()[0]
+    shoigu = alice.annotate(article.id, 0, 4, entity="Sergey Shoigu", entity_type="PERSON")
+    assert [e.name for e in alice.entities()] == ["Sergey Shoigu"]  # asked once: kept
+    bob.refresh()
+    bob.annotate(article.id, 10, 14, entity="Collective Security Treaty Organization", entity_type="ORG")
+    alice.refresh()
+    assert {e.name for e in alice.entities()} == {"Sergey Shoigu", "Collective Security Treaty Organization"}
+    alice.rename_entity(shoigu.entity_id, "Sergei Shoigu")
+    assert "Sergei Shoigu" in {e.name for e in alice.entities()}
+    assert "Sergey Shoigu" not in {e.name for e in alice.entities()}

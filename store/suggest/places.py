@@ -353,6 +353,7 @@ def is_place(word: str) -> bool:
     return gazetteer().lookup(word) is not None
 
 
+@functools.cache
 def country_names() -> frozenset[str]:
     """Every name of a country the gazetteer knows ("Russian Federation", "U.S.")."""
     return frozenset(k for k, p in gazetteer().places.items() if p.kind == "country")
