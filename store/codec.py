@@ -19,7 +19,7 @@ from typing import Any
 from store import anchoring
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Doc
 from store.models import EDITABLE_FIELDS, STATUSES, Annotation, Article, Entity
-from store.sanitize import neutralize, sanitize_line, sanitize_text
+from store.sanitize import INVISIBLE, neutralize, sanitize_line, sanitize_text
 from store.search_index import fold
 
 #: Article fields computed from ``extracted`` and the user's ``overrides``.
@@ -45,8 +45,12 @@ def current_user() -> str:
 
 
 def name_key(name: str) -> str:
-    """How entity names are compared: spacing, case and accents do not matter."""
-    return fold(" ".join(name.split()))
+    """How entity names are compared: spacing, case, accents and invisible characters do not matter.
+
+    A name saved before invisible characters were dropped from names may still hold one: its
+    key is the visible name's, so it can be neither doubled nor hidden behind a look-alike.
+    """
+    return fold(" ".join(INVISIBLE.sub("", name).split()))
 
 
 def names_of(doc: Doc) -> list[str]:

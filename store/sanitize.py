@@ -45,9 +45,23 @@ def sanitize_text(text: str) -> str:
     return "\n".join(map(str.strip, text.split("\n")))
 
 
+#: Characters a terminal draws as nothing (Unicode's default-ignorable code points: soft hyphen,
+#: direction marks, joiners, fillers, variation and tag characters). In a one-line value (a
+#: name, a label) they would make two values that look the same differ; they are dropped there.
+#: Article text keeps them (its offsets are the tags').
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+
+
 def sanitize_line(text: str) -> str:
-    """Sanitise a one-line value (a name, a label, a title): also folds newlines into spaces."""
-    return " ".join(sanitize_text(text).split())
+    """Sanitise a one-line value (a name, a label, a title): also folds newlines into spaces.
+
+    Invisible characters (:data:`INVISIBLE`) go too: "Sergei Sho\u00adigu" is "Sergei Shoigu".
+    """
+    return " ".join(INVISIBLE.sub("", sanitize_text(text)).split())
 
 
 #: Characters that must never reach a terminal: C0 (but newline), DEL, C1, bidi controls.

@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from store.suggest.candidates import Candidate, repeat
+from store.suggest.candidates import Candidate, repeat, starts_sentence
 from store.suggest.lexicon import (
     DOCUMENT_HEADS,
     EQUIPMENT_HEADS,
@@ -120,11 +120,6 @@ def starts_person(word: str) -> bool:
     return not is_place(word) or _only_a_city(word)
 
 
-def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in ".!?\n:"
-
-
 def _runs(text: str) -> list[re.Match[str]]:
     """Every run of two or three capitalised words that ends a longer run of them.
 
@@ -159,7 +154,7 @@ def named_persons(text: str, is_place: Callable[[str], bool] = lambda word: Fals
             continue  # "Dayr Az Zawr", "near Al Shadaddi": an article starts no given name
         if _plain(first) or (is_place(first) and not _only_a_city(first)) or not is_given_name(first):
             continue
-        if _starts_sentence(text, match.start()) and first.lower() in common_words():
+        if starts_sentence(text, match.start()) and first.lower() in common_words():
             continue
         if text[max(0, match.start() - 4) : match.start()] in ("The ", "the "):
             continue  # a person is not written with the article: "the Lib Dems"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 
-from store.suggest.candidates import Candidate
+from store.suggest.candidates import Candidate, starts_sentence
 from store.suggest.lexicon import (
     DOCUMENT_HEADS,
     EVENT_HEADS,
@@ -175,8 +175,7 @@ def _person_after(piece: list[Token], first: int) -> int:
 
 def _opens_sentence(folded: str, token: Token) -> bool:
     """A word English writes lower-case that is capitalised only because it starts a sentence."""
-    before = folded[: token[0]].rstrip(" \t\"'(")
-    return (not before or before[-1] in ".!?\n:") and token[2].lower() in common_words()
+    return starts_sentence(folded, token[0]) and token[2].lower() in common_words()
 
 
 @functools.lru_cache(maxsize=8)
