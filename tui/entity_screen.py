@@ -78,6 +78,23 @@ class EntityScreen(ModalScreen[tuple[str, int, int] | None]):
 
     # ------------------------------------------------------------------ showing
 
+    def others_changed(self) -> None:
+        """Another analyst's changes were taken in: show the entity as it now is (or say it is gone)."""
+        shown = self.entity
+        try:
+            self.store.entity(self.entity_id)
+        except KeyError:
+            name = shown.name if shown is not None else "This entity"
+            self.app.notify(
+                f"{name} is gone: another analyst deleted it or merged it into another entity.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        except StoreConnectionError:
+            return  # the main screen says "reconnecting…"; this one keeps what it shows
+        self.reload()
+
     def reload(self) -> None:
         """Read the entity and its mentions again (after an edit, or one by another analyst)."""
         try:

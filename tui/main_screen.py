@@ -205,6 +205,12 @@ class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, S
             with contextlib.suppress(KeyError):  # another analyst's copy may have removed it
                 self.article = self.store.article(self.article.id)
         self.refresh_views()
+        # A screen open over this one (an entity's, the passages) shows store records too: it
+        # follows others' changes as the panes do, through its ``others_changed``.
+        for screen in self.app.screen_stack:
+            follow = getattr(screen, "others_changed", None)
+            if screen is not self and callable(follow):
+                follow()
 
     def show_waiting(self, waiting: bool) -> None:
         self._waiting = waiting

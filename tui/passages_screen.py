@@ -77,6 +77,10 @@ class PassagesScreen(ModalScreen[tuple[str, int, int] | None]):
             message = "No passage matches." if query else "No passages yet: select words in the reader and press m."
             options.set_options([Option(Text(message, style="dim"), disabled=True)])
 
+    def others_changed(self) -> None:
+        """Another analyst's changes were taken in: list the passages as they now are."""
+        self._fill(self.query_one("#passages-filter", Input).value)
+
     @on(Input.Changed, "#passages-filter")
     def _filtered(self, event: Input.Changed) -> None:
         event.stop()
