@@ -10,11 +10,13 @@ source, rule):
 * :mod:`.dates`, :mod:`.money` — dates, date ranges and amounts of money;
 * :mod:`.citations` — authors and publishers in a reference's slots;
 * :mod:`.known_orgs` — organisations news names without structure ("NATO", "Kremlin");
-* :mod:`.places` — countries, regions and cities from packaged gazetteers.
+* :mod:`.places` — countries, regions and cities from packaged gazetteers;
+* :mod:`.model` — a statistical NER model, only when the user installed one (spaCy).
 
 :func:`suggest` runs them all and keeps one candidate wherever several overlap
-(:func:`store.suggest.candidates.resolve`). Nothing here touches a store or imports Textual:
-the caller decides what to do with the proposals.
+(:func:`store.suggest.candidates.resolve`); a model's mentions only fill places no rule
+claimed. Nothing here touches a store or imports Textual: the caller decides what to do with
+the proposals.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def warm() -> None:
 
     Seconds, once per process; the app does it in the background after its first screen.
     """
+    from store.suggest.model import model_status
     from store.suggest.named_persons import is_given_name
     from store.suggest.places import country_names, gazetteer
 
     gazetteer()
     country_names()
     is_given_name("John")
+    model_status()  # a model the user named is loaded here too
 
 
 def candidates(text: str) -> list[Candidate]:
@@ -70,5 +74,18 @@ def candidates(text: str) -> list[Candidate]:
 
 
 def suggest(text: str) -> list[Candidate]:
-    """The candidates for ``text``, one wherever several overlap, in text order."""
-    return resolve(candidates(text))
+    """The candidates for ``text``, one wherever several overlap, in text order.
+
+    A model's mentions (:mod:`.model`, when one is installed and named) are added only where
+    no rule claimed any character: where the two disagree, the rule wins.
+    """
+    from store.spans import TakenSpans
+    from store.suggest.model import model_candidates
+
+    kept = resolve(candidates(text))
+    extra = model_candidates(text)
+    if not extra:
+        return kept
+    taken = TakenSpans((c.start, c.end) for c in kept)
+    kept += [c for c in resolve(extra) if taken.take(c.start, c.end)]
+    return sorted(kept, key=lambda c: (c.start, c.end))
