@@ -110,6 +110,10 @@ class Transaction(ABC):
 class Backend(ABC):
     """Where a store's documents live (see the module docstring for the promises)."""
 
+    #: Articles an import saves per changeset: what a cancelled or failed import can lose at
+    #: most is the batch being read, and another analyst's save waits at most one batch.
+    IMPORT_BATCH = 500
+
     @abstractmethod
     def load(self, tables: Iterable[str]) -> dict[str, dict[str, Doc]]:
         """Every document of ``tables``, by id."""

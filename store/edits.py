@@ -59,7 +59,7 @@ class StoreEdits(StoreQueries):
         *,
         progress: ProgressCallback | None = None,
         cancelled: Callable[[], bool] | None = None,
-        batch_size: int = 500,
+        batch_size: int | None = None,
     ) -> ImportReport:
         """Import files and folders (recursively). Bad files are reported, never fatal.
 
@@ -79,7 +79,7 @@ class StoreEdits(StoreQueries):
                 merge=self.merge_export,
                 progress=progress,
                 cancelled=cancelled,
-                batch_size=batch_size,
+                batch_size=batch_size or self.backend.IMPORT_BATCH,
                 prepare=prepare,
             )
 

@@ -82,6 +82,11 @@ class PostgresBackend(Backend):
     one); a store of an older version asks for ``dossier store migrate``; a newer one is refused.
     """
 
+    #: A server's per-changeset costs (the COMMIT's flush, the log row, the lock) are amortised
+    #: over twice the folder store's batch: measured on 188,091 BBC articles, 500 → 2,081
+    #: articles/s, 1,000 → 2,219, 2,000 → 2,255 (an import holds the lock ~0.45 s per batch).
+    IMPORT_BATCH = 1000
+
     def __init__(self, url: str, *, schema: str = DEFAULT_SCHEMA, create: bool = True) -> None:
         self.url = url
         self.schema = schema_name(schema)
