@@ -176,11 +176,19 @@ def run_import(
     def save_batch(batch: Callable[[View], Changeset], outcomes: list[tuple[str, tuple[str, str]]]) -> None:
         orphaned_before = report.orphaned
         try:
-            save(batch)
+            committed = save(batch)
         except BaseException:
             report.orphaned = orphaned_before  # the moves counted were not saved either
             raise
+        # Another process may have added the same file's article between the plan and the save
+        # (two imports of one folder at once): the save then wrote nothing for it, and the
+        # report says it was there already, not that this import added it.
+        written = (
+            {c.key for c in committed.changes if c.table == ARTICLES} if isinstance(committed, Changeset) else None
+        )
         for kind, entry in outcomes:
+            if kind == "added" and written is not None and entry[1] not in written:
+                kind = "unchanged"
             getattr(report, kind).append(entry)
 
     def saved() -> None:

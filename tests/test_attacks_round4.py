@@ -160,3 +160,29 @@ async def test_the_passages_screen_follows_another_analysts_new_passage(tmp_path
                 break
         assert [p.note for p in screen.shown] == ["from Bob"]
     store.close()
+
+
+def test_two_imports_of_one_folder_at_once_report_each_article_added_once(analysts: Pair, tmp_path: Path) -> None:
+    """Seen while attacking: two processes importing one folder at once both said "added" for
+    the same articles. Bob imports the folder while Alice's import of it is reading; what Bob
+    added first, Alice's report calls unchanged (her save wrote nothing for it)."""
+    alice, bob = analysts
+    folder = tmp_path / "both"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"new{number}.txt").write_text(
+            f"Talks in Samarkand, day {number}\n\nSergey Shoigu met officials in Samarkand on day {number}"
+            " of the talks, the ministry said.\n\nA new paragraph for this import.\n"
+        )
+    bobs: list = []
+
+    def bob_imports_meanwhile(done: int, _total: int, _path: str) -> None:
+        if done == 1:
+            bobs.append(bob.import_paths([folder]))
+
+    alices = alice.import_paths([folder], progress=bob_imports_meanwhile)
+    added = {key for _origin, key in bobs[0].added} | {key for _origin, key in alices.added}
+    assert len(bobs[0].added) + len(alices.added) == len(added) == 5, (bobs[0].added, alices.added)
+    assert len(alices.unchanged) == 5 - len(alices.added)
+    alice.refresh()
+    assert sum(1 for a in alice.articles() if "A new paragraph" in a.text) == 5
