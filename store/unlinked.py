@@ -56,7 +56,9 @@ def unlinked_mentions(view: View, entity: Entity, articles: list[Article], words
     """
     finder = NameFinder([entity])
     reach = 2 * max(len(name) for name in entity.names()) + 20
-    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+    pattern = _word_pattern(
+        words, capitalised=not any(word.islower() for name in entity.names() for word in name_words(name))
+    )
     decided_spans = view.decided_spans([article.id for article in articles])
     found: list[Suggestion] = []
     for article in articles:
@@ -71,12 +73,29 @@ def unlinked_mentions(view: View, entity: Entity, articles: list[Article], words
     return found
 
 
+def _word_pattern(words: set[str], *, capitalised: bool) -> re.Pattern[str]:
+    """The candidate words (folded: lower case in ASCII text) as they may stand in a text.
+
+    A word in lower case in a text is never a capitalised name's word ("the party" is not the
+    Silk Party: :func:`store.fuzzy.same_word`), so when every word of the entity's names is
+    capitalised only capitalised (or upper-case) occurrences are looked at: a name one of
+    whose words is a common one ("Party", "Bank") would otherwise send its every lower-case
+    use to the finder, which then turns it down.
+    """
+    ordered = sorted(words, key=len, reverse=True)
+    if capitalised:
+        alternatives = [re.escape(word[:1].upper()) + "(?i:" + re.escape(word[1:]) + ")" for word in ordered]
+    else:
+        alternatives = ["(?i:" + re.escape(word) + ")" for word in ordered]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
 def _find(finder: NameFinder, text: str, pattern: re.Pattern[str], reach: int) -> list[NameHit]:
     """The finder's hits in the stretches of ``text`` around the words ``pattern`` finds."""
     if not text.isascii():
         return finder.find(text)
     stretches: list[list[int]] = []
-    for match in pattern.finditer(text.lower()):
+    for match in pattern.finditer(text):
         start, end = max(match.start() - reach, 0), min(match.end() + reach, len(text))
         while start > 0 and not text[start - 1].isspace():  # stretches start and end between words
             start -= 1

@@ -84,3 +84,27 @@ def test_only_spellings_of_the_entitys_names_are_found_and_an_unknown_entity_is_
         pass
     else:
         raise AssertionError("an unknown entity must be a KeyError")
+
+
+def test_a_name_with_a_common_word_is_found_capitalised_never_in_lower_case(
+    open_store: Callable[..., Store], tmp_path: Path
+) -> None:
+    """"Silk Party": the party of every other sentence is not it; SILK PARTY in a headline is."""
+    store = open_store()
+    folder = tmp_path / "party"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Silk Party founded\n\nThe Silk Party was founded in Bukhara.")
+    (folder / "b.txt").write_text(
+        "SILK PARTY WINS A SEAT\n\nThe party said the vote was fair. Party officials and the Silk Party leader"
+        " met a party of observers; Party chairman Alisher Silk Party spoke. A banner read SILK PARTY FOR ALL."
+    )
+    report = store.import_paths([folder])
+    first = next(key for origin, key in report.added if origin.endswith("a.txt"))
+    second = next(key for origin, key in report.added if origin.endswith("b.txt"))
+    text = store.article(first).text
+    start = text.index("Silk Party")
+    tag = store.annotate(first, start, start + len("Silk Party"), entity="Silk Party", entity_type="PERSON")
+    found = [s for s in store.unlinked_mentions(tag.entity_id) if s.article_id == second]
+    quotes = [s.quote for s in found]
+    assert "party" not in quotes and quotes.count("Silk Party") == 2 and "SILK PARTY" in quotes, quotes
+    store.close()
