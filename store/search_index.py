@@ -67,12 +67,21 @@ def folded_words(text: str) -> list[str]:
     not one), which leaves every word where it was. Text with a non-ASCII word character (an
     accent, Cyrillic) is folded word by word, as :func:`fold` does.
     """
-    if not text.isascii():
-        # Only the non-ASCII characters (ASCII bytes never occur inside a longer UTF-8 sequence).
-        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        if WORD.search(others.decode("utf-8", "surrogatepass")):
-            return list(map(fold, WORD.findall(text)))
+    if not ascii_words(text):
+        return list(map(fold, WORD.findall(text)))
     return text.encode("ascii", "replace").translate(_ASCII_FOLD).decode("ascii").split()
+
+
+def ascii_words(text: str) -> bool:
+    """Whether every word character of ``text`` is ASCII (so a word's fold is its lower case).
+
+    True for English news with a ``£``, curly quotes or dashes in it: only its non-ASCII
+    characters are looked at (ASCII bytes never occur inside a longer UTF-8 sequence).
+    """
+    if text.isascii():
+        return True
+    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return not WORD.search(others.decode("utf-8", "surrogatepass"))
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

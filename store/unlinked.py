@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from store.fuzzy import same_word
 from store.known_names import SURNAME_TYPES, NameFinder, NameHit, name_words, word_key
 from store.models import Article, Entity, Suggestion
+from store.search_index import ascii_words
 from store.suggestions import suggestion_of
 from store.view import View
 
@@ -42,27 +44,47 @@ def word_groups(entity: Entity) -> list[list[str]]:
 def candidate_words(view: View, entity: Entity) -> tuple[list[list[set[str]]], set[str]]:
     """For each of the entity's word groups, the corpus words of each of its keys; and all those words."""
     groups = word_groups(entity)
-    words = view.words_with_keys({key for group in groups for key in group})
+    found = view.words_with_keys({key for group in groups for key in group})
+    # A sound key is loose (Party's is also pretty's, period's, pride's): only the corpus words
+    # the finder could take for a spelling of the name's word are kept, so only the articles
+    # holding those are read.
+    spelled: dict[str, set[str]] = {}
+    for name in entity.names():
+        for word in name_words(name):
+            spelled.setdefault(word_key(word), set()).add(word)
+    words = {
+        key: kept
+        for key, choices in found.items()
+        if (kept := {w for w in choices if any(_may_spell(w, name_word) for name_word in spelled.get(key, ()))})
+    }
     asked = [[words[key] for key in group] for group in groups if all(key in words for key in group)]
     return asked, {word for group in asked for choices in group for word in choices}
+
+
+def _may_spell(folded: str, name_word: str) -> bool:
+    """Whether a corpus word (folded) written as a name is written could be the name's word (as the finder checks)."""
+    return same_word(folded if name_word.islower() else folded[:1].upper() + folded[1:], name_word)
 
 
 def unlinked_mentions(view: View, entity: Entity, articles: list[Article], words: set[str]) -> list[Suggestion]:
     """The entity's untagged mentions in ``articles`` (the candidates), article by article in list order.
 
     Only the neighbourhoods of the candidate ``words`` are read (a busy name's articles are
-    many; reading each whole costs ten times more), except in a text that is not plain ASCII,
-    where a word's folded form may not be its lower case: such a text is read whole.
+    many; reading each whole costs ten times more), except in a text with a word character
+    outside ASCII (an accent, Cyrillic), where a word's folded form may not be its lower case:
+    such a text is read whole. (A "£" or curly quotes do not make a text one of those.)
     """
     finder = NameFinder([entity])
     reach = 2 * max(len(name) for name in entity.names()) + 20
-    pattern = _word_pattern(
-        words, capitalised=not any(word.islower() for name in entity.names() for word in name_words(name))
-    )
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+    # A word in lower case in a text is never a capitalised name's word ("the party" is not the
+    # Silk Party: store.fuzzy.same_word): when every word of the names is capitalised, a
+    # lower-case occurrence is passed over before the finder is asked about it.
+    capitalised = not any(word.islower() for name in entity.names() for word in name_words(name))
     decided_spans = view.decided_spans([article.id for article in articles])
     found: list[Suggestion] = []
     for article in articles:
-        hits = _find(finder, article.text, pattern, reach)
+        hits = _find(finder, article.text, pattern, reach, capitalised)
         if not hits:
             continue
         decided = decided_spans.get(article.id, [])
@@ -73,29 +95,14 @@ def unlinked_mentions(view: View, entity: Entity, articles: list[Article], words
     return found
 
 
-def _word_pattern(words: set[str], *, capitalised: bool) -> re.Pattern[str]:
-    """The candidate words (folded: lower case in ASCII text) as they may stand in a text.
-
-    A word in lower case in a text is never a capitalised name's word ("the party" is not the
-    Silk Party: :func:`store.fuzzy.same_word`), so when every word of the entity's names is
-    capitalised only capitalised (or upper-case) occurrences are looked at: a name one of
-    whose words is a common one ("Party", "Bank") would otherwise send its every lower-case
-    use to the finder, which then turns it down.
-    """
-    ordered = sorted(words, key=len, reverse=True)
-    if capitalised:
-        alternatives = [re.escape(word[:1].upper()) + "(?i:" + re.escape(word[1:]) + ")" for word in ordered]
-    else:
-        alternatives = ["(?i:" + re.escape(word) + ")" for word in ordered]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
-
-
-def _find(finder: NameFinder, text: str, pattern: re.Pattern[str], reach: int) -> list[NameHit]:
+def _find(finder: NameFinder, text: str, pattern: re.Pattern[str], reach: int, capitalised: bool) -> list[NameHit]:
     """The finder's hits in the stretches of ``text`` around the words ``pattern`` finds."""
-    if not text.isascii():
+    if not ascii_words(text):  # a word's folded form may not be its lower case: read it whole
         return finder.find(text)
     stretches: list[list[int]] = []
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(text.lower()):
+        if capitalised and text[match.start()].islower():
+            continue
         start, end = max(match.start() - reach, 0), min(match.end() + reach, len(text))
         while start > 0 and not text[start - 1].isspace():  # stretches start and end between words
             start -= 1
