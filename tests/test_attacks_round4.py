@@ -93,9 +93,6 @@ async def test_the_entity_screen_does_not_go_on_showing_an_entity_another_analys
     """Broke: Bob (another process) deleted the entity Alice's entity screen shows; Alice's app
     took the deletion in (her store no longer has the entity) and the screen still showed it,
     its name, aliases and mentions, until an edit typed there was refused with a raw id."""
-    import os
-    import subprocess
-    import sys
 
     from tests.conftest import settled
     from tests.test_entity_screen import _entity_screen, _two_azizovs
@@ -110,11 +107,7 @@ async def test_the_entity_screen_does_not_go_on_showing_an_entity_another_analys
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         await _entity_screen(pilot, store, article.id, "Abdusalom Azizov")
-        bob = (
-            "from store import Store; import sys; s = Store.open(sys.argv[1]); s.user = 'bob';"
-            " s.delete_entity(sys.argv[2]); s.close()"
-        )
-        subprocess.run([sys.executable, "-c", bob, str(tmp_path / "store"), kept.entity_id], check=True, env=os.environ)
+        _bob_does("s.delete_entity(sys.argv[2])", tmp_path / "store", kept.entity_id)
         for _ in range(100):  # the app looks for others' changes every 2 s
             await pilot.pause(0.1)
             if store.find_entity("Abdusalom Azizov") is None:
@@ -132,8 +125,6 @@ async def test_the_entity_screen_does_not_go_on_showing_an_entity_another_analys
 
 async def test_the_passages_screen_follows_another_analysts_new_passage(tmp_path: Path) -> None:
     """The passages list open while another process marks a passage shows it once taken in."""
-    import subprocess
-    import sys
 
     from tests.conftest import settled
     from tui.app import make_app
@@ -149,11 +140,7 @@ async def test_the_passages_screen_follows_another_analysts_new_passage(tmp_path
         await settled(pilot)
         screen = app.screen
         assert isinstance(screen, PassagesScreen) and not screen.shown
-        bob = (
-            "from store import Store; import sys; s = Store.open(sys.argv[1]); s.user = 'bob';"
-            " s.annotate(sys.argv[2], 0, 20, labels=['claim'], note='from Bob'); s.close()"
-        )
-        subprocess.run([sys.executable, "-c", bob, str(tmp_path / "store"), article.id], check=True)
+        _bob_does("s.annotate(sys.argv[2], 0, 20, labels=['claim'], note='from Bob')", tmp_path / "store", article.id)
         for _ in range(60):  # the app looks for others' changes every 2 s
             await pilot.pause(0.1)
             if screen.shown:
@@ -186,3 +173,14 @@ def test_two_imports_of_one_folder_at_once_report_each_article_added_once(analys
     assert len(alices.unchanged) == 5 - len(alices.added)
     alice.refresh()
     assert sum(1 for a in alice.articles() if "A new paragraph" in a.text) == 5
+
+
+def _bob_does(statement: str, store_path: Path, argument: str) -> None:
+    """Another analyst's process (user bob) opens the folder store, runs ``statement`` on it as ``s``, closes it."""
+    import subprocess
+    import sys
+
+    program = (
+        f"from store import Store; import sys; s = Store.open(sys.argv[1]); s.user = 'bob'; {statement}; s.close()"
+    )
+    subprocess.run([sys.executable, "-c", program, str(store_path), argument], check=True)
