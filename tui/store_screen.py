@@ -149,7 +149,9 @@ class StoreScreen(Screen[None]):
             return
         except (OSError, StoreBusyError, StoreConnectionError):
             return  # the store is busy or unreachable for now; the next look tries again
-        if changed:
+        # The app may have begun to quit while the store thread looked (its panes being taken
+        # down): nothing is left to redraw then (CI saw NoMatches from a pane half removed).
+        if changed and self.is_attached:
             self.changes_taken_in()
 
     # ------------------------------------------------------------------ a server that went away
