@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from store.suggest.gazetteer import is_place
 from store.suggest.named_persons import named_persons
-from store.suggest.places import is_place
 
 
 def people(text: str) -> list[tuple[str, str, str]]:

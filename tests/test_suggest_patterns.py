@@ -14,11 +14,11 @@ from store.suggest.candidates import Candidate, resolve
 from store.suggest.citations import citations
 from store.suggest.dates import dates
 from store.suggest.equipment import designations, named_classes
+from store.suggest.gazetteer import is_place
 from store.suggest.known_orgs import known_orgs
 from store.suggest.money import money
 from store.suggest.orgs import head_names
 from store.suggest.persons import titled_persons
-from store.suggest.places import is_place
 
 
 def spans(text: str, found: list[Candidate]) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from store.suggest import suggest
-from store.suggest.places import gazetteer, is_place, places
+from store.suggest.gazetteer import gazetteer, is_place
+from store.suggest.places import places
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ source, rule):
 * :mod:`.dates`, :mod:`.money` — dates, date ranges and amounts of money;
 * :mod:`.citations` — authors and publishers in a reference's slots;
 * :mod:`.known_orgs` — organisations news names without structure ("NATO", "Kremlin");
-* :mod:`.places` — countries, regions and cities from packaged gazetteers;
+* :mod:`.places` — countries, regions and cities from the packaged gazetteer (:mod:`.gazetteer`);
 * :mod:`.model` — a statistical NER model, only when the user installed one (spaCy).
 
 :func:`suggest` runs them all and keeps one candidate wherever several overlap
@@ -31,9 +31,9 @@ def warm() -> None:
 
     Seconds, once per process; the app does it in the background after its first screen.
     """
+    from store.suggest.gazetteer import country_names, gazetteer
     from store.suggest.model import model_status
     from store.suggest.named_persons import is_given_name
-    from store.suggest.places import country_names, gazetteer
 
     gazetteer()
     country_names()
@@ -51,12 +51,13 @@ def candidates(text: str) -> list[Candidate]:
     from store.suggest.citations import citations
     from store.suggest.dates import dates
     from store.suggest.equipment import designations, named_classes
+    from store.suggest.gazetteer import country_names, is_place
     from store.suggest.known_orgs import known_orgs
     from store.suggest.money import money
     from store.suggest.named_persons import named_persons
     from store.suggest.orgs import head_names
     from store.suggest.persons import titled_persons
-    from store.suggest.places import countries_as_places, country_names, is_place, places
+    from store.suggest.places import countries_as_places, places
 
     return [
         *designations(text),

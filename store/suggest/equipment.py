@@ -214,8 +214,8 @@ _PEOPLE_SHAPE = re.compile(r"(?:ian|ish|ese|ean|stani)$")
 
 def _code_name(word: str) -> bool:
     """A word that may name a weapon: not an ordinary word, a place, a people, a title or a date."""
+    from store.suggest.gazetteer import is_demonym, is_language, is_place
     from store.suggest.known_orgs import is_known_org
-    from store.suggest.places import is_demonym, is_language, is_place
 
     if word in MAKERS:
         return True  # "Ural trucks", "Boeing helicopters": a maker's name names its product line

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 
 from store.suggest.candidates import Candidate, repeat, starts_sentence
+from store.suggest.gazetteer import is_language
 from store.suggest.lexicon import (
     DOCUMENT_HEADS,
     EQUIPMENT_HEADS,
@@ -37,7 +38,6 @@ from store.suggest.lexicon import (
     common_words,
     words,
 )
-from store.suggest.places import is_language
 
 #: Two or three capitalised words (letters, inner hyphens or apostrophes), then no further one.
 _RUN = re.compile(r"(?<![\w.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)((?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-]| [A-Z])")
@@ -91,7 +91,7 @@ def _only_a_city(word: str) -> bool:
     before a capitalised word is more often the country ("Jordan Armed Forces"), and a city
     whose name is only a family name ("Manchester Gorton", a constituency) is the city.
     """
-    from store.suggest.places import gazetteer
+    from store.suggest.gazetteer import gazetteer
 
     place = gazetteer().lookup(word)
     return place is not None and place.kind == "city" and _name_symbols(word) >= 2
@@ -113,7 +113,7 @@ def _name_symbols(word: str) -> int:
 
 def starts_person(word: str) -> bool:
     """Whether ``word`` may start a person's name: a given name, not a common word or a country."""
-    from store.suggest.places import is_place
+    from store.suggest.gazetteer import is_place
 
     if _plain(word) or not is_given_name(word):
         return False
