@@ -30,14 +30,15 @@ class _Made(NamedTuple):
     """What was made from one article's words; valid for a document with this very text."""
 
     text: str
-    title: str
+    #: The document's title as stored (the vector weighs the words of the title it gives).
+    title: str | None
     search: str
     words: set[str]
 
 
 def _make(doc: Doc) -> _Made:
     article = codec.article_record(doc)
-    return _Made(doc["text"], article.title, *vector_and_words(article.title, article.text))
+    return _Made(doc["text"], doc.get("title"), *vector_and_words(article.title, article.text))
 
 
 class PreparedArticles:
@@ -78,6 +79,6 @@ class PreparedArticles:
         """The row and vocabulary words of ``doc``, from what was prepared when it still applies."""
         with self._lock:
             made = self._made.pop(doc["id"], None)
-        if made is None or made.text is not doc["text"] or made.title != codec.article_record(doc).title:
+        if made is None or made.text is not doc["text"] or made.title != doc.get("title"):
             made = _make(doc)
         return article_row(doc, search=made.search), made.words

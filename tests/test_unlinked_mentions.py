@@ -86,26 +86,35 @@ def test_only_spellings_of_the_entitys_names_are_found_and_an_unknown_entity_is_
         raise AssertionError("an unknown entity must be a KeyError")
 
 
+def _silk_party(store: Store, folder: Path, other_text: str) -> tuple[str, str]:
+    """A person "Silk Party" tagged in one article, and another article of ``other_text``.
+
+    Returns the entity's id and the other article's.
+    """
+    folder.mkdir()
+    (folder / "a.txt").write_text("Silk Party founded\n\nThe Silk Party was founded in Bukhara.")
+    (folder / "b.txt").write_text(other_text)
+    report = store.import_paths([folder])
+    first = next(key for origin, key in report.added if origin.endswith("a.txt"))
+    second = next(key for origin, key in report.added if origin.endswith("b.txt"))
+    start = store.article(first).text.index("Silk Party")
+    tag = store.annotate(first, start, start + len("Silk Party"), entity="Silk Party", entity_type="PERSON")
+    assert tag.entity_id is not None
+    return tag.entity_id, second
+
+
 def test_a_name_with_a_common_word_is_found_capitalised_never_in_lower_case(
     open_store: Callable[..., Store], tmp_path: Path
 ) -> None:
     """ "Silk Party": the party of every other sentence is not it; SILK PARTY in a headline is."""
     store = open_store()
-    folder = tmp_path / "party"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Silk Party founded\n\nThe Silk Party was founded in Bukhara.")
-    (folder / "b.txt").write_text(
+    entity_id, second = _silk_party(
+        store,
+        tmp_path / "party",
         "SILK PARTY WINS A SEAT\n\nThe party said the vote was fair. Party officials and the Silk Party leader"
-        " met a party of observers; Party chairman Alisher Silk Party spoke. A banner read SILK PARTY FOR ALL."
+        " met a party of observers; Party chairman Alisher Silk Party spoke. A banner read SILK PARTY FOR ALL.",
     )
-    report = store.import_paths([folder])
-    first = next(key for origin, key in report.added if origin.endswith("a.txt"))
-    second = next(key for origin, key in report.added if origin.endswith("b.txt"))
-    text = store.article(first).text
-    start = text.index("Silk Party")
-    tag = store.annotate(first, start, start + len("Silk Party"), entity="Silk Party", entity_type="PERSON")
-    found = [s for s in store.unlinked_mentions(tag.entity_id) if s.article_id == second]
-    quotes = [s.quote for s in found]
+    quotes = [s.quote for s in store.unlinked_mentions(entity_id) if s.article_id == second]
     assert "party" not in quotes and quotes.count("Silk Party") == 2 and "SILK PARTY" in quotes, quotes
     store.close()
 
@@ -117,18 +126,11 @@ def test_only_words_spelled_like_the_names_words_send_articles_to_be_read(
     from store.unlinked import candidate_words
 
     store = open_store()
-    folder = tmp_path / "sounds"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Silk Party founded\n\nThe Silk Party was founded in Bukhara.")
-    (folder / "b.txt").write_text("A pretty period\n\nIt was a pretty period of pride for the Parti Silk.")
-    report = store.import_paths([folder])
-    first = next(key for origin, key in report.added if origin.endswith("a.txt"))
-    text = store.article(first).text
-    start = text.index("Silk Party")
-    tag = store.annotate(first, start, start + len("Silk Party"), entity="Silk Party", entity_type="PERSON")
-    _groups, words = candidate_words(store.view, store.entity(tag.entity_id))
+    entity_id, second = _silk_party(
+        store, tmp_path / "sounds", "A pretty period\n\nIt was a pretty period of pride for the Parti Silk."
+    )
+    _groups, words = candidate_words(store.view, store.entity(entity_id))
     assert {"silk", "party", "parti"} <= words and not words & {"pretty", "period", "pride"}
-    second = next(key for origin, key in report.added if origin.endswith("b.txt"))
-    found = [(s.quote, s.partial) for s in store.unlinked_mentions(tag.entity_id) if s.article_id == second]
+    found = [(s.quote, s.partial) for s in store.unlinked_mentions(entity_id) if s.article_id == second]
     assert found == [("Parti", True)]  # the surname spelled alike; nothing for pretty, period, pride
     store.close()

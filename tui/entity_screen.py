@@ -81,9 +81,7 @@ class EntityScreen(ModalScreen[tuple[str, int, int] | None]):
     def others_changed(self) -> None:
         """Another analyst's changes were taken in: show the entity as it now is (or say it is gone)."""
         shown = self.entity
-        try:
-            self.store.entity(self.entity_id)
-        except KeyError:
+        if not self.reload():
             name = shown.name if shown is not None else "This entity"
             self.app.notify(
                 f"{name} is gone: another analyst deleted it or merged it into another entity.",
@@ -91,23 +89,24 @@ class EntityScreen(ModalScreen[tuple[str, int, int] | None]):
                 markup=False,
                 timeout=8,
             )
-        except StoreConnectionError:
-            return  # the main screen says "reconnecting…"; this one keeps what it shows
-        self.reload()
 
-    def reload(self) -> None:
-        """Read the entity and its mentions again (after an edit, or one by another analyst)."""
+    def reload(self) -> bool:
+        """Read the entity and its mentions again (after an edit, or one by another analyst).
+
+        False when the entity is gone (deleted here or by another analyst): the screen closes.
+        """
         try:
             self.entity = self.store.entity(self.entity_id)
-        except KeyError:  # deleted (here or by another analyst): nothing left to show
+        except KeyError:  # nothing left to show
             self.dismiss(None)
-            return
-        except StoreConnectionError as exc:
+            return False
+        except StoreConnectionError as exc:  # the main screen says "reconnecting…"; this keeps what it shows
             self.notify(str(exc), severity="warning", markup=False)
-            return
+            return True
         self.mentions = self.store.mention_contexts(self.entity_id)
         self.marked &= {m.annotation.id for m in self.mentions}
         self._draw()
+        return True
 
     def proposals(self) -> list[Entity]:
         """Other entities the matcher takes for this one (by any of its names)."""
