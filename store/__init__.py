@@ -31,6 +31,7 @@ from store.models import (
     SearchHit,
     Suggestion,
 )
+from store.query_language import QueryError
 from store.seeding import seed_if_empty
 from store.storage import StoreFileError
 from store.store import Store
@@ -49,6 +50,7 @@ __all__ = [
     "Mention",
     "NameTakenError",
     "QueryCancelled",
+    "QueryError",
     "SaveError",
     "SchemaError",
     "SearchHit",

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from store import codec
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, TABLES, Change, Doc
 from store.listing import sort_key
-from store.models import REJECTED, Annotation, Article, Entity, SearchHit
+from store.models import REJECTED, Annotation, Article, Entity
 from store.search_index import SearchIndex
 
 
@@ -200,9 +200,3 @@ class Indexes:
                 self._search = index
                 self._changed_while_building = None
             return self._search
-
-    def search(self, query: str, limit: int) -> list[SearchHit]:
-        """Full-text search, consistent with the articles (no change lands half-way through)."""
-        index = self.search_index()
-        with self.lock:
-            return index.search(query, limit)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from store import xrefs
+from store import query_memory, xrefs
 from store.changes import ANNOTATIONS, Change, Doc
 from store.fuzzy import best_name
 from store.indexes import Indexes
 from store.listing import ArticleListing, MemoryListing
 from store.models import REJECTED, Annotation, Article, Entity, Mention, SearchHit
+from store.query_language import Node
 from store.search_index import SearchIndex
 from store.view import View
 from store.vocabulary import SoundIndex
@@ -208,6 +209,6 @@ class MemoryView(View):
         """From the full-text index's postings."""
         return self.indexes.search_index().articles_with(groups)
 
-    def search(self, query: str, limit: int) -> list[SearchHit]:
-        """The in-memory inverted index."""
-        return self.indexes.search(query, limit)
+    def search(self, query: Node, limit: int) -> list[SearchHit]:
+        """From the in-memory inverted index and tags (:mod:`store.query_memory`)."""
+        return query_memory.search(self.indexes, query, limit)

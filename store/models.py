@@ -145,13 +145,18 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One full-text search result: where in which article, with a snippet to show."""
+    """One search result: where in which article, with the sentence around it to show.
+
+    ``snippet`` is that sentence on one line (clipped around the hit when it is long);
+    ``highlight`` is where the hit is in it (``(0, 0)``: nothing to highlight).
+    """
 
     article_id: str
     start: int
     end: int
     snippet: str
     score: float
+    highlight: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from store.postgres_schema import (
     version,
     write_docs,
 )
+from store.postgres_search import designation_lexemes
 
 
 def _from_1(conn: psycopg.Connection[Any], schema: str) -> int:
@@ -124,6 +125,22 @@ def _from_5(conn: psycopg.Connection[Any], schema: str) -> None:
     _grant_like(conn, schema, WORDS_TABLE, VOCABULARY_TABLE)
 
 
+def _from_6(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Version 6 searched designations as words: give each article's vector its designation keys.
+
+    ``Mi-35`` then finds Mi-35M, Mi35 and Ми-35 (:mod:`store.designations`), as the folder
+    store does. Only articles with a designation in their text are written.
+    """
+    query = statement("SELECT id, doc->>'text' FROM {s}.articles ORDER BY id", schema)
+    update = statement("UPDATE {s}.article_words SET search = search || %s::tsvector WHERE id = %s", schema)
+    with conn.cursor(name="migrate_designations") as cursor, conn.cursor() as writing:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(1000):
+            keys = [(lexemes, key) for key, text in rows if (lexemes := designation_lexemes(text or "").strip())]
+            if keys:
+                writing.executemany(update, keys)
+
+
 def count_entity_articles(conn: psycopg.Connection[Any], schema: str) -> int:
     """Count every entity's articles afresh from the mentions (replacing what the table held).
 
@@ -170,6 +187,7 @@ MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], int | None]] = {
     3: _from_3,
     4: _from_4,
     5: _from_5,
+    6: _from_6,
 }
 
 

@@ -32,7 +32,7 @@ from store.listing import haystack
 from store.postgres_search import vector_literal
 
 #: Version of the tables this code reads and writes.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: The tables of a store, in its schema. Grants (``store grant``) are given per table.
 RECORD_TABLES = (ARTICLES, ANNOTATIONS, ENTITIES)
 LOG_TABLE = "changesets"

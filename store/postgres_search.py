@@ -16,9 +16,13 @@ to 1 MB: in an article longer than 16,383 words, a quoted phrase past that point
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from store.search_index import LONGEST_WORD, Group, SearchIndex, folded_words
+from store.designations import designation_counts
+from store.search_index import LONGEST_WORD, folded_words
+
+_DIGIT = re.compile(r"\d")
 
 #: The last position PostgreSQL keeps; later words are stored at it.
 MAX_POSITION = 16383
@@ -115,22 +119,15 @@ def vector_and_words(title: str | None, text: str) -> tuple[str, set[str]]:
         # A huge text: the words without their positions (phrases in it are then not found).
         literal = " ".join(_quote(term) for term in positions if _usable(term))[:MAX_VECTOR_CHARS]
         literal = literal[: literal.rfind("' '") + 1] if len(literal) == MAX_VECTOR_CHARS else literal
-    return literal, words
+    return literal + designation_lexemes(text), words
 
 
-def query_groups(query: str) -> list[Group]:
-    """The query's parts as the folder store reads them (words, phrases, a prefix last word)."""
-    return [group for group in SearchIndex.parse(query) if all(_usable(term.lstrip("*")) for term in group)]
+def designation_lexemes(text: str) -> str:
+    """The designation keys of ``text`` (:mod:`store.designations`) as lexemes without positions.
 
-
-def query_literal(groups: list[Group]) -> str:
-    """The ``tsquery`` literal that asks for every part: ``'a' & 'b' <-> 'c' & 'pre':*``."""
-    parts = []
-    for group in groups:
-        if len(group) == 1 and group[0].startswith("*"):
-            parts.append(f"{_quote(group[0][1:])}:*")
-        elif len(group) == 1:
-            parts.append(_quote(group[0]))
-        else:
-            parts.append("(" + " <-> ".join(_quote(term) for term in group) + ")")
-    return " & ".join(parts)
+    Appended to the words' literal (``" '~mi35' '~mi35m'"``; empty when there are none): a
+    query asks for a key alone, never in a phrase, so no position is needed.
+    """
+    if not _DIGIT.search(text):
+        return ""
+    return "".join(" " + _quote(key) for key in designation_counts(text) if _usable(key))

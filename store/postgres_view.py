@@ -20,19 +20,22 @@ import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from store import codec, postgres_vocabulary, textunits
 from store.backend import QueryCancelled
-from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
 from store.fuzzy import best_name, letter_runs, letters
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
 from store.postgres_related import related_keys
 from store.postgres_schema import not_rejected
-from store.postgres_search import lexeme_literal, query_groups, query_literal
+from store.postgres_search import lexeme_literal
 from store.postgres_seen import LastSeenLookups
+from store.query_hits import TAG_FILTERS, locate, sentence_snippet, tag_matches
+from store.query_language import Filter, Node, leaves
+from store.query_sql import SqlQuery
 from store.sanitize import neutralize
-from store.search_index import first_match, snippet
 from store.view import View
 
 #: Articles whose records (with their texts) are kept after being read.
@@ -64,6 +67,8 @@ class PostgresView(LastSeenLookups, View):
         #: Bumped by every change: an answer read before a change is not kept after it.
         self._generation = 0
         self._cache_lock = threading.Lock()
+        #: (generation, statement, parameters) → articles a query's part matches (see :meth:`_frequency`).
+        self._frequencies: dict[tuple[int, str, str], int] = {}
 
     # ------------------------------------------------------------------ keeping current
 
@@ -364,8 +369,8 @@ class PostgresView(LastSeenLookups, View):
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, limit: int) -> list[SearchHit]:
-        """Matched and ranked by the server (GIN index, ``ts_rank``); the hits shown located in Python.
+    def search(self, query: Node, limit: int) -> list[SearchHit]:
+        """Matched and ranked by the server (:mod:`store.query_sql`); the hits shown located in Python.
 
         Ranking reads each matching article's word list, so a word found in most of the corpus
         ("said") would cost a read of most of it: the server ranks the newest
@@ -374,24 +379,50 @@ class PostgresView(LastSeenLookups, View):
         ranks them all, as the folder store does. A newer search cancels this one, which then
         answers nothing (its result would not be shown).
         """
-        groups = query_groups(query)
-        if not groups:
-            return []
-        literal = query_literal(groups)
+        compiled = SqlQuery(query, self.entity_key, self.entities, self._frequency, self.count())
         try:
             rows = self._search_query(
-                "SELECT best.id, a.doc->>'text', best.rank FROM (SELECT id, rank"
-                "   FROM (SELECT id, ts_rank(search, q) AS rank FROM {s}.article_words, CAST(%s AS tsquery) q"
-                "         WHERE search @@ q ORDER BY sort_day, display_title, id LIMIT %s) matched"
-                "   ORDER BY rank DESC, id LIMIT %s) best"
-                " JOIN {s}.articles a ON a.id = best.id ORDER BY best.rank DESC, best.id",
-                (literal, RANKED_AT_MOST, limit),
+                "SELECT m.id, a.doc->>'text', m.rank FROM (SELECT id, rank, sort_day, display_title"
+                "   FROM (SELECT w.id, w.sort_day, w.display_title, " + compiled.rank + " AS rank"
+                "         FROM {s}.article_words w JOIN {s}.articles a ON a.id = w.id"
+                "         WHERE " + compiled.condition + " ORDER BY w.sort_day, w.display_title, w.id LIMIT %s) matched"
+                "   ORDER BY rank DESC, sort_day, display_title, id LIMIT %s) m"
+                " JOIN {s}.articles a ON a.id = m.id ORDER BY m.rank DESC, m.sort_day, m.display_title, m.id",
+                (*compiled.rank_params, *compiled.condition_params, RANKED_AT_MOST, limit),
             )
         except SearchCancelled:
             return []
+        positive = list(dict.fromkeys(leaves(query)))
+        tag_leaves = [leaf for leaf in positive if isinstance(leaf, Filter) and leaf.field in TAG_FILTERS]
+        tags: dict[str, list[Doc]] = {}
+        if tag_leaves and rows:
+            for article_id, doc in self._rows(
+                "SELECT article_id, doc FROM {s}.annotations WHERE article_id = ANY(%s)", ([row[0] for row in rows],)
+            ):
+                tags.setdefault(article_id, []).append(doc)
         hits = []
         for key, stored_text, rank in rows:
             text = neutralize(stored_text or "")
-            start, end = first_match(text, groups)
-            hits.append(SearchHit(key, start, end, snippet(text, start, end), round(float(rank), 4)))
+            spans = [
+                (doc["start"], doc["end"])
+                for leaf in tag_leaves
+                for doc in tags.get(key, ())
+                if tag_matches(leaf, doc, compiled.named.get(leaf))
+            ]
+            start, end = locate(text, positive, spans)
+            snippet, highlight = sentence_snippet(text, start, end)
+            hits.append(SearchHit(key, start, end, snippet, round(float(rank), 4), highlight))
         return hits
+
+    def _frequency(self, statement: str, params: list[Any]) -> int:
+        """How many articles a part of a query matches (its rarity), kept until the store changes."""
+        key = (self._generation, statement, repr(params))
+        found = self._frequencies.get(key)
+        if found is None:
+            rows = self._rows(statement, params)
+            found = int(rows[0][0]) if rows else 0
+            with self._cache_lock:
+                if len(self._frequencies) > 10_000:
+                    self._frequencies.clear()
+                self._frequencies[key] = found
+        return found

@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from store.designations import MARK
 from store.known_names import word_key
 from store.postgres_schema import statement
 
@@ -50,12 +51,16 @@ class VocabularyWriter:
 
 
 def fill(conn: psycopg.Connection[Any], schema: str) -> int:
-    """Put every word of the stored search vectors in the table (a store made before it); how many."""
+    """Put every word of the stored search vectors in the table (a store made before it); how many.
+
+    Designation keys (``~mi35``, :mod:`store.designations`) are no words: they are left out.
+    """
     words = [
         row[0]
         for row in conn.execute(
             statement("SELECT DISTINCT w FROM {s}.article_words, unnest(tsvector_to_array(search)) w", schema)
         )
+        if not row[0].startswith(MARK)
     ]
     VocabularyWriter().add(conn, schema, words)
     return len(words)

@@ -15,6 +15,8 @@ from store import unlinked
 from store.fuzzy import squash
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
+from store.query_hits import TAG_FILTERS
+from store.query_language import Filter, leaves, parse_query
 from store.sanitize import neutralize
 from store.suggestions import KnownNames, suggest
 from store.view import View
@@ -274,9 +276,25 @@ class StoreQueries:
                 return found[:limit]
         return found
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Full-text search: every word (and quoted phrase) must occur; the last may be a prefix."""
-        return self.view.search(query, limit)
+    def search(self, query: str, limit: int = 20, *, typing: bool = False) -> list[SearchHit]:
+        """The articles ``query`` matches, best first, each with its hit (see :mod:`store.query_language`).
+
+        Words and "phrases" (all must occur), designations (``Mi-35`` finds Mi-35M and Ми-35),
+        filters (``entity:``, ``type:``, ``label:``, ``status:``, ``note:``, ``source:``,
+        ``author:``, ``before:``, ``after:``), ``AND`` / ``OR`` / ``NOT`` and parentheses.
+        ``typing``: the query is being typed, so its last word also matches as a prefix.
+
+        Raises:
+            QueryError: the query cannot be read; its message says where.
+        """
+        node = parse_query(query, typing=typing)
+        if node is None:
+            return []
+        if not self.annotations_loaded and any(
+            isinstance(leaf, Filter) and leaf.field in TAG_FILTERS for leaf in leaves(node, negated=True)
+        ):
+            self.finish_loading()
+        return self.view.search(node, limit)
 
     def search_index(self) -> None:
         """Build what the first search would wait for (the app calls it in a thread)."""

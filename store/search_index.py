@@ -23,6 +23,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from store.designations import designation_counts
 from store.models import SearchHit
 
 #: What a word is, for the index and the server store's search vectors.
@@ -126,7 +127,9 @@ class SearchIndex:
                 self._terms.append(term)
         self._streams.append(array("I", [term_numbers[word] for word in words]).tobytes())
         postings, live = self._postings, self._live
-        for term, count in counts.items():
+        # Designation keys (``~mi35``) are looked up as words are, but are no words of the text:
+        # they stay out of its word stream (phrases) and of the vocabulary (terms_from).
+        for term, count in (*counts.items(), *designation_counts(text).items()):
             live[term] = live.get(term, 0) + 1
             entry = postings.get(term)
             if entry is None:
@@ -148,7 +151,7 @@ class SearchIndex:
         if number is None:
             return
         text = self._texts[number] or ""
-        for term in set(map(fold, _TOKEN.findall(text))):
+        for term in {*map(fold, _TOKEN.findall(text)), *designation_counts(text)}:
             self._live[term] -= 1
         self._ids[number] = None
         self._texts[number] = None
@@ -156,6 +159,58 @@ class SearchIndex:
         self._total_length -= self._lengths[number]
 
     # ------------------------------------------------------------------ querying
+
+    # What the query language's evaluation (:mod:`store.query_memory`) reads. Articles are
+    # numbered in the order they were indexed; a removed one keeps its number, answered by none.
+
+    def number_of(self, article_id: str) -> int | None:
+        """The article's number in the index (``None``: not indexed)."""
+        return self._numbers.get(article_id)
+
+    def article_id(self, number: int) -> str | None:
+        """The id of article ``number`` (``None`` once removed)."""
+        return self._ids[number]
+
+    def numbers(self) -> set[int]:
+        """Every indexed article's number."""
+        return set(self._numbers.values())
+
+    def frequency(self, term: str) -> int:
+        """How many indexed articles hold ``term`` (its document frequency)."""
+        return self._live.get(term, 0)
+
+    def listed(self, term: str) -> int:
+        """The length of ``term``'s posting list: what looking it up costs."""
+        entry = self._postings.get(term)
+        return len(entry[0]) if entry else 0
+
+    def counts(self, term: str, within: set[int] | None = None) -> dict[int, int]:
+        """Article number → occurrences of ``term`` (among ``within``)."""
+        return self._counts_among(term, within)
+
+    def prefix_counts(self, prefix: str, within: set[int] | None = None) -> dict[int, int]:
+        """Article number → occurrences of words starting with ``prefix`` (the first few such words)."""
+        found = self._match_prefix(prefix)
+        return found if within is None else {n: c for n, c in found.items() if n in within}
+
+    def phrase_counts(self, terms: Sequence[str], within: set[int] | None = None) -> dict[int, int]:
+        """Article number → occurrences of the words in a row (among ``within``)."""
+        return self._match_phrase(tuple(terms), self.numbers() if within is None else within)
+
+    def text(self, number: int) -> str:
+        """Article ``number``'s text (empty once removed)."""
+        return self._texts[number] or ""
+
+    def weight(self, number: int, count: int, frequency: int, head: str) -> float:
+        """BM25 of ``count`` occurrences of a part found in ``frequency`` articles, boosted in the title."""
+        n_docs = len(self._numbers)
+        if not count or not n_docs:
+            return 0.0
+        average = self._total_length / n_docs
+        idf = math.log(1 + (n_docs - frequency + 0.5) / (frequency + 0.5))
+        norm = _K1 * (1 - _B + _B * self._lengths[number] / (average or 1.0))
+        score = idf * count * (_K1 + 1) / (count + norm)
+        return score + (_TITLE_BOOST * idf if head and head in self._titles[number] else 0.0)
 
     def terms_from(self, start: int) -> list[str]:
         """The words first indexed after the ``start`` first ones (a caller keeps up with the vocabulary)."""

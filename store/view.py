@@ -25,6 +25,7 @@ from typing import TypeVar
 from store.changes import Change, Doc
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit
+from store.query_language import Node
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -206,8 +207,8 @@ class View(ABC):
         """Articles sharing live entities, scored by the sum of ``log(1 + articles / df)``."""
 
     @abstractmethod
-    def search(self, query: str, limit: int) -> list[SearchHit]:
-        """Full-text search (see :mod:`store.search_index` for the query syntax)."""
+    def search(self, query: Node, limit: int) -> list[SearchHit]:
+        """The articles a parsed query matches, best first (see :mod:`store.query_language`)."""
 
 
 def _answered(asked: Iterable[K], lookup: Callable[[K], V | None]) -> dict[K, V]:

@@ -55,14 +55,41 @@ def _tag(annotation) -> dict:
     return {k: v for k, v in annotation.to_dict().items() if k != "updated"}
 
 
-QUERIES = ["Uzbekistan", "military cooperation", '"military cooperation"', "Shoi", "treaty 2017", "Ташкент", "zzzz"]
+QUERIES = [
+    "Uzbekistan",
+    "military cooperation",
+    '"military cooperation"',
+    "Shoi",
+    "treaty 2017",
+    "Ташкент",
+    "zzzz",
+    # the query language: designations, filters, operators
+    "Mi-35",
+    "Ми-35М",
+    "S400 OR Su-30",
+    'entity:"Sergey Shoigu"',
+    "entity:shoigu treaty",
+    "type:ORG -csto",
+    "label:CLAIM",
+    "status:rejected",
+    'note:"a passage"',
+    "NOT Uzbekistan",
+    "(csto OR odkb) AND NOT entity:Uzbekistan",
+    "before:2017 OR after:2021-04",
+    "NOT before:2017",
+    "source:central author:southey",
+    "-source:vestnik Tashkent",
+]
 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_search_finds_the_same_hits_at_the_same_places(pair: tuple[Store, Store], query: str) -> None:
     folder, server = pair
-    found = {(h.article_id, h.start, h.end, h.snippet) for h in folder.search(query, limit=50)}
-    assert {(h.article_id, h.start, h.end, h.snippet) for h in server.search(query, limit=50)} == found
+    found = {
+        (h.article_id, h.start, h.end, h.snippet, h.highlight) for h in folder.search(query, limit=50, typing=True)
+    }
+    hits = server.search(query, limit=50, typing=True)
+    assert {(h.article_id, h.start, h.end, h.snippet, h.highlight) for h in hits} == found
 
 
 def test_every_question_is_answered_alike(pair: tuple[Store, Store]) -> None:

@@ -145,7 +145,8 @@ def test_search_finds_words_phrases_and_prefixes(any_seeded: Store, open_store: 
     assert {h.article_id for h in phrase} == {
         a.id for a in any_seeded.articles() if "Collective Security Treaty Organization" in a.text
     }
-    assert any_seeded.search("Mirziy")  # prefix while typing
+    assert any_seeded.search("Mirziy", typing=True)  # prefix while typing
+    assert not any_seeded.search("Mirziy")  # a whole word otherwise
     assert any_seeded.search("zzzqqq") == []
 
 

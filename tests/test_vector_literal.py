@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from store.ingest import ParsedFile, parse_file
-from store.postgres_search import MAX_POSITION, MAX_POSITIONS_PER_LEXEME, vector_literal
+from store.postgres_search import MAX_POSITION, MAX_POSITIONS_PER_LEXEME, designation_lexemes, vector_literal
 from store.search_index import WORD, fold, folded_words
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -117,6 +117,11 @@ any_text = st.one_of(st.text(characters, max_size=400), texts_of_repeated_words(
 titles = st.one_of(st.none(), st.text(characters, max_size=40), texts_of_repeated_words())
 
 
+def expected_literal(title: str | None, text: str) -> str:
+    """The reference's literal of the words, then the designation keys without positions."""
+    return reference_vector_literal(title, text) + designation_lexemes(text)
+
+
 @SETTINGS
 @given(titles, any_text)
 @example(None, "")
@@ -129,7 +134,8 @@ titles = st.one_of(st.none(), st.text(characters, max_size=40), texts_of_repeate
 @example("Шойгу", "Шойгу ШОЙГУ шойгу Shoigu Sergei Шойгу.")
 @example("x", "a\u0301 á a ͺ ͺa \ufdfa ﾞ ﾞ")
 def test_vector_literal_is_the_references(title: str | None, text: str) -> None:
-    assert vector_literal(title, text) == reference_vector_literal(title, text)
+    """The words' literal is the reference's; the designation keys follow it, without positions."""
+    assert vector_literal(title, text) == expected_literal(title, text)
 
 
 @SETTINGS
@@ -151,9 +157,9 @@ def test_past_the_last_position_and_many_of_a_word(seed: int) -> None:
     rng = random.Random(seed)
     vocabulary = ["the", "a", "of", "Шойгу", "£", "café", "İ", "x'y", *(f"w{n}" for n in range(300))]
     text = _words(rng, 20_000, vocabulary)
-    assert vector_literal("The café", text) == reference_vector_literal("The café", text)
+    assert vector_literal("The café", text) == expected_literal("The café", text)
     ascii_text = _words(rng, 17_000, [w for w in vocabulary if w.isascii()])
-    assert vector_literal("w1 the", ascii_text) == reference_vector_literal("w1 the", ascii_text)
+    assert vector_literal("w1 the", ascii_text) == expected_literal("w1 the", ascii_text)
 
 
 @pytest.mark.parametrize("times", [255, 256, 257, 300])
@@ -161,7 +167,7 @@ def test_more_than_256_of_a_word(times: int) -> None:
     """The server keeps 256 positions of a lexeme; a word just under, at and over that."""
     for text in ("the " * times, "the cat " * times + "end", "Шойгу " * times + "the " * (times + 1)):
         for title in (None, "The cat", "Шойгу"):
-            assert vector_literal(title, text) == reference_vector_literal(title, text)
+            assert vector_literal(title, text) == expected_literal(title, text)
 
 
 def test_quotes_and_backslashes_in_a_lexeme_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,7 +194,7 @@ def test_quotes_and_backslashes_in_a_lexeme_are_escaped(monkeypatch: pytest.Monk
 def test_words_too_long_for_the_server(word: str) -> None:
     for text in (f"{word} short {word}", word, f"before {word.upper()} after £", f"ﾞ {word} ﾞ"):
         for title in (None, word, "short"):
-            assert vector_literal(title, text) == reference_vector_literal(title, text)
+            assert vector_literal(title, text) == expected_literal(title, text)
 
 
 def test_a_text_too_large_for_a_vector() -> None:
@@ -198,7 +204,7 @@ def test_a_text_too_large_for_a_vector() -> None:
     for text in (" ".join(words), " ".join(words) + " Шойгу café"):
         literal = vector_literal(words[0], text)
         assert len(literal) <= _MAX_VECTOR_CHARS
-        assert literal == reference_vector_literal(words[0], text)
+        assert literal == expected_literal(words[0], text)
 
 
 # ---------------------------------------------------------------------- real articles
@@ -209,6 +215,6 @@ def test_seed_articles(path: Path) -> None:
     parsed = parse_file(path)
     assert isinstance(parsed, ParsedFile)
     article = parsed.article
-    assert vector_literal(article.title, article.text) == reference_vector_literal(article.title, article.text)
+    assert vector_literal(article.title, article.text) == expected_literal(article.title, article.text)
     raw = path.read_text(encoding="utf-8")  # the page as it was, with its furniture
-    assert vector_literal(raw[:80], raw) == reference_vector_literal(raw[:80], raw)
+    assert vector_literal(raw[:80], raw) == expected_literal(raw[:80], raw)

@@ -69,7 +69,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: str) -> None:
         """Search off the UI thread: typing never waits for a search (a pasted query may be long)."""
-        hits = self.store.search(query, limit=50)
+        hits = self.store.search(query, limit=50, typing=True)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
 
