@@ -67,8 +67,8 @@ class PostgresView(LastSeenLookups, View):
         #: Bumped by every change: an answer read before a change is not kept after it.
         self._generation = 0
         self._cache_lock = threading.Lock()
-        #: (generation, statement, parameters) → articles a query's part matches (see :meth:`_frequency`).
-        self._frequencies: dict[tuple[int, str, str], int] = {}
+        #: (generation, tsquery) → articles it matches (see :meth:`term_frequencies`).
+        self._frequencies: dict[tuple[int, str], int] = {}
 
     # ------------------------------------------------------------------ keeping current
 
@@ -379,7 +379,7 @@ class PostgresView(LastSeenLookups, View):
         ranks them all, as the folder store does. A newer search cancels this one, which then
         answers nothing (its result would not be shown).
         """
-        compiled = SqlQuery(query, self.entity_key, self.entities, self._frequency, self.count())
+        compiled = SqlQuery(query, self.entity_key, self.entities, self, self.count())
         try:
             rows = self._search_query(
                 "SELECT m.id, a.doc->>'text', m.rank FROM (SELECT id, rank, sort_day, display_title"
@@ -414,15 +414,28 @@ class PostgresView(LastSeenLookups, View):
             hits.append(SearchHit(key, start, end, snippet, round(float(rank), 4), highlight))
         return hits
 
-    def _frequency(self, statement: str, params: list[Any]) -> int:
-        """How many articles a part of a query matches (its rarity), kept until the store changes."""
-        key = (self._generation, statement, repr(params))
-        found = self._frequencies.get(key)
-        if found is None:
-            rows = self._rows(statement, params)
-            found = int(rows[0][0]) if rows else 0
+    def term_frequencies(self, literals: list[str]) -> list[int]:
+        """How many articles match each ``tsquery`` (rarity for the rank), counted in one round trip.
+
+        Kept until the store changes: a query typed letter by letter asks most terms again.
+        """
+        with self._cache_lock:
+            missing = [q for q in dict.fromkeys(literals) if (self._generation, q) not in self._frequencies]
+        if missing:
+            rows = self._rows(
+                "SELECT q, (SELECT count(*) FROM {s}.article_words w WHERE w.search @@ q::tsquery)"
+                " FROM unnest(%s::text[]) q",
+                (missing,),
+            )
             with self._cache_lock:
-                if len(self._frequencies) > 10_000:
+                if len(self._frequencies) > 100_000:
                     self._frequencies.clear()
-                self._frequencies[key] = found
-        return found
+                for literal, count in rows:
+                    self._frequencies[(self._generation, literal)] = int(count)
+        with self._cache_lock:
+            return [self._frequencies.get((self._generation, q), 0) for q in literals]
+
+    def tag_frequency(self, statement: str, params: list[Any]) -> int:
+        """How many articles a tag filter keeps (see :class:`store.query_sql.Frequencies`)."""
+        rows = self._rows(statement, params)
+        return int(rows[0][0]) if rows else 0

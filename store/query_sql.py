@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from store.models import Entity
 from store.postgres_search import lexeme_literal
@@ -31,7 +31,18 @@ _NEVER = "false"
 _TAGS = "SELECT n.article_id FROM {s}.annotations n WHERE "
 #: How many articles a tag filter, or a term, keeps (its rarity).
 _TAG_ARTICLES = "SELECT count(DISTINCT n.article_id) FROM {s}.annotations n WHERE "
-_TERM_ARTICLES = "SELECT count(*) FROM {s}.article_words w WHERE w.search @@ %s::tsquery"
+
+
+class Frequencies(Protocol):
+    """How many articles a part of a query matches (its rarity), as the view counts it."""
+
+    def term_frequencies(self, literals: list[str]) -> list[int]:
+        """Articles matching each ``tsquery`` literal (all counted in one round trip)."""
+        ...
+
+    def tag_frequency(self, statement: str, params: list[Any]) -> int:
+        """The count a ``SELECT count(…) FROM {s}.annotations n WHERE …`` statement gives."""
+        ...
 
 
 def tsquery(leaf: Words | Designation) -> str | None:
@@ -53,7 +64,7 @@ class SqlQuery:
         node: Node,
         entity_key: Callable[[str], str | None],
         entities: Callable[[], Iterable[Entity]],
-        frequency: Callable[[str, list[Any]], int],
+        counts: Frequencies,
         total: int,
     ) -> None:
         self._entity_key = entity_key
@@ -63,12 +74,24 @@ class SqlQuery:
         params: list[Any] = []
         self.condition = self._condition(node, params)
         self.condition_params = params
-        self.rank, self.rank_params = self._rank(node, frequency, max(total, 1))
+        self.rank, self.rank_params = self._rank(node, counts, max(total, 1))
 
     def _condition(self, node: Node, params: list[Any]) -> str:
         if isinstance(node, And | Or):
-            joiner = " AND " if isinstance(node, And) else " OR "
-            return "(" + joiner.join(self._condition(part, params) for part in node.parts) + ")"
+            # The text leaves of a group are one tsquery ('a' & 'b' <-> 'c'): one index lookup.
+            joiner, operator = (" AND ", " & ") if isinstance(node, And) else (" OR ", " | ")
+            literals = [tsquery(part) for part in node.parts if isinstance(part, Words | Designation)]
+            conditions = [
+                self._condition(part, params) for part in node.parts if not isinstance(part, Words | Designation)
+            ]
+            if literals:
+                if None in literals and isinstance(node, And):
+                    return _NEVER
+                usable = [f"({literal})" for literal in literals if literal is not None]
+                if usable:
+                    params.append(operator.join(usable))
+                    conditions.append("(w.search @@ %s::tsquery)")
+            return "(" + (joiner.join(conditions) or _NEVER) + ")"
         if isinstance(node, Not):
             return "NOT " + self._condition(node.part, params)
         if isinstance(node, Filter):
@@ -106,32 +129,27 @@ class SqlQuery:
         params.extend(words)
         return "n.live" + "".join(" AND strpos(lower(coalesce(n.doc->>'note', '')), %s) > 0" for _ in words)
 
-    def _rank(self, node: Node, frequency: Callable[[str, list[Any]], int], total: int) -> tuple[str, list[Any]]:
-        """The rank expression: ``frequency(statement, params)`` counts the articles a part matches."""
+    def _rank(self, node: Node, counts: Frequencies, total: int) -> tuple[str, list[Any]]:
+        """The rank expression (``counts`` says how many articles each part matches)."""
         parts: list[str] = []
         params: list[Any] = []
+        literals: list[str] = []
         for leaf in dict.fromkeys(leaves(node)):
             if isinstance(leaf, Filter):
                 if leaf.field in TAG_FILTERS:
                     counted: list[Any] = []
                     condition = self.tag_condition(leaf, counted)
-                    articles = frequency(
-                        f"SELECT count(DISTINCT n.article_id) FROM {{s}}.annotations n WHERE {condition}", counted
-                    )
+                    articles = counts.tag_frequency(_TAG_ARTICLES + condition, counted)
                     parts.append(
-                        f"{_idf(total, articles)!r}"
-                        f" * (SELECT count(*)::float8 / (count(*) + 1) FROM {{s}}.annotations n"
-                        f"    WHERE n.article_id = w.id AND {condition})"
+                        f"{_idf(total, articles)!r} * (SELECT count(*)::float8 / (count(*) + 1)"
+                        f" FROM {{s}}.annotations n WHERE n.article_id = w.id AND {condition})"
                     )
                     params += counted
-                continue
-            literal = tsquery(leaf)
-            if literal is not None:
-                articles = frequency(
-                    "SELECT count(*) FROM {s}.article_words w WHERE w.search @@ %s::tsquery", [literal]
-                )
-                parts.append(f"{_idf(total, articles)!r} * ts_rank(w.search, %s::tsquery)")
-                params.append(literal)
+            elif (literal := tsquery(leaf)) is not None:
+                literals.append(literal)
+        for literal, articles in zip(literals, counts.term_frequencies(literals), strict=True):
+            parts.append(f"{_idf(total, articles)!r} * ts_rank(w.search, %s::tsquery)")
+            params.append(literal)
         return (" + ".join(parts) if parts else "0.0"), params
 
 
