@@ -18,7 +18,7 @@ from typing import Any
 from store.designations import spans_of
 from store.models import Article, Entity
 from store.query_language import Designation, Filter, Words
-from store.search_index import Group, first_match, folded_words
+from store.search_index import Group, all_matches, first_match, folded_words
 from store.textunits import sentence_at
 
 #: Filters answered from the tags (the others from the articles' details).
@@ -125,6 +125,27 @@ def locate(
         if isinstance(leaf, Designation):
             found += spans_of(text, leaf.key, leaf.prefix)[:1]
     return min(found, key=lambda span: (span[0], -span[1])) if found else (0, 0)
+
+
+def all_spans(
+    text: str, leaves: Sequence[Words | Designation | Filter], tag_spans: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Every place in ``text`` a positive part of the query matched, in text order (for ``n`` / ``N``).
+
+    A span that starts inside an earlier one is left out (as :func:`store.search_index.all_matches`).
+    """
+    found = [span for span in tag_spans if span[1] > span[0]]
+    groups = [group_of(leaf) for leaf in leaves if isinstance(leaf, Words)]
+    if groups:
+        found += all_matches(text, groups)
+    for leaf in leaves:
+        if isinstance(leaf, Designation):
+            found += spans_of(text, leaf.key, leaf.prefix)
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(found), key=lambda span: (span[0], -span[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
 
 
 def sentence_snippet(text: str, start: int, end: int, width: int = SNIPPET_WIDTH) -> tuple[str, tuple[int, int]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from store import Article, SearchHit, Store
+from store import Article, QueryError, SearchHit, Store
 from store.search_index import WORD
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.search_dialog import SearchChoice, SearchDialog
@@ -65,15 +65,7 @@ class SearchActions:
         article = self.article
         if here is None:
             here = self.reader.selection[0] if self.reader.selection else self.reader.cursor
-        found = next_hit(
-            self.found,
-            article.id if article else None,
-            article.text if article else None,
-            here,
-            direction,
-            count,
-            self._text_of,
-        )
+        found = next_hit(self.found, article.id if article else None, here, direction, count, self._hits_in)
         if isinstance(found, str):
             self.notify(found, markup=False)
             return
@@ -83,11 +75,15 @@ class SearchActions:
         else:
             self._go_to(found.article_id, found.start, found.end)
 
-    def _text_of(self, article_id: str) -> str | None:
+    def _hits_in(self, article_id: str) -> list[tuple[int, int]] | None:
+        """Where the last search matched in an article (``None``: the article is gone)."""
+        assert self.found is not None
         try:
-            return self.store.article(article_id).text
+            return self.store.hit_spans(self.found.query, article_id, typing=True)
         except KeyError:
             return None
+        except QueryError:
+            return []
 
     def on_reader_find_word_requested(self, message: Reader.FindWordRequested) -> None:
         """``*`` / ``#``: the word under the cursor becomes the search ``n`` / ``N`` go through."""

@@ -1,4 +1,8 @@
-"""Full-text search over the corpus; results update as you type, Enter opens the hit."""
+"""Search the corpus with the query language; results update as you type, Enter opens the hit.
+
+A query that cannot be read (an unclosed quote, a filter that does not exist) says so, and
+where, in the status line; nothing is opened until it reads.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,15 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from store import SearchHit, Store
+from store import QueryError, SearchHit, Store
 from tui.dialogs.dialog import Dialog, hold_keys
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
+
+#: What the status line says before anything is typed: the language in one breath.
+SYNTAX = (
+    'Type to search: words, "a phrase", Mi-35, treat*, AND OR NOT ( ), filters entity: type: '
+    "label: source: author: before: after: status: note: · Esc cancel"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,30 @@ class SearchChoice:
         return self.hits[self.index]
 
 
+def sentence_line(hit: SearchHit, width: int) -> Text:
+    """The hit's sentence on one line of ``width`` cells, the hit in it highlighted and in view.
+
+    A longer sentence is cut around the hit (a third of the line before it), ``…`` marking the cuts.
+    """
+    before, after = hit.highlight
+    snippet = hit.snippet
+    if len(snippet) > width:
+        left = max(0, min(before - width // 3, len(snippet) - width))
+        right = left + width
+        head = "…" if left > 0 else ""
+        tail = "…" if right < len(snippet) else ""
+        body = snippet[left + len(head) : right - len(tail)]
+        shift = left
+        snippet = head + body + tail
+        before = min(max(before - shift, len(head)), len(snippet) - len(tail))
+        after = min(max(after - shift, before), len(snippet) - len(tail))
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    line.append(snippet[:before], style="dim")
+    line.append(snippet[before:after], style="bold reverse")
+    line.append(snippet[after:], style="dim")
+    return line
+
+
 class SearchDialog(Dialog[SearchChoice | None]):
     """Modal: search articles; returns the chosen hit and the search's hits."""
 
@@ -45,11 +79,14 @@ class SearchDialog(Dialog[SearchChoice | None]):
         self._shown_query: str | None = None  # the query the listed results answer
         self._open_when_shown = False  # Enter came before the results (keys typed ahead)
         self._holding = False  # keys held from that Enter until the results open the hit
+        self._failed: str | None = None  # the query the status line says cannot be read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
             yield Static("Search articles", id="dialog-title")
-            yield Input(value=self.initial, placeholder='words, "a phrase", prefix…', id="search-query")
+            yield Input(
+                value=self.initial, placeholder='words, "a phrase", Mi-35, entity:NAME, OR, NOT…', id="search-query"
+            )
             yield OptionList(id="search-results")
             yield Static("↑↓ choose · Enter open · Esc cancel", classes="dialog-help", id="search-status")
 
@@ -69,14 +106,30 @@ class SearchDialog(Dialog[SearchChoice | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: str) -> None:
         """Search off the UI thread: typing never waits for a search (a pasted query may be long)."""
-        hits = self.store.search(query, limit=50, typing=True)
+        try:
+            hits = self.store.search(query, limit=50, typing=True)
+        except QueryError as error:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show, query, [], error)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
 
-    def _show(self, query: str, hits: list[SearchHit]) -> None:
+    def _show(self, query: str, hits: list[SearchHit], error: QueryError | None = None) -> None:
         if query != self.query_one("#search-query", Input).value:
             return  # typed on since: a newer search is on its way
+        self.query_one("#search-query", Input).set_class(error is not None, "-invalid")
+        if error is not None:
+            self._shown_query = None  # Enter opens nothing until the query reads
+            self._failed = query
+            self._open_when_shown = False
+            self._stop_holding()
+            self._hits = []
+            self.query_one("#search-results", OptionList).clear_options()
+            self.query_one("#search-status", Static).update(Text(f"Cannot search: {error}", style="bold"))
+            return
         self._shown_query = query
+        self._failed = None
         if self._open_when_shown and hits and self.is_current:
             self.dismiss(SearchChoice(query, tuple(hits), 0))
             self._stop_holding()
@@ -92,7 +145,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
             article = self.store.article(hit.article_id)
             prompt = Text(article.display_title, style="bold", no_wrap=True, overflow="ellipsis", end="")
             prompt.append("\n")
-            prompt.append(hit.snippet, style="dim")
+            prompt.append_text(sentence_line(hit, max(20, self.app.size.width - 8)))
             rows.append(Option(prompt, id=key))
         results = self.query_one("#search-results", OptionList)
         results.set_options(rows)
@@ -100,11 +153,11 @@ class SearchDialog(Dialog[SearchChoice | None]):
             results.highlighted = 0
         status = self.query_one("#search-status", Static)
         if query.strip() and not rows:
-            status.update(Text(f"No article contains all of: {query}"))
+            status.update(Text(f"No article matches: {query}"))
+        elif rows:
+            status.update(Text(f"{len(rows)} found · ↑↓ choose · Enter open · Esc cancel"))
         else:
-            status.update(
-                Text(f"{len(rows)} found · ↑↓ choose · Enter open · Esc cancel" if rows else "Type to search")
-            )
+            status.update(Text(SYNTAX))
 
     def on_key(self, event: events.Key) -> None:
         steer_list_from_field(
@@ -113,6 +166,9 @@ class SearchDialog(Dialog[SearchChoice | None]):
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
+        if self._failed == self.query_one("#search-query", Input).value:
+            self.app.bell()  # the status line says what is wrong with it
+            return
         if self._shown_query != self.query_one("#search-query", Input).value:
             # Open the first hit as soon as the search answers; the keys typed after Enter wait
             # for it (e then tags the hit, not the search box).
