@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
     _store_option(exporter, top=False)
     _schema_option(exporter, top=False)
+    searcher = sub.add_parser(
+        "search",
+        help="search the articles with the query language",
+        description='Search with the app\'s query language: words, "phrases", designations (Mi-35),'
+        " entity: type: label: source: author: before: after: status: note:, AND OR NOT ( )."
+        " Exit status: 0 found, 1 nothing matched, 2 a query that cannot be read.",
+        epilog="Quote the query for the shell: dossier search 'entity:\"Sergey Shoigu\" Mi-35'."
+        " A query starting with - goes after --: dossier search -- -csto treaty",
+    )
+    searcher.add_argument("query", nargs="+", metavar="QUERY", help="the query (several words are joined by spaces)")
+    searcher.add_argument("-n", "--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    searcher.add_argument("--json", action="store_true", help="a JSON array of hits, for scripts")
+    _store_option(searcher, top=False)
+    _schema_option(searcher, top=False)
     opener = sub.add_parser("open", help="open the app (the default)")
     _store_option(opener, top=False)
     _schema_option(opener, top=False)
@@ -399,6 +413,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(store_path, args.output, args.article, schema)
         if args.command == "store":
             return _store_action(args, store_path, schema)
+        if args.command == "search":
+            from tui.cli_search import run_search
+
+            if args.limit < 1:
+                print("dossier: search: --limit takes a number from 1", file=sys.stderr)
+                return 2
+            with _opened(store_path, schema) as store:
+                return run_search(store, " ".join(args.query), args.limit, args.json)
         return _run_app(store_path, schema)
     except StoreFileError as exc:
         print(f"dossier: cannot open the store: {neutralize(str(exc))}", file=sys.stderr)
