@@ -160,6 +160,34 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class ConcordanceLine:
+    """One line of a concordance (keyword in context): a mention with the text either side.
+
+    ``left`` and ``right`` are on one line (spaces for line breaks), ``left`` ending where the
+    match starts and ``right`` starting where it ends. ``annotation_id`` is the tag at that place
+    (``""``: the text names the entity there, untagged); ``published`` is the article's date.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+    annotation_id: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurrence:
+    """An entity seen with another: in how many articles, and in how many sentences, both occur."""
+
+    entity: Entity
+    articles: int
+    sentences: int
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A span the store proposes as an entity's mention; nothing is saved until it is accepted.
 

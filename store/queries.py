@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from store import unlinked
+from store.corpus_questions import CorpusQuestions
 from store.fuzzy import squash
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
-from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, all_spans, entity_ids, tag_matches
+from store.query_hits import TAG_FILTERS
 from store.query_language import Filter, leaves, parse_query
 from store.sanitize import neutralize
 from store.suggestions import KnownNames, suggest
@@ -60,8 +61,8 @@ def question(method: F) -> F:
     return needs_annotations(reads(method))
 
 
-class StoreQueries:
-    """Read-only questions, answered by the store's view."""
+class StoreQueries(CorpusQuestions):
+    """Read-only questions, answered by the store's view (those across the corpus: :class:`CorpusQuestions`)."""
 
     view: View
     #: Every entity's names, ready to be found in a text (rebuilt when the entities change).
@@ -295,38 +296,6 @@ class StoreQueries:
         ):
             self.finish_loading()
         return self.view.search(node, limit)
-
-    def hit_spans(self, query: str, article_id: str, *, typing: bool = False) -> list[tuple[int, int]]:
-        """Every place in the article that ``query`` matched, in text order (``n`` / ``N`` go through them).
-
-        The places :meth:`search` points at: words, phrases and designations where they occur,
-        and the tags a tag filter kept. Raises ``KeyError`` for an unknown article and
-        :class:`QueryError` for a query that cannot be read.
-        """
-        node = parse_query(query, typing=typing)
-        if node is None:
-            return []
-        positive = list(dict.fromkeys(leaves(node)))
-        tag_leaves = [leaf for leaf in positive if isinstance(leaf, Filter) and leaf.field in TAG_FILTERS]
-        if tag_leaves and not self.annotations_loaded:
-            self.finish_loading()
-        with self.view.lock:
-            text = self.view.article(article_id).text
-            tags = self.view.annotations(article_id) if tag_leaves else []
-            if any(leaf.field == "status" for leaf in tag_leaves):
-                tags = [*tags, *self.view.rejections(article_id)]
-            named = {
-                leaf: entity_ids(leaf, self.view.entity_key, self.view.entities())
-                for leaf in tag_leaves
-                if leaf.field in ENTITY_FILTERS
-            }
-        spans = [
-            (tag.start, tag.end)
-            for leaf in tag_leaves
-            for tag in tags
-            if tag_matches(leaf, tag.to_dict(), named.get(leaf))
-        ]
-        return all_spans(text, positive, spans)
 
     def search_index(self) -> None:
         """Build what the first search would wait for (the app calls it in a thread)."""

@@ -11,8 +11,8 @@ The rank is BM25-like: each positive word, phrase or designation adds ``ts_rank`
 the title's words weighted more) times its inverse document frequency, counted by the server
 once per term and kept until the store changes; each tag filter adds its rarity times
 ``n / (n + 1)`` of the ``n`` tags it kept. Ties keep the document list's order. As for words
-(:meth:`store.postgres_view.PostgresView.search`), the server ranks at most the newest
-:data:`store.postgres_view.RANKED_AT_MOST` matching articles.
+(:meth:`store.postgres_query.ServerSearch.search`), the server ranks at most the newest
+:data:`store.postgres_query.RANKED_AT_MOST` matching articles.
 """
 
 from __future__ import annotations

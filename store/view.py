@@ -174,6 +174,11 @@ class View(ABC):
     def annotations(self, article_id: str | None) -> list[Annotation]:
         """Annotations of one article (or all), by article, start, longest first, id."""
 
+    def annotations_of(self, article_ids: Iterable[str]) -> dict[str, list[Annotation]]:
+        """:meth:`annotations` of many articles: article id → its tags (those without any left out)."""
+        found = {key: self.annotations(key) for key in article_ids}
+        return {key: tags for key, tags in found.items() if tags}
+
     @abstractmethod
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; ``KeyError`` if there is none."""

@@ -19,7 +19,8 @@ import pytest
 from store import Store, seed_if_empty
 from store.export import export_data
 from store.postgres_backend import PostgresBackend
-from store.postgres_view import PostgresView, SearchCancelled
+from store.postgres_query import SearchCancelled
+from store.postgres_view import PostgresView
 from tests.conftest import POSTGRES_URL, span_of
 from tests.postgres_roles import PostgresStores
 
@@ -213,14 +214,14 @@ def test_a_word_in_most_articles_is_ranked_among_the_newest_that_hold_it(
     pair: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past RANKED_AT_MOST matches, the server ranks the newest ones (a common word stays fast)."""
-    import store.postgres_view as postgres_view
+    import store.postgres_query as postgres_query
 
     folder, server = pair
     holding = [a.id for a in folder.articles() if " the " in a.text]
     assert len(holding) >= 3
-    monkeypatch.setattr(postgres_view, "RANKED_AT_MOST", 2)
+    monkeypatch.setattr(postgres_query, "RANKED_AT_MOST", 2)
     assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding[:2])
-    monkeypatch.setattr(postgres_view, "RANKED_AT_MOST", 1000)
+    monkeypatch.setattr(postgres_query, "RANKED_AT_MOST", 1000)
     assert {hit.article_id for hit in server.search("the", limit=50)} == set(holding)
 
 

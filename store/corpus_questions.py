@@ -1,0 +1,208 @@
+"""Questions across the corpus: concordance and co-occurrence (mixed into the store's questions).
+
+Each is answered from the view's lookups (so alike on every store): the articles that may hold
+something are found with an index (the full-text index, the tags of an entity), then only
+those are read, in chunks, the view's lock held for one chunk at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from store import concordance as kwic
+from store.models import Annotation, Article, ConcordanceLine, Cooccurrence
+from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, all_spans, entity_ids, tag_matches
+from store.query_language import Filter, Node, leaves, parse_query
+from store.textunits import sentence_at
+from store.view import View
+
+#: Articles read (and their tags looked at) per hold of the view's lock.
+CHUNK = 200
+#: A query's concordance reads at most this many of its best articles.
+QUERY_ARTICLES = 1000
+
+
+class CorpusQuestions:
+    """Concordance and co-occurrence (see the module docstring); mixed into :class:`~store.queries.StoreQueries`."""
+
+    view: View
+
+    if TYPE_CHECKING:  # provided by the store
+
+        @property
+        def annotations_loaded(self) -> bool: ...  # noqa: D102
+        def finish_loading(self) -> None: ...  # noqa: D102
+
+    def _articles_in_chunks(self, article_ids: Iterable[str]) -> Iterable[list[Article]]:
+        """The articles (in the list's order), a chunk at a time."""
+        ordered = self.view.in_list_order(article_ids)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            with self.view.lock:
+                found = self.view.articles_of(chunk)
+            yield [found[key] for key in chunk if key in found]
+
+    # ------------------------------------------------------------------ concordance
+
+    def concordance(
+        self,
+        entity_id: str | None = None,
+        label: str | None = None,
+        query: str | None = None,
+        *,
+        sort: str = "article",
+    ) -> list[ConcordanceLine]:
+        """Every place the entity, the label or the query occurs, as keyword-in-context lines.
+
+        ``entity_id``: its tags, and its names (canonical and aliases) where the text says them
+        untagged (:mod:`store.concordance`); ``label``: the passages with that label (case
+        aside); ``query``: every place the query matched in its best :data:`QUERY_ARTICLES`
+        articles. Exactly one of the three. ``sort``: ``article`` (the list's order), ``date``,
+        ``left`` or ``right`` context. Raises ``KeyError`` for an unknown entity,
+        :class:`~store.query_language.QueryError` for a query that cannot be read.
+        """
+        if sum(x is not None for x in (entity_id, label, query)) != 1:
+            raise ValueError("a concordance is of one entity, one label or one query")
+        if not self.annotations_loaded:
+            self.finish_loading()
+        if entity_id is not None:
+            lines = self._entity_concordance(entity_id)
+        elif label is not None:
+            lines = self._label_concordance(label)
+        else:
+            assert query is not None
+            lines = self._query_concordance(query)
+        with self.view.lock:
+            order = {key: rank for rank, key in enumerate(self.view.in_list_order({x.article_id for x in lines}))}
+        return kwic.sort_lines(lines, sort, order)
+
+    def _entity_concordance(self, entity_id: str) -> list[ConcordanceLine]:
+        with self.view.lock:
+            entity = self.view.entity(entity_id)
+            tags: dict[str, list[Annotation]] = {}
+            for tag in self.view.mentions(entity_id):
+                tags.setdefault(tag.article_id, []).append(tag)
+        groups = kwic.name_groups(entity)
+        named = self.view.articles_with_words(groups) if groups else set()
+        pattern = kwic.name_pattern(entity)
+        lines: list[ConcordanceLine] = []
+        for articles in self._articles_in_chunks(set(tags) | named):
+            with self.view.lock:
+                decided = self.view.decided_spans([a.id for a in articles])
+            lines += kwic.entity_lines(articles, entity_id, tags, pattern, decided)
+        return lines
+
+    def _label_concordance(self, label: str) -> list[ConcordanceLine]:
+        wanted = label.lower()
+        with self.view.lock:
+            passages = [p for p in self.view.passages() if any(x.lower() == wanted for x in p.labels)]
+        by_article: dict[str, list[Annotation]] = {}
+        for passage in passages:
+            if not passage.orphaned:
+                by_article.setdefault(passage.article_id, []).append(passage)
+        lines = []
+        for articles in self._articles_in_chunks(by_article):
+            for article in articles:
+                lines += [kwic.line(article, p.start, p.end, p.id) for p in by_article[article.id]]
+        return lines
+
+    def _query_concordance(self, query: str) -> list[ConcordanceLine]:
+        node = parse_query(query)
+        if node is None:
+            return []
+        hits = self.view.search(node, QUERY_ARTICLES)
+        lines = []
+        for articles in self._articles_in_chunks(hit.article_id for hit in hits):
+            spans = self._query_spans(node, articles)
+            for article in articles:
+                lines += [kwic.line(article, start, end) for start, end in spans[article.id]]
+        return lines
+
+    def _query_spans(self, node: Node, articles: list[Article]) -> dict[str, list[tuple[int, int]]]:
+        """Article id → every place the query matched there (its words; the tags a filter kept)."""
+        positive = list(dict.fromkeys(leaves(node)))
+        tag_leaves = [leaf for leaf in positive if isinstance(leaf, Filter) and leaf.field in TAG_FILTERS]
+        tags: dict[str, list[Annotation]] = {}
+        named: dict[Filter, set[str]] = {}
+        if tag_leaves:
+            if not self.annotations_loaded:
+                self.finish_loading()
+            with self.view.lock:
+                ids = [a.id for a in articles]
+                tags = self.view.annotations_of(ids)
+                if any(leaf.field == "status" for leaf in tag_leaves):
+                    for key in ids:
+                        tags.setdefault(key, []).extend(self.view.rejections(key))
+                named = {
+                    leaf: entity_ids(leaf, self.view.entity_key, self.view.entities())
+                    for leaf in tag_leaves
+                    if leaf.field in ENTITY_FILTERS
+                }
+        found = {}
+        for article in articles:
+            spans = [
+                (tag.start, tag.end)
+                for leaf in tag_leaves
+                for tag in tags.get(article.id, ())
+                if tag_matches(leaf, tag.to_dict(), named.get(leaf))
+            ]
+            found[article.id] = all_spans(article.text, positive, spans)
+        return found
+
+    def hit_spans(self, query: str, article_id: str, *, typing: bool = False) -> list[tuple[int, int]]:
+        """Every place in the article that ``query`` matched, in text order (``n`` / ``N`` go through them).
+
+        The places :meth:`search` points at: words, phrases and designations where they occur,
+        and the tags a tag filter kept. Raises ``KeyError`` for an unknown article and
+        :class:`~store.query_language.QueryError` for a query that cannot be read.
+        """
+        node = parse_query(query, typing=typing)
+        with self.view.lock:
+            article = self.view.article(article_id)
+        return self._query_spans(node, [article])[article_id] if node is not None else []
+
+    # ------------------------------------------------------------------ co-occurrence
+
+    def cooccurrence(self, entity_id: str, limit: int = 50) -> list[Cooccurrence]:
+        """The entities seen with this one most often: in the same sentence, then the same article.
+
+        Counted over its live tags (orphans and rejected suggestions aside), each article and
+        each sentence once per other entity. Raises ``KeyError`` for an unknown entity.
+        """
+        if not self.annotations_loaded:
+            self.finish_loading()
+        with self.view.lock:
+            self.view.entity(entity_id)
+            own = [t for t in self.view.mentions(entity_id) if not t.orphaned and t.status != "rejected"]
+        articles: Counter[str] = Counter()
+        sentences: Counter[str] = Counter()
+        by_article: dict[str, list[Annotation]] = {}
+        for tag in own:
+            by_article.setdefault(tag.article_id, []).append(tag)
+        for chunk in self._articles_in_chunks(by_article):
+            with self.view.lock:
+                tags = self.view.annotations_of([a.id for a in chunk])
+            for article in chunk:
+                here = {(a.start, a.end) for a in by_article[article.id]}
+                spans = {sentence_at(article.text, start) for start, _ in here}
+                seen_in: dict[str, set[tuple[int, int]]] = {}
+                for tag in tags.get(article.id, ()):
+                    if tag.entity_id and tag.entity_id != entity_id and not tag.orphaned and tag.status != "rejected":
+                        sentence = sentence_at(article.text, tag.start)
+                        seen_in.setdefault(tag.entity_id, set()).update({sentence} & spans)
+                for other, shared in seen_in.items():
+                    articles[other] += 1
+                    sentences[other] += len(shared)
+        ranked = sorted(articles, key=lambda key: (-sentences[key], -articles[key], key))
+        found = []
+        with self.view.lock:
+            for key in ranked:
+                try:
+                    found.append(Cooccurrence(self.view.entity(key), articles[key], sentences[key]))
+                except KeyError:
+                    continue
+                if len(found) == limit:
+                    break
+        return sorted(found, key=lambda c: (-c.sentences, -c.articles, c.entity.name.casefold()))
