@@ -103,4 +103,4 @@ def test_cooccurrence_counts_shared_sentences_then_articles(any_seeded: Store) -
     store.annotate(treaty.id, *span_of(treaty, "Mirziyoyev"), entity="Shavkat Mirziyoyev", entity_type="PERSON")
     found = {(c.entity.name, c.articles, c.sentences) for c in store.cooccurrence(shoigu.entity_id)}
     assert found == {("Shavkat Mirziyoyev", 2, 1), ("Afghanistan", 1, 0)}
-    assert [c.entity.name for c in store.cooccurrence(shoigu.entity_id)][0] == "Shavkat Mirziyoyev"
+    assert next(c.entity.name for c in store.cooccurrence(shoigu.entity_id)) == "Shavkat Mirziyoyev"
