@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from store import concordance as kwic
-from store.models import Annotation, Article, ConcordanceLine, Cooccurrence
+from store.models import Annotation, Article, ConcordanceLine, Cooccurrence, TimelineItem
 from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, all_spans, entity_ids, tag_matches
 from store.query_language import Filter, Node, leaves, parse_query
+from store.stated_dates import PartialDate, StatedDate, dates_near
 from store.textunits import sentence_at
 from store.view import View
 
@@ -163,6 +164,55 @@ class CorpusQuestions:
             article = self.view.article(article_id)
         return self._query_spans(node, [article])[article_id] if node is not None else []
 
+    # ------------------------------------------------------------------ timeline
+
+    def timeline(
+        self, entity_id: str | None = None, query: str | None = None, label: str | None = None
+    ) -> list[TimelineItem]:
+        """Articles by publication date, and the dates stated near what is asked, oldest first.
+
+        For an entity, a query or a label: each place its concordance has (:meth:`concordance`)
+        gives the dates stated in its sentence (a passage: also those inside it), and each of
+        those articles its publication date. With none of the three, the whole corpus: every
+        dated article, and the dates stated near its passages. Dates are as precise as stated
+        (a year, a month, a day); relative ones are resolved against the publication date
+        (:mod:`store.stated_dates`). Undated articles have no place on it.
+        """
+        if not self.annotations_loaded:
+            self.finish_loading()
+        if entity_id is None and query is None and label is None:
+            with self.view.lock:
+                listing = self.view.listing("", False)
+                rows = listing.rows(0, len(listing))
+                passages = [p for p in self.view.passages() if not p.orphaned]
+            items = [TimelineItem(PartialDate.of(r.published), "published", r.id) for r in rows if r.published]
+            places = [(p.article_id, p.start, p.end, p.id) for p in passages]
+            return _in_order(items + self._stated_near(places, published=False), self.view)
+        if label is not None:
+            places = [(x.article_id, x.start, x.end, x.annotation_id) for x in self.concordance(label=label)]
+        else:
+            lines = self.concordance(entity_id=entity_id, query=query)
+            places = [(x.article_id, x.start, x.start, x.annotation_id) for x in lines]
+        return _in_order(self._stated_near(places, published=True), self.view)
+
+    def _stated_near(self, places: list[tuple[str, int, int, str]], *, published: bool) -> list[TimelineItem]:
+        """The dates stated near each ``(article, start, end, tag)``; ``published``: with the articles' dates."""
+        by_article: dict[str, list[tuple[int, int, str]]] = {}
+        for article_id, start, end, tag in places:
+            by_article.setdefault(article_id, []).append((start, end, tag))
+        items: list[TimelineItem] = []
+        for articles in self._articles_in_chunks(by_article):
+            for article in articles:
+                if published and article.published:
+                    items.append(TimelineItem(PartialDate.of(article.published), "published", article.id))
+                seen: set[int] = set()
+                for start, end, tag in by_article[article.id]:
+                    for stated in dates_near(article.text, start, article.published, end):
+                        if stated.start not in seen:
+                            seen.add(stated.start)
+                            items.append(_stated_item(article, stated, tag))
+        return items
+
     # ------------------------------------------------------------------ co-occurrence
 
     def cooccurrence(self, entity_id: str, limit: int = 50) -> list[Cooccurrence]:
@@ -206,3 +256,30 @@ class CorpusQuestions:
                 if len(found) == limit:
                     break
         return sorted(found, key=lambda c: (-c.sentences, -c.articles, c.entity.name.casefold()))
+
+
+def _stated_item(article: Article, stated: StatedDate, tag: str) -> TimelineItem:
+    """A stated date as a timeline item, with its sentence on one line."""
+    first, last = sentence_at(article.text, stated.start)
+    sentence = " ".join(article.text[first:last].split())
+    return TimelineItem(
+        stated.date,
+        "stated",
+        article.id,
+        stated.start,
+        stated.end,
+        stated.text,
+        stated.until,
+        sentence,
+        tag,
+        stated.relative,
+    )
+
+
+def _in_order(items: list[TimelineItem], view: View) -> list[TimelineItem]:
+    """Oldest first; on one date, publications first, then the list's order and the place in the text."""
+    with view.lock:
+        order = {key: rank for rank, key in enumerate(view.in_list_order({item.article_id for item in items}))}
+    return sorted(
+        items, key=lambda i: (i.date, i.kind != "published", order.get(i.article_id, len(order)), i.start or 0)
+    )

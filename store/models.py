@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from store.sanitize import neutralize
+from store.stated_dates import PartialDate
 
 #: Entity types offered by default; users may add their own (any upper-case word).
 ENTITY_TYPES: tuple[str, ...] = (
@@ -176,6 +177,28 @@ class ConcordanceLine:
     right: str
     annotation_id: str = ""
     published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    """A place on a timeline: an article's publication date, or a date its text states.
+
+    ``kind`` is ``"published"`` or ``"stated"``; a stated date has its place in the text
+    (``start``/``end``, ``text`` as written), the sentence it is in, and the tag it was found
+    near (``annotation_id``, ``""`` for a name said untagged or a search hit). ``date`` is as
+    precise as stated (:class:`~store.stated_dates.PartialDate`); ``until`` ends a range.
+    """
+
+    date: PartialDate
+    kind: str
+    article_id: str
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+    until: PartialDate | None = None
+    sentence: str = ""
+    annotation_id: str = ""
+    relative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
