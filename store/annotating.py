@@ -12,6 +12,7 @@ from typing import Any
 
 from store import anchoring, codec
 from store.changes import ANNOTATIONS, ENTITIES, Change, Changeset, Doc
+from store.linking import unlinked_from
 from store.models import STATUSES
 from store.sanitize import sanitize_line, sanitize_text
 from store.view import View
@@ -194,4 +195,5 @@ def plan_removal(view: View, annotation_id: str) -> Changeset:
     before = view.doc(ANNOTATIONS, annotation_id)
     if before is None:
         raise KeyError(annotation_id)
-    return Changeset(f"delete {before['quote'][:30]!r}", (Change(ANNOTATIONS, annotation_id, before, None),))
+    removal = Change(ANNOTATIONS, annotation_id, before, None)
+    return Changeset(f"delete {before['quote'][:30]!r}", (removal, *unlinked_from(view, before)))

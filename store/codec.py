@@ -239,6 +239,7 @@ _SHAPES: dict[str, tuple[tuple[str, frozenset[type], bool], ...]] = {
         ("prefix", frozenset({str}), False),
         ("suffix", frozenset({str}), False),
         ("orphaned", frozenset({bool}), False),
+        ("links", frozenset({dict}), False),
     ),
     ENTITIES: (
         ("id", frozenset({str}), True),
@@ -273,6 +274,10 @@ def problem(table: str, doc: Any) -> str | None:
             return f"record {doc['id'][:40]!r} has an invalid 'published' date"
     elif table == ANNOTATIONS and not 0 <= doc["start"] <= doc["end"]:
         return f"record {doc['id'][:40]!r} has an invalid span"
+    if table == ANNOTATIONS and doc.get("links"):
+        for other, link in doc["links"].items():
+            if type(link) is not dict or type(link.get("kind")) is not str or not isinstance(other, str):
+                return f"record {doc['id'][:40]!r} has an invalid link"
     items = doc.get(_TEXT_LISTS.get(table, ""), ())
     if items and not all(type(item) is str for item in items):
         return f"record {doc['id'][:40]!r} has a non-text item in {_TEXT_LISTS[table]!r}"

@@ -17,8 +17,9 @@ from store import codec, entity_edits
 from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Changeset
 from store.details import plan_details
+from store.linking import plan_link, plan_unlink
 from store.merging_export import plan_merge
-from store.models import REJECTED, Annotation, Article, Entity, ImportReport, Suggestion
+from store.models import REJECTED, Annotation, Article, Entity, ImportReport, Link, Suggestion
 from store.queries import StoreQueries, needs_annotations
 from store.view import View
 
@@ -33,6 +34,10 @@ class StoreEdits(StoreQueries):
 
     def _commit(self, changeset: Changeset | Callable[[View], Changeset], *, record_undo: bool = True) -> Changeset:
         """Save a changeset, or the one a planner makes under the lock (see Store._commit)."""
+        raise NotImplementedError
+
+    def refresh(self) -> bool:
+        """Take in what other processes saved (see :class:`~store.store.Store`)."""
         raise NotImplementedError
 
     # ------------------------------------------------------------------ articles
@@ -313,10 +318,49 @@ class StoreEdits(StoreQueries):
         return checked
 
     def remove_annotation(self, annotation_id: str) -> None:
-        """Delete an annotation (undoable). Its entity stays in the dictionary."""
+        """Delete an annotation (undoable). Its entity stays in the dictionary; its links go with it."""
         with self.view.lock:
             changeset = plan_removal(self.view, annotation_id)
         self._commit(changeset)
+
+    # ------------------------------------------------------------------ links between tags
+
+    def link(self, annotation_id_a: str, annotation_id_b: str, kind: str, note: str = "") -> Link:
+        """Say that two tags agree, contradict each other, or tell of the same event (undoable).
+
+        ``kind`` is one of :data:`~store.models.LINK_KINDS`; linking a linked pair again changes
+        its kind and note. Raises ``KeyError`` for an unknown tag, ``ValueError`` for an unknown
+        kind or a tag linked to itself (see :mod:`store.linking`).
+        """
+        try:
+            with self.view.lock:
+                changeset = plan_link(self.view, annotation_id_a, annotation_id_b, kind, note, self.user)
+        except KeyError:
+            # A tag another analyst made since this store last looked: look, then plan (what
+            # this analyst saw of the pair is what the save is rebased from, so a kind someone
+            # else gave the pair meanwhile is a conflict, never overwritten).
+            self.refresh()
+            with self.view.lock:
+                changeset = plan_link(self.view, annotation_id_a, annotation_id_b, kind, note, self.user)
+        self._commit(changeset)
+        first, second = sorted((annotation_id_a, annotation_id_b))
+        with self.view.lock:
+            stored = (self.view.linked().get(first) or {}).get(second) or {}
+        return Link(
+            first,
+            second,
+            str(stored.get("kind", kind)),
+            str(stored.get("note", "")),
+            self.user,
+            str(stored.get("created", "")),
+        )
+
+    def unlink(self, annotation_id_a: str, annotation_id_b: str) -> None:
+        """Take the link between two tags away (undoable; nothing happens when there is none)."""
+        with self.view.lock:
+            changeset = plan_unlink(self.view, annotation_id_a, annotation_id_b)
+        if changeset.changes:
+            self._commit(changeset)
 
 
 def _batch_label(verb: str, items: list[dict[str, Any]]) -> str:

@@ -1,7 +1,8 @@
 """Dossier's own exchange format: a whole store (or some articles) as one JSON document.
 
 It carries everything needed to rebuild the work elsewhere — articles with their text and
-details, entities, annotations with their quotes and context — keyed by the same stable ids, so
+details, entities, annotations with their quotes and context, the links analysts made between
+annotations (:mod:`store.linking`) — keyed by the same stable ids, so
 exporting from one store and importing into another (or the same) one is lossless and
 idempotent. Other formats (brat, W3C Web Annotation, CSV) will be written from the same
 records.
@@ -47,6 +48,7 @@ def export_data(store: Store, article_ids: Iterable[str] | None = None) -> dict[
     articles = [a for a in store.articles() if wanted is None or a.id in wanted]
     ids = {a.id for a in articles}
     annotations = [a for a in store.annotations() if a.article_id in ids]
+    tag_ids = {a.id for a in annotations}
     entity_ids = {a.entity_id for a in annotations if a.entity_id}
     entities = [e for e in store.entities() if wanted is None or e.id in entity_ids]
     return {
@@ -56,6 +58,7 @@ def export_data(store: Store, article_ids: Iterable[str] | None = None) -> dict[
         "articles": [_pick(a.to_dict(), _ARTICLE_FIELDS) for a in articles],
         "entities": [_pick(e.to_dict(), _ENTITY_FIELDS) for e in entities],
         "annotations": [_pick(a.to_dict(), _ANNOTATION_FIELDS) for a in annotations],
+        "links": [link.to_dict() for link in store.links() if {link.first, link.second} <= tag_ids],
     }
 
 

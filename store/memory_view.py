@@ -131,6 +131,10 @@ class MemoryView(View):
         found = (self.indexes.annotation(key) for key in keys)
         return sorted(found, key=lambda a: (a.article_id, a.start, -a.end, a.id))
 
+    def linked(self) -> dict[str, dict[str, Doc]]:
+        """One pass over the annotations' documents."""
+        return {key: doc["links"] for key, doc in self.indexes.docs[ANNOTATIONS].items() if doc.get("links")}
+
     def passages(self) -> list[Annotation]:
         """One pass over the annotations' documents."""
         docs = self.indexes.docs[ANNOTATIONS]

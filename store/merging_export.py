@@ -13,8 +13,8 @@ from typing import Any
 
 from store import anchoring, codec
 from store.annotating import EntityResolver
-from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset
-from store.models import ImportReport
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
+from store.models import LINK_KINDS, ImportReport
 from store.sanitize import neutralize
 from store.view import View
 
@@ -111,4 +111,48 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         changes.append(Change(ANNOTATIONS, key, None, doc))
         report.tags_added += 1
         report.orphaned += not anchor.found
+    changes = _with_links(view, changes, data.get("links"))
     return Changeset(f"import {origin}", tuple(changes))
+
+
+def _with_links(view: View, changes: list[Change], raw_links: object) -> list[Change]:
+    """The export's links between tags, put in both tags' documents (new or stored ones).
+
+    A link naming a tag that is neither in the export nor in the store, or of a kind this
+    Dossier does not know, is left out; a link the store already holds is left as it is.
+    """
+    if not isinstance(raw_links, list):
+        return changes
+    at = {change.key: index for index, change in enumerate(changes) if change.table == ANNOTATIONS}
+    updated = list(changes)
+
+    def current(key: str) -> Doc | None:
+        if key in at:
+            return updated[at[key]].after
+        return view.doc(ANNOTATIONS, key)
+
+    for raw in raw_links:
+        if not isinstance(raw, dict) or raw.get("kind") not in LINK_KINDS:
+            continue
+        first, second = _text(raw.get("first")), _text(raw.get("second"))
+        if not first or not second or first == second or current(first) is None or current(second) is None:
+            continue
+        link = {
+            "kind": raw["kind"],
+            "note": _text(raw.get("note")),
+            "author": _text(raw.get("author")),
+            "created": _text(raw.get("created")) or codec.now(),
+        }
+        for key, other in ((first, second), (second, first)):
+            doc = current(key)
+            assert doc is not None
+            if other in (doc.get("links") or {}):
+                continue
+            after = {**doc, "links": {**(doc.get("links") or {}), other: link}}
+            if key in at:
+                change = updated[at[key]]
+                updated[at[key]] = Change(ANNOTATIONS, key, change.before, after)
+            else:
+                at[key] = len(updated)
+                updated.append(Change(ANNOTATIONS, key, doc, after))
+    return updated

@@ -31,6 +31,8 @@ ENTITY_TYPES: tuple[str, ...] = (
 
 #: Review states of an annotation (suggestions come from later entity-suggestion work).
 STATUSES: tuple[str, ...] = ("accepted", "suggested", "rejected")
+#: What one tag may say of another (:mod:`store.linking`).
+LINK_KINDS: tuple[str, ...] = ("agrees", "contradicts", "same event")
 #: The status of a suggestion the analyst turned down (kept so that it stays turned down).
 REJECTED = "rejected"
 
@@ -177,6 +179,25 @@ class ConcordanceLine:
     right: str
     annotation_id: str = ""
     published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two tags an analyst linked: they agree, contradict, or tell of the same event.
+
+    ``first`` and ``second`` are the two tags' ids, the lesser first (a link has no direction).
+    """
+
+    first: str
+    second: str
+    kind: str
+    note: str = ""
+    author: str = ""
+    created: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the CLI and exports."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True, slots=True)

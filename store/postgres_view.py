@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from store import codec, postgres_vocabulary, textunits
-from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change
+from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Doc
 from store.fuzzy import best_name, letter_runs, letters
 from store.listing import ArticleListing
 from store.models import Annotation, Article, Entity, Mention
@@ -256,6 +256,14 @@ class PostgresView(ServerSearch, LastSeenLookups, View):
             return set()
         rows = self._rows("SELECT id FROM {s}.article_words WHERE search @@ %s::tsquery", (literal,))
         return {row[0] for row in rows}
+
+    def linked(self) -> dict[str, dict[str, Doc]]:
+        """The tags whose document holds links (few: an analyst makes them one by one)."""
+        rows = self._rows(
+            "SELECT id, doc->'links' FROM {s}.annotations"
+            " WHERE doc->'links' IS NOT NULL AND doc->'links' <> '{{}}'::jsonb"
+        )
+        return {key: links for key, links in rows if isinstance(links, dict)}
 
     def passages(self) -> list[Annotation]:
         """With the index of the annotations that link to no entity."""

@@ -15,7 +15,7 @@ from store import unlinked
 from store.corpus_questions import CorpusQuestions
 from store.fuzzy import squash
 from store.listing import ArticleListing
-from store.models import Annotation, Article, Entity, Mention, SearchHit, Suggestion
+from store.models import Annotation, Article, Entity, Link, Mention, SearchHit, Suggestion
 from store.query_hits import TAG_FILTERS
 from store.query_language import Filter, leaves, parse_query
 from store.sanitize import neutralize
@@ -185,6 +185,31 @@ class StoreQueries(CorpusQuestions):
             safe = neutralize(label)
             counts[safe] = counts.get(safe, 0) + count
         return sorted(counts, key=lambda label: (-counts[label], label.casefold()))
+
+    @question
+    def links(self, annotation_id: str | None = None) -> list[Link]:
+        """Every link between two tags (of one tag, with ``annotation_id``), oldest first.
+
+        Each pair once; a link whose other tag is gone (deleted by another analyst, or an
+        export merged without it) is left out (see :mod:`store.linking`).
+        """
+        linked = self.view.linked()
+        found: dict[tuple[str, str], Link] = {}
+        for key, links in linked.items():
+            for other, link in links.items():
+                pair = (min(key, other), max(key, other))
+                if pair in found or other not in linked or key not in linked[other]:
+                    continue
+                if annotation_id is not None and annotation_id not in pair:
+                    continue
+                found[pair] = Link(
+                    *pair,
+                    kind=neutralize(str(link.get("kind", ""))),
+                    note=neutralize(str(link.get("note", ""))),
+                    author=neutralize(str(link.get("author", ""))),
+                    created=str(link.get("created", "")),
+                )
+        return sorted(found.values(), key=lambda link: (link.created, link.first, link.second))
 
     @question
     def mentions(self, entity_id: str) -> list[Annotation]:

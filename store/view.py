@@ -180,6 +180,10 @@ class View(ABC):
         return {key: tags for key, tags in found.items() if tags}
 
     @abstractmethod
+    def linked(self) -> dict[str, dict[str, Doc]]:
+        """Tag id → its links (other tag id → kind, note, author, created), for tags that have any."""
+
+    @abstractmethod
     def annotation(self, annotation_id: str) -> Annotation:
         """One annotation; ``KeyError`` if there is none."""
 
