@@ -7,20 +7,25 @@ those are read, in chunks, the view's lock held for one chunk at a time.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from store import concordance as kwic
+from store.function_words import FUNCTION_WORDS
 from store.models import Annotation, Article, ConcordanceLine, Cooccurrence, TimelineItem
 from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, all_spans, entity_ids, tag_matches
-from store.query_language import Filter, Node, leaves, parse_query
+from store.query_language import Filter, Node, Or, Words, leaves, parse_query
+from store.search_index import folded_words
 from store.stated_dates import PartialDate, StatedDate, dates_near
 from store.textunits import sentence_at
 from store.view import View
 
 #: Articles read (and their tags looked at) per hold of the view's lock.
 CHUNK = 200
+#: The words of an article that :meth:`CorpusQuestions.related_by_words` looks for elsewhere.
+TELLING_WORDS = 8
 #: A query's concordance reads at most this many of its best articles.
 QUERY_ARTICLES = 1000
 
@@ -54,6 +59,8 @@ class CorpusQuestions:
         query: str | None = None,
         *,
         sort: str = "article",
+        exclude_article: str | None = None,
+        limit: int | None = None,
     ) -> list[ConcordanceLine]:
         """Every place the entity, the label or the query occurs, as keyword-in-context lines.
 
@@ -61,25 +68,30 @@ class CorpusQuestions:
         untagged (:mod:`store.concordance`); ``label``: the passages with that label (case
         aside); ``query``: every place the query matched in its best :data:`QUERY_ARTICLES`
         articles. Exactly one of the three. ``sort``: ``article`` (the list's order), ``date``,
-        ``left`` or ``right`` context. Raises ``KeyError`` for an unknown entity,
-        :class:`~store.query_language.QueryError` for a query that cannot be read.
+        ``left`` or ``right`` context. ``exclude_article`` leaves one article out (the one open);
+        ``limit`` stops after that many lines of the first articles in the list's order (an
+        entity named thousands of times, shown in a pane). Raises ``KeyError`` for an unknown
+        entity, :class:`~store.query_language.QueryError` for a query that cannot be read.
         """
         if sum(x is not None for x in (entity_id, label, query)) != 1:
             raise ValueError("a concordance is of one entity, one label or one query")
         if not self.annotations_loaded:
             self.finish_loading()
+        skip = {exclude_article} if exclude_article is not None else set()
         if entity_id is not None:
-            lines = self._entity_concordance(entity_id)
+            lines = self._entity_concordance(entity_id, skip, limit)
         elif label is not None:
-            lines = self._label_concordance(label)
+            lines = self._label_concordance(label, skip)
         else:
             assert query is not None
-            lines = self._query_concordance(query)
+            lines = self._query_concordance(query, skip)
+        if limit is not None:
+            lines = lines[:limit]
         with self.view.lock:
             order = {key: rank for rank, key in enumerate(self.view.in_list_order({x.article_id for x in lines}))}
         return kwic.sort_lines(lines, sort, order)
 
-    def _entity_concordance(self, entity_id: str) -> list[ConcordanceLine]:
+    def _entity_concordance(self, entity_id: str, skip: set[str], limit: int | None) -> list[ConcordanceLine]:
         with self.view.lock:
             entity = self.view.entity(entity_id)
             tags: dict[str, list[Annotation]] = {}
@@ -89,19 +101,21 @@ class CorpusQuestions:
         named = self.view.articles_with_words(groups) if groups else set()
         pattern = kwic.name_pattern(entity)
         lines: list[ConcordanceLine] = []
-        for articles in self._articles_in_chunks(set(tags) | named):
+        for articles in self._articles_in_chunks((set(tags) | named) - skip):
             with self.view.lock:
                 decided = self.view.decided_spans([a.id for a in articles])
             lines += kwic.entity_lines(articles, entity_id, tags, pattern, decided)
+            if limit is not None and len(lines) >= limit:
+                break
         return lines
 
-    def _label_concordance(self, label: str) -> list[ConcordanceLine]:
+    def _label_concordance(self, label: str, skip: set[str]) -> list[ConcordanceLine]:
         wanted = label.lower()
         with self.view.lock:
             passages = [p for p in self.view.passages() if any(x.lower() == wanted for x in p.labels)]
         by_article: dict[str, list[Annotation]] = {}
         for passage in passages:
-            if not passage.orphaned:
+            if not passage.orphaned and passage.article_id not in skip:
                 by_article.setdefault(passage.article_id, []).append(passage)
         lines = []
         for articles in self._articles_in_chunks(by_article):
@@ -109,13 +123,13 @@ class CorpusQuestions:
                 lines += [kwic.line(article, p.start, p.end, p.id) for p in by_article[article.id]]
         return lines
 
-    def _query_concordance(self, query: str) -> list[ConcordanceLine]:
+    def _query_concordance(self, query: str, skip: set[str]) -> list[ConcordanceLine]:
         node = parse_query(query)
         if node is None:
             return []
         hits = self.view.search(node, QUERY_ARTICLES)
         lines = []
-        for articles in self._articles_in_chunks(hit.article_id for hit in hits):
+        for articles in self._articles_in_chunks(hit.article_id for hit in hits if hit.article_id not in skip):
             spans = self._query_spans(node, articles)
             for article in articles:
                 lines += [kwic.line(article, start, end) for start, end in spans[article.id]]
@@ -212,6 +226,45 @@ class CorpusQuestions:
                             seen.add(stated.start)
                             items.append(_stated_item(article, stated, tag))
         return items
+
+    # ------------------------------------------------------------------ related by words
+
+    def related_by_words(self, article_id: str, limit: int = 10) -> list[tuple[Article, float, list[str]]]:
+        """Articles that share this one's most telling words, best first, with those words.
+
+        For an article with no tags yet (:meth:`related` ranks by shared entities): its words
+        weighted by tf-idf (how often here, how rare in the corpus), the best
+        :data:`TELLING_WORDS` of those found in another article too, asked as one ranked OR
+        search. Raises ``KeyError`` for an unknown article.
+        """
+        with self.view.lock:
+            article = self.view.article(article_id)
+        counts = Counter(
+            w for w in folded_words(article.text) if len(w) > 3 and not w.isdigit() and w not in FUNCTION_WORDS
+        )
+        if not counts:
+            return []
+        frequencies = self.view.document_frequencies(list(counts))
+        total = max(self.view.count(), 1)
+        weights = {
+            word: count * math.log(total / frequencies[word])
+            for word, count in counts.items()
+            if frequencies.get(word, 0) >= 2
+        }
+        telling = sorted(weights, key=lambda word: (-weights[word], word))[:TELLING_WORDS]
+        if not telling:
+            return []
+        hits = self.view.search(Or(tuple(Words((word,)) for word in telling)), limit + 1)
+        hits = [hit for hit in hits if hit.article_id != article_id][:limit]
+        with self.view.lock:
+            others = self.view.articles_of(hit.article_id for hit in hits)
+        found = []
+        for hit in hits:
+            other = others.get(hit.article_id)
+            if other is not None:
+                shared = set(folded_words(other.text))
+                found.append((other, hit.score, [word for word in telling if word in shared]))
+        return found
 
     # ------------------------------------------------------------------ co-occurrence
 

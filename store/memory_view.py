@@ -213,6 +213,12 @@ class MemoryView(View):
         """From the full-text index's postings."""
         return self.indexes.search_index().articles_with(groups)
 
+    def document_frequencies(self, words: list[str]) -> dict[str, int]:
+        """From the full-text index's counts."""
+        index = self.indexes.search_index()
+        with self.lock:
+            return {word: index.frequency(word) for word in words}
+
     def search(self, query: Node, limit: int) -> list[SearchHit]:
         """From the in-memory inverted index and tags (:mod:`store.query_memory`)."""
         return query_memory.search(self.indexes, query, limit)

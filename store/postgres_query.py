@@ -14,8 +14,8 @@ from store.backend import QueryCancelled
 from store.changes import Doc
 from store.models import Entity, SearchHit
 from store.query_hits import TAG_FILTERS, locate, sentence_snippet, tag_matches
-from store.query_language import Filter, Node, leaves
-from store.query_sql import SqlQuery
+from store.query_language import Filter, Node, Words, leaves
+from store.query_sql import SqlQuery, tsquery
 from store.sanitize import neutralize
 
 #: A search ranks at most this many of the articles that match (the newest).
@@ -105,6 +105,12 @@ class ServerSearch:
                     self._frequencies[(self._generation, literal)] = int(count)
         with self._cache_lock:
             return [self._frequencies.get((self._generation, q), 0) for q in literals]
+
+    def document_frequencies(self, words: list[str]) -> dict[str, int]:
+        """Each word's ``tsquery`` counted on the server (one round trip, kept until the store changes)."""
+        usable = [word for word in words if tsquery(Words((word,))) is not None]
+        counts = self.term_frequencies([tsquery(Words((word,))) or "" for word in usable])
+        return dict(zip(usable, counts, strict=True))
 
     def tag_frequency(self, statement: str, params: list[Any]) -> int:
         """How many articles a tag filter keeps (see :class:`store.query_sql.Frequencies`)."""

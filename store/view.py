@@ -216,6 +216,10 @@ class View(ABC):
         """Articles sharing live entities, scored by the sum of ``log(1 + articles / df)``."""
 
     @abstractmethod
+    def document_frequencies(self, words: list[str]) -> dict[str, int]:
+        """Folded word → in how many articles it occurs (its rarity)."""
+
+    @abstractmethod
     def search(self, query: Node, limit: int) -> list[SearchHit]:
         """The articles a parsed query matches, best first (see :mod:`store.query_language`)."""
 

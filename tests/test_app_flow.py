@@ -97,14 +97,18 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         await pilot.pause()
         assert len(store.mentions(entity.id)) == 2
 
-        # Cursor on the mention: the cross-reference pane lists the other article's sentence.
+        # Cursor on the mention: the cross-reference pane lists the other articles that name him,
+        # each title once with its places under it: the tag (●) and where he is named untagged (○).
         await pilot.press("t")
         await pilot.pause()
         xrefs = app.main.query_one(XrefPane)
         assert xrefs.entity_id == entity.id
         rows = option_texts(xrefs.main_widget)
-        assert len(rows) == 1 and "Russia seizes strategic initiative" in rows[0]
-        assert "Sergei Shoigu's visit to Uzbekistan on April 27-28" in rows[0]
+        assert "Russia seizes strategic initiative" in rows[0] and "(3)" in rows[0]
+        assert rows[1].lstrip().startswith("●") and "Sergei Shoigu's visit to Uzbekistan" in rows[1]
+        assert all(row.lstrip().startswith("○") for row in rows[2:4])
+        assert "Treaty on the Development" in rows[4] and "Sergey Shoigu" in rows[5]
+        assert len(rows) == 6
 
         # Follow it, then come back.
         await pilot.press("alt+4")

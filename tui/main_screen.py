@@ -34,7 +34,7 @@ from tui.widgets.reader_pane import ReaderPane
 from tui.widgets.xref_pane import XrefPane
 
 #: Cross-references listed for one entity; the pane says how many more there are.
-MAX_MENTIONS_SHOWN = 50
+MAX_MENTIONS_SHOWN = 300
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
 
@@ -294,13 +294,19 @@ class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, S
 
     @asks_store
     def _show_related(self) -> None:
+        """Articles sharing the most (and rarest) entities; sharing telling words when it has no tags yet."""
         article = self.article
-        related = []
+        related: list[tuple[Article, list[str]]] = []
+        by_words = False
         if article is not None:
             related = [
-                (other, self.store.shared_entities(article.id, other.id)) for other, _ in self.store.related(article.id)
+                (other, [e.name for e in self.store.shared_entities(article.id, other.id)])
+                for other, _ in self.store.related(article.id)
             ]
-        self.query_one(XrefPane).show_related(article, related)
+            if not related and not self.store.article_entities(article.id):
+                related = [(other, words) for other, _, words in self.store.related_by_words(article.id)]
+                by_words = bool(related)
+        self.query_one(XrefPane).show_related(article, related, by_words=by_words)
 
     @asks_store
     def show_entity(self, entity_id: str, *, focus: bool = False) -> None:
@@ -311,9 +317,10 @@ class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, S
             self._show_related()
             return
         exclude = self.article.id if self.article else None
-        mentions = self.store.mention_contexts(entity_id, exclude_article=exclude, limit=MAX_MENTIONS_SHOWN)
-        total = self.store.mention_count(entity_id, exclude_article=exclude or "")
-        self.query_one(XrefPane).show_mentions(entity, mentions, total=total)
+        lines = self.store.concordance(entity_id=entity_id, exclude_article=exclude, limit=MAX_MENTIONS_SHOWN + 1)
+        titles = self.store.article_titles({line.article_id for line in lines})
+        more = len(lines) > MAX_MENTIONS_SHOWN
+        self.query_one(XrefPane).show_occurrences(entity, lines[:MAX_MENTIONS_SHOWN], titles, more=more)
         if focus:
             self.query_one(XrefPane).focus_main()
 

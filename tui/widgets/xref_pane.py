@@ -1,21 +1,25 @@
 """Pane 4: cross-references.
 
 Two views of the same question, "where else?": for the article, the related articles ranked by
-the entities they share (and which ones); for the entity under the reader's cursor (or
-highlighted in the entity pane), every other article that mentions it, with the sentence it
-appears in. Enter follows a reference.
+the entities they share, rare ones counting more (and which ones), or by the words they share
+when the article has no tags yet; for the entity under the reader's cursor (or highlighted in
+the entity pane), every other article that names it, its title once with each place under it:
+``●`` a tag, ``○`` its name said untagged (to tag it: follow it, then ``e``). Enter follows a
+reference.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from rich.text import Text
 from textual import on
 from textual.content import Content
 from textual.message import Message
 
-from store import Article, Entity, Mention
+from store import Article, Entity
+from store.models import ConcordanceLine
 from tui.widgets.pane import Pane
 from tui.widgets.row_list import RowList
 
@@ -49,19 +53,21 @@ class XrefList(RowList[XrefRow]):
         return row.first, row.second
 
 
-def _mention_lines(mention: Mention) -> tuple[Text, Text]:
-    title = Text(mention.article.display_title, style="bold", no_wrap=True, overflow="ellipsis", end="")
-    sentence = Text(" ".join(mention.sentence.split()), no_wrap=True, overflow="ellipsis", end="")
-    start = mention.annotation.start - mention.sentence_start
-    leading = len(mention.sentence) - len(mention.sentence.lstrip())
-    start -= leading
-    length = mention.annotation.end - mention.annotation.start
-    if 0 <= start < len(sentence.plain):
-        sentence.stylize("reverse", start, start + length)
-        # Start the line a little before the mention, so that it is on screen in a narrow pane.
-        if start > 20:
-            sentence = Text("…", end="") + sentence[start - 12 :]
-    return title, sentence
+#: Characters of context shown before a name in the pane (it is narrow).
+LEFT_SHOWN = 14
+
+
+def _occurrence_line(line: ConcordanceLine) -> Text:
+    """``  ● …context Name context…``: a tag (●) or the name said untagged (○)."""
+    tagged = bool(line.annotation_id)
+    row = Text(
+        "  ● " if tagged else "  ○ ", style="bold" if tagged else "dim", no_wrap=True, overflow="ellipsis", end=""
+    )
+    left = line.left[-LEFT_SHOWN:]
+    row.append(("…" if len(line.left) > LEFT_SHOWN else "") + left, style="dim")
+    row.append(line.match, style="reverse" if tagged else "underline")
+    row.append(line.right, style="dim")
+    return row
 
 
 class XrefPane(Pane):
@@ -94,15 +100,18 @@ class XrefPane(Pane):
             [XrefRow(f"x{i}", target, first, second) for i, (first, second, target) in enumerate(rows)]
         )
 
-    def show_related(self, article: Article | None, related: list[tuple[Article, list[Entity]]]) -> None:
-        """Articles sharing entities with ``article``, best first, with the entities shared."""
+    def show_related(
+        self, article: Article | None, related: list[tuple[Article, list[str]]], *, by_words: bool = False
+    ) -> None:
+        """Articles related to ``article``, best first, with why: the entities (or, ``by_words``, the words) shared."""
         self.entity_id = None
-        self.set_title("Related articles")
+        self.set_title("Related articles" if not by_words else "Related by words")
         rows = []
         for other, shared in related:
             title = Text(other.display_title, style="bold", no_wrap=True, overflow="ellipsis", end="")
-            shares = Text("shares: " + ", ".join(e.name for e in shared), style="dim", no_wrap=True, end="")
-            rows.append((title, shares, Target(other.id, 0, 0)))
+            why = ("shares words: " if by_words else "shares: ") + ", ".join(shared)
+            rows.append((title, Text(why, style="dim", no_wrap=True, end=""), Target(other.id, 0, 0)))
+        self.main_widget.set_row_height(2)
         self._fill(rows)
         self.border_subtitle = Content(str(len(rows))) if rows else None
         if article is None:
@@ -112,19 +121,29 @@ class XrefPane(Pane):
         else:
             self.set_empty(None)
 
-    def show_mentions(self, entity: Entity, mentions: list[Mention], *, total: int | None = None) -> None:
-        """Mentions of ``entity`` in other articles with their sentences: the first of ``total``."""
+    def show_occurrences(
+        self, entity: Entity, lines: list[ConcordanceLine], titles: dict[str, str], *, more: bool = False
+    ) -> None:
+        """Where other articles name ``entity`` (tagged or not), each article once with its places under it."""
         self.entity_id = entity.id
         self.set_title(f"{entity.name} elsewhere")
-        rows = [(*_mention_lines(m), Target(m.article.id, m.annotation.start, m.annotation.end)) for m in mentions]
+        rows: list[tuple[Text, Text, Target]] = []
+        articles = 0
+        for article_id, group in groupby(lines, key=lambda line: line.article_id):
+            places = list(group)
+            articles += 1
+            title = Text(titles.get(article_id, article_id), style="bold", no_wrap=True, overflow="ellipsis", end="")
+            title.append(f" ({len(places)})", style="dim")
+            first = places[0]
+            rows.append((title, Text(""), Target(article_id, first.start, first.end)))
+            rows += [(_occurrence_line(x), Text(""), Target(article_id, x.start, x.end)) for x in places]
+        self.main_widget.set_row_height(1)
         self._fill(rows)
-        total = len(rows) if total is None else total
-        if total > len(rows):
-            self.border_subtitle = Content(f"newest {len(rows)} of {total}")
-        else:
-            self.border_subtitle = Content(str(len(rows))) if rows else None
+        tagged = sum(1 for line in lines if line.annotation_id)
+        counts = f"{tagged} tagged · {len(lines) - tagged} untagged · {articles} articles"
+        self.border_subtitle = Content(f"first {counts}, more in K" if more else counts) if lines else None
         if not rows:
-            self.set_empty(f"{entity.name} ({entity.type}) is not tagged in any other article yet.")
+            self.set_empty(f"No other article names {entity.name} ({entity.type}).")
         else:
             self.set_empty(None)
 
