@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header
 
 from store import Article, Store, StoreConnectionError
+from tui.corpus_actions import CorpusActions
 from tui.dialogs.dialog import answer_of
 from tui.entity_actions import EntityActions
 from tui.history import History, Place
@@ -51,7 +52,9 @@ PANES = (
 ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "pound_sign", 4: "cent_sign"}
 
 
-class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen):
+class MainScreen(
+    NavigationActions, SearchActions, CorpusActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen
+):
     """Documents, reader, entities and cross-references on one screen."""
 
     BINDINGS: list[BindingType] = [
@@ -81,6 +84,8 @@ class MainScreen(NavigationActions, SearchActions, PassActions, EntityActions, S
         Binding("D", "edit_details", "Edit article details", show=False, id="screen.details"),
         Binding("I", "import_files", "Import files", show=False, id="screen.import"),
         Binding("P", "passages", "Passages", show=False, id="screen.passages"),
+        Binding("K", "concordance", "Concordance", show=False, id="screen.concordance"),
+        Binding("Y", "timeline", "Timeline", show=False, id="screen.timeline"),
         Binding("question_mark,f1", "help", "Help", id="screen.help"),
     ]
 

@@ -100,6 +100,19 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             """The list the row was chosen in (lets ``@on(RowList.Chosen, "#id")`` match)."""
             return self.row_list
 
+    class Highlighted(Message):
+        """The highlight moved to another row (a screen may show more of it elsewhere)."""
+
+        def __init__(self, row_list: RowList[object], row: object) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.row = row
+
+        @property
+        def control(self) -> RowList[object]:
+            """The list whose highlight moved."""
+            return self.row_list
+
     class Unreadable(Message):
         """Rows could not be read (one of :attr:`RowList.UNREADABLE`); said once per fill."""
 
@@ -283,9 +296,14 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
     def _move_to(self, index: int) -> None:
         if not self._length:
             return
+        before = self.highlighted
         self.highlighted = max(0, min(index, self._length - 1))
         self._show_highlight()
         self.refresh()
+        if self.highlighted != before:
+            row = self._shown_row(self.highlighted)
+            if row is not None:
+                self.post_message(self.Highlighted(self, row))
 
     def action_move(self, step: int) -> None:
         """Move the highlight by ``step`` rows."""

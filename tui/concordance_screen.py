@@ -1,0 +1,156 @@
+"""The concordance (keyword in context): ``K`` from anywhere.
+
+Every place an entity is named (its tags ``●`` and its names said untagged ``○``), or a search
+matched, one per line, the matches aligned in one column with the text either side, as a
+concordancer shows them; the line under the highlight says which article and date. Sorted by
+article (the list's order), date, or the words left or right of the match (``a`` ``d`` ``l``
+``r``), so repeated phrasings line up. ``Enter`` opens the place in the reader, the match
+selected (so ``e`` tags an untagged one); ``Esc`` goes back.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from store import QueryError, Store, StoreConnectionError
+from store.models import ConcordanceLine
+from tui.widgets.row_list import RowList
+
+#: The match column is at most this share of the line (a passage is cut, the context stays).
+MATCH_SHARE = 3
+SORT_NAMES = {"article": "article", "date": "date", "left": "left context", "right": "right context"}
+
+
+class KwicList(RowList[ConcordanceLine]):
+    """Concordance lines, the matches aligned in one column whatever the width."""
+
+    row_height = 1
+
+    def row_key(self, row: ConcordanceLine) -> str:
+        return f"{row.article_id}:{row.start}"
+
+    def row_lines(self, row: ConcordanceLine) -> tuple[Text, ...]:
+        return (Text(row.left + row.match + row.right),)
+
+    def fit_line(self, row: ConcordanceLine, line: Text, width: int) -> Text:
+        """``● …left context MATCH right context…``, the match starting in the same column on every line."""
+        marker = "● " if row.annotation_id else "○ "
+        room = max(width - len(marker) - 2, 10)
+        match_width = min(len(row.match), max(room // MATCH_SHARE, 8))
+        left_width = (room - match_width) // 2
+        right_width = room - left_width - match_width
+        left = row.left[-left_width:] if left_width else ""
+        fitted = Text(marker, style="bold" if row.annotation_id else "dim", no_wrap=True, end="")
+        fitted.append(left.rjust(left_width), style="dim")
+        fitted.append(" ")
+        match = row.match if len(row.match) <= match_width else row.match[: match_width - 1] + "…"
+        fitted.append(match, style="bold underline" if row.annotation_id else "underline")
+        fitted.append(" ")
+        fitted.append(row.right[:right_width], style="dim")
+        fitted.truncate(width, pad=True)
+        return fitted
+
+
+class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
+    """The concordance of an entity or a query; returns the place chosen (article, start, end) or ``None``."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "back", "Back", id="concordance.back"),
+        Binding("a", "sort('article')", "By article", id="concordance.sort_article"),
+        Binding("d", "sort('date')", "By date", id="concordance.sort_date"),
+        Binding("l", "sort('left')", "By left", id="concordance.sort_left"),
+        Binding("r", "sort('right')", "By right", id="concordance.sort_right"),
+    ]
+
+    def __init__(self, store: Store, *, entity_id: str | None = None, query: str | None = None, title: str) -> None:
+        super().__init__()
+        self.store = store
+        self.entity_id = entity_id
+        self.search_query = query
+        self.title_text = title
+        self.sort = "article"
+        self.lines: list[ConcordanceLine] = []
+        self._titles: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="concordance-box"):
+            yield Static("Reading…", id="concordance-empty")
+            yield KwicList(id="concordance-lines")
+            yield Static("", id="concordance-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        box = self.query_one("#concordance-box")
+        box.border_title = f"Concordance: {self.title_text}"
+        self.query_one(KwicList).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False)
+    def _load(self) -> None:
+        """Read the lines off the UI thread (an entity may be named thousands of times)."""
+        try:
+            lines = self.store.concordance(entity_id=self.entity_id, query=self.search_query, sort=self.sort)
+            titles = self.store.article_titles({line.article_id for line in lines})
+        except (KeyError, QueryError, StoreConnectionError) as error:
+            message = "It is gone: another analyst deleted it." if isinstance(error, KeyError) else str(error)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show_error, message)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, lines, titles)
+
+    def _show(self, lines: list[ConcordanceLine], titles: dict[str, str]) -> None:
+        self.lines, self._titles = lines, titles
+        rows = self.query_one(KwicList)
+        rows.set_rows(lines)
+        empty = self.query_one("#concordance-empty", Static)
+        empty.display = not lines
+        empty.update(Text("Nothing: no tag and no name of it in the articles." if not lines else ""))
+        tagged = sum(1 for line in lines if line.annotation_id)
+        articles = len({line.article_id for line in lines})
+        self.query_one(
+            "#concordance-box"
+        ).border_subtitle = f"{len(lines)} lines ({tagged} tagged) in {articles} articles · by {SORT_NAMES[self.sort]}"
+        self._detail(rows.highlighted_row())
+
+    def _show_error(self, message: str) -> None:
+        empty = self.query_one("#concordance-empty", Static)
+        empty.display = True
+        empty.update(Text(message))
+
+    @on(RowList.Highlighted, "#concordance-lines")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
+        assert isinstance(event.row, ConcordanceLine)
+        self._detail(event.row)
+
+    def _detail(self, line: ConcordanceLine | None) -> None:
+        """The line under the highlight: its article, date, and whether it is a tag."""
+        detail = self.query_one("#concordance-detail", Static)
+        if line is None:
+            detail.update("")
+            return
+        text = Text(self._titles.get(line.article_id, line.article_id), style="bold", no_wrap=True, end="")
+        text.append(f"  {line.published or 'undated'} · {'tagged' if line.annotation_id else 'untagged'}")
+        text.append("  a d l r sort · Enter open", style="dim")
+        detail.update(text)
+
+    @on(RowList.Chosen, "#concordance-lines")
+    def _chosen(self, event: RowList.Chosen) -> None:
+        assert isinstance(event.row, ConcordanceLine)
+        self.dismiss((event.row.article_id, event.row.start, event.row.end))
+
+    def action_sort(self, by: str) -> None:
+        """Sort the lines again (``a`` article, ``d`` date, ``l`` left context, ``r`` right context)."""
+        self.sort = by
+        self._load()
+
+    def action_back(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

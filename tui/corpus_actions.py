@@ -1,0 +1,82 @@
+"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline.
+
+Mixed into :class:`tui.main_screen.MainScreen`, whose bindings call these actions. Each asks
+about what the analyst is looking at: the entity pane 4 shows (the mention under the reader's
+cursor, or the entity highlighted in pane 3), else the last search.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from store import Store
+from tui.dialogs.search_dialog import SearchChoice
+from tui.widgets.reader import Reader
+from tui.widgets.xref_pane import XrefPane
+
+
+class CorpusActions:
+    """The corpus keys' actions (see the module docstring)."""
+
+    store: Store
+    found: SearchChoice | None
+
+    if TYPE_CHECKING:  # provided by the screen
+
+        @property
+        def reader(self) -> Reader: ...
+        @property
+        def app(self) -> object: ...
+        def query_one(self, selector: type[XrefPane]) -> XrefPane: ...
+        def open_article(self, article_id: str, start: int = 0, end: int = 0) -> None: ...
+        def notify(self, message: str, **kwargs: object) -> None: ...
+        def set_focus(self, widget: object) -> None: ...
+
+    def _subject(self, *, quiet: bool = False) -> tuple[str | None, str | None, str] | None:
+        """(entity id, query, title) of what a question is about, or ``None`` (said to the user unless ``quiet``)."""
+        entity_id = self.query_one(XrefPane).entity_id
+        if entity_id is not None:
+            try:
+                return entity_id, None, self.store.entity(entity_id).name
+            except KeyError:
+                pass
+        if self.found is not None:
+            return None, self.found.query, f"search “{self.found.query}”"
+        if quiet:
+            return None
+        self.notify(
+            "Put the reader's cursor on a tag (or highlight an entity in pane 3), or search first (s).", markup=False
+        )
+        return None
+
+    def _open_chosen(self, place: tuple[str, int, int] | None) -> None:
+        """Open a place chosen in a screen, the match selected (so ``e`` tags it)."""
+        if place is None:
+            return
+        article_id, start, end = place
+        self.open_article(article_id, start, end)
+        self.reader.select_span(start, end)
+        self.set_focus(self.reader)
+
+    def action_concordance(self) -> None:
+        """Every place the entity (or the last search) occurs, as aligned keyword-in-context lines."""
+        from tui.concordance_screen import ConcordanceScreen
+
+        subject = self._subject()
+        if subject is None:
+            return
+        entity_id, query, title = subject
+        screen = ConcordanceScreen(self.store, entity_id=entity_id, query=query, title=title)
+        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+
+    def action_timeline(self) -> None:
+        """Publication dates and dates stated in the text, of the entity or the last search (else the corpus)."""
+        from tui.timeline_screen import TimelineScreen
+
+        subject = self._subject(quiet=True)
+        if subject is None:
+            screen = TimelineScreen(self.store)
+        else:
+            entity_id, query, title = subject
+            screen = TimelineScreen(self.store, entity_id=entity_id, query=query, title=title)
+        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
