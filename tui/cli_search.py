@@ -80,7 +80,7 @@ def _as_dict(store: Store, hit: SearchHit, titles: dict[str, str]) -> dict[str, 
 def _explain(query: str, error: QueryError) -> None:
     """The error, then the query with a caret under the place it names (on standard error)."""
     shown = neutralize(query).replace("\n", " ")
-    print(f"dossier: search: {error.reason}", file=sys.stderr)
+    print(f"dossier: search: {neutralize(error.reason)}", file=sys.stderr)
     if len(shown) <= 200:
         print(f"  {shown}", file=sys.stderr)
         print("  " + " " * min(error.position, len(shown)) + "^", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline.
+"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline, ``C`` compare.
 
 Mixed into :class:`tui.main_screen.MainScreen`, whose bindings call these actions. Each asks
 about what the analyst is looking at: the entity pane 4 shows (the mention under the reader's
@@ -7,7 +7,7 @@ cursor, or the entity highlighted in pane 3), else the last search.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from store import Store
 from tui.dialogs.search_dialog import SearchChoice
@@ -31,6 +31,7 @@ class CorpusActions:
         def open_article(self, article_id: str, start: int = 0, end: int = 0) -> None: ...
         def notify(self, message: str, **kwargs: object) -> None: ...
         def set_focus(self, widget: object) -> None: ...
+        async def _save(self, call: Any) -> Any: ...
 
     def _subject(self, *, quiet: bool = False) -> tuple[str | None, str | None, str] | None:
         """(entity id, query, title) of what a question is about, or ``None`` (said to the user unless ``quiet``)."""
@@ -79,4 +80,28 @@ class CorpusActions:
         else:
             entity_id, query, title = subject
             screen = TimelineScreen(self.store, entity_id=entity_id, query=query, title=title)
+        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+
+    def action_compare(self) -> None:
+        """Passages of the label under the cursor (or tags of the entity in pane 4) side by side, to link them."""
+        from tui.compare_screen import CompareScreen
+
+        article = self.reader.article
+        passages = [a for a in self.reader.annotations_at(self.reader.cursor) if not a.entity_id and a.labels]
+        if article is not None and passages:
+            label = passages[-1].labels[0]
+            screen = CompareScreen(self.store, self._save, label=label, title=f"label “{label}”")
+        else:
+            entity_id = self.query_one(XrefPane).entity_id
+            if entity_id is None:
+                self.notify(
+                    "Put the reader's cursor on a passage with a label (m marks one), or on a tag of an entity.",
+                    markup=False,
+                )
+                return
+            try:
+                name = self.store.entity(entity_id).name
+            except KeyError:
+                return
+            screen = CompareScreen(self.store, self._save, entity_id=entity_id, title=name)
         self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]

@@ -86,6 +86,7 @@ class MainScreen(
         Binding("P", "passages", "Passages", show=False, id="screen.passages"),
         Binding("K", "concordance", "Concordance", show=False, id="screen.concordance"),
         Binding("Y", "timeline", "Timeline", show=False, id="screen.timeline"),
+        Binding("C", "compare", "Compare", show=False, id="screen.compare"),
         Binding("question_mark,f1", "help", "Help", id="screen.help"),
     ]
 

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import QueryError, SearchHit, Store
+from store.sanitize import neutralize
 from tui.dialogs.dialog import Dialog, hold_keys
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
 
@@ -40,6 +41,12 @@ class SearchChoice:
     def hit(self) -> SearchHit:
         """The hit chosen."""
         return self.hits[self.index]
+
+
+def _shown(text: str, longest: int = 200) -> str:
+    """Typed or pasted text as the status line shows it: no control codes, one line, not too long."""
+    shown = " ".join(neutralize(text).split())
+    return shown if len(shown) <= longest else shown[: longest - 1] + "…"
 
 
 def sentence_line(hit: SearchHit, width: int) -> Text:
@@ -126,7 +133,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
             self._stop_holding()
             self._hits = []
             self.query_one("#search-results", OptionList).clear_options()
-            self.query_one("#search-status", Static).update(Text(f"Cannot search: {error}", style="bold"))
+            self.query_one("#search-status", Static).update(Text(f"Cannot search: {_shown(str(error))}", style="bold"))
             return
         self._shown_query = query
         self._failed = None
@@ -153,7 +160,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
             results.highlighted = 0
         status = self.query_one("#search-status", Static)
         if query.strip() and not rows:
-            status.update(Text(f"No article matches: {query}"))
+            status.update(Text(f"No article matches: {_shown(query)}"))
         elif rows:
             status.update(Text(f"{len(rows)} found · ↑↓ choose · Enter open · Esc cancel"))
         else:
