@@ -133,6 +133,21 @@ class DossierApp(App[None]):
         )
         yield SystemCommand("Passages", "Every passage by label, with its note (P)", main.action_passages)
         yield SystemCommand(
+            "Concordance",
+            "Every place the entity in pane 4 (or the last search) occurs, aligned (K)",
+            main.action_concordance,
+        )
+        yield SystemCommand(
+            "Timeline",
+            "Publication dates and dates stated in the text, of the entity, search or corpus (Y)",
+            main.action_timeline,
+        )
+        yield SystemCommand(
+            "Compare sources",
+            "Passages of a label or tags of an entity side by side; link them (C)",
+            main.action_compare,
+        )
+        yield SystemCommand(
             "Pass over suggestions",
             "The open article's suggestions, y/n each (p in the reader)",
             main.pass_over_article,

@@ -67,6 +67,9 @@ def described(key: str, description: str) -> Binding:
 
 def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[BindingType]) -> Sections:
     """The main screen's keys: the app's, the screen's, then each pane's, as the user meets them."""
+    from tui.compare_screen import CompareScreen
+    from tui.concordance_screen import ConcordanceScreen
+    from tui.timeline_screen import TimelineScreen
     from tui.widgets.document_list import DocumentList
     from tui.widgets.nav_list import NavList
     from tui.widgets.reader import Reader
@@ -89,6 +92,9 @@ def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[
         ),
         ("Entities", [described("enter", "Next mention in the article")]),
         ("Cross-refs", [described("enter", "Follow reference (then [ to come back)")]),
+        ("Concordance (K)", [*ConcordanceScreen.BINDINGS, described("enter", "Open the place, the match selected")]),
+        ("Timeline (Y)", [*TimelineScreen.BINDINGS, described("enter", "Open the place, the date selected")]),
+        ("Compare (C)", [*CompareScreen.BINDINGS, described("enter", "Open the passage in the reader")]),
     ]
 
 

@@ -1,0 +1,158 @@
+"""The cross-reference flows at 80x24, keyboard only: concordance (K), timeline (Y), compare and link (C)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from store import Store, seed_if_empty
+from tests.conftest import span_of
+from tui.app import make_app
+from tui.compare_screen import CompareList, CompareScreen, LinkList
+from tui.concordance_screen import ConcordanceScreen, KwicList
+from tui.timeline_screen import TimelineList, TimelineScreen
+from tui.widgets.reader import Reader
+
+
+def _seeded(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    return store
+
+
+def _titled(store: Store, start: str):
+    return next(a for a in store.articles() if (a.title or "").startswith(start))
+
+
+async def _until(pilot, check, what: str) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if check():
+            return
+    raise AssertionError(f"never: {what}")
+
+
+async def test_shoigu_as_a_concordance_sorted_and_followed(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    vestnik = _titled(store, "Moscow, Tashkent")
+    tag = store.annotate(vestnik.id, *span_of(vestnik, "Sergey Shoigu"), entity="Sergey Shoigu", entity_type="PERSON")
+    store.add_alias(tag.entity_id, "Sergei Shoigu")
+    store.add_alias(tag.entity_id, "Shoigu")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(vestnik.id, tag.start)
+        await pilot.pause()
+        await pilot.press("K")
+        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
+        screen = app.screen
+        assert isinstance(screen, ConcordanceScreen)
+        lines = screen.lines
+        assert len({line.article_id for line in lines}) == 3 and len(lines) >= 9
+        assert sum(1 for line in lines if line.annotation_id) == 1
+        assert {line.match for line in lines} >= {"Sergey Shoigu", "Sergei Shoigu", "Shoigu"}
+        rendered = screen.query_one(KwicList).row_text(0)
+        assert len(rendered) <= 80
+        await pilot.press("r")  # by the words right of the match
+        await _until(pilot, lambda: screen.sort == "right" and screen.lines != lines, "sorted")
+        rights = [line.right.lower() for line in screen.lines]
+        assert rights[0] <= rights[-1]
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        chosen = screen.lines[1]
+        reader = app.main.query_one(Reader)
+        assert app.main.article.id == chosen.article_id and reader.selection == (chosen.start, chosen.end)
+        assert reader.has_focus
+    store.close()
+
+
+async def test_the_timeline_of_treaty_and_of_the_corpus(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    treaty = _titled(store, "Treaty on the")
+    for when in ("November 29th, 2016", "November 29th, 2017"):
+        store.annotate(treaty.id, *span_of(treaty, when), labels=["treaty signed"])
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("Y")  # nothing asked yet: the whole corpus
+        await _until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen.items, "corpus items")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert [(str(i.date), i.kind) for i in screen.items] == [
+            ("2007-05-30", "published"),
+            ("2016-11-29", "stated"),
+            ("2017-11-29", "stated"),
+            ("2021-04-29", "published"),
+        ]
+        bars = str(screen.query_one("#timeline-bars", Static).render())
+        assert bars.startswith("2007 ") and bars.rstrip().endswith("2021")
+        rows = screen.query_one(TimelineList)
+        assert "November 29th, 2016" in rows.row_text(1) and "Defence Cooperation" in rows.row_text(0)
+        await pilot.press("j", "enter")  # the stated 2016 date, opened with the date selected
+        await pilot.pause()
+        reader = app.main.query_one(Reader)
+        assert app.main.article.id == treaty.id
+        assert treaty.text[slice(*reader.selection)] == "November 29th, 2016"
+    store.close()
+
+
+async def test_the_two_treaty_dates_side_by_side_linked_as_contradicting(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    treaty = _titled(store, "Treaty on the")
+    first, second = (
+        store.annotate(treaty.id, *span_of(treaty, when), labels=["treaty signed"])
+        for when in ("November 29th, 2016", "November 29th, 2017")
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(treaty.id, first.start)
+        await pilot.pause()
+        await pilot.press("C")
+        await _until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.items, "compared")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert [c.tag.id for c in screen.items] == [first.id, second.id]
+        await pilot.press("space", "j")
+        await pilot.pause()
+        left = str(screen.query_one("#compare-marked", Static).render())
+        right = str(screen.query_one("#compare-current", Static).render())
+        assert "November 29th, 2016" in left and "November 29th, 2017" in right
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"one source, two years", "enter")
+        await _until(pilot, lambda: store.links(), "linked")
+        (link,) = store.links()
+        assert (link.kind, link.note, {link.first, link.second}) == (
+            "contradicts",
+            "one source, two years",
+            {first.id, second.id},
+        )
+        assert "contradicts" in screen.query_one(CompareList).row_text(0)
+        await pilot.press("L")
+        await pilot.pause()
+        assert "November 29th, 2016" in screen.query_one(LinkList).row_text(0)
+        await pilot.press("u")
+        await _until(pilot, lambda: not store.links(), "undone")
+        await pilot.press("U")
+        await _until(pilot, lambda: store.links(), "redone")
+        await pilot.press("d")
+        await _until(pilot, lambda: not store.links(), "unlinked")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+    store.close()
+
+
+async def test_the_corpus_keys_say_what_they_need(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("K", "C")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("search first" in m for m in messages) and any("passage with a label" in m for m in messages)
+        assert not isinstance(app.screen, ConcordanceScreen | CompareScreen)
+    store.close()
