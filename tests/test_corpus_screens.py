@@ -156,3 +156,31 @@ async def test_the_corpus_keys_say_what_they_need(tmp_path: Path) -> None:
         assert any("search first" in m for m in messages) and any("passage with a label" in m for m in messages)
         assert not isinstance(app.screen, ConcordanceScreen | CompareScreen)
     store.close()
+
+
+async def test_seen_with_lists_the_entities_tagged_beside_one_and_shows_the_chosen(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from tui.cooccurrence_screen import CooccurrenceScreen
+    from tui.widgets.xref_pane import XrefPane
+
+    store = _seeded(tmp_path)
+    vestnik = _titled(store, "Moscow, Tashkent")
+    person = {"entity_type": "PERSON"}
+    shoigu = store.annotate(vestnik.id, *span_of(vestnik, "Sergey Shoigu"), entity="Sergey Shoigu", **person)
+    store.annotate(vestnik.id, *span_of(vestnik, "Shavkat Mirziyoyev"), entity="Shavkat Mirziyoyev", **person)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(vestnik.id, shoigu.start)
+        await pilot.pause()
+        await pilot.press("alt+3", "g", "w")
+        await _until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "seen with")
+        options = app.screen.query_one("#seen-with-list", OptionList)
+        first = str(options.get_option_at_index(0).prompt)
+        assert first.startswith("Shavkat Mirziyoyev") and "1 sentences · 1 articles" in first
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = app.main.query_one(XrefPane).entity_id
+        assert shown is not None and store.entity(shown).name == "Shavkat Mirziyoyev"
+    store.close()

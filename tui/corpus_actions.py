@@ -1,4 +1,4 @@
-"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline, ``C`` compare.
+"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline, ``C`` compare, ``w`` seen with.
 
 Mixed into :class:`tui.main_screen.MainScreen`, whose bindings call these actions. Each asks
 about what the analyst is looking at: the entity pane 4 shows (the mention under the reader's
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from store import Store
 from tui.dialogs.search_dialog import SearchChoice
+from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
 from tui.widgets.xref_pane import XrefPane
 
@@ -32,6 +33,7 @@ class CorpusActions:
         def notify(self, message: str, **kwargs: object) -> None: ...
         def set_focus(self, widget: object) -> None: ...
         async def _save(self, call: Any) -> Any: ...
+        def show_entity(self, entity_id: str, *, focus: bool = False) -> None: ...
 
     def _subject(self, *, quiet: bool = False) -> tuple[str | None, str | None, str] | None:
         """(entity id, query, title) of what a question is about, or ``None`` (said to the user unless ``quiet``)."""
@@ -105,3 +107,13 @@ class CorpusActions:
                 return
             screen = CompareScreen(self.store, self._save, entity_id=entity_id, title=name)
         self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+
+    def on_entity_pane_seen_with_requested(self, message: EntityPane.SeenWithRequested) -> None:
+        """``w`` in the entity pane: the entities seen with it; the one chosen shows in pane 4."""
+        from tui.cooccurrence_screen import CooccurrenceScreen
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id is not None:
+                self.show_entity(entity_id, focus=True)
+
+        self.app.push_screen(CooccurrenceScreen(self.store, message.entity_id), chosen)  # type: ignore[attr-defined]

@@ -71,6 +71,7 @@ def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[
     from tui.concordance_screen import ConcordanceScreen
     from tui.timeline_screen import TimelineScreen
     from tui.widgets.document_list import DocumentList
+    from tui.widgets.entity_pane import EntityPane
     from tui.widgets.nav_list import NavList
     from tui.widgets.reader import Reader
     from tui.widgets.row_list import RowList
@@ -90,7 +91,7 @@ def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[
                 described("alt+1-4", "Panes (here digits are counts)"),
             ],
         ),
-        ("Entities", [described("enter", "Next mention in the article")]),
+        ("Entities", [*EntityPane.BINDINGS, described("enter", "Next mention in the article")]),
         ("Cross-refs", [described("enter", "Follow reference (then [ to come back)")]),
         ("Concordance (K)", [*ConcordanceScreen.BINDINGS, described("enter", "Open the place, the match selected")]),
         ("Timeline (Y)", [*TimelineScreen.BINDINGS, described("enter", "Open the place, the date selected")]),

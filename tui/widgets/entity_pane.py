@@ -25,6 +25,7 @@ class EntityPane(Pane):
     BINDINGS: list[BindingType] = [
         Binding("p", "pass_over", "Unlinked", id="entities.pass"),
         Binding("i", "open_screen", "Entity", id="entities.screen"),
+        Binding("w", "seen_with", "Seen with", id="entities.seen_with"),
     ]
 
     class EntityHighlighted(Message):
@@ -54,6 +55,21 @@ class EntityPane(Pane):
         def __init__(self, entity_id: str) -> None:
             super().__init__()
             self.entity_id = entity_id
+
+    class SeenWithRequested(Message):
+        """``w`` on an entity: the entities seen with it most (same sentence, same article)."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
+    def action_seen_with(self) -> None:
+        """The entities seen with the highlighted one most often; Enter shows one's cross-references."""
+        option = self.main_widget.highlighted_option
+        if option is None or not option.id:
+            self.notify("Highlight an entity first (j/k).", severity="information")
+            return
+        self.post_message(self.SeenWithRequested(option.id))
 
     def action_open_screen(self) -> None:
         """Open the highlighted entity's screen (names, every mention, rename, merge, split)."""

@@ -1,0 +1,70 @@
+"""Seen with: the entities that appear with one entity most often (``w`` in the entity pane).
+
+Counted over the tags: in how many sentences both are tagged, then in how many articles (see
+:meth:`store.Store.cooccurrence`). ``Enter`` shows the chosen one's places across the corpus
+in pane 4 (and ``K``, ``Y``, ``C`` then ask about it); ``Esc`` goes back.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from store import Store, StoreConnectionError
+from tui.widgets.nav_list import NavList
+
+
+class CooccurrenceScreen(ModalScreen[str | None]):
+    """The entities seen with one; returns the id of the one chosen, or ``None``."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "back", "Back", id="seen_with.back")]
+
+    def __init__(self, store: Store, entity_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.entity_id = entity_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="seen-with-box"):
+            yield NavList(id="seen-with-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        box = self.query_one("#seen-with-box")
+        options = self.query_one("#seen-with-list", OptionList)
+        try:
+            entity = self.store.entity(self.entity_id)
+            found = self.store.cooccurrence(self.entity_id)
+        except KeyError:
+            self.dismiss(None)
+            return
+        except StoreConnectionError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            found = []
+            entity = None
+        box.border_title = f"Seen with {entity.name if entity else '…'}"
+        box.border_subtitle = "Enter: its places in pane 4 · Esc back"
+        rows = []
+        for seen in found:
+            row = Text(seen.entity.name, style="bold", no_wrap=True, overflow="ellipsis")
+            row.append(f"  {seen.entity.type}", style="dim")
+            row.append(f"  {seen.sentences} sentences · {seen.articles} articles")
+            rows.append(Option(row, id=seen.entity.id))
+        if not rows:
+            rows = [Option(Text("No other entity is tagged in its articles yet.", style="dim"), disabled=True)]
+        options.set_options(rows)
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#seen-with-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_back(self) -> None:
+        """Back to the main screen."""
+        self.dismiss(None)
