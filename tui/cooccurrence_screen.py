@@ -59,6 +59,8 @@ class CooccurrenceScreen(ModalScreen[str | None]):
         if not rows:
             rows = [Option(Text("No other entity is tagged in its articles yet.", style="dim"), disabled=True)]
         options.set_options(rows)
+        if found:
+            options.highlighted = 0
         options.focus()
 
     @on(OptionList.OptionSelected, "#seen-with-list")

@@ -7,13 +7,15 @@ cursor, or the entity highlighted in pane 3), else the last search.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from store import Store
 from tui.dialogs.search_dialog import SearchChoice
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
 from tui.widgets.xref_pane import XrefPane
+
+T = TypeVar("T")
 
 
 class CorpusActions:
@@ -28,7 +30,7 @@ class CorpusActions:
         def reader(self) -> Reader: ...
         @property
         def app(self) -> object: ...
-        def query_one(self, selector: type[XrefPane]) -> XrefPane: ...
+        def query_one(self, selector: type[T]) -> T: ...
         def open_article(self, article_id: str, start: int = 0, end: int = 0) -> None: ...
         def notify(self, message: str, **kwargs: object) -> None: ...
         def set_focus(self, widget: object) -> None: ...
@@ -114,6 +116,9 @@ class CorpusActions:
 
         def chosen(entity_id: str | None) -> None:
             if entity_id is not None:
+                # Highlighted in pane 3 too (when the article has it), so that going back there
+                # does not show the one the list was asked from again.
+                self.query_one(EntityPane).highlight_entity(entity_id)
                 self.show_entity(entity_id, focus=True)
 
         self.app.push_screen(CooccurrenceScreen(self.store, message.entity_id), chosen)  # type: ignore[attr-defined]
