@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from store import unlinked
 from store.corpus_questions import CorpusQuestions
 from store.fuzzy import squash
-from store.listing import ArticleListing
+from store.listing import ArticleListing, MemoryListing
 from store.models import Annotation, Article, Entity, Link, Mention, SearchHit, Suggestion
 from store.query_hits import TAG_FILTERS
 from store.query_language import Filter, leaves, parse_query
@@ -321,6 +321,20 @@ class StoreQueries(CorpusQuestions):
         ):
             self.finish_loading()
         return self.view.search(node, limit)
+
+    def search_listing(self, query: str, filter_text: str = "", *, limit: int = 1000) -> ArticleListing:
+        """The document list of a saved search: the articles ``query`` matches, in the list's order.
+
+        At most the ``limit`` best; ``filter_text`` narrows them as the list's filter does (every
+        word in the title, source, author or date). Raises :class:`QueryError` for a query that
+        cannot be read.
+        """
+        hits = self.search(query, limit)
+        with self.view.lock:
+            ordered = self.view.in_list_order(hit.article_id for hit in hits)
+            found = self.view.articles_of(ordered)
+            counts = self.view.annotation_counts_of(ordered) if self.annotations_loaded else {}
+        return MemoryListing([found[key] for key in ordered if key in found], counts, filter_text)
 
     def search_index(self) -> None:
         """Build what the first search would wait for (the app calls it in a thread)."""

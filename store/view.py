@@ -154,6 +154,11 @@ class View(ABC):
     def annotation_counts(self) -> dict[str, int]:
         """Article id → number of annotations (articles without any left out)."""
 
+    def annotation_counts_of(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """:meth:`annotation_count` of many articles (those without any left out)."""
+        counts = {key: self.annotation_count(key) for key in article_ids}
+        return {key: count for key, count in counts.items() if count}
+
     @abstractmethod
     def entities(self) -> list[Entity]:
         """Every entity, by type then name."""
