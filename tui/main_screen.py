@@ -24,6 +24,7 @@ from tui.last_place import last_place, remember_place
 from tui.navigation_actions import NavigationActions
 from tui.pass_actions import PassActions
 from tui.read_only import READ_ONLY_MESSAGE, changes_store
+from tui.reading_actions import ReadingActions
 from tui.search_actions import SearchActions
 from tui.store_screen import StoreScreen, asks_store
 from tui.suggestion_feed import SuggestionFeed
@@ -53,7 +54,14 @@ ALT_DIGIT_KEYS = {1: "inverted_exclamation_mark", 2: "trade_mark_sign", 3: "poun
 
 
 class MainScreen(
-    NavigationActions, SearchActions, CorpusActions, PassActions, EntityActions, SuggestionFeed, TaggingScreen
+    NavigationActions,
+    SearchActions,
+    CorpusActions,
+    ReadingActions,
+    PassActions,
+    EntityActions,
+    SuggestionFeed,
+    TaggingScreen,
 ):
     """Documents, reader, entities and cross-references on one screen."""
 
@@ -87,6 +95,7 @@ class MainScreen(
         Binding("K", "concordance", "Concordance", show=False, id="screen.concordance"),
         Binding("Y", "timeline", "Timeline", show=False, id="screen.timeline"),
         Binding("C", "compare", "Compare", show=False, id="screen.compare"),
+        Binding("apostrophe", "bookmarks", "Bookmarks", show=False, id="screen.bookmarks"),
         Binding("question_mark,f1", "help", "Help", id="screen.help"),
     ]
 
@@ -149,6 +158,7 @@ class MainScreen(
         in a thread, so that / answers at once.
         """
         self.query_one(DocumentList).reload(wait=True)
+        self.show_read_marks()
         if not self.store.annotations_loaded:
             # A moment's wait lets Textual's writer thread put the frame on the terminal:
             # parsing JSON holds the interpreter lock, and would hold the frame back with it.
@@ -274,6 +284,8 @@ class MainScreen(
         self.query_one(XrefPane).entity_id = None
         self.refresh_views()
         self.reader.show(article, offset, highlight)
+        if article is not None:
+            self.article_opened(article.id)
 
     def refresh_views(self) -> None:
         """Redraw everything that depends on the store for the open article."""

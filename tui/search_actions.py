@@ -47,7 +47,8 @@ class SearchActions:
     @work(exclusive=False)
     async def action_search(self) -> None:
         """Search all articles (results as you type)."""
-        async with answer_of(self.app, SearchDialog(self.store, self.found.query if self.found else "")) as chosen:
+        dialog = SearchDialog(self.store, self.found.query if self.found else "", getattr(self, "save_view", None))
+        async with answer_of(self.app, dialog) as chosen:
             if chosen is not None:
                 self.found = chosen
                 self._go_to(chosen.hit.article_id, chosen.hit.start, chosen.hit.end)

@@ -6,6 +6,7 @@ where, in the status line; nothing is opened until it reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -21,7 +22,10 @@ from store import QueryError, SearchHit, Store
 from store.sanitize import neutralize
 from tui.dialogs.dialog import Dialog, hold_keys
 from tui.dialogs.field_keys import focus_first_field, steer_list_from_field
+from tui.dialogs.prompt_dialog import PromptDialog
 
+#: The keys of the results, said under them.
+HINT = "↑↓ choose · Enter open · ctrl+s save as view · Esc cancel"
 #: What the status line says before anything is typed: the language in one breath.
 SYNTAX = (
     'Type to search: words, "a phrase", Mi-35, treat*, AND OR NOT ( ), filters entity: type: '
@@ -76,11 +80,15 @@ def sentence_line(hit: SearchHit, width: int) -> Text:
 class SearchDialog(Dialog[SearchChoice | None]):
     """Modal: search articles; returns the chosen hit and the search's hits."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "cancel", "Cancel", id="search.cancel"),
+        Binding("ctrl+s", "save_view", "Save as view", id="search.save_view"),
+    ]
 
-    def __init__(self, store: Store, query: str = "") -> None:
+    def __init__(self, store: Store, query: str = "", save_view: Callable[[str, str], None] | None = None) -> None:
         super().__init__()
         self.store = store
+        self.save_view = save_view
         self.initial = query
         self._hits: list[SearchHit] = []
         self._shown_query: str | None = None  # the query the listed results answer
@@ -95,7 +103,9 @@ class SearchDialog(Dialog[SearchChoice | None]):
                 value=self.initial, placeholder='words, "a phrase", Mi-35, entity:NAME, OR, NOT…', id="search-query"
             )
             yield OptionList(id="search-results")
-            yield Static("↑↓ choose · Enter open · Esc cancel", classes="dialog-help", id="search-status")
+            yield Static(
+                "↑↓ choose · Enter open · ctrl+s save as view · Esc cancel", classes="dialog-help", id="search-status"
+            )
 
     def on_mount(self) -> None:
         focus_first_field(self, "#search-query")
@@ -162,7 +172,7 @@ class SearchDialog(Dialog[SearchChoice | None]):
         if query.strip() and not rows:
             status.update(Text(f"No article matches: {_shown(query)}"))
         elif rows:
-            status.update(Text(f"{len(rows)} found · ↑↓ choose · Enter open · Esc cancel"))
+            status.update(Text(f"{len(rows)} found · {HINT}"))
         else:
             status.update(Text(SYNTAX))
 
@@ -203,6 +213,27 @@ class SearchDialog(Dialog[SearchChoice | None]):
 
     def on_unmount(self) -> None:
         self._stop_holding()
+
+    @work(exclusive=True, group="search-save")
+    async def action_save_view(self) -> None:
+        """Keep the query as a view of the document list (V there shows it); asks for a name."""
+        query = self.query_one("#search-query", Input).value.strip()
+        if self.save_view is None or not query:
+            self.notify("Type a search first; ctrl+s then keeps it as a view of the documents.", markup=False)
+            return
+        name = await self.app.push_screen_wait(
+            PromptDialog("Save this search as a view named:", _shown(query, 40), "V in the documents shows it")
+        )
+        if not name:
+            return
+        try:
+            self.save_view(name, query)
+        except QueryError as error:
+            self.notify(f"Not saved: {_shown(str(error))}", severity="warning", markup=False)
+        except (ValueError, OSError) as error:
+            self.notify(f"Not saved: {error}", severity="error", markup=False)
+        else:
+            self.notify(f"Saved the view “{_shown(name, 40)}”: V in the documents shows it.", markup=False)
 
     def action_cancel(self) -> None:
         """Close without opening anything."""

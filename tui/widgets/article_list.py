@@ -31,6 +31,9 @@ class ArticleList(RowList[ArticleRow]):
         #: Tag counts newer than the listing's: article id -> (count, mark when it was set).
         self._counts: dict[str, tuple[int, int]] = {}
         self._mark = 0
+        #: The articles this analyst has read (their titles are plain; unread ones bold), or
+        #: ``None`` when that is not known (nothing is marked).
+        self.read: set[str] | None = None
 
     def row_key(self, row: ArticleRow) -> str:
         return row.id
@@ -61,10 +64,20 @@ class ArticleList(RowList[ArticleRow]):
         super().on_resize(event)
         self.set_row_height(1 if self.app.size.height < TWO_LINE_ROWS_FROM else 2)
 
+    def set_read(self, article_id: str, read: bool) -> None:
+        """One article was marked read (or unread): draw its row so."""
+        if self.read is not None:
+            (self.read.add if read else self.read.discard)(article_id)
+            self.refresh_row(article_id)
+
+    def _title_style(self, row: ArticleRow) -> str:
+        return "bold" if self.read is not None and row.id not in self.read else ""
+
     def row_lines(self, row: ArticleRow) -> tuple[Text, ...]:
         if self.row_height == 1:
-            return (Text.assemble(row.display_title, self._count_suffix(row), no_wrap=True, end=""),)
-        title = Text(row.display_title, no_wrap=True, overflow="ellipsis", end="")
+            title = Text(row.display_title, style=self._title_style(row), end="")
+            return (Text.assemble(title, self._count_suffix(row), no_wrap=True, end=""),)
+        title = Text(row.display_title, style=self._title_style(row), no_wrap=True, overflow="ellipsis", end="")
         parts = [p for p in (row.source, row.published.isoformat() if row.published else None) if p]
         count = self.tag_count(row)
         if count:
@@ -84,6 +97,6 @@ class ArticleList(RowList[ArticleRow]):
         if self.row_height != 1:
             return super().fit_line(row, line, width)
         suffix = self._count_suffix(row)
-        title = Text(row.display_title, no_wrap=True, end="")
+        title = Text(row.display_title, style=self._title_style(row), no_wrap=True, end="")
         title.truncate(max(width - len(suffix), 1), overflow="ellipsis", pad=True)
         return Text.assemble(title, suffix, no_wrap=True, end="")

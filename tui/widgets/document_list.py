@@ -57,10 +57,28 @@ class DocumentList(Pane):
 
     BINDINGS: list[BindingType] = [
         Binding("slash,ctrl+l", "focus_filter", "Filter", id="documents.filter"),
+        Binding("V", "next_view", "Views", id="documents.next_view"),
+        Binding("X", "forget_view", "Forget view", show=False, id="documents.forget_view"),
+        Binding("r", "toggle_read", "Read/unread", show=False, id="documents.toggle_read"),
     ]
 
     class ArticleChosen(Message):
         """The user opened an article from the list."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class ViewRequested(Message):
+        """``V``: show the next view (all articles, then each saved search); ``X``: forget this one."""
+
+        def __init__(self, step: int, forget: bool = False) -> None:
+            super().__init__()
+            self.step = step
+            self.forget = forget
+
+    class ReadToggled(Message):
+        """``r`` on an article: mark it read, or unread again."""
 
         def __init__(self, article_id: str) -> None:
             super().__init__()
@@ -84,6 +102,8 @@ class DocumentList(Pane):
         """A pane that lists what ``listing(filter)`` gives (the pane is handed no store)."""
         super().__init__(id=id)
         self._source = listing
+        #: The saved search whose articles are listed (``None``: every article).
+        self.view: str | None = None
         #: Requests made, and the one shown: a result for an older request is dropped.
         self._asked = 0
         self._shown = 0
@@ -166,7 +186,9 @@ class DocumentList(Pane):
         rows.forget_counts(listed.counts_mark)
         rows.set_rows(listing, length=listed.length, highlighted=listed.highlighted, window=listed.window)
         query = listing.query
-        if not listed.total:
+        if not listed.total and self.view is not None:
+            self.set_empty(f"No article matches the view “{self.view}”.\nV shows the next view.")
+        elif not listed.total:
             self.set_empty("No articles yet.\nImport some from a shell:\n  dossier import PATH…")
         elif not listed.length:
             self.set_empty(f"No article matches “{query}”.\nEscape clears the filter.")
@@ -220,6 +242,27 @@ class DocumentList(Pane):
         elif event.key in ("down", "up"):
             self.screen.set_focus(self.main_widget)
             event.stop()
+
+    def show_view(self, name: str | None, listing: ListingSource) -> None:
+        """List what ``listing(filter)`` gives from now on: a saved search's articles, or (``None``) all."""
+        self.view = name
+        self._source = listing
+        self.set_title("Documents" if name is None else f"View: {name}")
+        self.reload()
+
+    def action_next_view(self) -> None:
+        """Show the next view: every article, then each saved search (ctrl+s in the search saves one)."""
+        self.post_message(self.ViewRequested(1))
+
+    def action_forget_view(self) -> None:
+        """Forget the saved search shown (the list goes back to every article)."""
+        self.post_message(self.ViewRequested(0, forget=True))
+
+    def action_toggle_read(self) -> None:
+        """Mark the highlighted article read, or unread again."""
+        row = self.main_widget.highlighted_row()
+        if row is not None:
+            self.post_message(self.ReadToggled(row.id))
 
     def action_focus_filter(self) -> None:
         """Move to the filter line with its text selected, so typing replaces it."""

@@ -70,6 +70,7 @@ class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
         Binding("a", "tag('entity_everywhere')", "Tag everywhere", show=False, id="reader.tag_everywhere"),
         Binding("asterisk", "find_word(1)", "Next of this word", show=False, id="reader.find_word"),
         Binding("number_sign", "find_word(-1)", "Previous of this word", show=False, id="reader.find_word_back"),
+        Binding("B", "bookmark", "Bookmark", show=False, id="reader.bookmark"),
         Binding("t", "next_annotation(1)", "Next tag", show=False, id="reader.next"),
         Binding("T", "next_annotation(-1)", "Prev tag", show=False, id="reader.previous"),
         Binding("enter", "edit", "Edit tag", show=False, id="reader.edit"),
@@ -134,6 +135,13 @@ class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
             self.direction = direction
             self.start = start
             self.count = count
+
+    class BookmarkRequested(Message):
+        """``B``: bookmark the cursor's place (or take the bookmark there away)."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
 
     class EditRequested(Message):
         """The user asked to edit an annotation."""
@@ -365,6 +373,12 @@ class Reader(ReaderMotion, ReaderSuggestions, ScrollView, can_focus=True):
             self.notify("Put the cursor on a word to find it again.", severity="information")
             return
         self.post_message(self.FindWordRequested(self.article.text[span[0] : span[1]], direction, span[0], count))
+
+    def action_bookmark(self) -> None:
+        """Bookmark the place under the cursor (your own mark: ``'`` lists them)."""
+        self.take_count()
+        if self.article is not None:
+            self.post_message(self.BookmarkRequested(self.cursor))
 
     def clear_after_tag(self) -> None:
         """Drop the selection once its tag is saved."""
