@@ -124,7 +124,7 @@ class SqlQuery:
             return "n.live AND n.entity_id = ANY(%s)"
         if leaf.field == "label":
             params.append(leaf.value.lower())
-            return "n.live AND EXISTS (SELECT 1 FROM unnest(n.labels) l WHERE lower(l) = %s)"
+            return "n.live AND n.labels <> '{{}}' AND EXISTS (SELECT 1 FROM unnest(n.labels) l WHERE lower(l) = %s)"
         words = filter_words(leaf)
         params.extend(words)
         return "n.live" + "".join(" AND strpos(lower(coalesce(n.doc->>'note', '')), %s) > 0" for _ in words)
