@@ -24,8 +24,9 @@ from store.view import View
 
 #: Articles read (and their tags looked at) per hold of the view's lock.
 CHUNK = 200
-#: The words of an article that :meth:`CorpusQuestions.related_by_words` looks for elsewhere.
-TELLING_WORDS = 8
+#: The words of an article that :meth:`CorpusQuestions.related_by_words` looks for elsewhere,
+#: chosen among its most frequent ones.
+TELLING_WORDS, CANDIDATE_WORDS = 8, 40
 #: A query's concordance reads at most this many of its best articles.
 QUERY_ARTICLES = 1000
 
@@ -244,7 +245,8 @@ class CorpusQuestions:
         )
         if not counts:
             return []
-        frequencies = self.view.document_frequencies(list(counts))
+        # The rarity of the article's most frequent words only: a server counts each one.
+        frequencies = self.view.document_frequencies([word for word, _ in counts.most_common(CANDIDATE_WORDS)])
         total = max(self.view.count(), 1)
         weights = {
             word: count * math.log(total / frequencies[word])

@@ -1,4 +1,4 @@
-"""Questions across the corpus from the main screen: ``K`` concordance, ``Y`` timeline, ``C`` compare, ``w`` seen with.
+"""Questions across the corpus from the main screen: pane 4, ``K`` concordance, ``Y`` timeline, ``C`` compare, ``w``.
 
 Mixed into :class:`tui.main_screen.MainScreen`, whose bindings call these actions. Each asks
 about what the analyst is looking at: the entity pane 4 shows (the mention under the reader's
@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from store import Store
+from textual import work
+from textual.worker import get_current_worker
+
+from store import Article, Store, StoreConnectionError
 from tui.dialogs.search_dialog import SearchChoice
+from tui.store_screen import asks_store
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
 from tui.widgets.xref_pane import XrefPane
 
 T = TypeVar("T")
+#: Places of an entity pane 4 lists (the rest: K, the concordance).
+MAX_MENTIONS_SHOWN = 300
 
 
 class CorpusActions:
@@ -23,6 +29,7 @@ class CorpusActions:
 
     store: Store
     found: SearchChoice | None
+    article: Article | None
 
     if TYPE_CHECKING:  # provided by the screen
 
@@ -36,6 +43,58 @@ class CorpusActions:
         def set_focus(self, widget: object) -> None: ...
         async def _save(self, call: Any) -> Any: ...
         def show_entity(self, entity_id: str, *, focus: bool = False) -> None: ...
+
+    # ------------------------------------------------------------------ pane 4
+
+    @asks_store
+    def _show_related(self) -> None:
+        """Articles sharing the most (and rarest) entities; sharing telling words when it has no tags yet."""
+        article = self.article
+        related: list[tuple[Article, list[str]]] = []
+        if article is not None:
+            related = [
+                (other, [e.name for e in self.store.shared_entities(article.id, other.id)])
+                for other, _ in self.store.related(article.id)
+            ]
+            if not related and not self.store.article_entities(article.id):
+                self._related_by_words(article)
+        self.query_one(XrefPane).show_related(article, related)
+
+    @work(thread=True, exclusive=True, group="related-by-words", exit_on_error=False)
+    def _related_by_words(self, article: Article) -> None:
+        """An article with no tags: related by its telling words, found off the UI thread.
+
+        The full-text index may still be building, and a server counts each word's rarity.
+        """
+        try:
+            found = [(other, words) for other, _, words in self.store.related_by_words(article.id)]
+        except (KeyError, StoreConnectionError):
+            return
+        if found and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_related_by_words, article.id, found)
+
+    def _show_related_by_words(self, article_id: str, found: list[tuple[Article, list[str]]]) -> None:
+        xrefs = self.query_one(XrefPane)
+        if self.article is not None and self.article.id == article_id and xrefs.entity_id is None:
+            xrefs.show_related(self.article, found, by_words=True)
+
+    @asks_store
+    def show_entity(self, entity_id: str, *, focus: bool = False) -> None:
+        """Show every other article's mentions of an entity in the cross-reference pane."""
+        try:
+            entity = self.store.entity(entity_id)
+        except KeyError:
+            self._show_related()
+            return
+        exclude = self.article.id if self.article else None
+        lines = self.store.concordance(entity_id=entity_id, exclude_article=exclude, limit=MAX_MENTIONS_SHOWN + 1)
+        titles = self.store.article_titles({line.article_id for line in lines})
+        more = len(lines) > MAX_MENTIONS_SHOWN
+        self.query_one(XrefPane).show_occurrences(entity, lines[:MAX_MENTIONS_SHOWN], titles, more=more)
+        if focus:
+            self.query_one(XrefPane).focus_main()
+
+    # ------------------------------------------------------------------ the screens
 
     def _subject(self, *, quiet: bool = False) -> tuple[str | None, str | None, str] | None:
         """(entity id, query, title) of what a question is about, or ``None`` (said to the user unless ``quiet``)."""

@@ -36,7 +36,6 @@ from tui.widgets.reader_pane import ReaderPane
 from tui.widgets.xref_pane import XrefPane
 
 #: Cross-references listed for one entity; the pane says how many more there are.
-MAX_MENTIONS_SHOWN = 300
 #: Pause between showing the corpus and reading the annotations (see _fill_documents).
 FRAME_FLUSH_S = 0.08
 
@@ -309,38 +308,6 @@ class MainScreen(
             self.show_entity(xrefs.entity_id, focus=False)
         else:
             self._show_related()
-
-    @asks_store
-    def _show_related(self) -> None:
-        """Articles sharing the most (and rarest) entities; sharing telling words when it has no tags yet."""
-        article = self.article
-        related: list[tuple[Article, list[str]]] = []
-        by_words = False
-        if article is not None:
-            related = [
-                (other, [e.name for e in self.store.shared_entities(article.id, other.id)])
-                for other, _ in self.store.related(article.id)
-            ]
-            if not related and not self.store.article_entities(article.id):
-                related = [(other, words) for other, _, words in self.store.related_by_words(article.id)]
-                by_words = bool(related)
-        self.query_one(XrefPane).show_related(article, related, by_words=by_words)
-
-    @asks_store
-    def show_entity(self, entity_id: str, *, focus: bool = False) -> None:
-        """Show every other article's mentions of an entity in the cross-reference pane."""
-        try:
-            entity = self.store.entity(entity_id)
-        except KeyError:
-            self._show_related()
-            return
-        exclude = self.article.id if self.article else None
-        lines = self.store.concordance(entity_id=entity_id, exclude_article=exclude, limit=MAX_MENTIONS_SHOWN + 1)
-        titles = self.store.article_titles({line.article_id for line in lines})
-        more = len(lines) > MAX_MENTIONS_SHOWN
-        self.query_one(XrefPane).show_occurrences(entity, lines[:MAX_MENTIONS_SHOWN], titles, more=more)
-        if focus:
-            self.query_one(XrefPane).focus_main()
 
     # ------------------------------------------------------------------ pane messages
 
