@@ -85,6 +85,10 @@ DIALOGS = {
     "import dialog": _keys("I"),
     "zoomed reader": _keys("enter", "z"),
     "long entity names": _keys(*MOSCOW, "alt+3"),
+    # The cross-reference screens, on Shoigu (the mention under the cursor) and on the passage.
+    "concordance": _keys(*MOSCOW, "t", "K"),
+    "timeline": _keys(*MOSCOW, "s", *"Mi-35", "enter", "Y"),
+    "compare": _keys("enter", "alt+3", "g", "C", "space", "j"),
 }
 
 
