@@ -104,7 +104,7 @@ async def test_tag_follow_quit_reopen(tmp_path: Path) -> None:
         xrefs = app.main.query_one(XrefPane)
         assert xrefs.entity_id == entity.id
         rows = option_texts(xrefs.main_widget)
-        assert "Russia seizes strategic initiative" in rows[0] and "(3)" in rows[0]
+        assert rows[0].startswith("3× Russia seizes strategic initiative")
         assert rows[1].lstrip().startswith("●") and "Sergei Shoigu's visit to Uzbekistan" in rows[1]
         assert all(row.lstrip().startswith("○") for row in rows[2:4])
         assert "Treaty on the Development" in rows[4] and "Sergey Shoigu" in rows[5]

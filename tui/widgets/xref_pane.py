@@ -132,8 +132,9 @@ class XrefPane(Pane):
         for article_id, group in groupby(lines, key=lambda line: line.article_id):
             places = list(group)
             articles += 1
-            title = Text(titles.get(article_id, article_id), style="bold", no_wrap=True, overflow="ellipsis", end="")
-            title.append(f" ({len(places)})", style="dim")
+            # The count first: a long title is cut at the pane's edge, the count stays in view.
+            title = Text(f"{len(places)}× ", style="dim", no_wrap=True, overflow="ellipsis", end="")
+            title.append(titles.get(article_id, article_id), style="bold")
             first = places[0]
             rows.append((title, Text(""), Target(article_id, first.start, first.end)))
             rows += [(_occurrence_line(x), Text(""), Target(article_id, x.start, x.end)) for x in places]
