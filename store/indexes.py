@@ -46,6 +46,9 @@ class Indexes:
         #: only while applying a saved change, readers (the UI) while answering one question;
         #: never across disk I/O or a wait for another process, so no key waits on it.
         self.lock = threading.RLock()
+        #: What a search's filters found (:mod:`store.query_memory`), kept until anything changes:
+        #: a query typed letter by letter asks its filters again at each key.
+        self.filter_cache: dict[object, object] = {}
 
     # ------------------------------------------------------------------ changing
 
@@ -55,6 +58,7 @@ class Indexes:
             self._load(table, docs)
 
     def _load(self, table: str, docs: dict[str, Doc]) -> None:
+        self.filter_cache.clear()
         self.docs[table] = docs
         if table == ARTICLES:
             with self.lock:
@@ -88,6 +92,7 @@ class Indexes:
             self._apply(changes)
 
     def _apply(self, changes: Iterable[Change]) -> None:
+        self.filter_cache.clear()
         for change in changes:
             table = self.docs[change.table]
             old = table.pop(change.key, None)

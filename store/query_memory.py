@@ -11,6 +11,8 @@ query's positive parts: words, phrases and designations by their occurrences, ta
 the tags they kept (an article that names Shoigu five times is more about him than one that
 names him once); ties and queries with nothing to weigh (dates, NOTs) keep the document list's
 order. Only the best ``limit`` are located in their text (:func:`store.query_hits.locate`).
+What a filter found is kept by the indexes until anything changes: a query typed letter by
+letter asks its filters again at each key.
 """
 
 from __future__ import annotations
@@ -98,18 +100,25 @@ class MemoryQuery:
             return set(self._tag_spans(leaf))
         found = self._articles.get(leaf)
         if found is None:
+            found = self.indexes.filter_cache.get(("articles", leaf, id(self.index)))  # type: ignore[assignment]
+        if found is None:
             number_of = self.index.number_of
             found = self._articles[leaf] = {
                 number
                 for key, article in self.indexes.articles.items()
                 if article_matches(leaf, article) and (number := number_of(key)) is not None
             }
+            self.indexes.filter_cache[("articles", leaf, id(self.index))] = found
+        self._articles[leaf] = found
         return found
 
     def _tag_spans(self, leaf: Filter) -> dict[int, list[tuple[int, int]]]:
         """Article number → spans of the tags a tag filter keeps there (read once per query)."""
         found = self._tags.get(leaf)
+        if found is None:
+            found = self.indexes.filter_cache.get(("tags", leaf, id(self.index)))  # type: ignore[assignment]
         if found is not None:
+            self._tags[leaf] = found
             return found
         docs = self.indexes.docs[ANNOTATIONS]
         named: set[str] | None = None
@@ -125,6 +134,7 @@ class MemoryQuery:
             if tag_matches(leaf, doc, named) and (number := number_of(doc["article_id"])) is not None:
                 spans[number].append((doc["start"], doc["end"]))
         self._tags[leaf] = found = dict(spans)
+        self.indexes.filter_cache[("tags", leaf, id(self.index))] = found
         return found
 
     # ------------------------------------------------------------------ ranking

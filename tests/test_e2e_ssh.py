@@ -186,3 +186,64 @@ def test_tag_follow_quit_and_find_it_again_over_ssh(
         assert "2 tags" in screen and "1 tag" in screen, screen
     finally:
         session.stop()
+
+
+def test_the_cross_reference_flows_over_ssh_at_80x24(tmp_path: Path, rig: Path) -> None:
+    """Issue #10's flows, keyboard only: the Mi-35 deal in one query, a concordance, the timeline
+    from 2007 to 2021 with the treaty's two stated dates, and those two dates linked as contradicting."""
+    store = tmp_path / "store"
+    session = Session("e2exrefs", rig)
+    try:
+        session.start(store, 80, 24, "xterm-256color", [])
+        session.wait("Russia seizes")
+        # One query finds the four articles of the Mi-35 deal (one says only "Mi-35M").
+        session.keys("s")
+        session.type("Mi-35")
+        session.wait("4 found")
+        # Every place Shoigu is named, as a concordance (K on the last search).
+        session.keys("C-u")
+        session.type("Shoigu")
+        session.wait("3 found")
+        session.keys("Enter")
+        session.keys("K")
+        session.wait("Concordance: search")
+        session.wait("in 3 articles")
+        assert session.screen().count("Shoigu") >= 9
+        session.keys("Escape")
+        # Mark the treaty's two stated dates as passages with one label.
+        for when in ("November 29th, 2016", "November 29th, 2017"):
+            session.keys("s", "C-u")
+            session.type(f'"{when}"')
+            session.wait("1 found")
+            session.keys("Enter")
+            session.wait("[2] Treaty on the")
+            session.keys("m")
+            session.wait("Mark passage")
+            session.type("treaty signed")
+            session.keys("Enter", "Enter")
+            session.wait("Marked passage")
+        # The corpus on a timeline: 2007 to 2021, the two stated dates between.
+        session.keys("Y")
+        session.wait("Timeline: search")
+        session.keys("c")
+        session.wait("Timeline: the corpus")
+        screen = session.screen()
+        for date in ("2007-05-30", "2016-11-29", "2017-11-29", "2021-04-29"):
+            assert date in screen, screen
+        assert screen.index("2007-05-30") < screen.index("2016-11-29") < screen.index("2021-04-29")
+        session.keys("Escape")
+        # The two passages side by side, linked as contradicting.
+        session.keys("C")
+        session.wait("Compare: label")
+        session.keys("space", "j")
+        session.wait("November 29th, 2017")
+        session.keys("x")
+        session.wait("Contradicts: a note")
+        session.type("one source, two years")
+        session.keys("Enter")
+        session.wait("contradicts")
+        session.keys("L")
+        session.wait("one source, two years")
+        session.keys("Escape", "q")
+    finally:
+        session.stop()
