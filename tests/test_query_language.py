@@ -226,3 +226,21 @@ def test_two_thousand_repeated_words_are_quick_on_every_store(corpus: Store) -> 
         started = time.perf_counter()
         corpus.search(query)
         assert time.perf_counter() - started < 0.05, query[:30]
+
+
+def test_a_filter_answers_what_the_store_holds_now(corpus: Store) -> None:
+    """A filter's answer is kept between searches (typing re-asks it): never past a change."""
+    old = next(a for a in corpus.articles() if a.title == "Old news")
+    treaty = next(a for a in corpus.articles() if a.title == "Treaty")
+    corpus.annotate(old.id, 0, 8, labels=["claim"])
+    assert _titles(corpus, "label:claim") == ["Old news"]
+    passage = corpus.annotate(treaty.id, 0, 6, labels=["claim"])
+    assert sorted(_titles(corpus, "label:claim")) == ["Old news", "Treaty"]
+    corpus.remove_annotation(passage.id)
+    assert _titles(corpus, "label:claim") == ["Old news"]
+    tag = corpus.annotate(treaty.id, *span_of(treaty, "Shoigu"), entity="Sergey Shoigu", entity_type="PERSON")
+    assert _titles(corpus, "type:PERSON") == ["Treaty"]
+    corpus.retype_entity(tag.entity_id, "ORG")
+    assert _titles(corpus, "type:PERSON") == [] and _titles(corpus, "type:org") == ["Treaty"]
+    corpus.undo()
+    assert _titles(corpus, "type:PERSON") == ["Treaty"]
