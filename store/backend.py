@@ -192,6 +192,17 @@ class Backend(ABC):
         """Tidy storage (fold journals in); False when the lock was busy."""
         return True
 
+    #: How many records a change must touch before :meth:`settle` is worth its cost.
+    SETTLE_AFTER = 1000
+
+    def settle(self, changed: int) -> None:  # noqa: B027 - optional: most backends have nothing to catch up
+        """``changed`` records were just written at once (an import): let the storage catch up.
+
+        The server refreshes the statistics its planner reads: right after 10,000 articles were
+        imported it still planned for an empty store (a label filter read every tag: 37 ms,
+        then 0.4 ms once analysed; a common word 60 ms, then 4 ms).
+        """
+
     def preparing_articles(self) -> AbstractContextManager[Callable[[Iterable[Doc]], None] | None]:
         """For the length of an import: a function that makes articles' stored form before their save.
 

@@ -77,7 +77,7 @@ class StoreEdits(StoreQueries):
 
         save = functools.partial(self._commit, record_undo=False)
         with self.backend.preparing_articles() as prepare:
-            return run_import(
+            report = run_import(
                 self.view,
                 paths,
                 save=save,
@@ -87,6 +87,8 @@ class StoreEdits(StoreQueries):
                 batch_size=batch_size or self.backend.IMPORT_BATCH,
                 prepare=prepare,
             )
+        self.backend.settle(len(report.added) + len(report.updated) + report.tags_added)
+        return report
 
     @needs_annotations
     def merge_export(
@@ -224,6 +226,7 @@ class StoreEdits(StoreQueries):
         with self.view.lock:
             changeset = plan_annotations(self.view, items, self.user, label)
         committed = self._commit(changeset)
+        self.backend.settle(len(committed.changes))
         # From what was committed, not read back: once saved, a question that fails (the
         # server blinking right after the COMMIT) must not make a saved tag look unsaved.
         return [

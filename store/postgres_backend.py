@@ -260,6 +260,22 @@ class PostgresBackend(Backend):
             )
         return found
 
+    def settle(self, changed: int) -> None:
+        """After a big import, ``ANALYZE`` the tables questions read (see :meth:`Backend.settle`).
+
+        On a connection of its own, never holding the store's lock; a role that does not own the
+        tables only gets a warning from the server, and a failure here costs nothing saved.
+        """
+        if changed < self.SETTLE_AFTER or self.read_only:
+            return
+        tables = ("articles", "article_words", "annotations", "entities", "entity_names")
+        statement = sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(sql.Identifier(self.schema, t) for t in tables))
+        try:
+            with connect(self.url, timeout=RECONNECT_TIMEOUT) as conn:
+                conn.execute(statement)
+        except (psycopg.Error, StoreConnectionError):
+            return
+
     def location(self, table: str) -> str:
         """``postgresql://user@host/db#schema.table`` (never with a password)."""
         return f"{display_url(self.url)}#{self.schema}.{table}"

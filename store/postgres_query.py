@@ -8,6 +8,7 @@ language on the server, with the rarity of each term it ranks by.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from store.backend import QueryCancelled
@@ -39,6 +40,7 @@ class ServerSearch:
         def count(self) -> int: ...  # noqa: D102
         def entity_key(self, name: str) -> str | None: ...  # noqa: D102
         def entities(self) -> list[Entity]: ...  # noqa: D102
+        def entity_types(self, entity_ids: Iterable[str]) -> dict[str, str]: ...  # noqa: D102
 
     def search(self, query: Node, limit: int) -> list[SearchHit]:
         """Matched and ranked by the server (:mod:`store.query_sql`); the hits shown located in Python.
@@ -71,6 +73,14 @@ class ServerSearch:
                 "SELECT article_id, doc FROM {s}.annotations WHERE article_id = ANY(%s)", ([row[0] for row in rows],)
             ):
                 tags.setdefault(article_id, []).append(doc)
+        named = dict(compiled.named)
+        typed = [leaf for leaf in tag_leaves if leaf.field == "type"]
+        if typed:  # the server joined the types; the few tags shown are told by their entities' types
+            types = self.entity_types(
+                {doc["entity_id"] for docs in tags.values() for doc in docs if doc.get("entity_id")}
+            )
+            for leaf in typed:
+                named[leaf] = {key for key, kind in types.items() if kind.upper() == leaf.value}
         hits = []
         for key, stored_text, rank in rows:
             text = neutralize(stored_text or "")
@@ -78,7 +88,7 @@ class ServerSearch:
                 (doc["start"], doc["end"])
                 for leaf in tag_leaves
                 for doc in tags.get(key, ())
-                if tag_matches(leaf, doc, compiled.named.get(leaf))
+                if tag_matches(leaf, doc, named.get(leaf))
             ]
             start, end = locate(text, positive, spans)
             snippet, highlight = sentence_snippet(text, start, end)
@@ -113,6 +123,13 @@ class ServerSearch:
         return dict(zip(usable, counts, strict=True))
 
     def tag_frequency(self, statement: str, params: list[Any]) -> int:
-        """How many articles a tag filter keeps (see :class:`store.query_sql.Frequencies`)."""
-        rows = self._rows(statement, params)
-        return int(rows[0][0]) if rows else 0
+        """How many articles a tag filter keeps (:class:`store.query_sql.Frequencies`), kept until a change."""
+        key = (self._generation, statement + "\x00" + repr(params))
+        with self._cache_lock:
+            found = self._frequencies.get(key)
+        if found is None:
+            rows = self._rows(statement, params)
+            found = int(rows[0][0]) if rows else 0
+            with self._cache_lock:
+                self._frequencies[key] = found
+        return found

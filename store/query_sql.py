@@ -117,6 +117,11 @@ class SqlQuery:
         if leaf.field == "status":
             params.append(leaf.value)
             return "NOT n.orphaned AND coalesce(n.doc->>'status', 'accepted') = %s"
+        if leaf.field == "type":
+            # On the server: an entity type may have thousands of entities (PERSON), whose ids
+            # are better joined there than sent in a list.
+            params.append(leaf.value)
+            return "n.live AND n.entity_id IN (SELECT e.id FROM {s}.entities e WHERE upper(e.type) = %s)"
         if leaf.field in ENTITY_FILTERS:
             if leaf not in self.named:
                 self.named[leaf] = entity_ids(leaf, self._entity_key, self._entities())

@@ -135,3 +135,25 @@ def test_documents_from_the_server_read_alike_whatever_their_numbers() -> None:
     doc = '{"id": "a1", "text": "Шойгу \\u2028 said", "n": 3, "f": 1.5, "tags": [null, true]}'
     assert json_loads(doc) == json.loads(doc)
     assert json_loads(b'{"n": 1180591620717411303424}') == {"n": 2**70}
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set DOSSIER_TEST_POSTGRES")
+def test_a_big_import_leaves_the_planner_its_statistics(pg_schema: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right after a big import the server planned for an empty store; the import analyses it."""
+    import psycopg
+
+    assert POSTGRES_URL is not None
+    monkeypatch.setattr(PostgresBackend, "SETTLE_AFTER", 5)  # the seeds: five articles
+    store = Store.open(POSTGRES_URL, schema=pg_schema)
+    try:
+        seed_if_empty(store)
+    finally:
+        store.close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        analysed = dict(
+            conn.execute(
+                "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE schemaname = %s",
+                (pg_schema,),
+            ).fetchall()
+        )
+    assert analysed["articles"] and analysed["article_words"] and analysed["annotations"]
