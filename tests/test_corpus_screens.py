@@ -58,9 +58,11 @@ async def test_shoigu_as_a_concordance_sorted_and_followed(tmp_path: Path) -> No
         await _until(pilot, lambda: screen.sort == "right" and screen.lines != lines, "sorted")
         rights = [line.right.lower() for line in screen.lines]
         assert rights[0] <= rights[-1]
+        kwic = screen.query_one(KwicList)
+        assert kwic.highlighted_row() == lines[0]  # a new sort keeps the line you were on
         await pilot.press("j", "enter")
         await pilot.pause()
-        chosen = screen.lines[1]
+        chosen = screen.lines[screen.lines.index(lines[0]) + 1]
         reader = app.main.query_one(Reader)
         assert app.main.article.id == chosen.article_id and reader.selection == (chosen.start, chosen.end)
         assert reader.has_focus
@@ -183,4 +185,38 @@ async def test_seen_with_lists_the_entities_tagged_beside_one_and_shows_the_chos
         await pilot.pause()
         shown = app.main.query_one(XrefPane).entity_id
         assert shown is not None and store.entity(shown).name == "Shavkat Mirziyoyev"
+    store.close()
+
+
+async def test_back_from_a_place_brings_its_list_back_at_its_line(tmp_path: Path) -> None:
+    """[ from an article opened from a concordance line: the concordance again, that line highlighted, its sort kept."""
+    store = _seeded(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", *"Shoigu", "enter")
+        await pilot.pause(0.5)
+        started_in = app.main.article.id
+        await pilot.press("K")
+        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
+        await pilot.press("l")
+        await _until(pilot, lambda: app.screen.sort == "left", "sorted")
+        await pilot.pause(0.3)
+        await pilot.press("j", "j", "j")
+        chosen = app.screen.query_one(KwicList).highlighted_row()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.article.id == chosen.article_id
+        await pilot.press("left_square_bracket")
+        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "list back")
+        screen = app.screen
+        assert screen.sort == "left" and screen.query_one(KwicList).highlighted_row() == chosen
+        await pilot.press("escape", "left_square_bracket")
+        await pilot.pause()
+        assert app.main.article.id == started_in
+        await pilot.press("right_square_bracket")  # forward: the list again
+        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "forward")
+        await pilot.press("escape", "right_square_bracket")
+        await pilot.pause()
+        assert app.main.article.id == chosen.article_id
     store.close()

@@ -120,8 +120,10 @@ class CompareScreen(ModalScreen[tuple[str, int, int] | None]):
         label: str | None = None,
         entity_id: str | None = None,
         title: str,
+        start_key: str | None = None,
     ) -> None:
         super().__init__()
+        self.start_key = start_key
         self.store = store
         self.save = save
         self.label = label
@@ -195,7 +197,9 @@ class CompareScreen(ModalScreen[tuple[str, int, int] | None]):
         if self.marked is not None:
             self.marked = next((c for c in items if c.key == self.marked.key), None)
         rows = self.query_one(CompareList)
-        rows.set_rows(items, highlight_id=rows.highlighted_row().key if rows.highlighted_row() else None)
+        shown = rows.highlighted_row()
+        rows.set_rows(items, highlight_id=shown.key if shown is not None else self.start_key)
+        self.start_key = None
         self._fill_links(links)
         outlets = len({c.outlet for c in items})
         self.query_one(
@@ -296,6 +300,11 @@ class CompareScreen(ModalScreen[tuple[str, int, int] | None]):
     def _chosen(self, event: RowList.Chosen) -> None:
         assert isinstance(event.row, Compared)
         self.dismiss((event.row.article.id, event.row.tag.start, event.row.tag.end))
+
+    def highlighted_key(self) -> str | None:
+        """The tag highlighted (the history comes back to it)."""
+        shown = self.query_one(CompareList).highlighted_row()
+        return shown.key if shown is not None else None
 
     def action_back(self) -> None:
         """Back to the reader."""

@@ -69,13 +69,23 @@ class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
         Binding("r", "sort('right')", "By right", id="concordance.sort_right"),
     ]
 
-    def __init__(self, store: Store, *, entity_id: str | None = None, query: str | None = None, title: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        entity_id: str | None = None,
+        query: str | None = None,
+        title: str,
+        sort: str = "article",
+        start_key: str | None = None,
+    ) -> None:
         super().__init__()
+        self.start_key = start_key
         self.store = store
         self.entity_id = entity_id
         self.search_query = query
         self.title_text = title
-        self.sort = "article"
+        self.sort = sort
         self.lines: list[ConcordanceLine] = []
         self._titles: dict[str, str] = {}
 
@@ -109,7 +119,7 @@ class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
     def _show(self, lines: list[ConcordanceLine], titles: dict[str, str]) -> None:
         self.lines, self._titles = lines, titles
         rows = self.query_one(KwicList)
-        rows.set_rows(lines)
+        rows.set_rows(lines, highlight_id=self._keep())
         empty = self.query_one("#concordance-empty", Static)
         empty.display = not lines
         empty.update(Text("Nothing: no tag and no name of it in the articles." if not lines else ""))
@@ -150,6 +160,18 @@ class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
         """Sort the lines again (``a`` article, ``d`` date, ``l`` left context, ``r`` right context)."""
         self.sort = by
         self._load()
+
+    def _keep(self) -> str | None:
+        """The line to highlight after a fill: the one highlighted, else the one asked for at opening."""
+        shown = self.query_one(KwicList).highlighted_row()
+        key = self.query_one(KwicList).row_key(shown) if shown is not None else self.start_key
+        self.start_key = None
+        return key
+
+    def highlighted_key(self) -> str | None:
+        """The key of the line highlighted (the history comes back to it)."""
+        shown = self.query_one(KwicList).highlighted_row()
+        return self.query_one(KwicList).row_key(shown) if shown is not None else None
 
     def action_back(self) -> None:
         """Back to the reader."""

@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from store import Article, Store, StoreConnectionError
 from tui.dialogs.search_dialog import SearchChoice
+from tui.history import History, ListPlace
 from tui.store_screen import asks_store
 from tui.widgets.entity_pane import EntityPane
 from tui.widgets.reader import Reader
@@ -30,6 +31,7 @@ class CorpusActions:
     store: Store
     found: SearchChoice | None
     article: Article | None
+    history: History
 
     if TYPE_CHECKING:  # provided by the screen
 
@@ -113,61 +115,101 @@ class CorpusActions:
         )
         return None
 
-    def _open_chosen(self, place: tuple[str, int, int] | None) -> None:
-        """Open a place chosen in a screen, the match selected (so ``e`` tags it)."""
-        if place is None:
-            return
-        article_id, start, end = place
-        self.open_article(article_id, start, end)
-        self.reader.select_span(start, end)
-        self.set_focus(self.reader)
+    def _push_list(self, kind: str, about: dict[str, str | None], start_key: str | None = None) -> None:
+        """Open a list screen; the place chosen there opens, and the history keeps the list at its line.
+
+        ``[`` from that place brings the list back at the line it was followed from
+        (:meth:`reopen_list`), as a browser's back button brings back a page of results.
+        """
+        screen = self._list_screen(kind, about, start_key)
+
+        def chosen(place: tuple[str, int, int] | None) -> None:
+            if place is None:
+                return
+            now = dict(about)  # as the list was left: its sort, corpus or subject
+            if kind == "concordance":
+                now["sort"] = screen.sort
+            elif kind == "timeline":
+                now["corpus"] = "yes" if screen.whole_corpus else None
+            listed = ListPlace(kind, now, screen.highlighted_key())
+            if self.article is not None:
+                self.history.remember_offset(self.reader.cursor)
+            if isinstance(self.history.current, ListPlace):
+                self.history.replace(listed)  # the list came back from the history: it is that place
+            else:
+                self.history.visit(listed)
+            article_id, start, end = place
+            self.open_article(article_id, start, end)
+            self.reader.select_span(start, end)
+            self.set_focus(self.reader)
+
+        self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
+
+    def _list_screen(self, kind: str, about: dict[str, str | None], start_key: str | None) -> Any:
+        """The screen of a list place."""
+        from tui.compare_screen import CompareScreen
+        from tui.concordance_screen import ConcordanceScreen
+        from tui.timeline_screen import TimelineScreen
+
+        entity_id, query, title = about.get("entity_id"), about.get("query"), about.get("title") or ""
+        if kind == "concordance":
+            sort = about.get("sort") or "article"
+            return ConcordanceScreen(
+                self.store, entity_id=entity_id, query=query, title=title, sort=sort, start_key=start_key
+            )
+        if kind == "timeline":
+            return TimelineScreen(
+                self.store,
+                entity_id=entity_id,
+                query=query,
+                title=about.get("title"),
+                whole_corpus=about.get("corpus") == "yes",
+                start_key=start_key,
+            )
+        return CompareScreen(
+            self.store, self._save, label=about.get("label"), entity_id=entity_id, title=title, start_key=start_key
+        )
+
+    def reopen_list(self, place: ListPlace) -> None:
+        """Bring a list of the history back, at the line it was left at (``[`` and ``]``)."""
+        self._push_list(place.kind, place.about, place.key)
 
     def action_concordance(self) -> None:
         """Every place the entity (or the last search) occurs, as aligned keyword-in-context lines."""
-        from tui.concordance_screen import ConcordanceScreen
-
         subject = self._subject()
-        if subject is None:
-            return
-        entity_id, query, title = subject
-        screen = ConcordanceScreen(self.store, entity_id=entity_id, query=query, title=title)
-        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+        if subject is not None:
+            entity_id, query, title = subject
+            self._push_list("concordance", {"entity_id": entity_id, "query": query, "title": title})
 
     def action_timeline(self) -> None:
         """Publication dates and dates stated in the text, of the entity or the last search (else the corpus)."""
-        from tui.timeline_screen import TimelineScreen
-
         subject = self._subject(quiet=True)
         if subject is None:
-            screen = TimelineScreen(self.store)
+            self._push_list("timeline", {"corpus": "yes"})
         else:
             entity_id, query, title = subject
-            screen = TimelineScreen(self.store, entity_id=entity_id, query=query, title=title)
-        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+            self._push_list("timeline", {"entity_id": entity_id, "query": query, "title": title})
 
     def action_compare(self) -> None:
         """Passages of the label under the cursor (or tags of the entity in pane 4) side by side, to link them."""
-        from tui.compare_screen import CompareScreen
-
         article = self.reader.article
         passages = [a for a in self.reader.annotations_at(self.reader.cursor) if not a.entity_id and a.labels]
         if article is not None and passages:
             label = passages[-1].labels[0]
-            screen = CompareScreen(self.store, self._save, label=label, title=f"label “{label}”")
-        else:
-            entity_id = self.query_one(XrefPane).entity_id
-            if entity_id is None:
-                self.notify(
-                    "Put the reader's cursor on a passage with a label (m marks one), or on a tag of an entity.",
-                    markup=False,
-                )
-                return
-            try:
-                name = self.store.entity(entity_id).name
-            except KeyError:
-                return
-            screen = CompareScreen(self.store, self._save, entity_id=entity_id, title=name)
-        self.app.push_screen(screen, self._open_chosen)  # type: ignore[attr-defined]
+            self._push_list("compare", {"label": label, "title": f"label “{label}”"})
+            return
+        entity_id = self.query_one(XrefPane).entity_id
+        if entity_id is None:
+            self.notify(
+                "Put the reader's cursor on a passage with a label (m marks one), or on a tag of an entity.",
+                markup=False,
+            )
+            return
+        try:
+            name = self.store.entity(entity_id).name
+        except KeyError:
+            return
+        self._push_list("compare", {"entity_id": entity_id, "title": name})
 
     def on_entity_pane_seen_with_requested(self, message: EntityPane.SeenWithRequested) -> None:
         """``w`` in the entity pane: the entities seen with it; the one chosen shows in pane 4."""

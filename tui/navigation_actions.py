@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import Input
 
 from store import Article
-from tui.history import History
+from tui.history import History, ListPlace, Place
 from tui.widgets.pane import Pane
 from tui.widgets.reader_pane import ReaderPane
 
@@ -40,6 +40,7 @@ class NavigationActions:
         def call_after_refresh(self, callback: Any) -> Any: ...
         def notify(self, message: str, **kwargs: object) -> None: ...
         def _show_place(self, article_id: str, start: int, end: int = 0) -> None: ...
+        def reopen_list(self, place: ListPlace) -> None: ...
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Disable the pane keys while a text field has focus, so digits stay text there.
@@ -88,7 +89,7 @@ class NavigationActions:
         if place is None:
             self.notify("No earlier place.", markup=False, timeout=2)
             return
-        self._show_place(place.article_id, place.offset)
+        self._go_back_to(place)
 
     def action_forward(self) -> None:
         """Go forward again after going back."""
@@ -96,4 +97,11 @@ class NavigationActions:
         if place is None:
             self.notify("No later place.", markup=False, timeout=2)
             return
-        self._show_place(place.article_id, place.offset)
+        self._go_back_to(place)
+
+    def _go_back_to(self, place: Place | ListPlace) -> None:
+        """Show a place of the history: an article at its offset, or a list at its line."""
+        if isinstance(place, ListPlace):
+            self.reopen_list(place)
+        else:
+            self._show_place(place.article_id, place.offset)

@@ -94,14 +94,22 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
     ]
 
     def __init__(
-        self, store: Store, *, entity_id: str | None = None, query: str | None = None, title: str | None = None
+        self,
+        store: Store,
+        *,
+        entity_id: str | None = None,
+        query: str | None = None,
+        title: str | None = None,
+        whole_corpus: bool | None = None,
+        start_key: str | None = None,
     ) -> None:
         super().__init__()
+        self.start_key = start_key
         self.store = store
         self.entity_id = entity_id
         self.search_query = query
         self.subject_title = title
-        self.whole_corpus = title is None
+        self.whole_corpus = title is None if whole_corpus is None else whole_corpus
         self.items: list[TimelineItem] = []
 
     def compose(self) -> ComposeResult:
@@ -137,7 +145,7 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
         self.items = items
         rows = self.query_one(TimelineList)
         rows.titles = titles
-        rows.set_rows(items)
+        rows.set_rows(items, highlight_id=self._keep())
         published = sum(1 for item in items if item.kind == "published")
         what = "the corpus" if self.whole_corpus else self.subject_title
         box = self.query_one("#timeline-box")
@@ -191,6 +199,18 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
             return
         self.whole_corpus = not self.whole_corpus
         self._load()
+
+    def _keep(self) -> str | None:
+        """The line to highlight after a fill: the one highlighted, else the one asked for at opening."""
+        shown = self.query_one(TimelineList).highlighted_row()
+        key = self.query_one(TimelineList).row_key(shown) if shown is not None else self.start_key
+        self.start_key = None
+        return key
+
+    def highlighted_key(self) -> str | None:
+        """The key of the line highlighted (the history comes back to it)."""
+        shown = self.query_one(TimelineList).highlighted_row()
+        return self.query_one(TimelineList).row_key(shown) if shown is not None else None
 
     def action_back(self) -> None:
         """Back to the reader."""
