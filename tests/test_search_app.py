@@ -100,3 +100,23 @@ async def test_a_filter_query_opens_at_the_tag_and_n_goes_through_its_tags(tmp_p
         await pilot.pause()
         assert reader.selection == spans[1]
     store.close()
+
+
+async def test_back_from_a_hit_brings_the_results_back_at_that_hit(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = await _type(pilot, app, "s", *"Mi-35")
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        third = dialog._hits[2]
+        assert app.main.article.id == third.article_id
+        await pilot.press("left_square_bracket")
+        await pilot.pause(0.5)
+        again = app.screen
+        assert isinstance(again, SearchDialog)
+        await _settle(pilot, again)
+        assert again.query_one("#search-query", Input).value == "Mi-35"
+        assert again.query_one("#search-results", OptionList).highlighted == 2
+    store.close()

@@ -172,6 +172,9 @@ class CorpusActions:
 
     def reopen_list(self, place: ListPlace) -> None:
         """Bring a list of the history back, at the line it was left at (``[`` and ``]``)."""
+        if place.kind == "search":
+            self.action_search(place.about.get("query") or "", int(place.key or 0))  # type: ignore[attr-defined]
+            return
         self._push_list(place.kind, place.about, place.key)
 
     def action_concordance(self) -> None:

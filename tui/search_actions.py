@@ -16,6 +16,7 @@ from store.search_index import WORD
 from tui.dialogs.dialog import answer_of
 from tui.dialogs.search_dialog import SearchChoice, SearchDialog
 from tui.find import next_hit
+from tui.history import History, ListPlace
 from tui.store_screen import asks_store
 from tui.widgets.reader import Reader
 
@@ -27,6 +28,7 @@ class SearchActions:
     found: SearchChoice | None = None
     article: Article | None
     store: Store
+    history: History
 
     if TYPE_CHECKING:  # provided by the screen
 
@@ -45,12 +47,21 @@ class SearchActions:
         self.set_focus(self.reader)
 
     @work(exclusive=False)
-    async def action_search(self) -> None:
-        """Search all articles (results as you type)."""
-        dialog = SearchDialog(self.store, self.found.query if self.found else "", getattr(self, "save_view", None))
+    async def action_search(self, query: str | None = None, start_index: int = 0) -> None:
+        """Search all articles (results as you type); ``query`` and ``start_index``: a search of the history."""
+        typed = query if query is not None else (self.found.query if self.found else "")
+        dialog = SearchDialog(self.store, typed, getattr(self, "save_view", None), start_index=start_index)
         async with answer_of(self.app, dialog) as chosen:
             if chosen is not None:
                 self.found = chosen
+                # The results are a place of the history: [ from the hit brings them back.
+                listed = ListPlace("search", {"query": chosen.query}, str(chosen.index))
+                if self.article is not None:
+                    self.history.remember_offset(self.reader.cursor)
+                if query is not None and isinstance(self.history.current, ListPlace):
+                    self.history.replace(listed)
+                else:
+                    self.history.visit(listed)
                 self._go_to(chosen.hit.article_id, chosen.hit.start, chosen.hit.end)
 
     @asks_store

@@ -85,8 +85,16 @@ class SearchDialog(Dialog[SearchChoice | None]):
         Binding("ctrl+s", "save_view", "Save as view", id="search.save_view"),
     ]
 
-    def __init__(self, store: Store, query: str = "", save_view: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        query: str = "",
+        save_view: Callable[[str, str], None] | None = None,
+        *,
+        start_index: int = 0,
+    ) -> None:
         super().__init__()
+        self.start_index = start_index
         self.store = store
         self.save_view = save_view
         self.initial = query
@@ -167,7 +175,8 @@ class SearchDialog(Dialog[SearchChoice | None]):
         results = self.query_one("#search-results", OptionList)
         results.set_options(rows)
         if rows:
-            results.highlighted = 0
+            # A search of the history comes back at the hit it was left at, until typed over.
+            results.highlighted = min(self.start_index, len(rows) - 1) if query == self.initial else 0
         status = self.query_one("#search-status", Static)
         if query.strip() and not rows:
             status.update(Text(f"No article matches: {_shown(query)}"))
