@@ -210,6 +210,7 @@ def test_the_cross_reference_flows_over_ssh_at_80x24(tmp_path: Path, rig: Path) 
         session.wait("in 3 articles")
         assert session.screen().count("Shoigu") >= 9
         session.keys("Escape")
+        session.wait("[1] Documents")  # back on the main screen before typing on
         # Mark the treaty's two stated dates as passages with one label.
         for when in ("November 29th, 2016", "November 29th, 2017"):
             session.keys("s", "C-u")
@@ -232,6 +233,7 @@ def test_the_cross_reference_flows_over_ssh_at_80x24(tmp_path: Path, rig: Path) 
             assert date in screen, screen
         assert screen.index("2007-05-30") < screen.index("2016-11-29") < screen.index("2021-04-29")
         session.keys("Escape")
+        session.wait("[1] Documents")
         # The two passages side by side, linked as contradicting.
         session.keys("C")
         session.wait("Compare: label")
