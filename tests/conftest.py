@@ -182,3 +182,12 @@ def pg_schema() -> Iterator[str]:
     yield name
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+async def until(pilot, check, what: str, *, tries: int = 100) -> None:
+    """Pause until ``check()`` holds (a worker answered, a screen opened); fail saying ``what`` never came."""
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if check():
+            return
+    raise AssertionError(f"never: {what}")

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from store import Store, seed_if_empty
-from tests.conftest import span_of
+from tests.conftest import span_of, until
 from tui.app import make_app
 from tui.compare_screen import CompareList, CompareScreen, LinkList
 from tui.concordance_screen import ConcordanceScreen, KwicList
@@ -25,14 +25,6 @@ def _titled(store: Store, start: str):
     return next(a for a in store.articles() if (a.title or "").startswith(start))
 
 
-async def _until(pilot, check, what: str) -> None:
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if check():
-            return
-    raise AssertionError(f"never: {what}")
-
-
 async def test_shoigu_as_a_concordance_sorted_and_followed(tmp_path: Path) -> None:
     store = _seeded(tmp_path)
     vestnik = _titled(store, "Moscow, Tashkent")
@@ -45,7 +37,7 @@ async def test_shoigu_as_a_concordance_sorted_and_followed(tmp_path: Path) -> No
         app.main.open_article(vestnik.id, tag.start)
         await pilot.pause()
         await pilot.press("K")
-        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
         screen = app.screen
         assert isinstance(screen, ConcordanceScreen)
         lines = screen.lines
@@ -55,7 +47,7 @@ async def test_shoigu_as_a_concordance_sorted_and_followed(tmp_path: Path) -> No
         rendered = screen.query_one(KwicList).row_text(0)
         assert len(rendered) <= 80
         await pilot.press("r")  # by the words right of the match
-        await _until(pilot, lambda: screen.sort == "right" and screen.lines != lines, "sorted")
+        await until(pilot, lambda: screen.sort == "right" and screen.lines != lines, "sorted")
         rights = [line.right.lower() for line in screen.lines]
         assert rights[0] <= rights[-1]
         kwic = screen.query_one(KwicList)
@@ -78,7 +70,7 @@ async def test_the_timeline_of_treaty_and_of_the_corpus(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("Y")  # nothing asked yet: the whole corpus
-        await _until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen.items, "corpus items")
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen.items, "corpus items")
         screen = app.screen
         assert isinstance(screen, TimelineScreen)
         assert [(str(i.date), i.kind) for i in screen.items] == [
@@ -112,7 +104,7 @@ async def test_the_two_treaty_dates_side_by_side_linked_as_contradicting(tmp_pat
         app.main.open_article(treaty.id, first.start)
         await pilot.pause()
         await pilot.press("C")
-        await _until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.items, "compared")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.items, "compared")
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         assert [c.tag.id for c in screen.items] == [first.id, second.id]
@@ -124,7 +116,7 @@ async def test_the_two_treaty_dates_side_by_side_linked_as_contradicting(tmp_pat
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"one source, two years", "enter")
-        await _until(pilot, lambda: store.links(), "linked")
+        await until(pilot, lambda: store.links(), "linked")
         (link,) = store.links()
         assert (link.kind, link.note, {link.first, link.second}) == (
             "contradicts",
@@ -136,11 +128,11 @@ async def test_the_two_treaty_dates_side_by_side_linked_as_contradicting(tmp_pat
         await pilot.pause()
         assert "November 29th, 2016" in screen.query_one(LinkList).row_text(0)
         await pilot.press("u")
-        await _until(pilot, lambda: not store.links(), "undone")
+        await until(pilot, lambda: not store.links(), "undone")
         await pilot.press("U")
-        await _until(pilot, lambda: store.links(), "redone")
+        await until(pilot, lambda: store.links(), "redone")
         await pilot.press("d")
-        await _until(pilot, lambda: not store.links(), "unlinked")
+        await until(pilot, lambda: not store.links(), "unlinked")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
@@ -177,7 +169,7 @@ async def test_seen_with_lists_the_entities_tagged_beside_one_and_shows_the_chos
         app.main.open_article(vestnik.id, shoigu.start)
         await pilot.pause()
         await pilot.press("alt+3", "g", "w")
-        await _until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "seen with")
+        await until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "seen with")
         options = app.screen.query_one("#seen-with-list", OptionList)
         first = str(options.get_option_at_index(0).prompt)
         assert first.startswith("Shavkat Mirziyoyev") and "1 sentences · 1 articles" in first
@@ -198,9 +190,9 @@ async def test_back_from_a_place_brings_its_list_back_at_its_line(tmp_path: Path
         await pilot.pause(0.5)
         started_in = app.main.article.id
         await pilot.press("K")
-        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "lines")
         await pilot.press("l")
-        await _until(pilot, lambda: app.screen.sort == "left", "sorted")
+        await until(pilot, lambda: app.screen.sort == "left", "sorted")
         await pilot.pause(0.3)
         await pilot.press("j", "j", "j")
         chosen = app.screen.query_one(KwicList).highlighted_row()
@@ -208,14 +200,14 @@ async def test_back_from_a_place_brings_its_list_back_at_its_line(tmp_path: Path
         await pilot.pause()
         assert app.main.article.id == chosen.article_id
         await pilot.press("left_square_bracket")
-        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "list back")
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "list back")
         screen = app.screen
         assert screen.sort == "left" and screen.query_one(KwicList).highlighted_row() == chosen
         await pilot.press("escape", "left_square_bracket")
         await pilot.pause()
         assert app.main.article.id == started_in
         await pilot.press("right_square_bracket")  # forward: the list again
-        await _until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "forward")
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "forward")
         await pilot.press("escape", "right_square_bracket")
         await pilot.pause()
         assert app.main.article.id == chosen.article_id

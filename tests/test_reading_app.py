@@ -8,6 +8,7 @@ from textual.widgets import OptionList
 
 from store import Store, seed_if_empty
 from store.reading_state import ReadingState
+from tests.conftest import until
 from tui.app import make_app
 from tui.bookmarks_screen import BookmarksScreen
 from tui.widgets.document_list import DocumentList
@@ -20,14 +21,6 @@ def _seeded(tmp_path: Path) -> Store:
     return store
 
 
-async def _until(pilot, check, what: str) -> None:
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if check():
-            return
-    raise AssertionError(f"never: {what}")
-
-
 async def test_opening_marks_read_and_r_marks_unread_again(tmp_path: Path) -> None:
     store = _seeded(tmp_path)
     app = make_app(store)
@@ -38,11 +31,11 @@ async def test_opening_marks_read_and_r_marks_unread_again(tmp_path: Path) -> No
         assert rows.read == set()
         assert any("bold" in str(span.style) for span in rows.row_lines(first)[0].spans)  # unread: bold
         await pilot.press("enter")
-        await _until(pilot, lambda: first.id in (rows.read or set()), "read")
+        await until(pilot, lambda: first.id in (rows.read or set()), "read")
         assert ReadingState(app.main._store_key()).is_read(first.id)
         assert not any("bold" in str(span.style) for span in rows.row_lines(first)[0].spans)
         await pilot.press("alt+1", "r")
-        await _until(pilot, lambda: first.id not in (rows.read or set()), "unread")
+        await until(pilot, lambda: first.id not in (rows.read or set()), "unread")
         assert not ReadingState(app.main._store_key()).is_read(first.id)
     store.close()
 
@@ -56,7 +49,7 @@ async def test_a_bookmark_is_made_listed_followed_and_removed(tmp_path: Path) ->
         reader = app.main.query_one(Reader)
         place = (app.main.article.id, reader.cursor)
         state = ReadingState(app.main._store_key())
-        await _until(pilot, lambda: (state.reload() or True) and state.bookmarks(), "bookmarked")
+        await until(pilot, lambda: (state.reload() or True) and state.bookmarks(), "bookmarked")
         assert [(b.article_id, b.offset) for b in state.bookmarks()] == [place]
         await pilot.press("g", "apostrophe")
         await pilot.pause()
@@ -86,11 +79,11 @@ async def test_a_saved_search_is_a_view_of_the_documents(tmp_path: Path) -> None
         assert [q.name for q in ReadingState(app.main._store_key()).saved_queries()] == ["Mi-35 deal"]
         await pilot.press("escape", "alt+1", "V")
         documents = app.main.query_one(DocumentList)
-        await _until(pilot, lambda: documents.view == "Mi-35 deal" and not documents.listing_pending, "view")
+        await until(pilot, lambda: documents.view == "Mi-35 deal" and not documents.listing_pending, "view")
         assert documents.main_widget.row_count == 4
         await pilot.press("V")  # back to every article
-        await _until(pilot, lambda: documents.view is None and documents.main_widget.row_count == 5, "all")
+        await until(pilot, lambda: documents.view is None and documents.main_widget.row_count == 5, "all")
         await pilot.press("V", "X")
-        await _until(pilot, lambda: documents.view is None and documents.main_widget.row_count == 5, "forgot")
+        await until(pilot, lambda: documents.view is None and documents.main_widget.row_count == 5, "forgot")
         assert ReadingState(app.main._store_key()).saved_queries() == []
     store.close()

@@ -11,16 +11,14 @@ selected (so ``e`` tags an untagged one); ``Esc`` goes back.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
-from store import QueryError, Store, StoreConnectionError
+from store import Store
 from store.models import ConcordanceLine
+from tui.place_list_screen import PlaceListScreen
 from tui.widgets.row_list import RowList
 
 #: The match column is at most this share of the line (a passage is cut, the context stays).
@@ -58,16 +56,17 @@ class KwicList(RowList[ConcordanceLine]):
         return fitted
 
 
-class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
+class ConcordanceScreen(PlaceListScreen):
     """The concordance of an entity or a query; returns the place chosen (article, start, end) or ``None``."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "back", "Back", id="concordance.back"),
+        *PlaceListScreen.BINDINGS,
         Binding("a", "sort('article')", "By article", id="concordance.sort_article"),
         Binding("d", "sort('date')", "By date", id="concordance.sort_date"),
         Binding("l", "sort('left')", "By left", id="concordance.sort_left"),
         Binding("r", "sort('right')", "By right", id="concordance.sort_right"),
     ]
+    LIST_ID, EMPTY_ID = "concordance-lines", "concordance-empty"
 
     def __init__(
         self,
@@ -79,9 +78,7 @@ class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
         sort: str = "article",
         start_key: str | None = None,
     ) -> None:
-        super().__init__()
-        self.start_key = start_key
-        self.store = store
+        super().__init__(store, start_key=start_key)
         self.entity_id = entity_id
         self.search_query = query
         self.title_text = title
@@ -97,82 +94,38 @@ class ConcordanceScreen(ModalScreen[tuple[str, int, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        box = self.query_one("#concordance-box")
-        box.border_title = f"Concordance: {self.title_text}"
-        self.query_one(KwicList).focus()
-        self._load()
+        self.query_one("#concordance-box").border_title = f"Concordance: {self.title_text}"
+        self.rows.focus()
+        self.load()
 
-    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False)
-    def _load(self) -> None:
-        """Read the lines off the UI thread (an entity may be named thousands of times)."""
-        try:
-            lines = self.store.concordance(entity_id=self.entity_id, query=self.search_query, sort=self.sort)
-            titles = self.store.article_titles({line.article_id for line in lines})
-        except (KeyError, QueryError, StoreConnectionError) as error:
-            message = "It is gone: another analyst deleted it." if isinstance(error, KeyError) else str(error)
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._show_error, message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, lines, titles)
+    def read(self) -> tuple[list[ConcordanceLine], dict[str, str]]:
+        lines = self.store.concordance(entity_id=self.entity_id, query=self.search_query, sort=self.sort)
+        return lines, self.store.article_titles({line.article_id for line in lines})
 
-    def _show(self, lines: list[ConcordanceLine], titles: dict[str, str]) -> None:
+    def show(self, lines: list[ConcordanceLine], titles: dict[str, str]) -> None:
         self.lines, self._titles = lines, titles
-        rows = self.query_one(KwicList)
-        rows.set_rows(lines, highlight_id=self._keep())
-        empty = self.query_one("#concordance-empty", Static)
-        empty.display = not lines
-        empty.update(Text("Nothing: no tag and no name of it in the articles." if not lines else ""))
+        self.fill(lines, "Nothing: no tag and no name of it in the articles.")
         tagged = sum(1 for line in lines if line.annotation_id)
         articles = len({line.article_id for line in lines})
         self.query_one(
             "#concordance-box"
         ).border_subtitle = f"{len(lines)} lines ({tagged} tagged) in {articles} articles · by {SORT_NAMES[self.sort]}"
-        self._detail(rows.highlighted_row())
 
-    def _show_error(self, message: str) -> None:
-        empty = self.query_one("#concordance-empty", Static)
-        empty.display = True
-        empty.update(Text(message))
-
-    @on(RowList.Highlighted, "#concordance-lines")
-    def _highlighted(self, event: RowList.Highlighted) -> None:
-        assert isinstance(event.row, ConcordanceLine)
-        self._detail(event.row)
-
-    def _detail(self, line: ConcordanceLine | None) -> None:
+    def detail(self, row: ConcordanceLine | None) -> None:
         """The line under the highlight: its article, date, and whether it is a tag."""
         detail = self.query_one("#concordance-detail", Static)
-        if line is None:
+        if row is None:
             detail.update("")
             return
-        text = Text(self._titles.get(line.article_id, line.article_id), style="bold", no_wrap=True, end="")
-        text.append(f"  {line.published or 'undated'} · {'tagged' if line.annotation_id else 'untagged'}")
+        text = Text(self._titles.get(row.article_id, row.article_id), style="bold", no_wrap=True, end="")
+        text.append(f"  {row.published or 'undated'} · {'tagged' if row.annotation_id else 'untagged'}")
         text.append("  a d l r sort · Enter open", style="dim")
         detail.update(text)
 
-    @on(RowList.Chosen, "#concordance-lines")
-    def _chosen(self, event: RowList.Chosen) -> None:
-        assert isinstance(event.row, ConcordanceLine)
-        self.dismiss((event.row.article_id, event.row.start, event.row.end))
+    def place_of(self, row: ConcordanceLine) -> tuple[str, int, int]:
+        return row.article_id, row.start, row.end
 
     def action_sort(self, by: str) -> None:
         """Sort the lines again (``a`` article, ``d`` date, ``l`` left context, ``r`` right context)."""
         self.sort = by
-        self._load()
-
-    def _keep(self) -> str | None:
-        """The line to highlight after a fill: the one highlighted, else the one asked for at opening."""
-        shown = self.query_one(KwicList).highlighted_row()
-        key = self.query_one(KwicList).row_key(shown) if shown is not None else self.start_key
-        self.start_key = None
-        return key
-
-    def highlighted_key(self) -> str | None:
-        """The key of the line highlighted (the history comes back to it)."""
-        shown = self.query_one(KwicList).highlighted_row()
-        return self.query_one(KwicList).row_key(shown) if shown is not None else None
-
-    def action_back(self) -> None:
-        """Back to the reader."""
-        self.dismiss(None)
+        self.load()

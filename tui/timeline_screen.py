@@ -13,16 +13,14 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
-from store import QueryError, Store, StoreConnectionError
+from store import Store
 from store.models import TimelineItem
+from tui.place_list_screen import PlaceListScreen
 from tui.widgets.row_list import RowList
 
 #: Columns of the date (the longest: 2016-11-29).
@@ -85,13 +83,14 @@ class TimelineList(RowList[TimelineItem]):
         return (line,)
 
 
-class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
+class TimelineScreen(PlaceListScreen):
     """The timeline of a subject or of the corpus; returns the place chosen (article, start, end) or ``None``."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "back", "Back", id="timeline.back"),
+        *PlaceListScreen.BINDINGS,
         Binding("c", "toggle_corpus", "Corpus / subject", id="timeline.corpus"),
     ]
+    LIST_ID, EMPTY_ID = "timeline-items", "timeline-empty"
 
     def __init__(
         self,
@@ -103,9 +102,7 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
         whole_corpus: bool | None = None,
         start_key: str | None = None,
     ) -> None:
-        super().__init__()
-        self.start_key = start_key
-        self.store = store
+        super().__init__(store, start_key=start_key)
         self.entity_id = entity_id
         self.search_query = query
         self.subject_title = title
@@ -121,31 +118,25 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(TimelineList).focus()
-        self._load()
+        self.rows.focus()
+        self.load()
 
-    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
-    def _load(self) -> None:
-        """Read the timeline off the UI thread (the whole corpus reads every dated article)."""
-        try:
-            if self.whole_corpus:
-                items = self.store.timeline()
-            else:
-                items = self.store.timeline(entity_id=self.entity_id, query=self.search_query)
-            titles = self.store.article_titles({item.article_id for item in items})
-        except (KeyError, QueryError, StoreConnectionError) as error:
-            message = "It is gone: another analyst deleted it." if isinstance(error, KeyError) else str(error)
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._show_error, message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, items, titles)
+    def read(self) -> tuple[list[TimelineItem], dict[str, str]]:
+        if self.whole_corpus:
+            items = self.store.timeline()
+        else:
+            items = self.store.timeline(entity_id=self.entity_id, query=self.search_query)
+        return items, self.store.article_titles({item.article_id for item in items})
 
-    def _show(self, items: list[TimelineItem], titles: dict[str, str]) -> None:
+    def show(self, items: list[TimelineItem], titles: dict[str, str]) -> None:
         self.items = items
-        rows = self.query_one(TimelineList)
-        rows.titles = titles
-        rows.set_rows(items, highlight_id=self._keep())
+        self.query_one(TimelineList).titles = titles
+        empty = (
+            "No dates: no dated article, and no date stated near a passage."
+            if self.whole_corpus
+            else "No dates: its articles are undated and state no date near it."
+        )
+        self.fill(items, empty)
         published = sum(1 for item in items if item.kind == "published")
         what = "the corpus" if self.whole_corpus else self.subject_title
         box = self.query_one("#timeline-box")
@@ -154,43 +145,20 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
             "" if self.subject_title is None else " · c: corpus / subject"
         )
         self.query_one("#timeline-bars", Static).update(year_bars(items, self.size.width))
-        empty = self.query_one("#timeline-empty", Static)
-        empty.display = not items
-        if not items:
-            empty.update(
-                Text(
-                    "No dates: no dated article, and no date stated near a passage."
-                    if self.whole_corpus
-                    else "No dates: its articles are undated and state no date near it."
-                )
-            )
-        self._detail(rows.highlighted_row())
 
-    def _show_error(self, message: str) -> None:
-        empty = self.query_one("#timeline-empty", Static)
-        empty.display = True
-        empty.update(Text(message))
-
-    @on(RowList.Highlighted, "#timeline-items")
-    def _highlighted(self, event: RowList.Highlighted) -> None:
-        assert isinstance(event.row, TimelineItem)
-        self._detail(event.row)
-
-    def _detail(self, item: TimelineItem | None) -> None:
+    def detail(self, row: TimelineItem | None) -> None:
+        """The item under the highlight: published, or stated in which article."""
         detail = self.query_one("#timeline-detail", Static)
-        if item is None:
+        if row is None:
             detail.update("")
             return
         titles = self.query_one(TimelineList).titles
-        text = Text("published: " if item.kind == "published" else f"stated “{item.text}” in: ", style="dim")
-        text.append(titles.get(item.article_id, item.article_id), style="bold")
+        text = Text("published: " if row.kind == "published" else f"stated “{row.text}” in: ", style="dim")
+        text.append(titles.get(row.article_id, row.article_id), style="bold")
         detail.update(text)
 
-    @on(RowList.Chosen, "#timeline-items")
-    def _chosen(self, event: RowList.Chosen) -> None:
-        item = event.row
-        assert isinstance(item, TimelineItem)
-        self.dismiss((item.article_id, item.start or 0, item.end or 0))
+    def place_of(self, row: TimelineItem) -> tuple[str, int, int]:
+        return row.article_id, row.start or 0, row.end or 0
 
     def action_toggle_corpus(self) -> None:
         """Switch between the whole corpus and the subject the timeline was opened on."""
@@ -198,20 +166,4 @@ class TimelineScreen(ModalScreen[tuple[str, int, int] | None]):
             self.notify("This is the whole corpus: open the timeline on a tag or after a search for one subject.")
             return
         self.whole_corpus = not self.whole_corpus
-        self._load()
-
-    def _keep(self) -> str | None:
-        """The line to highlight after a fill: the one highlighted, else the one asked for at opening."""
-        shown = self.query_one(TimelineList).highlighted_row()
-        key = self.query_one(TimelineList).row_key(shown) if shown is not None else self.start_key
-        self.start_key = None
-        return key
-
-    def highlighted_key(self) -> str | None:
-        """The key of the line highlighted (the history comes back to it)."""
-        shown = self.query_one(TimelineList).highlighted_row()
-        return self.query_one(TimelineList).row_key(shown) if shown is not None else None
-
-    def action_back(self) -> None:
-        """Back to the reader."""
-        self.dismiss(None)
+        self.load()

@@ -26,7 +26,6 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from store import Store  # noqa: E402
-from tests.benchmarks.bench_store import BBC, build_corpus, tag_items  # noqa: E402
+from tests.benchmarks.bench_store import BBC, build_corpus, median_ms, tag_items, timed  # noqa: E402
 
 #: A capitalised word after a lower-case word: a name said mid-sentence.
 _MID_NAME = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b")
@@ -60,19 +59,6 @@ QUERIES = [
     "broadband AND (price OR cost)",
     "Arsenal Chelsea",
 ]
-
-
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def timed(call: Callable[[], object], repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def busy_entity(store: Store, rng: random.Random) -> tuple[str, int]:

@@ -87,31 +87,24 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
     #: hand are drawn blank and :class:`RowList.Unreadable` is posted, instead of the app ending.
     UNREADABLE: tuple[type[Exception], ...] = ()
 
-    class Chosen(Message):
+    class RowMessage(Message):
+        """Something happened to one row of a list."""
+
+        def __init__(self, row_list: RowList[object], row: object) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.row = row
+
+        @property
+        def control(self) -> RowList[object]:
+            """The list of the row (lets ``@on(RowList.Chosen, "#id")`` match)."""
+            return self.row_list
+
+    class Chosen(RowMessage):
         """Enter (or a click) on a row."""
 
-        def __init__(self, row_list: RowList[object], row: object) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.row = row
-
-        @property
-        def control(self) -> RowList[object]:
-            """The list the row was chosen in (lets ``@on(RowList.Chosen, "#id")`` match)."""
-            return self.row_list
-
-    class Highlighted(Message):
+    class Highlighted(RowMessage):
         """The highlight moved to another row (a screen may show more of it elsewhere)."""
-
-        def __init__(self, row_list: RowList[object], row: object) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.row = row
-
-        @property
-        def control(self) -> RowList[object]:
-            """The list whose highlight moved."""
-            return self.row_list
 
     class Unreadable(Message):
         """Rows could not be read (one of :attr:`RowList.UNREADABLE`); said once per fill."""
