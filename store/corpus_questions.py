@@ -18,7 +18,7 @@ from store.models import Annotation, Article, ConcordanceLine, Cooccurrence, Tim
 from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, all_spans, entity_ids, tag_matches
 from store.query_language import Filter, Node, Or, Words, leaves, parse_query
 from store.search_index import folded_words
-from store.stated_dates import PartialDate, StatedDate, dates_near
+from store.stated_dates import PartialDate, StatedDate, dates_in, sentence_span
 from store.textunits import sentence_at
 from store.view import View
 
@@ -27,6 +27,8 @@ CHUNK = 200
 #: The words of an article that :meth:`CorpusQuestions.related_by_words` looks for elsewhere,
 #: chosen among its most frequent ones.
 TELLING_WORDS, CANDIDATE_WORDS = 8, 40
+#: Characters of a stated date's sentence kept either side of it (a sentence may be pages long).
+SENTENCE_AROUND = 200
 #: A query's concordance reads at most this many of its best articles.
 QUERY_ARTICLES = 1000
 
@@ -220,12 +222,16 @@ class CorpusQuestions:
             for article in articles:
                 if published and article.published:
                     items.append(TimelineItem(PartialDate.of(article.published), "published", article.id))
-                seen: set[int] = set()
+                # Each sentence read once, however many of the places are in it (a chronology
+                # of a thousand rows may be one sentence naming the entity in every row).
+                sentences: dict[tuple[int, int], str] = {}
                 for start, end, tag in by_article[article.id]:
-                    for stated in dates_near(article.text, start, article.published, end):
-                        if stated.start not in seen:
-                            seen.add(stated.start)
-                            items.append(_stated_item(article, stated, tag))
+                    span = sentence_span(article.text, start, end)
+                    if span in sentences:
+                        continue
+                    sentences[span] = tag
+                    for stated in dates_in(article.text, *span, article.published):
+                        items.append(_stated_item(article, stated, tag, span))
         return items
 
     # ------------------------------------------------------------------ related by words
@@ -313,10 +319,11 @@ class CorpusQuestions:
         return sorted(found, key=lambda c: (-c.sentences, -c.articles, c.entity.name.casefold()))
 
 
-def _stated_item(article: Article, stated: StatedDate, tag: str) -> TimelineItem:
-    """A stated date as a timeline item, with its sentence on one line."""
-    first, last = sentence_at(article.text, stated.start)
+def _stated_item(article: Article, stated: StatedDate, tag: str, span: tuple[int, int]) -> TimelineItem:
+    """A stated date as a timeline item, with its sentence on one line (a long one cut around the date)."""
+    first, last = max(span[0], stated.start - SENTENCE_AROUND), min(span[1], stated.end + SENTENCE_AROUND)
     sentence = " ".join(article.text[first:last].split())
+    sentence = ("…" if first > span[0] else "") + sentence + ("…" if last < span[1] else "")
     return TimelineItem(
         stated.date,
         "stated",

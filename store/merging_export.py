@@ -111,15 +111,19 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         changes.append(Change(ANNOTATIONS, key, None, doc))
         report.tags_added += 1
         report.orphaned += not anchor.found
-    changes = _with_links(view, changes, data.get("links"))
+    changes = _with_links(view, changes, data.get("links"), report, origin)
     return Changeset(f"import {origin}", tuple(changes))
 
 
-def _with_links(view: View, changes: list[Change], raw_links: object) -> list[Change]:
+def _with_links(
+    view: View, changes: list[Change], raw_links: object, report: ImportReport, origin: str
+) -> list[Change]:
     """The export's links between tags, put in both tags' documents (new or stored ones).
 
     A link naming a tag that is neither in the export nor in the store, or of a kind this
-    Dossier does not know, is left out; a link the store already holds is left as it is.
+    Dossier does not know, is left out. A link the store already holds stays as it is here;
+    when the export says otherwise (another kind or note: another analyst's judgement), the
+    report says so, with both, so that nobody's judgement is dropped unseen.
     """
     if not isinstance(raw_links, list):
         return changes
@@ -143,6 +147,20 @@ def _with_links(view: View, changes: list[Change], raw_links: object) -> list[Ch
             "author": _text(raw.get("author")),
             "created": _text(raw.get("created")) or codec.now(),
         }
+        held = (current(first) or {}).get("links") or {}
+        if second in held:
+            here = held[second]
+            if (here.get("kind"), here.get("note", "")) != (link["kind"], link["note"]):
+                report.links_kept += 1
+                report.skipped.append(
+                    (
+                        f"{origin}#link {first} {second}",
+                        f"linked here as “{here.get('kind')}”, in the export as “{link['kind']}”"
+                        f"{' (' + link['note'] + ')' if link['note'] else ''}: kept as it is here",
+                    )
+                )
+            continue
+        report.links_added += 1
         for key, other in ((first, second), (second, first)):
             doc = current(key)
             assert doc is not None

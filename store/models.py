@@ -277,6 +277,10 @@ class ImportReport:
     stopped: str = ""
     tags_added: int = 0
     entities_added: int = 0
+    #: Links between tags a merged export added, and those it holds otherwise than this store
+    #: (kept as they are here, each also listed in ``skipped`` with both kinds).
+    links_added: int = 0
+    links_kept: int = 0
 
     @property
     def read_count(self) -> int:
@@ -300,6 +304,10 @@ class ImportReport:
             parts.append(f"{self.tags_added} annotations added")
         if self.orphaned:
             parts.append(f"{self.orphaned} annotations orphaned")
+        if self.links_added:
+            parts.append(f"{self.links_added} links added")
+        if self.links_kept:
+            parts.append(f"{self.links_kept} links kept as they are here (the export says otherwise)")
         summary = ", ".join(parts)
         if self.stopped:
             return f"stopped: {self.stopped} Saved before that: {summary}. Run the same import again to go on."

@@ -121,9 +121,8 @@ def locate(
         span = first_match(text, groups)
         if span[1] > span[0]:
             found.append(span)
-    for leaf in leaves:
-        if isinstance(leaf, Designation):
-            found += spans_of(text, leaf.key, leaf.prefix)[:1]
+    designations = _designation_spans(text, [leaf for leaf in leaves if isinstance(leaf, Designation)])
+    found += designations[:1]
     return min(found, key=lambda span: (span[0], -span[1])) if found else (0, 0)
 
 
@@ -138,14 +137,20 @@ def all_spans(
     groups = [group_of(leaf) for leaf in leaves if isinstance(leaf, Words)]
     if groups:
         found += all_matches(text, groups)
-    for leaf in leaves:
-        if isinstance(leaf, Designation):
-            found += spans_of(text, leaf.key, leaf.prefix)
+    found += _designation_spans(text, [leaf for leaf in leaves if isinstance(leaf, Designation)])
     kept: list[tuple[int, int]] = []
     for start, end in sorted(set(found), key=lambda span: (span[0], -span[1])):
         if not kept or start >= kept[-1][1]:
             kept.append((start, end))
     return kept
+
+
+def _designation_spans(text: str, asked: Sequence[Designation]) -> list[tuple[int, int]]:
+    """Where ``text`` holds any of the designations asked, in text order (one pass over the text)."""
+    if not asked:
+        return []
+    exact = {leaf.key for leaf in asked if not leaf.prefix}
+    return spans_of(text, exact, tuple(leaf.key for leaf in asked if leaf.prefix))
 
 
 def sentence_snippet(text: str, start: int, end: int, width: int = SNIPPET_WIDTH) -> tuple[str, tuple[int, int]]:

@@ -18,11 +18,12 @@ once per term and kept until the store changes; each tag filter adds its rarity 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from store.models import Entity
-from store.postgres_search import lexeme_literal
+from store.postgres_search import MAX_POSITIONS_PER_LEXEME, lexeme_literal
 from store.query_hits import ENTITY_FILTERS, TAG_FILTERS, entity_ids, filter_words
 from store.query_language import And, Designation, Filter, Node, Not, Or, Words, leaves
 
@@ -46,9 +47,16 @@ class Frequencies(Protocol):
 
 
 def tsquery(leaf: Words | Designation) -> str | None:
-    """The ``tsquery`` literal of a text leaf (``None``: a term the server cannot hold)."""
+    """The ``tsquery`` literal of a text leaf (``None``: nothing the server can find).
+
+    The server keeps :data:`~store.postgres_search.MAX_POSITIONS_PER_LEXEME` places of a word
+    in an article: a phrase repeating a word more often than that (``"the the … the"`` pasted
+    2,000 times) can match nothing there, and is not asked (it cost seconds to find so).
+    """
     terms = (leaf.key,) if isinstance(leaf, Designation) else leaf.terms
     if any(len(term.encode()) > 2046 for term in terms):
+        return None
+    if len(terms) > MAX_POSITIONS_PER_LEXEME and max(Counter(terms).values()) > MAX_POSITIONS_PER_LEXEME:
         return None
     literals = [lexeme_literal(term) for term in terms]
     if leaf.prefix and len(literals) == 1:
@@ -139,20 +147,29 @@ class SqlQuery:
         parts: list[str] = []
         params: list[Any] = []
         literals: list[str] = []
+        counted: list[list[str]] = []  # per literal: what its rarity is counted from
         for leaf in dict.fromkeys(leaves(node)):
             if isinstance(leaf, Filter):
                 if leaf.field in TAG_FILTERS:
-                    counted: list[Any] = []
-                    condition = self.tag_condition(leaf, counted)
-                    articles = counts.tag_frequency(_TAG_ARTICLES + condition, counted)
+                    tag_params: list[Any] = []
+                    condition = self.tag_condition(leaf, tag_params)
+                    articles = counts.tag_frequency(_TAG_ARTICLES + condition, tag_params)
                     parts.append(
                         f"{_idf(total, articles)!r} * (SELECT count(*)::float8 / (count(*) + 1)"
                         f" FROM {{s}}.annotations n WHERE n.article_id = w.id AND {condition})"
                     )
-                    params += counted
+                    params += tag_params
             elif (literal := tsquery(leaf)) is not None:
                 literals.append(literal)
-        for literal, articles in zip(literals, counts.term_frequencies(literals), strict=True):
+                # A phrase is as rare as its rarest word, at most: counting the phrase itself
+                # would read every article holding its words (all of them, for "the the the").
+                words = list(dict.fromkeys(leaf.terms if isinstance(leaf, Words) else ()))
+                counted.append([tsquery(Words((w,))) or "" for w in words] if len(words) > 1 else [literal])
+        frequencies = counts.term_frequencies([q for group in counted for q in group])
+        at = 0
+        for literal, group in zip(literals, counted, strict=True):
+            articles = min(frequencies[at : at + len(group)])
+            at += len(group)
             parts.append(f"{_idf(total, articles)!r} * ts_rank(w.search, %s::tsquery)")
             params.append(literal)
         return (" + ".join(parts) if parts else "0.0"), params

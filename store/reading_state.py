@@ -28,10 +28,10 @@ from typing import Any
 import platformdirs
 
 from store.codec import now
-from store.sanitize import sanitize_line
+from store.sanitize import neutralize, sanitize_line
 
-#: Bigger than any honest state (thousands of bookmarks); a bigger file is not read.
-LARGEST = 5_000_000
+#: Bigger than any honest state (every article of a 200,000-article store read is 5 MB); a bigger file is not read.
+LARGEST = 64_000_000
 LOCK_WAIT_S = 5.0
 #: Saved searches kept per store, and the longest name and query kept.
 MAX_QUERIES, LONGEST_NAME, LONGEST_QUERY = 200, 80, 2000
@@ -93,15 +93,15 @@ class ReadingState:
         found = []
         for item in self._data.get("bookmarks", []):
             if isinstance(item, dict) and isinstance(item.get("article"), str) and _offset(item.get("offset")):
-                found.append(
-                    Bookmark(item["article"], item["offset"], str(item.get("label", "")), str(item.get("created", "")))
-                )
+                # Read as data: a file planted or edited by hand may hold escape codes.
+                label, created = neutralize(str(item.get("label", ""))), neutralize(str(item.get("created", "")))
+                found.append(Bookmark(item["article"], item["offset"], label, created))
         return found
 
     def saved_queries(self) -> list[SavedQuery]:
         """The saved searches, in the order they were saved."""
         return [
-            SavedQuery(item["name"], item["query"])
+            SavedQuery(neutralize(item["name"]), neutralize(item["query"]))
             for item in self._data.get("queries", [])
             if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("query"), str)
         ]

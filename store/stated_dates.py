@@ -76,6 +76,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: The patterns that state a day (a day of 0 makes them no date at all).
+_WITH_DAY = frozenset({"iso", "day month year", "month day year", "month day"})
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A date as precise as it was stated: a year, a month of a year, or a day."""
@@ -145,8 +149,8 @@ def _stated(text: str, published: date | None) -> tuple[StatedDate, ...]:
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             read = _read(kind, match, published)
-            if read is None:
-                continue
+            if read is None or (kind in _WITH_DAY and read[0].day == 0):
+                continue  # "0 March 2016", "2016-11-00": no day, and not a month either
             stated, until, relative = read
             if not stated.valid() or (until is not None and not until.valid()):
                 continue
@@ -189,15 +193,25 @@ def _read(
     return PartialDate(year, (month - 1) % 12 + 1), None, True
 
 
+def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """The sentence around ``start`` (with ``end``: through the sentence ``end`` is in)."""
+    first, last = sentence_at(text, start)
+    if end is not None and end > last:
+        last = max(last, sentence_at(text, max(end - 1, start))[1])
+    return first, last
+
+
+def dates_in(text: str, first: int, last: int, published: date | None = None) -> list[StatedDate]:
+    """The dates stated in ``text[first:last]``, at their places in ``text``."""
+    return [
+        StatedDate(item.start + first, item.end + first, item.text, item.date, item.until, item.relative)
+        for item in stated_dates(text[first:last], published)
+    ]
+
+
 def dates_near(text: str, offset: int, published: date | None = None, end: int | None = None) -> list[StatedDate]:
     """The dates stated in the sentence around ``offset`` (those a passage or a mention there is placed by).
 
     With ``end``, the sentences from ``offset`` to ``end`` (a passage of several sentences).
     """
-    first, last = sentence_at(text, offset)
-    if end is not None and end > last:
-        last = max(last, sentence_at(text, max(end - 1, offset))[1])
-    return [
-        StatedDate(item.start + first, item.end + first, item.text, item.date, item.until, item.relative)
-        for item in stated_dates(text[first:last], published)
-    ]
+    return dates_in(text, *sentence_span(text, offset, end), published)

@@ -29,6 +29,7 @@ PUBLISHED = date(2021, 4, 29)
         ("12 Mi-35 helicopters and 2000 troops; 1,500 km; phone 2016 1234", []),  # numbers, not years
         ("February 30, 2016 and 2016-13-01", []),  # no such days
         ("in 1066", []),  # not a year news speaks of
+        ("on 0 March 2016 and 2016-11-00", [("March 2016", "2016-03", None)]),  # no day 0: the month stands
     ],
 )
 def test_dates_are_read_as_precisely_as_they_are_stated(text: str, expected: list) -> None:

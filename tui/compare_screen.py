@@ -21,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -143,7 +144,7 @@ class CompareScreen(ModalScreen[tuple[str, int, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#compare-box").border_title = f"Compare: {self.title_text}"
+        self.query_one("#compare-box").border_title = Content(f"Compare: {self.title_text}")
         self.query_one(LinkList).display = False
         self.query_one(CompareList).focus()
         self.reload()

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Footer, Static
 
 from store import Store
@@ -94,7 +95,7 @@ class ConcordanceScreen(PlaceListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#concordance-box").border_title = f"Concordance: {self.title_text}"
+        self.query_one("#concordance-box").border_title = Content(f"Concordance: {self.title_text}")
         self.rows.focus()
         self.load()
 
@@ -107,9 +108,9 @@ class ConcordanceScreen(PlaceListScreen):
         self.fill(lines, "Nothing: no tag and no name of it in the articles.")
         tagged = sum(1 for line in lines if line.annotation_id)
         articles = len({line.article_id for line in lines})
-        self.query_one(
-            "#concordance-box"
-        ).border_subtitle = f"{len(lines)} lines ({tagged} tagged) in {articles} articles · by {SORT_NAMES[self.sort]}"
+        self.query_one("#concordance-box").border_subtitle = Content(
+            f"{len(lines)} lines ({tagged} tagged) in {articles} articles · by {SORT_NAMES[self.sort]}"
+        )
 
     def detail(self, row: ConcordanceLine | None) -> None:
         """The line under the highlight: its article, date, and whether it is a tag."""

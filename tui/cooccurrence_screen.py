@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
@@ -48,7 +49,7 @@ class CooccurrenceScreen(ModalScreen[str | None]):
             self.notify(str(exc), severity="warning", markup=False)
             found = []
             entity = None
-        box.border_title = f"Seen with {entity.name if entity else '…'}"
+        box.border_title = Content(f"Seen with {entity.name if entity else '…'}")
         box.border_subtitle = "Enter: its places in pane 4 · Esc back"
         rows = []
         for seen in found:

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Footer, Static
 
 from store import Store
@@ -140,7 +141,7 @@ class TimelineScreen(PlaceListScreen):
         published = sum(1 for item in items if item.kind == "published")
         what = "the corpus" if self.whole_corpus else self.subject_title
         box = self.query_one("#timeline-box")
-        box.border_title = f"Timeline: {what}"
+        box.border_title = Content(f"Timeline: {what}")
         box.border_subtitle = f"{published} published · {len(items) - published} stated" + (
             "" if self.subject_title is None else " · c: corpus / subject"
         )
