@@ -212,3 +212,21 @@ async def test_back_from_a_place_brings_its_list_back_at_its_line(tmp_path: Path
         await pilot.pause()
         assert app.main.article.id == chosen.article_id
     store.close()
+
+
+async def test_k_on_a_passage_is_the_concordance_of_its_label(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    treaty = _titled(store, "Treaty on the")
+    first, second = (
+        store.annotate(treaty.id, *span_of(treaty, when), labels=["treaty signed"])
+        for when in ("November 29th, 2016", "November 29th, 2017")
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(treaty.id, second.start)
+        await pilot.pause()
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "label lines")
+        assert [line.annotation_id for line in app.screen.lines] == [first.id, second.id]
+    store.close()

@@ -1,6 +1,7 @@
 """The concordance (keyword in context): ``K`` from anywhere.
 
-Every place an entity is named (its tags ``●`` and its names said untagged ``○``), or a search
+Every place an entity is named (its tags ``●`` and its names said untagged ``○``), every
+passage of a label (the passage under the reader's cursor says which), or every place a search
 matched, one per line, the matches aligned in one column with the text either side, as a
 concordancer shows them; the line under the highlight says which article and date. Sorted by
 article (the list's order), date, or the words left or right of the match (``a`` ``d`` ``l``
@@ -75,6 +76,7 @@ class ConcordanceScreen(PlaceListScreen):
         *,
         entity_id: str | None = None,
         query: str | None = None,
+        label: str | None = None,
         title: str,
         sort: str = "article",
         start_key: str | None = None,
@@ -82,6 +84,7 @@ class ConcordanceScreen(PlaceListScreen):
         super().__init__(store, start_key=start_key)
         self.entity_id = entity_id
         self.search_query = query
+        self.label = label
         self.title_text = title
         self.sort = sort
         self.lines: list[ConcordanceLine] = []
@@ -100,7 +103,9 @@ class ConcordanceScreen(PlaceListScreen):
         self.load()
 
     def read(self) -> tuple[list[ConcordanceLine], dict[str, str]]:
-        lines = self.store.concordance(entity_id=self.entity_id, query=self.search_query, sort=self.sort)
+        lines = self.store.concordance(
+            entity_id=self.entity_id, label=self.label, query=self.search_query, sort=self.sort
+        )
         return lines, self.store.article_titles({line.article_id for line in lines})
 
     def show(self, lines: list[ConcordanceLine], titles: dict[str, str]) -> None:

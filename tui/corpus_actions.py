@@ -155,7 +155,13 @@ class CorpusActions:
         if kind == "concordance":
             sort = about.get("sort") or "article"
             return ConcordanceScreen(
-                self.store, entity_id=entity_id, query=query, title=title, sort=sort, start_key=start_key
+                self.store,
+                entity_id=entity_id,
+                query=query,
+                label=about.get("label"),
+                title=title,
+                sort=sort,
+                start_key=start_key,
             )
         if kind == "timeline":
             return TimelineScreen(
@@ -178,11 +184,23 @@ class CorpusActions:
         self._push_list(place.kind, place.about, place.key)
 
     def action_concordance(self) -> None:
-        """Every place the entity (or the last search) occurs, as aligned keyword-in-context lines."""
+        """Every place the entity (the label of the passage under the cursor, the last search) occurs, aligned."""
+        if self.query_one(XrefPane).entity_id is None:
+            label = self._passage_label()
+            if label is not None:
+                self._push_list("concordance", {"label": label, "title": f"label “{label}”"})
+                return
         subject = self._subject()
         if subject is not None:
             entity_id, query, title = subject
             self._push_list("concordance", {"entity_id": entity_id, "query": query, "title": title})
+
+    def _passage_label(self) -> str | None:
+        """The first label of the passage under the reader's cursor, if it is in one."""
+        if self.reader.article is None:
+            return None
+        passages = [a for a in self.reader.annotations_at(self.reader.cursor) if not a.entity_id and a.labels]
+        return passages[-1].labels[0] if passages else None
 
     def action_timeline(self) -> None:
         """Publication dates and dates stated in the text, of the entity or the last search (else the corpus)."""
@@ -195,10 +213,8 @@ class CorpusActions:
 
     def action_compare(self) -> None:
         """Passages of the label under the cursor (or tags of the entity in pane 4) side by side, to link them."""
-        article = self.reader.article
-        passages = [a for a in self.reader.annotations_at(self.reader.cursor) if not a.entity_id and a.labels]
-        if article is not None and passages:
-            label = passages[-1].labels[0]
+        label = self._passage_label()
+        if label is not None:
             self._push_list("compare", {"label": label, "title": f"label “{label}”"})
             return
         entity_id = self.query_one(XrefPane).entity_id
