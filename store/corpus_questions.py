@@ -97,9 +97,9 @@ class CorpusQuestions:
     def _entity_concordance(self, entity_id: str, skip: set[str], limit: int | None) -> list[ConcordanceLine]:
         with self.view.lock:
             entity = self.view.entity(entity_id)
-            tags: dict[str, list[Annotation]] = {}
-            for tag in self.view.mentions(entity_id):
-                tags.setdefault(tag.article_id, []).append(tag)
+            tags: dict[str, list[tuple[str, int, int]]] = {}
+            for key, article_id, start, end in self.view.live_mention_spans(entity_id):
+                tags.setdefault(article_id, []).append((key, start, end))
         groups = kwic.name_groups(entity)
         named = self.view.articles_with_words(groups) if groups else set()
         pattern = kwic.name_pattern(entity)

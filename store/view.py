@@ -200,6 +200,14 @@ class View(ABC):
     def mentions(self, entity_id: str) -> list[Annotation]:
         """Annotations linked to the entity, by article then start."""
 
+    def live_mention_spans(self, entity_id: str) -> list[tuple[str, str, int, int]]:
+        """(tag id, article id, start, end) of the entity's live tags (not orphaned, not rejected)."""
+        return [
+            (a.id, a.article_id, a.start, a.end)
+            for a in self.mentions(entity_id)
+            if not a.orphaned and a.status != "rejected"
+        ]
+
     @abstractmethod
     def mention_contexts(self, entity_id: str, exclude_article: str | None, limit: int | None) -> list[Mention]:
         """Mentions (not orphaned, outside ``exclude_article``) with sentences, newest articles first."""
