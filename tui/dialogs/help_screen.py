@@ -67,6 +67,7 @@ def described(key: str, description: str) -> Binding:
 
 def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[BindingType]) -> Sections:
     """The main screen's keys: the app's, the screen's, then each pane's, as the user meets them."""
+    from tui.bookmarks_screen import BookmarksScreen
     from tui.compare_screen import CompareScreen
     from tui.concordance_screen import ConcordanceScreen
     from tui.timeline_screen import TimelineScreen
@@ -96,6 +97,7 @@ def main_screen_sections(app_bindings: list[BindingType], screen_bindings: list[
         ("Concordance (K)", [*ConcordanceScreen.BINDINGS, described("enter", "Open the place, the match selected")]),
         ("Timeline (Y)", [*TimelineScreen.BINDINGS, described("enter", "Open the place, the date selected")]),
         ("Compare (C)", [*CompareScreen.BINDINGS, described("enter", "Open the passage in the reader")]),
+        ("Bookmarks (')", [*BookmarksScreen.BINDINGS, described("enter", "Open the place")]),
     ]
 
 
