@@ -173,7 +173,7 @@ class ReadingState:
         from filelock import FileLock, Timeout
 
         folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_folders(folder)
         try:
             with FileLock(str(folder / ".reading.lock"), timeout=LOCK_WAIT_S):
                 data = _load(self.path)
@@ -185,6 +185,20 @@ class ReadingState:
         except Timeout as exc:
             raise OSError(f"{folder}: another Dossier holds the reading state's lock") from exc
         self._data = data
+
+
+def _private_folders(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it, each 0700.
+
+    ``mkdir(parents=True)`` would make the ones above it with the default mode, readable by others.
+    """
+    missing = []
+    at = folder
+    while not at.exists() and at != at.parent:
+        missing.append(at)
+        at = at.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def _offset(value: object) -> bool:

@@ -106,3 +106,10 @@ def test_a_saved_search_lists_its_articles_in_the_lists_order(any_seeded: Store)
     ]
     with pytest.raises(QueryError):
         store.search_listing("(Mi-35")
+
+
+def test_the_folders_made_for_the_state_are_private_all_the_way_up(tmp_path: Path) -> None:
+    state = ReadingState("s", tmp_path / "state" / "dossier" / "reading")
+    state.mark_read("a")
+    for folder in (tmp_path / "state", tmp_path / "state" / "dossier", tmp_path / "state" / "dossier" / "reading"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
