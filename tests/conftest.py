@@ -191,3 +191,12 @@ async def until(pilot, check, what: str, *, tries: int = 100) -> None:
         if check():
             return
     raise AssertionError(f"never: {what}")
+
+
+def treaty_dates(store: Store, label: str = "treaty date"):
+    """The Treaty seed's two stated signing dates (2016 and 2017) marked as passages with ``label``."""
+    treaty = next(a for a in store.articles() if (a.title or "").startswith("Treaty on the"))
+    return tuple(
+        store.annotate(treaty.id, *span_of(treaty, when), labels=[label])
+        for when in ("November 29th, 2016", "November 29th, 2017")
+    )

@@ -18,8 +18,7 @@ from textual.content import Content
 from store import Store, seed_if_empty
 from store.export import export_data
 from store.reading_state import ReadingState
-from tests.conftest import span_of
-from tests.test_links import _treaty_dates
+from tests.conftest import span_of, treaty_dates
 from tui.app import make_app
 
 # ---------------------------------------------------------------------- helpers
@@ -216,7 +215,7 @@ def test_a_link_changed_in_another_store_and_merged_back_is_taken_or_reported(an
     not taken (store/merging_export.py ``_with_links``: ``if other in doc["links"]: continue``).
     Two analysts on one store get a ConflictError for the same disagreement."""
     alice = any_seeded
-    first, second = _treaty_dates(alice)
+    first, second = treaty_dates(alice)
     alice.link(first.id, second.id, "contradicts", note="which year?")
     bob = Store.in_memory()
     bob.merge_export(export_data(alice))

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from store import Store, seed_if_empty
-from tests.conftest import span_of, until
+from tests.conftest import span_of, treaty_dates, until
 from tui.app import make_app
 from tui.compare_screen import CompareList, CompareScreen, LinkList
 from tui.concordance_screen import ConcordanceScreen, KwicList
@@ -94,10 +94,7 @@ async def test_the_timeline_of_treaty_and_of_the_corpus(tmp_path: Path) -> None:
 async def test_the_two_treaty_dates_side_by_side_linked_as_contradicting(tmp_path: Path) -> None:
     store = _seeded(tmp_path)
     treaty = _titled(store, "Treaty on the")
-    first, second = (
-        store.annotate(treaty.id, *span_of(treaty, when), labels=["treaty signed"])
-        for when in ("November 29th, 2016", "November 29th, 2017")
-    )
+    first, second = treaty_dates(store, "treaty signed")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -217,10 +214,7 @@ async def test_back_from_a_place_brings_its_list_back_at_its_line(tmp_path: Path
 async def test_k_on_a_passage_is_the_concordance_of_its_label(tmp_path: Path) -> None:
     store = _seeded(tmp_path)
     treaty = _titled(store, "Treaty on the")
-    first, second = (
-        store.annotate(treaty.id, *span_of(treaty, when), labels=["treaty signed"])
-        for when in ("November 29th, 2016", "November 29th, 2017")
-    )
+    first, second = treaty_dates(store, "treaty signed")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -6,19 +6,12 @@ import pytest
 
 from store import ConflictError, Store
 from store.export import export_data
-from tests.conftest import span_of
-
-
-def _treaty_dates(store: Store):
-    treaty = next(a for a in store.articles() if (a.title or "").startswith("Treaty on the"))
-    first = store.annotate(treaty.id, *span_of(treaty, "November 29th, 2016"), labels=["treaty date"])
-    second = store.annotate(treaty.id, *span_of(treaty, "November 29th, 2017"), labels=["treaty date"])
-    return first, second
+from tests.conftest import span_of, treaty_dates
 
 
 def test_two_passages_are_linked_listed_changed_and_undone(any_seeded: Store) -> None:
     store = any_seeded
-    first, second = _treaty_dates(store)
+    first, second = treaty_dates(store)
     link = store.link(second.id, first.id, "contradicts", note="which year? \x1b[31m")
     assert (link.first, link.second, link.kind) == (min(first.id, second.id), max(first.id, second.id), "contradicts")
     assert "\x1b" not in link.note and link.author == store.user
@@ -41,7 +34,7 @@ def test_two_passages_are_linked_listed_changed_and_undone(any_seeded: Store) ->
 
 def test_deleting_a_tag_takes_its_links_and_undo_brings_them_back(any_seeded: Store) -> None:
     store = any_seeded
-    first, second = _treaty_dates(store)
+    first, second = treaty_dates(store)
     store.link(first.id, second.id, "contradicts")
     store.remove_annotation(second.id)
     assert store.links() == []
@@ -52,7 +45,7 @@ def test_deleting_a_tag_takes_its_links_and_undo_brings_them_back(any_seeded: St
 
 def test_links_travel_in_an_export(any_seeded: Store, open_store) -> None:
     store = any_seeded
-    first, second = _treaty_dates(store)
+    first, second = treaty_dates(store)
     store.link(first.id, second.id, "contradicts", note="one source, two years")
     data = export_data(store)
     other = Store.in_memory()
@@ -64,7 +57,7 @@ def test_links_travel_in_an_export(any_seeded: Store, open_store) -> None:
 
 def test_two_analysts_links_merge_and_the_same_pair_twice_is_a_conflict(analysts: tuple[Store, Store]) -> None:
     alice, bob = analysts
-    first, second = _treaty_dates(alice)
+    first, second = treaty_dates(alice)
     treaty = alice.article(first.article_id)
     third = alice.annotate(treaty.id, *span_of(treaty, "Berdiyev"), entity="Kabul Berdiyev", entity_type="PERSON")
     bob.refresh()  # bob sees the three tags; from here on his view is stale
