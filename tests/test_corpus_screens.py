@@ -224,3 +224,33 @@ async def test_k_on_a_passage_is_the_concordance_of_its_label(tmp_path: Path) ->
         await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen) and app.screen.lines, "label lines")
         assert [line.annotation_id for line in app.screen.lines] == [first.id, second.id]
     store.close()
+
+
+async def test_back_from_an_entity_followed_from_seen_with_brings_the_list_back(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from tui.cooccurrence_screen import CooccurrenceScreen
+
+    store = _seeded(tmp_path)
+    vestnik = _titled(store, "Moscow, Tashkent")
+    person = {"entity_type": "PERSON"}
+    shoigu = store.annotate(vestnik.id, *span_of(vestnik, "Sergey Shoigu"), entity="Sergey Shoigu", **person)
+    for name in ("Shavkat Mirziyoyev", "Abusalom Azizov"):
+        store.annotate(vestnik.id, *span_of(vestnik, name), entity=name, **person)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(vestnik.id, shoigu.start)
+        await pilot.pause()
+        await pilot.press("alt+3")
+        app.main.query_one("#entities").highlight_entity(shoigu.entity_id)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "seen with")
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        followed = app.main.query_one("#xrefs").entity_id
+        assert followed is not None and followed != shoigu.entity_id
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "the list again")
+        assert app.screen.query_one("#seen-with-list", OptionList).highlighted_option.id == followed
+    store.close()

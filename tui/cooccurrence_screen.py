@@ -26,10 +26,12 @@ class CooccurrenceScreen(ModalScreen[str | None]):
 
     BINDINGS: list[BindingType] = [Binding("escape", "back", "Back", id="seen_with.back")]
 
-    def __init__(self, store: Store, entity_id: str) -> None:
+    def __init__(self, store: Store, entity_id: str, start_key: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.entity_id = entity_id
+        #: The entity to highlight at opening (the history coming back to it).
+        self.start_key = start_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="seen-with-box"):
@@ -61,12 +63,18 @@ class CooccurrenceScreen(ModalScreen[str | None]):
             rows = [Option(Text("No other entity is tagged in its articles yet.", style="dim"), disabled=True)]
         options.set_options(rows)
         if found:
-            options.highlighted = 0
+            keys = [seen.entity.id for seen in found]
+            options.highlighted = keys.index(self.start_key) if self.start_key in keys else 0
         options.focus()
 
     @on(OptionList.OptionSelected, "#seen-with-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def highlighted_key(self) -> str | None:
+        """The entity highlighted (the history comes back to it)."""
+        option = self.query_one("#seen-with-list", OptionList).highlighted_option
+        return option.id if option is not None else None
 
     def action_back(self) -> None:
         """Back to the main screen."""

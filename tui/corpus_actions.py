@@ -134,7 +134,7 @@ class CorpusActions:
             listed = ListPlace(kind, now, screen.highlighted_key())
             if self.article is not None:
                 self.history.remember_offset(self.reader.cursor)
-            if isinstance(self.history.current, ListPlace):
+            if isinstance(self.history.current, ListPlace) and self.history.current.kind == kind:
                 self.history.replace(listed)  # the list came back from the history: it is that place
             else:
                 self.history.visit(listed)
@@ -180,6 +180,12 @@ class CorpusActions:
         """Bring a list of the history back, at the line it was left at (``[`` and ``]``)."""
         if place.kind == "search":
             self.action_search(place.about.get("query") or "", int(place.key or 0))  # type: ignore[attr-defined]
+            return
+        if place.kind == "seen_with":
+            self.open_seen_with(place.about.get("entity_id") or "", place.key)
+            return
+        if place.kind == "entity":  # an entity followed to: its places in pane 4 again
+            self.show_entity(place.about.get("entity_id") or "", focus=True)
             return
         self._push_list(place.kind, place.about, place.key)
 
@@ -232,13 +238,28 @@ class CorpusActions:
 
     def on_entity_pane_seen_with_requested(self, message: EntityPane.SeenWithRequested) -> None:
         """``w`` in the entity pane: the entities seen with it; the one chosen shows in pane 4."""
+        self.open_seen_with(message.entity_id)
+
+    def open_seen_with(self, entity_id: str, start_key: str | None = None) -> None:
+        """The entities seen with one; the one followed is a place of the history (``[`` comes back)."""
         from tui.cooccurrence_screen import CooccurrenceScreen
 
-        def chosen(entity_id: str | None) -> None:
-            if entity_id is not None:
-                # Highlighted in pane 3 too (when the article has it), so that going back there
-                # does not show the one the list was asked from again.
-                self.query_one(EntityPane).highlight_entity(entity_id)
-                self.show_entity(entity_id, focus=True)
+        screen = CooccurrenceScreen(self.store, entity_id, start_key)
 
-        self.app.push_screen(CooccurrenceScreen(self.store, message.entity_id), chosen)  # type: ignore[attr-defined]
+        def chosen(other: str | None) -> None:
+            if other is None:
+                return
+            listed = ListPlace("seen_with", {"entity_id": entity_id}, other)
+            if self.article is not None:
+                self.history.remember_offset(self.reader.cursor)
+            if isinstance(self.history.current, ListPlace) and self.history.current.kind == "seen_with":
+                self.history.replace(listed)
+            else:
+                self.history.visit(listed)
+            self.history.visit(ListPlace("entity", {"entity_id": other}))  # where the user is now
+            # Highlighted in pane 3 too (when the article has it), so that going back there
+            # does not show the one the list was asked from again.
+            self.query_one(EntityPane).highlight_entity(other)
+            self.show_entity(other, focus=True)
+
+        self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]

@@ -58,7 +58,8 @@ class SearchActions:
                 listed = ListPlace("search", {"query": chosen.query}, str(chosen.index))
                 if self.article is not None:
                     self.history.remember_offset(self.reader.cursor)
-                if query is not None and isinstance(self.history.current, ListPlace):
+                current = self.history.current
+                if query is not None and isinstance(current, ListPlace) and current.kind == "search":
                     self.history.replace(listed)
                 else:
                     self.history.visit(listed)
