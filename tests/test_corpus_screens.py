@@ -254,3 +254,17 @@ async def test_back_from_an_entity_followed_from_seen_with_brings_the_list_back(
         await until(pilot, lambda: isinstance(app.screen, CooccurrenceScreen), "the list again")
         assert app.screen.query_one("#seen-with-list", OptionList).highlighted_option.id == followed
     store.close()
+
+
+async def test_y_on_a_passage_is_the_timeline_of_its_label(tmp_path: Path) -> None:
+    store = _seeded(tmp_path)
+    first, _ = treaty_dates(store, "treaty signed")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.main.open_article(first.article_id, first.start)
+        await pilot.pause()
+        await pilot.press("Y")
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen.items, "label timeline")
+        assert [str(item.date) for item in app.screen.items] == ["2016-11-29", "2017-11-29"]
+    store.close()

@@ -224,8 +224,8 @@ def test_the_cross_reference_flows_over_ssh_at_80x24(tmp_path: Path, rig: Path) 
             session.keys("Enter", "Enter")
             session.wait("Marked passage")
         # The corpus on a timeline: 2007 to 2021, the two stated dates between.
-        session.keys("Y")
-        session.wait("Timeline: search")
+        session.keys("Y")  # on the passage just marked: the timeline of its label
+        session.wait("Timeline: label")
         session.keys("c")
         session.wait("Timeline: the corpus")
         screen = session.screen()

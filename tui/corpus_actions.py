@@ -168,6 +168,7 @@ class CorpusActions:
                 self.store,
                 entity_id=entity_id,
                 query=query,
+                label=about.get("label"),
                 title=about.get("title"),
                 whole_corpus=about.get("corpus") == "yes",
                 start_key=start_key,
@@ -209,7 +210,12 @@ class CorpusActions:
         return passages[-1].labels[0] if passages else None
 
     def action_timeline(self) -> None:
-        """Publication dates and dates stated in the text, of the entity or the last search (else the corpus)."""
+        """Publication dates and dates stated in the text, of the entity, the label, the last search, or the corpus."""
+        if self.query_one(XrefPane).entity_id is None:
+            label = self._passage_label()
+            if label is not None:
+                self._push_list("timeline", {"label": label, "title": f"label “{label}”"})
+                return
         subject = self._subject(quiet=True)
         if subject is None:
             self._push_list("timeline", {"corpus": "yes"})

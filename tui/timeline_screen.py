@@ -2,10 +2,11 @@
 
 Articles by publication date (``■``) and, kept apart, the dates their texts state (``·``),
 oldest first, each as precise as it was stated (``2016``, ``2016-11``, ``2016-11-29``). Of the
-entity pane 4 shows, or of the last search, with the articles they are in; ``c`` switches to
-the whole corpus (every dated article, and the dates stated near passages) and back. Above the
-list, one bar per year counts what falls in it, so gaps and clusters show at a glance (characters
-only: readable over ssh and with ``NO_COLOR``). ``Enter`` opens the place, the date selected.
+entity pane 4 shows, of the label of the passage under the cursor, or of the last search, with
+the articles they are in; ``c`` switches to the whole corpus (every dated article, and the
+dates stated near passages) and back. Above the list, one bar per year counts what falls in
+it, so gaps and clusters show at a glance (characters only: readable over ssh and with
+``NO_COLOR``). ``Enter`` opens the place, the date selected.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class TimelineScreen(PlaceListScreen):
         *,
         entity_id: str | None = None,
         query: str | None = None,
+        label: str | None = None,
         title: str | None = None,
         whole_corpus: bool | None = None,
         start_key: str | None = None,
@@ -106,6 +108,7 @@ class TimelineScreen(PlaceListScreen):
         super().__init__(store, start_key=start_key)
         self.entity_id = entity_id
         self.search_query = query
+        self.label = label
         self.subject_title = title
         self.whole_corpus = title is None if whole_corpus is None else whole_corpus
         self.items: list[TimelineItem] = []
@@ -126,7 +129,7 @@ class TimelineScreen(PlaceListScreen):
         if self.whole_corpus:
             items = self.store.timeline()
         else:
-            items = self.store.timeline(entity_id=self.entity_id, query=self.search_query)
+            items = self.store.timeline(entity_id=self.entity_id, query=self.search_query, label=self.label)
         return items, self.store.article_titles({item.article_id for item in items})
 
     def show(self, items: list[TimelineItem], titles: dict[str, str]) -> None:
