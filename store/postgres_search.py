@@ -7,7 +7,7 @@ the server ready made: a ``tsvector`` literal per article (its text's words; tho
 title at weight A, so a hit on the subject ranks higher) and a ``tsquery`` literal per query.
 The server then only matches lexemes (with a GIN index) and ranks; the few hits shown are
 located in their text by the same code the folder store uses
-(:func:`store.search_index.first_match`).
+(:func:`store.text_matches.first_match`).
 
 PostgreSQL limits a lexeme's positions to 16,383 and keeps 256 per lexeme, and a ``tsvector``
 to 1 MB: in an article longer than 16,383 words, a quoted phrase past that point is not found

@@ -18,7 +18,8 @@ from typing import Any
 from store.designations import spans_of
 from store.models import Article, Entity
 from store.query_language import Designation, Filter, Words
-from store.search_index import Group, all_matches, first_match, folded_words
+from store.search_index import Group, folded_words
+from store.text_matches import all_matches, first_match
 from store.textunits import sentence_at
 
 #: Filters answered from the tags (the others from the articles' details).
@@ -131,7 +132,7 @@ def all_spans(
 ) -> list[tuple[int, int]]:
     """Every place in ``text`` a positive part of the query matched, in text order (for ``n`` / ``N``).
 
-    A span that starts inside an earlier one is left out (as :func:`store.search_index.all_matches`).
+    A span that starts inside an earlier one is left out (as :func:`store.text_matches.all_matches`).
     """
     found = [span for span in tag_spans if span[1] > span[0]]
     groups = [group_of(leaf) for leaf in leaves if isinstance(leaf, Words)]

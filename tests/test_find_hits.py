@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import Store, seed_if_empty
-from store.search_index import SearchIndex, all_matches, first_match
+from store.search_index import SearchIndex
+from store.text_matches import all_matches, first_match
 from tui.app import make_app
 from tui.dialogs.entity_picker import EntityPicker
 from tui.widgets.reader import Reader
