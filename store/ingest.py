@@ -18,7 +18,7 @@ from pathlib import Path
 
 from store import decoding
 from store.cleaning import CleanedArticle, clean_article
-from store.decoding import NotText, decode_bytes
+from store.decoding import NotText, character_references, decode_bytes
 from store.sanitize import sanitize_line, sanitize_text
 
 #: File name endings that are read as articles.
@@ -219,7 +219,7 @@ def parse_bytes(data: bytes, origin: str, *, markdown: bool = False) -> ParsedFi
         decoded = decode_bytes(data)
     except NotText as exc:
         return SkippedFile(origin, str(exc))
-    article = clean_article(sanitize_text(decoded.text), markdown=markdown)
+    article = clean_article(sanitize_text(character_references(decoded.text)), markdown=markdown)
     if not article.paragraphs:
         return SkippedFile(origin, "no article text (only page furniture such as links and share lines)")
     article = CleanedArticle(

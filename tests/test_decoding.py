@@ -68,3 +68,24 @@ def test_files_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(decoding, "MAX_FILE_BYTES", 1000)
     with pytest.raises(NotText, match="too large"):
         decode_bytes(b"word " * 300)
+
+
+def test_html_character_references_in_a_text_file_are_read_as_the_characters(tmp_path) -> None:
+    """The BBC corpus's titles write "&#163;8m": an analyst reads (and searches) "£8m"."""
+    from store import Store
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "bid.txt").write_text(
+        "Tottenham bid &#163;8m for Forest duo\n\n"
+        "The &lt;b&gt; tag &amp; R&D &notice &copy stay as written; &#27;[31m is no escape; &eacute;t&eacute;.\n"
+    )
+    store = Store.open(tmp_path / "store")
+    try:
+        (added,) = store.import_paths([folder]).added
+        article = store.article(added[1])
+        assert article.title == "Tottenham bid £8m for Forest duo"
+        assert "The <b> tag & R&D &notice &copy stay as written;" in article.text
+        assert "\x1b" not in article.text and "été." in article.text
+    finally:
+        store.close()
