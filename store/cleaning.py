@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from store.metadata import (
+    author_in_sentence,
     looks_like_name,
+    outlet_in_plug,
     parse_byline,
     parse_date_line,
     parse_front_matter,
@@ -33,6 +35,8 @@ from store.metadata import (
     strip_name,
 )
 
+#: Paragraphs of the lead where an author named in a sentence is looked for.
+LEAD_PARAGRAPHS = 3
 _WORD = re.compile(r"\w+", re.U)
 _IMAGE_NAME = re.compile(r"^[\w\-.()%+ ]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$", re.I)
 #: How :data:`_IMAGE_NAME` ends, looked for in a line's last six characters before the whole
@@ -194,7 +198,11 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
     front: dict[str, str] = {}
     if markdown:
         front, text = parse_front_matter(text)
-    units = [u for u in split_units(text, markdown=markdown) if not _is_noise(u)]
+    every_unit = split_units(text, markdown=markdown)
+    # The outlet may name itself only in its page furniture ("Subscribe to X news"), which the
+    # noise filter drops: read it first, as the last fallback for the source.
+    plugged = next((outlet for unit in every_unit if (outlet := outlet_in_plug(unit))), None)
+    units = [u for u in every_unit if not _is_noise(u)]
 
     title = front.get("title") or None
     author = front.get("author") or None
@@ -256,7 +264,9 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
             source = trailing[0]
 
     paragraphs = tuple(kept_header + body)
-    return CleanedArticle(title, source, author, published, url, paragraphs)
+    if author is None:  # named in a sentence of the lead ("this article by Joshua Kucera")
+        author = next((name for p in paragraphs[:LEAD_PARAGRAPHS] if (name := author_in_sentence(p))), None)
+    return CleanedArticle(title, source or plugged, author, published, url, paragraphs)
 
 
 def _footer_mark(unit: str) -> bool:

@@ -47,6 +47,18 @@ _DATE_FORMS = (
 _BYLINE = re.compile(r"^(?:by|author|written by|words by)\s*:?\s+(?P<name>.+?)\.?$", re.I)
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’\-]*\.?"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}\.?$")
+#: "We are republishing this article by Joshua Kucera", "This story was written by Jane Doe": the
+#: author stated in a sentence of the lead (not a byline line of its own).
+_AUTHOR_SENTENCE = re.compile(
+    rf"\b(?i:article|story|report|piece|column|analysis|commentary|essay|interview)\s+(?i:was\s+)?"
+    rf"(?i:written\s+|filed\s+)?(?i:by)\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})"
+)
+#: "Subscribe to PolitNavigator news", "Follow Eurasianet on Telegram": the outlet naming itself
+#: in its own page furniture (which is dropped from the text, so it is read first).
+_OUTLET_PLUG = re.compile(
+    r"^(?:[•·*\-]\s*)?(?i:subscribe\s+to|follow)\s+(?i:the\s+)?(?P<outlet>[A-Z][\w.&'’\-]*(?:\s+[A-Z][\w.&'’\-]*){0,2})"
+    r"(?:'s|’s)?\s+(?i:news|newsletter|channel|updates|on\s+(?:telegram|twitter|x|facebook|youtube|instagram))\b"
+)
 _URL_LINE = re.compile(r"^(?:url|link|source|originally published(?: at| in)?)\s*:?\s*(?P<url>https?://\S+)$", re.I)
 _FRONT_MATTER = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)
 
@@ -78,6 +90,18 @@ def parse_byline(line: str) -> str | None:
     if len(name.split()) > 6 or not name[:1].isupper():
         return None
     return name
+
+
+def author_in_sentence(paragraph: str) -> str | None:
+    """The author a lead paragraph names in a sentence ("republishing this article by Joshua Kucera")."""
+    found = _AUTHOR_SENTENCE.search(paragraph)
+    return found.group("name").rstrip(".") if found else None
+
+
+def outlet_in_plug(line: str) -> str | None:
+    """The outlet a line of page furniture names ("Subscribe to PolitNavigator news at …")."""
+    found = _OUTLET_PLUG.match(line.strip())
+    return found.group("outlet") if found else None
 
 
 def looks_like_name(line: str) -> bool:

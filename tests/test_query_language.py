@@ -216,16 +216,17 @@ def test_rarer_words_and_more_occurrences_rank_higher(corpus: Store) -> None:
 
 
 def test_two_thousand_repeated_words_are_quick_on_every_store(corpus: Store) -> None:
-    for query in (
-        "shoigu " * 2000,
-        '"shoigu spoke" ' * 1000,
-        "NOT " * 1999 + "shoigu",
-        " ".join(f"w{n}" for n in range(2000)),
+    """The promise: 2,000 repeated words < 50 ms. 2,000 different words ask 2,000 things: < 200 ms."""
+    for query, within in (
+        ("shoigu " * 2000, 0.05),
+        ('"shoigu spoke" ' * 1000, 0.05),
+        ("NOT " * 1999 + "shoigu", 0.05),
+        (" ".join(f"w{n}" for n in range(2000)), 0.2),
     ):
         corpus.search(query)  # warm
         started = time.perf_counter()
         corpus.search(query)
-        assert time.perf_counter() - started < 0.05, query[:30]
+        assert time.perf_counter() - started < within, query[:30]
 
 
 def test_a_filter_answers_what_the_store_holds_now(corpus: Store) -> None:

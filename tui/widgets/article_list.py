@@ -16,7 +16,7 @@ TWO_LINE_ROWS_FROM = 32
 
 
 class ArticleList(RowList[ArticleRow]):
-    """Two-line rows: the title; source · date · number of tags. One line when the list is short.
+    """Two-line rows: the title; number of tags · source · date. One line when the list is short.
 
     The rows come from a listing (:meth:`store.Store.listing`), a snapshot: a tag saved after it
     was read would show the old count until the next listing. :meth:`update_count` keeps the new
@@ -80,8 +80,8 @@ class ArticleList(RowList[ArticleRow]):
         title = Text(row.display_title, style=self._title_style(row), no_wrap=True, overflow="ellipsis", end="")
         parts = [p for p in (row.source, row.published.isoformat() if row.published else None) if p]
         count = self.tag_count(row)
-        if count:
-            parts.append(f"{count} tag{'s' if count != 1 else ''}")
+        if count:  # first: it changes as you work, and a narrow pane cuts the end of the line
+            parts.insert(0, f"{count} tag{'s' if count != 1 else ''}")
         details = Text(" · ".join(parts) or "no source or date stated", no_wrap=True, overflow="ellipsis", end="")
         details.stylize(self.get_component_rich_style("row-list--details"))
         return title, details
