@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import platformdirs
 
 from store.codec import now
 from store.sanitize import neutralize, sanitize_line
+from store.storage import atomic_write
 
 #: Bigger than any honest state (every article of a 200,000-article store read is 5 MB); a bigger file is not read.
 LARGEST = 64_000_000
@@ -234,15 +234,5 @@ def _set_aside(path: Path) -> None:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Write the state whole to a new private file renamed over the old one."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".reading-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Write the state whole, private, through :func:`store.storage.atomic_write` (never through a symlink)."""
+    atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), 0o600)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import platformdirs
+
+from store.storage import atomic_write
 
 #: The places kept (the most recently left stores).
 MAX_STORES = 50
@@ -64,17 +64,9 @@ def remember_place(store_key: str, article_id: str, offset: int) -> None:
 
 
 def _write(path: Path, article_id: str, offset: int, store_key: str) -> None:
-    """Read the places, set this store's, write them whole to a new file renamed over the old."""
+    """Read the places, set this store's, write them whole (:func:`store.storage.atomic_write`)."""
     places = _read(path)
     places.pop(store_key, None)
     places[store_key] = {"article": article_id, "offset": int(offset)}
     kept = dict(list(places.items())[-MAX_STORES:])
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".last-places-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(kept, handle)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic_write(path, json.dumps(kept).encode("utf-8"), 0o600)
