@@ -33,32 +33,34 @@ def plan_link(view: View, first: str, second: str, kind: str, note: str, author:
     for key, other in ((first, second), (second, first)):
         before = docs[key]
         assert before is not None
-        links = dict(before.get("links") or {})
-        if links.get(other, {}).get("kind") == kind and links[other].get("note") == link["note"]:
+        held = (before.get("links") or {}).get(other, {})
+        if held.get("kind") == kind and held.get("note") == link["note"]:
             continue
-        links[other] = link
-        changes.append(Change(ANNOTATIONS, key, before, {**before, "links": links}))
+        changes.append(Change(ANNOTATIONS, key, before, with_link(before, other, link)))
     quote = str(docs[first]["quote"])[:30]  # type: ignore[index]
     return Changeset(f"link {quote!r} ({kind})", tuple(changes))
 
 
 def plan_unlink(view: View, first: str, second: str) -> Changeset:
     """Take the link between two tags away (nothing to do when there is none)."""
-    changes = []
-    for key, other in ((first, second), (second, first)):
-        before = view.doc(ANNOTATIONS, key)
-        if before is not None and other in (before.get("links") or {}):
-            links = {k: v for k, v in before["links"].items() if k != other}
-            changes.append(Change(ANNOTATIONS, key, before, {**before, "links": links}))
-    return Changeset("unlink", tuple(changes))
+    pairs = ((first, second), (second, first))
+    return Changeset("unlink", tuple(change for key, other in pairs if (change := _unlinking(view, key, other))))
 
 
 def unlinked_from(view: View, removed: Doc) -> list[Change]:
     """The changes that take a removed tag out of the links of the tags it was linked to."""
-    changes = []
-    for other in removed.get("links") or {}:
-        before = view.doc(ANNOTATIONS, other)
-        if before is not None and removed["id"] in (before.get("links") or {}):
-            links = {k: v for k, v in before["links"].items() if k != removed["id"]}
-            changes.append(Change(ANNOTATIONS, other, before, {**before, "links": links}))
-    return changes
+    return [change for other in removed.get("links") or {} if (change := _unlinking(view, other, removed["id"]))]
+
+
+def with_link(doc: Doc, other: str, link: Doc) -> Doc:
+    """A tag's document linked (again) to ``other``."""
+    return {**doc, "links": {**(doc.get("links") or {}), other: link}}
+
+
+def _unlinking(view: View, key: str, other: str) -> Change | None:
+    """The change that takes ``other`` out of tag ``key``'s links (``None``: no such link)."""
+    before = view.doc(ANNOTATIONS, key)
+    if before is None or other not in (before.get("links") or {}):
+        return None
+    links = {k: v for k, v in before["links"].items() if k != other}
+    return Change(ANNOTATIONS, key, before, {**before, "links": links})

@@ -14,6 +14,7 @@ from typing import Any
 from store import anchoring, codec
 from store.annotating import EntityResolver
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
+from store.linking import with_link
 from store.models import LINK_KINDS, ImportReport
 from store.sanitize import neutralize
 from store.view import View
@@ -166,7 +167,7 @@ def _with_links(
             assert doc is not None
             if other in (doc.get("links") or {}):
                 continue
-            after = {**doc, "links": {**(doc.get("links") or {}), other: link}}
+            after = with_link(doc, other, link)
             if key in at:
                 change = updated[at[key]]
                 updated[at[key]] = Change(ANNOTATIONS, key, change.before, after)
