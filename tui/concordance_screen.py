@@ -81,10 +81,7 @@ class ConcordanceScreen(PlaceListScreen):
         sort: str = "article",
         start_key: str | None = None,
     ) -> None:
-        super().__init__(store, start_key=start_key)
-        self.entity_id = entity_id
-        self.search_query = query
-        self.label = label
+        super().__init__(store, entity_id=entity_id, query=query, label=label, start_key=start_key)
         self.title_text = title
         self.sort = sort
         self.lines: list[ConcordanceLine] = []

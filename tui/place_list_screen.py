@@ -32,9 +32,21 @@ class PlaceListScreen(ModalScreen[tuple[str, int, int] | None]):
     LIST_ID = ""
     EMPTY_ID = ""
 
-    def __init__(self, store: Store, *, start_key: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        entity_id: str | None = None,
+        query: str | None = None,
+        label: str | None = None,
+        start_key: str | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        #: What the list is about: an entity, a search, or a label (the store's questions take these).
+        self.entity_id = entity_id
+        self.search_query = query
+        self.label = label
         #: The line to highlight at the first reading (the history coming back to it).
         self.start_key = start_key
 

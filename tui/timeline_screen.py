@@ -105,10 +105,7 @@ class TimelineScreen(PlaceListScreen):
         whole_corpus: bool | None = None,
         start_key: str | None = None,
     ) -> None:
-        super().__init__(store, start_key=start_key)
-        self.entity_id = entity_id
-        self.search_query = query
-        self.label = label
+        super().__init__(store, entity_id=entity_id, query=query, label=label, start_key=start_key)
         self.subject_title = title
         self.whole_corpus = title is None if whole_corpus is None else whole_corpus
         self.items: list[TimelineItem] = []
