@@ -5,8 +5,8 @@ shared store (:class:`store.reading_state.ReadingState`): opening an article mar
 (its title in the list is no longer bold); ``r`` in the list marks it unread again; ``B`` in
 the reader bookmarks the place (again: takes the bookmark away), ``'`` lists the bookmarks;
 ``ctrl+s`` in the search saves the query as a view of the document list, ``V`` there goes from
-view to view and ``X`` forgets the one shown. A mark that cannot be written is said, once per
-kind of failure, and the work goes on.
+view to view and ``X`` forgets the one shown. A mark that cannot be written is said (each time)
+and the work goes on.
 """
 
 from __future__ import annotations
