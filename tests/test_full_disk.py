@@ -7,6 +7,7 @@ Memory and disk must never disagree. Faults are injected at the exact system cal
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -217,3 +218,20 @@ def test_an_import_that_fills_the_disk_says_so_in_one_line(small_disk: Path, tmp
     store = Store.open(path)  # opens: the batches saved before the disk filled are there, whole
     assert 0 < len(store) < 1500 and len(store) % 500 == 0
     store.close()
+
+
+def test_a_full_disk_loses_no_reading_mark_already_kept(small_disk: Path) -> None:
+    """The analyst's own marks on a disk that fills: the new mark is refused, the kept ones stay."""
+    from store.reading_state import ReadingState
+
+    state = ReadingState("store", small_disk / "reading")
+    for n in range(20):
+        state.mark_read(f"a{n}")
+    kept = state.path.read_bytes()
+    _fill(small_disk)
+    with pytest.raises(OSError):
+        for n in range(20, 400):  # each write needs a new file of the whole state: one must fail
+            state.add_bookmark(f"a{n}", n, "x" * 200)
+    assert ReadingState("store", small_disk / "reading").read_ids() >= {f"a{n}" for n in range(20)}
+    assert json.loads(state.path.read_text())["read"][:20] == json.loads(kept)["read"]  # whole, never torn
+    assert not list((small_disk / "reading").glob(".*.tmp"))  # no temporary file left behind

@@ -72,3 +72,52 @@ def test_two_analysts_links_merge_and_the_same_pair_twice_is_a_conflict(analysts
     bob.link(first.id, second.id, "agrees")  # now that bob has seen alice's link, he may change it
     alice.refresh()
     assert {x.kind for x in alice.links(second.id)} == {"agrees"}
+
+
+def _link_in_a_process(path: str, first: str, second: str, kind: str, go, out) -> None:
+    """Another analyst's process: open the store (and say so), wait for the signal, link the pair."""
+    from store import ConflictError, Store
+
+    store = Store.open(path)
+    store.links()  # what this analyst has seen: the pair unlinked
+    out.put("ready")
+    go.wait(30)
+    try:
+        store.link(first, second, kind)
+        out.put("saved")
+    except ConflictError:
+        out.put("conflict")
+    finally:
+        store.close()
+
+
+def test_two_processes_linking_one_pair_two_ways_never_overwrite_each_other(tmp_path) -> None:
+    """Two real processes, each having seen the pair unlinked: one kind is saved, the other told."""
+    import multiprocessing
+
+    from store import seed_if_empty
+
+    store = Store.open(tmp_path / "store")
+    seed_if_empty(store)
+    first, second = treaty_dates(store)
+    store.close()
+    context = multiprocessing.get_context("spawn")
+    go, out = context.Event(), context.Queue()
+    workers = [
+        context.Process(target=_link_in_a_process, args=(str(tmp_path / "store"), first.id, second.id, kind, go, out))
+        for kind in ("contradicts", "same event")
+    ]
+    for worker in workers:
+        worker.start()
+    assert [out.get(timeout=60) for _ in workers] == ["ready", "ready"]  # both saw the pair unlinked
+    go.set()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert sorted(out.get(timeout=5) for _ in workers) == ["conflict", "saved"]
+    reopened = Store.open(tmp_path / "store")
+    try:
+        (link,) = reopened.links()
+        assert link.kind in ("contradicts", "same event")
+    finally:
+        reopened.close()
