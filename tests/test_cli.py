@@ -31,9 +31,15 @@ def test_import_reports_each_file_and_reason(tmp_path: Path) -> None:
 
 def test_import_exits_non_zero_when_nothing_could_be_read(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
-    result = run("import", str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt"), "--store", str(tmp_path / "s"))
-    assert result.returncode == 1
-    assert "missing.txt: no such file or folder" in result.stdout
+    result = run("import", str(tmp_path / "empty.txt"), "--store", str(tmp_path / "s"))
+    assert result.returncode == 1 and "empty.txt: empty file" in result.stdout
+
+
+def test_a_path_that_does_not_exist_fails_the_import_after_the_others_are_read(tmp_path: Path) -> None:
+    result = run("import", str(SEEDS), str(tmp_path / "missing.txt"), "--store", str(tmp_path / "s"))
+    assert result.returncode == 2 and "missing.txt: no such file or folder" in result.stdout
+    assert result.stderr.endswith("missing.txt\n") and result.stderr.startswith("dossier: no such file or folder")
+    assert "5 added" in result.stdout  # what could be read was imported: nothing is lost by a typo
 
 
 def test_corrupt_store_exits_with_clear_message(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def test_an_unusable_schema_is_one_line_and_exit_2(tmp_path: Path, args: tuple[s
 
 def test_the_app_is_opened_in_the_chosen_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.app
-    import tui.cli
+    import tui.cli.root
     from tui.cli import main
 
     opened: list[tuple[object, str]] = []
@@ -75,7 +75,7 @@ def test_the_app_is_opened_in_the_chosen_schema(monkeypatch: pytest.MonkeyPatch)
             opened.append((path, schema))
             return "the store"
 
-    monkeypatch.setattr(tui.cli, "Store", Opened)
+    monkeypatch.setattr(tui.cli.root, "Store", Opened)
     monkeypatch.setattr(tui.app, "run_app", lambda path, *, schema, store: 0 if store == "the store" else 1)
     monkeypatch.setenv("DOSSIER_SCHEMA", "from_env")
     url = "postgresql://analyst@dbhost/corpus"

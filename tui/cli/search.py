@@ -13,11 +13,34 @@ import json
 import sys
 from typing import TextIO
 
+import click
 from rich.console import Console
 from rich.text import Text
 
 from store import QueryError, SearchHit, Store
 from store.sanitize import neutralize
+from tui.cli.context import opened, place, store_options
+
+
+@click.command(
+    "search",
+    short_help="Search the articles with the query language.",
+    epilog="Quote the query for the shell: dossier search 'entity:\"Sergey Shoigu\" Mi-35'."
+    " A query starting with - goes after --: dossier search -- -csto treaty",
+)
+@click.argument("query", nargs=-1, required=True)
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of hits, for scripts.")
+@store_options
+def search_command(query: tuple[str, ...], limit: int, as_json: bool) -> int:
+    """Search the articles with the app's query language.
+
+    Words, "phrases", designations (Mi-35), entity: type: label: source: author: before: after:
+    status: note:, AND OR NOT ( ). Exit status: 0 found, 1 nothing matched, 2 a query that
+    cannot be read.
+    """
+    with opened(place()) as store:
+        return run_search(store, " ".join(query), limit, as_json)
 
 
 def run_search(store: Store, query: str, limit: int, as_json: bool, out: TextIO | None = None) -> int:

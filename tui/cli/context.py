@@ -1,0 +1,170 @@
+"""What every ``dossier`` subcommand shares: which store, opening it, and printing for people or scripts.
+
+``--store``, ``--schema`` and ``--author`` are accepted before the subcommand and after it (the
+later one wins), so ``dossier --store S import X`` and ``dossier import X --store S`` mean the
+same: the options remember their value on the root context instead of being passed around.
+Output goes two ways: a Rich table on a terminal, tab-separated plain lines when piped, and
+JSON with ``--json``. Every value printed is neutralised: article text and store files are data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from store import Store
+from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, default_schema, default_store_path, schema_name, store_location
+from store.sanitize import neutralize
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit codes: what a script can rely on (the README lists them).
+OK, NOTHING, FAILED = 0, 1, 2
+
+
+class CommandFailed(click.ClickException):
+    """A failure the user can act on: one line ``dossier: ...`` on standard error, exit code 2."""
+
+    exit_code = FAILED
+
+    def __init__(self, message: str, code: int = FAILED) -> None:
+        super().__init__(neutralize(message))
+        self.exit_code = code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"dossier: {self.format_message()}", err=True)
+
+
+class InOrder(click.Group):
+    """A group that lists its commands in the order they were added (the order of a day's work)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a store option's value where every command finds it (the one given last wins)."""
+    if value is not None:
+        ctx.find_root().meta[f"dossier.{param.name}"] = value
+    return value
+
+
+def store_options(command: F) -> F:
+    """``--store``, ``--schema`` and ``--author``, on the root command and on every subcommand."""
+    options = (
+        click.option(
+            "--store",
+            metavar="PATH|URL",
+            expose_value=False,
+            callback=_remember,
+            help="Store folder, or postgresql://user@host/db (default: $DOSSIER_STORE, the settings file,"
+            " else the user data directory).",
+        ),
+        click.option(
+            "--schema",
+            metavar="NAME",
+            expose_value=False,
+            callback=_remember,
+            help=f"A PostgreSQL store's schema (default: ${SCHEMA_ENV}, else {DEFAULT_SCHEMA}).",
+        ),
+        click.option(
+            "--author",
+            metavar="NAME",
+            expose_value=False,
+            callback=_remember,
+            help="The name your tags are saved under (default: $DOSSIER_AUTHOR, the settings file, else your login).",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class Place:
+    """The store a command works on: its location, its schema on a server, and who is working."""
+
+    location: Path | str
+    schema: str
+    author: str | None
+
+
+def place() -> Place:
+    """The store chosen by ``--store`` (before or after the command), ``$DOSSIER_STORE``, or the default."""
+    meta = click.get_current_context().find_root().meta
+    chosen = meta.get("dossier.store")
+    location = store_location(chosen) if chosen else default_store_path()
+    schema_option = meta.get("dossier.schema")
+    try:
+        schema = schema_name(schema_option) if schema_option else default_schema()
+    except ValueError as exc:
+        where = "--schema" if schema_option else f"${SCHEMA_ENV}"
+        raise CommandFailed(f"{where}: {exc}") from None
+    author = meta.get("dossier.author") or os.environ.get("DOSSIER_AUTHOR") or None
+    return Place(location, schema, author)
+
+
+@contextlib.contextmanager
+def opened(where: Place) -> Iterator[Store]:
+    """The store, closed afterwards; a failure to tidy on close is a note, never the error.
+
+    Every save is durable in a journal before it is reported done, so a store that cannot be
+    compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
+    When the command itself failed, that failure is the one message shown.
+    """
+    store = Store.open(where.location, schema=where.schema)
+    if where.author:
+        store.user = neutralize(where.author)
+    try:
+        yield store
+    except BaseException:
+        with contextlib.suppress(OSError):
+            store.close()
+        raise
+    try:
+        store.close()
+    except OSError as exc:
+        reason = exc.strerror or exc
+        click.echo(f"dossier: note: the journals were left as they are ({reason}); nothing is lost", err=True)
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on standard output (UTF-8, not escaped to ASCII: names stay readable)."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None) -> None:
+    """Rows as a Rich table on a terminal; tab-separated lines (header first) when piped.
+
+    Piped output is for ``cut``, ``sort`` and spreadsheets: one record per line, so tabs and
+    newlines inside a value become spaces there. Values are never read as Rich markup.
+    """
+    cells = [["" if value is None else neutralize(str(value)) for value in row] for row in rows]
+    if not sys.stdout.isatty():
+        click.echo("\t".join(columns))
+        for row in cells:
+            click.echo("\t".join(" ".join(cell.split()) for cell in row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_edge=False, header_style="bold", pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
+    Console(highlight=False).print(table)
+
+
+def say(message: str) -> None:
+    """A line for the person at the terminal, on standard error (so piped output stays data)."""
+    click.echo(neutralize(message), err=True)
