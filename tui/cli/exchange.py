@@ -78,7 +78,8 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     if missing:
         click.echo(f"dossier: no such file or folder: {neutralize(', '.join(missing))}", err=True)
         return FAILED
-    return 130 if report.cancelled else (OK if report.read_count else NOTHING)
+    done = report.read_count or report.tags_added or report.entities_added or report.links_added
+    return 130 if report.cancelled else (OK if done else NOTHING)
 
 
 def _import_with_progress(paths: tuple[str, ...]) -> ImportReport:
