@@ -45,6 +45,7 @@ DEFAULT_BASE_IRI = "urn:dossier:"
 #: Extension properties (compact IRIs in the ``dossier:`` prefix).
 ARTICLE = "dossier:article"
 ENTITY = "dossier:entity"
+ALIASES = "dossier:aliases"
 STATUS = "dossier:status"
 ORPHANED = "dossier:orphaned"
 
@@ -126,6 +127,21 @@ def utc_datetime(value: object) -> str | None:
     return moment.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
+def stored_stamp(value: object) -> str:
+    """An xsd:dateTime as Dossier stores stamps (UTC, ``+00:00``), or "" when it is none.
+
+    The inverse of :func:`utc_datetime`: a stamp exported and read back is the stamp stored.
+    """
+    if not isinstance(value, str):
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
 def as_uri(value: object) -> str | None:
     """``value`` as an absolute URI (RFC 3986), or None when it cannot be one.
 
@@ -166,6 +182,8 @@ def _annotation(
         entity = entities.get(str(entity_id)) or {}
         bodies.append(_textual(entity.get("name") or raw.get("quote") or "", "identifying"))
         bodies[-1][ENTITY] = str(entity_id)
+        if entity.get("aliases"):
+            bodies[-1][ALIASES] = [str(alias) for alias in entity["aliases"]]
         if entity.get("type"):
             bodies.append(_textual(entity["type"], "classifying"))
     bodies.extend(_textual(label, "tagging") for label in raw.get("labels") or [])
