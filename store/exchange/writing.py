@@ -82,6 +82,8 @@ def export_to(store: Store, fmt: str, out: Path | str, selection: Selection | No
     if fmt not in FORMATS:
         raise ValueError(f"no export format {fmt!r} (one of: {', '.join(FORMATS)})")
     out = Path(out)
+    if not out.parent.is_dir():
+        raise ExportRefused(f"no folder {out.parent} to write {out.name} in")
     document = selected(store, selection)
     mode = file_mode_for(store.path) if store.path is not None else 0o600
     left_out: tuple[tuple[str, str], ...] = ()
