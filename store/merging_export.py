@@ -4,7 +4,9 @@ Records keep their ids, so merging the same export twice adds nothing. An entity
 under the same name is reused (the export's aliases are added to it, except those that are
 another entity's names here: a name belongs to one entity). Everything read from the
 file is neutralised one for one, so offsets stay right; an annotation whose quote is not at its
-offsets is re-anchored, or kept as an orphan.
+offsets is re-anchored, or kept as an orphan. Each annotation that did not anchor (orphaned, or its article absent) is
+listed in :attr:`ImportReport.not_anchored`, named by its optional ``read_from`` field (where a
+reader of another format found it: ``file.ann#T3``) or else by the export's origin and its id.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from store import anchoring, codec
 from store.annotating import EntityResolver
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, Doc
 from store.linking import with_link
-from store.models import LINK_KINDS, ImportReport
+from store.models import LINK_KINDS, ImportReport, Unanchored
 from store.sanitize import neutralize
 from store.view import View
 
@@ -83,10 +85,17 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
     for raw in data.get("annotations", []):
         key, article_id = _text(raw["id"]), _text(raw["article_id"])
         text = text_of(article_id)
-        if text is None or view.has(ANNOTATIONS, key):
-            continue
         quote, prefix, suffix = (_text(raw.get(f)) for f in ("quote", "prefix", "suffix"))
+        source = _text(raw.get("read_from")) or f"{origin}#{key}"
+        if text is None:
+            report.not_anchored.append(Unanchored(source, quote, f"article {article_id} is not in the store"))
+            continue
+        if view.has(ANNOTATIONS, key):
+            continue
         anchor = anchoring.reanchor(text, quote, prefix, suffix, int(raw["start"]))
+        if not anchor.found:
+            why = "its words are not in the article's text: kept as an orphan" if quote else "it quotes nothing"
+            report.not_anchored.append(Unanchored(source, quote, why, kept=True))
         start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))
         raw_entity = _text(raw.get("entity_id")) or None
         entity_id = entity_ids.get(raw_entity, raw_entity) if raw_entity else None

@@ -262,6 +262,21 @@ class Mention:
     sentence_start: int
 
 
+@dataclass(frozen=True, slots=True)
+class Unanchored:
+    """An imported annotation that did not find its words in the stored article.
+
+    ``source`` says where it came from (``file.ann#T3``, ``export.jsonl#<id>``), ``quote`` what
+    it quoted, ``reason`` why it did not anchor. Listed so the analyst sees every one of them:
+    one kept as an orphan is still in the store (``kept``), one whose article is not here is not.
+    """
+
+    source: str
+    quote: str
+    reason: str
+    kept: bool = False
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did, file by file: the CLI prints it and the app summarises it."""
@@ -281,6 +296,8 @@ class ImportReport:
     #: (kept as they are here, each also listed in ``skipped`` with both kinds).
     links_added: int = 0
     links_kept: int = 0
+    #: Each imported annotation that did not anchor on its article's text, and why.
+    not_anchored: list[Unanchored] = field(default_factory=list)
 
     @property
     def read_count(self) -> int:
@@ -304,6 +321,9 @@ class ImportReport:
             parts.append(f"{self.tags_added} annotations added")
         if self.orphaned:
             parts.append(f"{self.orphaned} annotations orphaned")
+        absent = sum(not u.kept for u in self.not_anchored)
+        if absent:
+            parts.append(f"{absent} annotations not imported (their article is not here)")
         if self.links_added:
             parts.append(f"{self.links_added} links added")
         if self.links_kept:

@@ -1,0 +1,108 @@
+"""Importing annotations from a file in any format Dossier reads, merged and re-anchored.
+
+:func:`import_annotations` finds the format (:func:`detect`), has the format's reader turn the
+file into an export document, checks every record (:mod:`store.exchange.records`) and merges it
+with :meth:`store.Store.merge_export`, which re-anchors each annotation by its quote and
+context on the stored article's text. The report lists what was left out and why
+(``skipped``), and each annotation that did not anchor (``not_anchored``).
+
+A new format is one entry in :data:`READERS` and one test in :func:`detect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.decoding import NotText
+from store.exchange import brat_reading, jsonl
+from store.exchange.records import checked
+from store.export import is_export
+from store.importing import MAX_EXPORT_BYTES
+from store.ingest import read_limited
+from store.models import ImportReport
+from store.store import Store
+
+Reader = Callable[[Store, Path], tuple[dict[str, Any], list[tuple[str, str]]]]
+
+
+class UnknownFormat(ValueError):
+    """The path is not a file or folder in a format Dossier imports (the message says why)."""
+
+
+def _read_json(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    try:
+        data = orjson.loads(read_limited(path, MAX_EXPORT_BYTES))
+    except orjson.JSONDecodeError as exc:
+        raise UnknownFormat(f"{path}: not readable JSON ({exc})") from None
+    if not is_export(data):
+        # The W3C reader goes here too once READERS has it: a JSON-LD document has "@context".
+        raise UnknownFormat(f"{path}: JSON that is not a Dossier export")
+    return data, []
+
+
+def _read_jsonl(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    content = read_limited(path, MAX_EXPORT_BYTES)
+    try:
+        return jsonl.read(content.splitlines(), str(path))
+    except jsonl.NotJsonLines as exc:
+        raise UnknownFormat(str(exc)) from None
+
+
+#: Format name → reader. The W3C Web Annotation reader is added here (``"w3c"``).
+READERS: dict[str, Reader] = {
+    "json": _read_json,
+    "jsonl": _read_jsonl,
+    "brat": brat_reading.read,
+}
+
+
+def detect(path: Path) -> str:
+    """The format of ``path``: a folder of ``.ann`` files or an ``.ann`` is brat, and so on.
+
+    Raises:
+        UnknownFormat: the path is missing, or nothing Dossier imports.
+    """
+    if path.is_dir():
+        if any(p.suffix == ".ann" for p in path.rglob("*.ann")):
+            return "brat"
+        raise UnknownFormat(f"{path}: a folder with no brat .ann file")
+    if not path.exists():
+        raise UnknownFormat(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    if suffix == ".jsonl":
+        return "jsonl"
+    if suffix in (".json", ".jsonld"):
+        return "json"
+    raise UnknownFormat(f"{path}: not a format Dossier imports annotations from (.json, .jsonl, brat .ann)")
+
+
+def import_annotations(store: Store, path: Path | str, fmt: str | None = None) -> ImportReport:
+    """Read ``path`` (in ``fmt``, or the format :func:`detect` finds) and merge it into ``store``.
+
+    Nothing unreadable stops the rest: each record or line that cannot be used is in the
+    report's ``skipped`` with where and why; each annotation that did not anchor on its
+    article is in ``not_anchored``. The merge is one undoable step.
+
+    Raises:
+        UnknownFormat: ``path`` is in no format Dossier imports, or ``fmt`` is unknown.
+        OSError: the file cannot be read at all.
+    """
+    path = Path(path)
+    fmt = fmt or detect(path)
+    if fmt not in READERS:
+        raise UnknownFormat(f"no reader for the format {fmt!r} (one of: {', '.join(READERS)})")
+    try:
+        document, problems = READERS[fmt](store, path)
+    except NotText as exc:
+        raise UnknownFormat(f"{path}: {exc}") from None
+    document, bad_records = checked(document, str(path))
+    report = ImportReport()
+    report.skipped.extend(problems)
+    report.skipped.extend(bad_records)
+    return store.merge_export(document, report=report, origin=str(path))

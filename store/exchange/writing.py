@@ -1,0 +1,152 @@
+"""Exporting a selection of a store to a file (or, for brat, a folder) in any format it writes.
+
+Every file is written atomically (readers see the old file or the new, never half of one) and
+as privately as the store it comes from: 0600, or 0660 in a store shared with its group
+(:func:`store.storage.file_mode_for`), through fresh temporary names that a planted symbolic
+link cannot redirect (:func:`store.storage.atomic_write`).
+
+A brat export is a folder. It is built whole in a fresh temporary folder beside the target,
+then renamed into place, so an interrupted export leaves no half folder. The target may be
+absent, an empty folder, or a folder this function wrote before (its ``annotation.conf``
+starts with :data:`store.exchange.brat.CONF_MARKER` and it holds only regular ``.txt``,
+``.ann`` and ``.conf`` files): that is replaced. Anything else — a folder holding other
+files, a symbolic link, a file — is refused with :class:`ExportRefused`, and nothing is
+touched: an export never deletes what it did not write.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.exchange import brat, csv_table, jsonl
+from store.exchange.selection import Selection, selected
+from store.storage import atomic_write, file_mode_for, fsync_directory
+from store.store import Store
+
+
+class ExportRefused(ValueError):
+    """The output path is one an export must not write over (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: the CLI prints it."""
+
+    format: str
+    path: Path
+    articles: int
+    entities: int
+    annotations: int
+    #: (annotation id, why) for annotations the format cannot hold (brat: orphaned ones).
+    left_out: tuple[tuple[str, str], ...] = ()
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        text = f"{self.annotations} annotations of {self.articles} articles ({self.entities} entities) to {self.path}"
+        if self.left_out:
+            text += f"; {len(self.left_out)} left out (the format cannot hold them)"
+        return text
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2)
+
+
+#: Format name → how the export document becomes the file's bytes. The W3C writer is added
+#: here (``"w3c"``); brat, a folder, is written by :func:`_write_brat`.
+FILE_WRITERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "json": _json,
+    "jsonl": jsonl.to_bytes,
+    "csv": csv_table.to_bytes,
+}
+FORMATS: tuple[str, ...] = (*FILE_WRITERS, "brat")
+
+
+def export_to(store: Store, fmt: str, out: Path | str, selection: Selection | None = None) -> ExportSummary:
+    """Write what ``selection`` keeps of ``store`` to ``out`` in the format ``fmt``.
+
+    Raises:
+        ValueError: ``fmt`` is not one of :data:`FORMATS`.
+        store.exchange.selection.NothingNamed: a filter names nothing in the store.
+        ExportRefused: ``out`` may not be written over (brat: see the module's docstring).
+        OSError: the file or folder cannot be written (nothing half-written is left).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"no export format {fmt!r} (one of: {', '.join(FORMATS)})")
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise ExportRefused(f"no folder {out.parent} to write {out.name} in")
+    document = selected(store, selection)
+    mode = file_mode_for(store.path) if store.path is not None else 0o600
+    left_out: tuple[tuple[str, str], ...] = ()
+    written = len(document["annotations"])
+    if fmt == "brat":
+        files = brat.to_files(document)
+        _write_brat(out, files.files, mode)
+        left_out, written = tuple(files.left_out), files.written
+    else:
+        if out.is_dir():
+            raise ExportRefused(f"{out} is a folder; give a file name")
+        atomic_write(out, FILE_WRITERS[fmt](document), mode)
+    return ExportSummary(fmt, out, len(document["articles"]), len(document["entities"]), written, left_out)
+
+
+def _write_brat(out: Path, files: dict[str, bytes], mode: int) -> None:
+    """The folder ``out`` holding exactly ``files``, swapped in whole (see the module's docstring)."""
+    _check_brat_target(out)
+    folder_mode = 0o770 if mode & 0o060 else 0o700
+    parent = out.parent if str(out.parent) else Path(".")
+    fresh = parent / f".{out.name}.{secrets.token_hex(8)}.tmp"
+    os.mkdir(fresh, folder_mode)
+    try:
+        os.chmod(fresh, folder_mode)
+        for name, payload in files.items():
+            atomic_write(fresh / name, payload, mode)
+        if os.path.lexists(out):
+            _check_brat_target(out)  # again: it may have changed while the files were written
+            old = parent / f".{out.name}.{secrets.token_hex(8)}.old"
+            os.rename(out, old)
+            os.rename(fresh, out)
+            shutil.rmtree(old)
+        else:
+            os.rename(fresh, out)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    fsync_directory(parent)
+
+
+def _check_brat_target(out: Path) -> None:
+    """Raise :class:`ExportRefused` unless ``out`` is absent, empty, or a brat export of ours."""
+    if out.is_symlink():
+        raise ExportRefused(f"{out} is a symbolic link; an export does not write through one")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ExportRefused(f"{out} is a file; a brat export is a folder")
+    entries = list(os.scandir(out))
+    if not entries:
+        return
+    conf = out / brat.CONF_NAME
+    ours = conf.is_file() and not conf.is_symlink() and _starts_with_marker(conf)
+    foreign = [
+        e.name
+        for e in entries
+        if e.is_symlink() or not e.is_file(follow_symlinks=False) or not e.name.endswith((".txt", ".ann", ".conf"))
+    ]
+    if not ours or foreign:
+        what = f"holds {foreign[0]!r}" if foreign else "is not a brat export written by Dossier"
+        raise ExportRefused(f"{out} {what}; choose an empty or new folder")
+
+
+def _starts_with_marker(conf: Path) -> bool:
+    with conf.open("rb") as handle:
+        return handle.readline().decode("utf-8", "replace").rstrip("\n") == brat.CONF_MARKER
