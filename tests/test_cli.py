@@ -98,7 +98,7 @@ def test_export_and_import_through_the_cli(tmp_path: Path) -> None:
     result = run("import", str(out), str(tmp_path / "other.json"), "--store", str(tmp_path / "copy"))
     assert result.returncode == 0, result.stderr
     assert "5 added, 1 skipped, 1 entities added, 1 annotations added" in result.stdout
-    assert "other.json: JSON that is not a Dossier export" in result.stdout
+    assert "other.json: JSON that is neither a Dossier export nor W3C Web Annotations" in result.stdout
     copy = Store.open(tmp_path / "copy")
     [mention] = copy.annotations()
     assert mention.quote == "CSTO" and copy.entity(mention.entity_id).name == "CSTO"

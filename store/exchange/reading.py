@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from store.decoding import NotText
-from store.exchange import brat_reading, jsonl
+from store.exchange import brat_reading, jsonl, w3c_reading
 from store.exchange.records import checked
 from store.export import is_export
 from store.importing import MAX_EXPORT_BYTES
@@ -38,10 +38,49 @@ def _read_json(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str
         data = orjson.loads(read_limited(path, MAX_EXPORT_BYTES))
     except orjson.JSONDecodeError as exc:
         raise UnknownFormat(f"{path}: not readable JSON ({exc})") from None
-    if not is_export(data):
-        # The W3C reader goes here too once READERS has it: a JSON-LD document has "@context".
-        raise UnknownFormat(f"{path}: JSON that is not a Dossier export")
-    return data, []
+    if is_export(data):
+        return data, []
+    if is_w3c(data):
+        return _w3c_of(store, data)
+    raise UnknownFormat(f"{path}: JSON that is neither a Dossier export nor W3C Web Annotations")
+
+
+#: What marks a JSON document as W3C Web Annotations: the model's context, or one of its types.
+_W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+_W3C_TYPES = frozenset({"Annotation", "AnnotationCollection", "AnnotationPage"})
+
+
+def is_w3c(data: object) -> bool:
+    """Whether parsed JSON is W3C Web Annotation data (one annotation, a list, a collection, a page)."""
+    first = data[0] if isinstance(data, list) and data else data
+    if not isinstance(first, dict):
+        return False
+    context = first.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    kinds = first.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return _W3C_CONTEXT in contexts or any(isinstance(k, str) and k in _W3C_TYPES for k in kinds)
+
+
+def _w3c_of(store: Store, data: object) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The W3C annotations as an export document; what could not be read, as skipped lines.
+
+    Annotations whose words are gone are merged (as orphans) and reported by the merge, so the
+    reader's own line for them is not repeated.
+    """
+    try:
+        reading = w3c_reading.export_from_w3c(data, store)
+    except w3c_reading.W3CFormatError as exc:
+        raise UnknownFormat(str(exc)) from None
+    return reading.data, [item for item in reading.not_anchored if item[1] != w3c_reading.ORPHAN_REASON]
+
+
+def _read_w3c(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    try:
+        data = w3c_reading.parse_w3c(read_limited(path, MAX_EXPORT_BYTES))
+    except w3c_reading.W3CFormatError as exc:
+        raise UnknownFormat(f"{path}: {exc}") from None
+    return _w3c_of(store, data)
 
 
 def _read_jsonl(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -52,11 +91,12 @@ def _read_jsonl(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[st
         raise UnknownFormat(str(exc)) from None
 
 
-#: Format name → reader. The W3C Web Annotation reader is added here (``"w3c"``).
+#: Format name → reader. ``json`` reads a Dossier export or W3C JSON-LD, whichever the file is.
 READERS: dict[str, Reader] = {
     "json": _read_json,
     "jsonl": _read_jsonl,
     "brat": brat_reading.read,
+    "w3c": _read_w3c,
 }
 
 
@@ -77,9 +117,11 @@ def detect(path: Path) -> str:
         return "brat"
     if suffix == ".jsonl":
         return "jsonl"
-    if suffix in (".json", ".jsonld"):
+    if suffix == ".jsonld":
+        return "w3c"
+    if suffix == ".json":
         return "json"
-    raise UnknownFormat(f"{path}: not a format Dossier imports annotations from (.json, .jsonl, brat .ann)")
+    raise UnknownFormat(f"{path}: not a format Dossier imports annotations from (.json, .jsonl, .jsonld, brat .ann)")
 
 
 def import_annotations(store: Store, path: Path | str, fmt: str | None = None) -> ImportReport:

@@ -43,6 +43,11 @@ _SHOWN = 120
 _CHOICE_DEPTH = 4
 
 
+#: The reason given for an annotation that was read but whose words are gone: the merge keeps it
+#: as an orphan and reports it itself (:attr:`store.models.ImportReport.not_anchored`).
+ORPHAN_REASON = "its words are no longer in the article: kept as an orphan"
+
+
 class W3CFormatError(ValueError):
     """The document is not W3C Web Annotation JSON-LD that Dossier can read (the message says why)."""
 
@@ -240,7 +245,7 @@ class _Reader:
             return
         article_id, start, end, quote, prefix, suffix, found = record
         if not found:
-            self.not_anchored.append((label, "its words are no longer in the article: kept as an orphan"))
+            self.not_anchored.append((label, ORPHAN_REASON))
         bodies = _Bodies(item)
         entity_id = self._entity(bodies)
         self.ids.add(key)

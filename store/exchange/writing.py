@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from store.exchange import brat, csv_table, jsonl
+from store.exchange import brat, csv_table, jsonl, w3c
 from store.exchange.selection import Selection, selected
 from store.storage import atomic_write, file_mode_for, fsync_directory
 from store.store import Store
@@ -60,12 +60,13 @@ def _json(document: dict[str, Any]) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
-#: Format name → how the export document becomes the file's bytes. The W3C writer is added
-#: here (``"w3c"``); brat, a folder, is written by :func:`_write_brat`.
+#: Format name → how the export document becomes the file's bytes; brat, a folder, is written
+#: by :func:`_write_brat`.
 FILE_WRITERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "json": _json,
     "jsonl": jsonl.to_bytes,
     "csv": csv_table.to_bytes,
+    "w3c": w3c.w3c_bytes,
 }
 FORMATS: tuple[str, ...] = (*FILE_WRITERS, "brat")
 

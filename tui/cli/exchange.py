@@ -17,13 +17,14 @@ from typing import TextIO
 
 import click
 
-from store import ImportReport, Store
+from store import ImportReport
+from store.models import STATUSES
 from store.sanitize import neutralize
-from tui.cli.context import FAILED, NOTHING, OK, CommandFailed, opened, place, print_json, store_options
+from tui.cli.context import FAILED, NOTHING, OK, CommandFailed, opened, place, print_json, say, store_options
 
 
 def print_report(report: ImportReport, out: TextIO | None = None, *, summary: bool = True) -> None:
-    """Print an import report, one line per file, then a summary.
+    """Print an import report, one line per file (and per tag that did not anchor), then a summary.
 
     Every field that reaches the terminal is neutralised, not just file names: a merged Dossier
     export supplies its own article ids (and origins built from them), so an id can carry an
@@ -37,11 +38,21 @@ def print_report(report: ImportReport, out: TextIO | None = None, *, summary: bo
         + [f"unchanged  {o}  [{i}]" for o, i in report.unchanged]
         + [f"duplicate  {o}: same text as article [{i}]" for o, i in report.duplicates]
         + [f"skipped    {o}: {reason}" for o, reason in report.skipped]
+        + [
+            f"{'orphaned' if u.kept else 'not here':<10} {u.source}: {_clipped(u.quote)!r}: {u.reason}"
+            for u in report.not_anchored
+        ]
     )
     for line in lines:
         print(neutralize(line), file=stream)
     if summary:
         print(neutralize(report.summary()), file=stream)
+
+
+def _clipped(quote: str, size: int = 60) -> str:
+    """A quote on one line, at most ``size`` characters (a passage can be paragraphs long)."""
+    flat = " ".join(quote.split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
 
 
 def report_dict(report: ImportReport) -> dict[str, object]:
@@ -65,7 +76,11 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     130 stopped.
     """
     missing = [path for path in paths if not Path(path).exists()]  # read the rest, then fail
-    report = _import_with_progress(paths)
+    annotation_files = [path for path in paths if _holds_annotations(Path(path))]
+    articles = [path for path in paths if path not in annotation_files]
+    report = _import_with_progress(articles) if articles else ImportReport()
+    if annotation_files and not report.stopped:
+        _import_annotations(annotation_files, report)
     if as_json:
         print_json(report_dict(report))
     elif report.stopped:  # what was saved on stdout; why it stopped, one line on stderr
@@ -82,7 +97,37 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     return 130 if report.cancelled else (OK if done else NOTHING)
 
 
-def _import_with_progress(paths: tuple[str, ...]) -> ImportReport:
+def _holds_annotations(path: Path) -> bool:
+    """Whether ``path`` is a file of annotations (an export, JSON Lines, W3C, brat) rather than articles.
+
+    A folder is brat when it holds ``.ann`` files; any other folder is a folder of articles.
+    """
+    if path.is_dir():
+        return any(path.rglob("*.ann"))
+    return path.suffix.lower() in (".json", ".jsonl", ".jsonld", ".ann")
+
+
+def _import_annotations(paths: list[str], report: ImportReport) -> None:
+    """Merge each annotation file into the store, adding what it did to ``report``."""
+    from store.exchange.reading import UnknownFormat, import_annotations
+
+    with opened(place()) as store:
+        for path in paths:
+            try:
+                done = import_annotations(store, path)
+            except UnknownFormat as exc:
+                report.skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+                continue
+            except OSError as exc:
+                report.skipped.append((path, exc.strerror or str(exc)))
+                continue
+            for field in ("added", "updated", "unchanged", "duplicates", "skipped", "not_anchored"):
+                getattr(report, field).extend(getattr(done, field))
+            for field in ("orphaned", "tags_added", "entities_added", "links_added", "links_kept"):
+                setattr(report, field, getattr(report, field) + getattr(done, field))
+
+
+def _import_with_progress(paths: list[str]) -> ImportReport:
     """Import with a progress bar on a terminal (files done of all, files per second)."""
     # Imported here: opening the app (the common case) need not pay for them.
     from rich.console import Console
@@ -115,38 +160,58 @@ def _import_with_progress(paths: tuple[str, ...]) -> ImportReport:
         signal.signal(signal.SIGINT, previous)
 
 
-def _has_article(store: Store, article_id: str) -> bool:
-    """Whether the store holds that article (asked one at a time: never the whole corpus)."""
-    try:
-        store.article(article_id)
-    except KeyError:
-        return False
-    return True
-
-
-@click.command("export", short_help="Export the store or a selection.")
+@click.command("export", short_help="Export the store or a selection (JSON, JSON Lines, CSV, brat, W3C).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "brat", "w3c"]),
+    default="json",
+    show_default=True,
+    help="json: the whole store (Dossier's own); jsonl: one record per line; csv: one row per tag;"
+    " brat: a folder of .txt + .ann standoff files; w3c: W3C Web Annotation JSON-LD.",
+)
 @click.option("-o", "--out", "--output", "output", metavar="PATH", help="Write here (default: standard output).")
 @click.option("--article", "articles", multiple=True, metavar="ID", help="Only this article (repeatable).")
+@click.option(
+    "--entity", "entities", multiple=True, metavar="NAME", help="Only tags of this entity (name, alias or id)."
+)
+@click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only passages with this label.")
+@click.option(
+    "--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only tags in this review state."
+)
 @store_options
-def export_command(output: str | None, articles: tuple[str, ...]) -> int:
-    """Export articles, entities and annotations as a Dossier JSON document.
+def export_command(
+    fmt: str,
+    output: str | None,
+    articles: tuple[str, ...],
+    entities: tuple[str, ...],
+    labels: tuple[str, ...],
+    statuses: tuple[str, ...],
+) -> int:
+    """Export articles, entities and tags, all of them or a selection.
 
-    `dossier import FILE.json` reads it back into any store (merged, idempotent).
+    Filters repeat: values of one filter are alternatives (OR), different filters must all hold
+    (AND). `dossier import` reads every format back (CSV is for spreadsheets: one way). A brat
+    export is a folder (--out is needed); it replaces only an earlier Dossier brat export or an
+    empty folder. Files are written whole or not at all, as private as the store.
     """
-    from store.export import export_bytes
-    from store.storage import atomic_write, file_mode_for
+    from store.exchange.selection import NothingNamed, Selection, selected
+    from store.exchange.writing import FILE_WRITERS, ExportRefused, export_to
 
-    where = place()
-    with opened(where) as store:
-        missing = [i for i in articles if not _has_article(store, i)]
-        if missing:
-            raise CommandFailed(f"no article {', '.join(missing)} in the store", NOTHING)
-        payload = export_bytes(store, list(articles) or None)
-    if output:
-        # As private as the store it comes from (0600, or 0660 in a shared store), written
-        # atomically through a fresh temporary file that is never a planted symlink.
-        mode = file_mode_for(where.location) if isinstance(where.location, Path) else 0o600
-        atomic_write(Path(output), payload, mode)
-    else:
-        sys.stdout.buffer.write(payload + b"\n")
+    selection = Selection(articles, entities, labels, statuses)
+    with opened(place()) as store:
+        try:
+            if output is None:
+                if fmt == "brat":
+                    raise CommandFailed("export --format brat writes a folder: give it with --out FOLDER")
+                payload = FILE_WRITERS[fmt](selected(store, selection))
+                sys.stdout.buffer.write(payload if payload.endswith(b"\n") else payload + b"\n")
+                return OK
+            summary = export_to(store, fmt, Path(output), selection)
+        except NothingNamed as exc:
+            raise CommandFailed(str(exc), NOTHING) from None
+        except ExportRefused as exc:
+            raise CommandFailed(str(exc)) from None
+    say(summary.line())
     return OK
