@@ -79,8 +79,7 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     annotation_files = [path for path in paths if _holds_annotations(Path(path))]
     articles = [path for path in paths if path not in annotation_files]
     report = _import_with_progress(articles) if articles else ImportReport()
-    if annotation_files and not report.stopped:
-        _import_annotations(annotation_files, report)
+    read_annotations = bool(annotation_files) and not report.stopped and _import_annotations(annotation_files, report)
     if as_json:
         print_json(report_dict(report))
     elif report.stopped:  # what was saved on stdout; why it stopped, one line on stderr
@@ -93,7 +92,7 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     if missing:
         click.echo(f"dossier: no such file or folder: {neutralize(', '.join(missing))}", err=True)
         return FAILED
-    done = report.read_count or report.tags_added or report.entities_added or report.links_added
+    done = report.read_count or read_annotations
     return 130 if report.cancelled else (OK if done else NOTHING)
 
 
@@ -107,10 +106,14 @@ def _holds_annotations(path: Path) -> bool:
     return path.suffix.lower() in (".json", ".jsonl", ".jsonld", ".ann")
 
 
-def _import_annotations(paths: list[str], report: ImportReport) -> None:
-    """Merge each annotation file into the store, adding what it did to ``report``."""
+def _import_annotations(paths: list[str], report: ImportReport) -> bool:
+    """Merge each annotation file into the store, adding what it did to ``report``; whether one was read.
+
+    A file read again adds nothing and is still read: like an unchanged article, not a failure.
+    """
     from store.exchange.reading import UnknownFormat, import_annotations
 
+    read = False
     with opened(place()) as store:
         for path in paths:
             try:
@@ -125,6 +128,8 @@ def _import_annotations(paths: list[str], report: ImportReport) -> None:
                 getattr(report, field).extend(getattr(done, field))
             for field in ("orphaned", "tags_added", "entities_added", "links_added", "links_kept"):
                 setattr(report, field, getattr(report, field) + getattr(done, field))
+            read = True
+    return read
 
 
 def _import_with_progress(paths: list[str]) -> ImportReport:
