@@ -107,7 +107,7 @@ def parse_settings(text: str, *, path: Path | None = None, binding_ids: Collecti
 
 
 def _syntax_error(path: Path | None, exc: tomllib.TOMLDecodeError, text: str) -> SettingsError:
-    """Put the line of tomllib's "(at line N, column M)" "(at line N, column M)" where every message has it."""
+    """A syntax error, its line taken from tomllib's "(at line N, column M)" to where every message has it."""
     message, _, where = str(exc).rpartition(" (at ")
     if not message:
         return SettingsError(path, f"not valid TOML: {exc}")
