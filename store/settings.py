@@ -236,6 +236,8 @@ def remember_theme(name: str, path: Path | None = None) -> Path:
             folder, or cannot be written.
     """
     path = settings_path() if path is None else path
+    if path.is_symlink():  # checked before reading: a link is neither read nor replaced here
+        raise SettingsError(path, "is a symbolic link; Dossier does not write through one (edit it by hand)")
     checked = _Checker("", path).line_text(("theme",), name, MAX_THEME)
     text = read_settings_text(path) or ""
     parse_settings(text, path=path)  # a file with a mistake is not rewritten around it

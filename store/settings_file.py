@@ -96,8 +96,8 @@ def read_settings_text(path: Path) -> str | None:
         if exc.errno == errno.EISDIR:
             raise SettingsError(path, "is a folder, not a settings file") from exc
         raise SettingsError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    with os.fdopen(fd, "rb") as handle:
-        found = os.fstat(handle.fileno())
+    try:
+        found = os.fstat(fd)
         if stat.S_ISDIR(found.st_mode):
             raise SettingsError(path, "is a folder, not a settings file")
         if not stat.S_ISREG(found.st_mode):
@@ -105,10 +105,11 @@ def read_settings_text(path: Path) -> str | None:
         _check_owner(path, found, "belongs to another user")
         if found.st_mode & stat.S_IWOTH:
             raise SettingsError(path, f"anyone may change it (mode {stat.filemode(found.st_mode)}); chmod o-w it")
-        try:
-            data = handle.read(MAX_SETTINGS_BYTES + 1)
-        except OSError as exc:
-            raise SettingsError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        data = _read_at_most(fd, MAX_SETTINGS_BYTES + 1)
+    except OSError as exc:
+        raise SettingsError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
     if len(data) > MAX_SETTINGS_BYTES:
         raise SettingsError(path, f"is larger than {MAX_SETTINGS_BYTES // 1024} KiB: not a settings file")
     try:
@@ -116,6 +117,18 @@ def read_settings_text(path: Path) -> str | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SettingsError(path, "is not UTF-8 text (save it as UTF-8)", line) from exc
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(65536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _check_owner(path: Path, info: os.stat_result, problem: str) -> None:
