@@ -26,6 +26,7 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn
 
 import tomlkit
@@ -61,7 +62,7 @@ class Settings:
     #: Name of a Textual theme; the app checks it is one.
     theme: str | None = None
     #: Binding id → keys (Textual notation, comma-separated), replacing that binding's keys.
-    keys: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     #: Entity types offered in the picker and the pass over suggestions, in order.
     entity_types: tuple[str, ...] = ENTITY_TYPES
     #: Who records say made them (``--author`` and ``$DOSSIER_AUTHOR`` win over it).
@@ -99,7 +100,7 @@ def parse_settings(text: str, *, path: Path | None = None, binding_ids: Collecti
     return Settings(
         store=checker.store(raw.get("store")),
         theme=checker.line_text(("theme",), raw.get("theme"), MAX_THEME),
-        keys=checker.keys(raw.get("keys"), binding_ids),
+        keys=MappingProxyType(checker.keys(raw.get("keys"), binding_ids)),
         entity_types=checker.entity_types(raw.get("entity_types")),
         author=checker.line_text(("author",), raw.get("author"), MAX_AUTHOR),
         path=path,
