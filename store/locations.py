@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from store.settings import Settings
 
 #: Store locations that name a PostgreSQL server rather than a folder.
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -35,6 +39,31 @@ def default_store_path() -> Path | str:
     if chosen:
         return store_location(chosen)
     return Path(platformdirs.user_data_dir("dossier", appauthor=False)) / "store"
+
+
+def chosen_store(cli_value: str | None, settings: Settings | None = None) -> Path | str:
+    """The store to open: ``--store`` > ``$DOSSIER_STORE`` > the settings file's ``store`` > the default.
+
+    An empty ``--store`` or ``$DOSSIER_STORE`` counts as not given.
+    """
+    if cli_value:
+        return store_location(cli_value)
+    if os.environ.get(STORE_ENV):
+        return default_store_path()
+    if settings is not None and settings.store:
+        return store_location(settings.store)
+    return default_store_path()
+
+
+def chosen_store_source(cli_value: str | None, settings: Settings | None = None) -> str:
+    """Which of the four chose the store (for ``dossier settings``): said in words."""
+    if cli_value:
+        return "--store"
+    if os.environ.get(STORE_ENV):
+        return f"${STORE_ENV}"
+    if settings is not None and settings.store:
+        return "the settings file"
+    return "the default"
 
 
 def schema_name(name: str) -> str:

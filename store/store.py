@@ -41,10 +41,19 @@ Listener = Callable[[Changeset, bool], None]
 class Store(StoreEdits):
     """A Dossier store. Open with :meth:`Store.open` (TinyDB files) or :meth:`Store.in_memory`."""
 
-    def __init__(self, backend: Backend, *, path: Path | None = None, defer_annotations: bool = False) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        path: Path | None = None,
+        defer_annotations: bool = False,
+        author: str | None = None,
+    ) -> None:
         self.backend = backend
         self.path = path
-        self.user = backend.author or codec.current_user()
+        # A server names the author itself (the database role, which the log records); elsewhere
+        # the caller may (``--author``, the settings file: ``store.settings.chosen_author``).
+        self.user = backend.author or author or codec.current_user()
         self.view: View = backend.make_view()
         self._loaded: set[str] = set()
         self._undo: list[Changeset] = []
@@ -66,13 +75,19 @@ class Store(StoreEdits):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, defer_annotations: bool = False, schema: str = DEFAULT_SCHEMA
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        defer_annotations: bool = False,
+        schema: str = DEFAULT_SCHEMA,
+        author: str | None = None,
     ) -> Store:
         """Open the store folder at ``path``, creating an empty, private one if needed.
 
         A ``postgresql://`` URL opens a store on a PostgreSQL server instead, in ``schema`` (one
         database can hold several stores, one per schema); a folder store has no schema and
-        ignores it.
+        ignores it. ``author`` names who this process's changes are by (default: the OS user;
+        a server store always records its database role instead).
 
         Raises:
             StoreFileError: a store file is damaged, foreign or from a newer version (untouched).
@@ -83,19 +98,19 @@ class Store(StoreEdits):
         if isinstance(path, str) and is_url(path):
             from store.postgres_backend import PostgresBackend  # psycopg only for server stores
 
-            return cls(PostgresBackend(path, schema=schema), defer_annotations=defer_annotations)
+            return cls(PostgresBackend(path, schema=schema), defer_annotations=defer_annotations, author=author)
         from store.tinydb_backend import TinyDBBackend  # TinyDB and file locks only for folder stores
 
         directory = Path(path).expanduser()
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a store folder (it is a file)", str(directory))
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return cls(TinyDBBackend(directory), path=directory, defer_annotations=defer_annotations)
+        return cls(TinyDBBackend(directory), path=directory, defer_annotations=defer_annotations, author=author)
 
     @classmethod
-    def in_memory(cls, database: MemoryDatabase | None = None) -> Store:
+    def in_memory(cls, database: MemoryDatabase | None = None, *, author: str | None = None) -> Store:
         """A store kept in memory; two stores on one ``database`` act as two analysts."""
-        return cls(MemoryBackend(database))
+        return cls(MemoryBackend(database), author=author)
 
     def _load(self, tables: list[str]) -> None:
         # Loading makes hundreds of thousands of objects that all live on: collecting garbage

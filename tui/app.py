@@ -1,7 +1,10 @@
 """The Dossier app: one browsing screen over a store, plus its modal dialogs.
 
 ``make_app(store)`` builds the app around an open store, so tests drive the real app with
-``run_test()``; ``run_app(path)`` is what the ``dossier`` command runs.
+``run_test()``; ``run_app(path)`` is what the ``dossier`` command runs. Both take the user's
+:class:`store.settings.Settings`: the theme, keys remapped by binding id, the entity types
+offered. A theme chosen in the app (ctrl+p, "Change theme") is written back to the settings
+file the settings came from, so the next start has it.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from textual.screen import Screen
 from store import ImportReport, Store, seed_directory, seed_if_empty
 from store.locations import DEFAULT_SCHEMA
 from store.sanitize import neutralize
+from store.settings import Settings, chosen_author
 from tui.commands import CorpusCommands
 from tui.keyboard import KeyLine
 from tui.main_screen import MainScreen
+from tui.theme_memory import ThemeMemory
 
 
 class DossierApp(App[None]):
@@ -41,10 +46,18 @@ class DossierApp(App[None]):
     #: Seconds between looks at whether the saves a quit waits for are done.
     QUIT_POLL_S = 0.1
 
-    def __init__(self, store: Store, *, seeded: ImportReport | None = None) -> None:
+    def __init__(self, store: Store, *, seeded: ImportReport | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.store = store
         self.seeded = seeded
+        self.settings = settings or Settings()
+        #: Entity types offered when tagging, in order (``tui.dialogs.entity_picker.offered_types``).
+        self.entity_types: tuple[str, ...] = self.settings.entity_types
+        #: The settings' ``[keys]`` (binding id → keys as the user wrote them): ``?`` shows these.
+        self.key_overrides: dict[str, str] = dict(self.settings.keys)
+        self.set_keymap(self.key_overrides)
+        #: Applies the settings' theme and writes a theme the user picks back to the file.
+        self.theme_memory = ThemeMemory(self, self.settings)
         self._quit_asked = False
         #: Changes that were still waiting for the store when the user quit anyway.
         self.unsaved_on_exit = 0
@@ -111,6 +124,7 @@ class DossierApp(App[None]):
                 " ? lists every key."
             )
         self.push_screen(main)
+        self.theme_memory.start()
 
     @property
     def main(self) -> MainScreen:
@@ -159,24 +173,36 @@ class DossierApp(App[None]):
         )
 
 
-def make_app(store: Store, *, seeded: ImportReport | None = None) -> DossierApp:
-    """The app around an open store (the factory the tests use)."""
-    return DossierApp(store, seeded=seeded)
+def make_app(store: Store, *, seeded: ImportReport | None = None, settings: Settings | None = None) -> DossierApp:
+    """The app around an open store (the factory the tests use), with the user's ``settings``."""
+    return DossierApp(store, seeded=seeded, settings=settings)
 
 
-def run_app(store_path: Path | str, *, schema: str = DEFAULT_SCHEMA, store: Store | None = None) -> int:
+def run_app(
+    store_path: Path | str,
+    *,
+    schema: str = DEFAULT_SCHEMA,
+    store: Store | None = None,
+    settings: Settings | None = None,
+    author: str | None = None,
+) -> int:
     """Open the store (seeding an empty one), run the app, close the store.
 
     ``schema`` chooses a PostgreSQL store's schema (a folder store has none); ``store``, if
-    given, is that store already opened (with ``defer_annotations``). Returns the app's exit
-    code: 0, or 128 + the signal that ended it.
+    given, is that store already opened (with ``defer_annotations``). ``settings`` are the
+    user's (``store.settings.load_settings``); ``author`` is ``--author`` (else
+    ``$DOSSIER_AUTHOR``, the settings' author, the OS user: ``chosen_author``). Returns the
+    app's exit code: 0, or 128 + the signal that ended it.
+
+    Raises:
+        ValueError: the author's name cannot be one (empty, too long).
     """
     if store is None:
-        store = Store.open(store_path, defer_annotations=True, schema=schema)
+        store = Store.open(store_path, defer_annotations=True, schema=schema, author=chosen_author(author, settings))
     app: DossierApp | None = None
     try:
         seeded = seed_if_empty(store)
-        app = make_app(store, seeded=seeded)
+        app = make_app(store, seeded=seeded, settings=settings)
         with contextlib.suppress(OSError):  # the terminal went away under Textual (hang-up)
             app.run()
     finally:

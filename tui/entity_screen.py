@@ -24,8 +24,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import ENTITY_TYPES, Entity, Mention, Store, StoreConnectionError
-from tui.dialogs.entity_picker import EntityChoice, EntityPicker
+from store import Entity, Mention, Store, StoreConnectionError
+from tui.dialogs.entity_picker import EntityChoice, EntityPicker, offered_types
 from tui.dialogs.prompt_dialog import PromptDialog
 from tui.widgets.nav_list import NavList
 
@@ -200,7 +200,7 @@ class EntityScreen(ModalScreen[tuple[str, int, int] | None]):
     async def action_retype(self) -> None:
         """Give the entity another type (a default one or your own)."""
         assert self.entity is not None
-        kind = await self._ask("Type:", self.entity.type, " ".join(ENTITY_TYPES) + " — or your own")
+        kind = await self._ask("Type:", self.entity.type, " ".join(offered_types(self.app)) + " — or your own")
         if kind and kind.upper() != self.entity.type:
             await self._edit(lambda: self.store.retype_entity(self.entity_id, kind), f"Type: {kind.upper()}.")
 

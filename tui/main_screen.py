@@ -423,4 +423,5 @@ class MainScreen(
         """Show every key binding."""
         from tui.dialogs.help_screen import HelpScreen, main_screen_sections
 
-        self.app.push_screen(HelpScreen(main_screen_sections(self.app.BINDINGS, self.BINDINGS)))
+        keymap = getattr(self.app, "key_overrides", {})  # the settings file's [keys]
+        self.app.push_screen(HelpScreen(main_screen_sections(self.app.BINDINGS, self.BINDINGS), keymap))

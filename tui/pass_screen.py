@@ -26,8 +26,8 @@ from textual.widgets import Footer, Static
 
 from store import Article, Entity, Suggestion
 from store import textunits as units
-from store.models import ENTITY_TYPES
 from store.sanitize import neutralize
+from tui.dialogs.entity_picker import offered_types
 
 #: Suggestions listed after the current one.
 UPCOMING = 4
@@ -234,7 +234,7 @@ class PassScreen(ModalScreen[int]):
         current = self.current
         if current is None:
             return
-        kinds = list(ENTITY_TYPES)
+        kinds = list(offered_types(self.app))
         now = self.chosen_type or current.entity_type
         self.chosen_type = kinds[(kinds.index(now) + 1) % len(kinds)] if now in kinds else kinds[0]
         self._draw()
@@ -243,7 +243,7 @@ class PassScreen(ModalScreen[int]):
         """Show only one type (each ``f`` the next type there is), then every type again."""
         if self._still_finding():
             return
-        order = list(ENTITY_TYPES)  # PERSON first, as the types are offered everywhere
+        order = list(offered_types(self.app))  # in the order the types are offered everywhere
         kinds = sorted(
             {s.entity_type for s in self._all}, key=lambda k: (order.index(k) if k in order else len(order), k)
         )

@@ -11,7 +11,7 @@ from textual import on, work
 
 from store import Annotation, Article, StoreConnectionError, Suggestion
 from tui.dialogs.dialog import answer_of
-from tui.dialogs.entity_picker import EntityChoice, EntityPicker, first_offer
+from tui.dialogs.entity_picker import EntityChoice, EntityPicker, first_offer, offered_types
 from tui.dialogs.passage_dialog import PassageDialog
 from tui.read_only import changes_store
 from tui.store_screen import StoreScreen, asks_store
@@ -79,7 +79,7 @@ class TaggingScreen(StoreScreen):
     async def _tag_at_once(self, article: Article, start: int, end: int) -> None:
         """``E``: tag as the picker's first offer (what ``e`` then Enter would do), saying which."""
         try:  # not answer_or: with no answer, a known name would become a new entity
-            choice = first_offer(article.text[start:end], self.store.match_entities)
+            choice = first_offer(article.text[start:end], self.store.match_entities, offered_types(self.app))
         except StoreConnectionError as exc:
             self.store_unreachable(exc)
             return

@@ -27,8 +27,8 @@ class DetailsDialog(Dialog[dict[str, str | None] | None]):
     """Modal: edit an article's metadata; empty fields mean "not stated"."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="details.cancel"),
+        Binding("ctrl+s", "save", "Save", id="details.save"),
     ]
 
     def __init__(self, article: Article) -> None:

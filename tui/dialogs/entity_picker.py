@@ -8,16 +8,18 @@ said in the row so Enter is a choice made knowingly, and "+ new entity “…”
 Choosing an existing entity under another spelling adds that spelling to its aliases (the
 store does). Asked for a type, typing filters the types (``equ`` → EQUIPMENT), and a type of
 your own is made only by choosing its row ("+ new type"). Up/down move in the list while
-typing; Enter chooses; Escape cancels.
+typing; Enter chooses; Escape cancels. The types offered are the settings file's
+``entity_types`` (the app's :attr:`entity_types`), else :data:`store.ENTITY_TYPES`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
@@ -39,11 +41,18 @@ class EntityChoice:
     type: str | None = None
 
 
-def first_offer(quote: str, search) -> EntityChoice | None:
+def offered_types(app: App) -> tuple[str, ...]:
+    """The entity types the app offers, in order (the settings' ``entity_types``)."""
+    types = getattr(app, "entity_types", None)
+    return tuple(types) if types else ENTITY_TYPES
+
+
+def first_offer(quote: str, search, types: Sequence[str] = ENTITY_TYPES) -> EntityChoice | None:
     """What the picker offers first for ``quote``, so ``E`` can take it without opening the picker.
 
     The best existing entity by name, alias or another spelling (``search`` as the picker's),
-    else a new entity with the type its form suggests; ``None`` for a quote with no letters.
+    else a new entity with the type its form suggests (among ``types``); ``None`` for a quote
+    with no letters.
     """
     name = sanitize_line(" ".join(quote.split()))
     if not name:
@@ -51,17 +60,23 @@ def first_offer(quote: str, search) -> EntityChoice | None:
     found = search(name)
     if found:
         return EntityChoice(entity_id=found[0][0].id)
-    return EntityChoice(name=name, type=ENTITY_TYPES[_guess_type(name)])
+    return EntityChoice(name=name, type=types[_guess_type(name, types)])
 
 
 class EntityPicker(Dialog[EntityChoice | None]):
     """Modal: choose or create the entity for a mention."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
-    def __init__(self, quote: str, search, *, current: Entity | None = None) -> None:
-        """``search(query)`` returns ``[(entity, matched name), ...]`` best first."""
+    def __init__(
+        self, quote: str, search, *, current: Entity | None = None, types: Sequence[str] | None = None
+    ) -> None:
+        """``search(query)`` returns ``[(entity, matched name), ...]`` best first.
+
+        ``types`` are the types offered (default: the app's, :func:`offered_types`).
+        """
         super().__init__()
+        self._types = tuple(types) if types else None
         self.quote = " ".join(quote.split())  # a selection over a paragraph break: one line here
         self.search = search
         self.current = current
@@ -73,6 +88,11 @@ class EntityPicker(Dialog[EntityChoice | None]):
             yield Input(value=self.current.name if self.current else self.quote, id="entity-query")
             yield OptionList(id="entity-choices")
             yield Static("↑↓ choose · Enter confirm · Esc cancel", classes="dialog-help")
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """The entity types offered, in order."""
+        return self._types or offered_types(self.app)
 
     def on_mount(self) -> None:
         focus_first_field(self, "#entity-query")
@@ -98,7 +118,7 @@ class EntityPicker(Dialog[EntityChoice | None]):
             rows.append(Option(prompt, id=f"e:{entity.id}"))
             exact = exact or any(n.casefold() == query.casefold() for n in entity.names())
         if query and not exact:
-            guessed = ENTITY_TYPES[_guess_type(query)]
+            guessed = self.types[_guess_type(query, self.types)]
             rows.append(Option(Text.assemble(f"+ new {guessed} ", (f"“{query}”", "bold")), id=f"guess:{guessed}"))
             rows.append(Option(Text.assemble("+ new entity ", (f"“{query}”", "bold"), " of another type…"), id="new"))
         options.set_options(rows)
@@ -113,16 +133,16 @@ class EntityPicker(Dialog[EntityChoice | None]):
         with self.prevent(Input.Changed):
             query.value = ""
         self._refill_types()
-        self.query_one("#entity-choices", OptionList).highlighted = _guess_type(name)
+        self.query_one("#entity-choices", OptionList).highlighted = _guess_type(name, self.types)
 
     def _refill_types(self) -> None:
         """The types matching what is typed (best first), then a row to make it a new type."""
         typed = sanitize_line(self.query_one("#entity-query", Input).value).upper()
         scored = sorted(
-            ((score, kind) for kind in ENTITY_TYPES if (score := fuzzy_score(typed, kind)) is not None),
+            ((score, kind) for kind in self.types if (score := fuzzy_score(typed, kind)) is not None),
             key=lambda item: -item[0],
         )
-        kinds = [kind for _, kind in scored] if typed else list(ENTITY_TYPES)
+        kinds = [kind for _, kind in scored] if typed else list(self.types)
         rows = [Option(kind, id=f"t:{kind}") for kind in kinds]
         if typed and typed not in kinds:
             rows.append(Option(Text.assemble("+ new type ", (f"“{typed}”", "bold")), id=f"n:{typed}"))
@@ -162,14 +182,17 @@ class EntityPicker(Dialog[EntityChoice | None]):
         self.dismiss(None)
 
 
-def _guess_type(name: str) -> int:
-    """Index of a likely type, as a starting highlight only; the user confirms.
+def _guess_type(name: str, types: Sequence[str]) -> int:
+    """Index in ``types`` of a likely type, as a starting highlight only; the user confirms.
 
-    Acronyms are ORG, designations with digits EQUIPMENT, everything else PERSON.
+    Acronyms are ORG, designations with digits EQUIPMENT, everything else PERSON; when the
+    user's types do not hold the guess, the first of them.
     """
     letters = name.replace(" ", "")
     if any(ch.isdigit() for ch in name):
-        return ENTITY_TYPES.index("EQUIPMENT")
-    if letters.isupper() and len(letters) <= 6:
-        return ENTITY_TYPES.index("ORG")
-    return ENTITY_TYPES.index("PERSON")
+        guess = "EQUIPMENT"
+    elif letters.isupper() and len(letters) <= 6:
+        guess = "ORG"
+    else:
+        guess = "PERSON"
+    return types.index(guess) if guess in types else 0

@@ -1,9 +1,13 @@
 """The ``?`` screen: every key binding of the app, grouped by where it works.
 
-Built from the widgets' own ``BINDINGS``, so it cannot drift from what the keys really do.
+Built from the widgets' own ``BINDINGS``, so it cannot drift from what the keys really do;
+a binding the settings file remaps (by its id, see :mod:`tui.binding_ids`) is shown with the
+user's keys, the ones that work.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
@@ -47,13 +51,17 @@ def key_label(keys: str) -> str:
     return ", ".join(shown)
 
 
-def binding_rows(sections: list[tuple[str, list[BindingType]]]) -> list[tuple[str, str, str]]:
-    """(where, keys, what) for every binding with a description."""
+def binding_rows(
+    sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(where, keys, what) for every binding with a description; ``keymap`` (id → keys) wins."""
+    keymap = keymap or {}
     rows = []
     for where, bindings in sections:
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                rows.append((where, key_label(binding.key), binding.description))
+                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                rows.append((where, key_label(keys), binding.description))
     return rows
 
 
@@ -105,12 +113,13 @@ class HelpScreen(Dialog[None]):
     """Modal: the table of key bindings."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, sections: Sections) -> None:
+    def __init__(self, sections: Sections, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = dict(keymap or {})
 
     def compose(self) -> ComposeResult:
         # A Rich table wraps its last column to the screen: at 80 columns nothing is cut and
@@ -119,7 +128,7 @@ class HelpScreen(Dialog[None]):
         table.add_column("Where", style="dim", no_wrap=True)
         table.add_column("Keys", style="bold", no_wrap=True)
         table.add_column("Does", ratio=1, overflow="fold")
-        for where, keys, what in binding_rows(self.sections):
+        for where, keys, what in binding_rows(self.sections, self.keymap):
             table.add_row(Text(where), Text(keys), Text(what))
         with Vertical(id="dialog", classes="dialog wide tall"):
             yield Static("Dossier keys", id="dialog-title")

@@ -48,7 +48,7 @@ class PathSuggester(Suggester):
 class ImportDialog(Dialog[str | None]):
     """Modal: the file or folder to import (→ completes the path)."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
@@ -76,7 +76,7 @@ class ImportDialog(Dialog[str | None]):
 class ImportProgress(Dialog[ImportReport]):
     """Modal: a progress bar while a thread imports; Escape cancels."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel import")]
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel import", id="import.stop")]
 
     #: Seconds between progress updates sent to the screen.
     UPDATE_EVERY_S = 0.1

@@ -52,8 +52,8 @@ class PassageDialog(Dialog[PassageChoice | None]):
     """Modal: labels and note for a passage. Enter moves on and saves; Escape cancels."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="passage.cancel"),
+        Binding("ctrl+s", "save", "Save", id="passage.save"),
     ]
 
     def __init__(

@@ -72,13 +72,13 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
     row_height = ROW_HEIGHT
 
     BINDINGS: list[BindingType] = [
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("home,g", "edge(-1)", "First", show=False),
-        Binding("end,G", "edge(1)", "Last", show=False),
-        Binding("enter", "choose", "Open", show=False),
+        Binding("down,j", "move(1)", "Down", show=False, id="rows.down"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="rows.up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="rows.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="rows.page_up"),
+        Binding("home,g", "edge(-1)", "First", show=False, id="rows.first"),
+        Binding("end,G", "edge(1)", "Last", show=False, id="rows.last"),
+        Binding("enter", "choose", "Open", show=False, id="rows.open"),
     ]
 
     COMPONENT_CLASSES = {"row-list--highlight", "row-list--details"}
