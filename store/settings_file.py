@@ -74,6 +74,10 @@ def read_settings_text(path: Path) -> str | None:
         link = path.lstat()
     except FileNotFoundError:
         return None
+    except PermissionError:
+        # A folder on the way that this user may not search: another user's home, as under
+        # `sudo -u` with HOME kept. No file of this user's can be there, so there are no settings.
+        return None
     except OSError as exc:
         raise SettingsError(path, f"cannot be read ({exc.strerror or exc})") from exc
     flags = os.O_RDONLY | _NONBLOCK | _CLOEXEC  # a FIFO must not hang the start

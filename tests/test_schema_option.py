@@ -71,12 +71,12 @@ def test_the_app_is_opened_in_the_chosen_schema(monkeypatch: pytest.MonkeyPatch)
         """What the CLI opens the store with (it opens it while the interface loads)."""
 
         @staticmethod
-        def open(path: object, *, defer_annotations: bool, schema: str) -> str:
+        def open(path: object, *, defer_annotations: bool, schema: str, author: str) -> str:
             opened.append((path, schema))
             return "the store"
 
     monkeypatch.setattr(tui.cli.root, "Store", Opened)
-    monkeypatch.setattr(tui.app, "run_app", lambda path, *, schema, store: 0 if store == "the store" else 1)
+    monkeypatch.setattr(tui.app, "run_app", lambda path, *, schema, store, settings: 0 if store == "the store" else 1)
     monkeypatch.setenv("DOSSIER_SCHEMA", "from_env")
     url = "postgresql://analyst@dbhost/corpus"
     assert main(["--store", url]) == 0

@@ -8,7 +8,9 @@ and never write through a link.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -107,9 +109,14 @@ def test_a_file_anyone_may_change_is_refused(tmp_path: Path) -> None:
 
 @ROOT_ONLY
 def test_an_unreadable_file_is_a_clear_message(tmp_path: Path) -> None:
-    """As a user who may not read it (root reads everything, so the check runs as nobody)."""
-    folder = tmp_path / "home"
-    folder.mkdir()
+    """As a user who may not read it (root reads everything, so the check runs as nobody).
+
+    The folder is one nobody may search (pytest's own are root's, 0700): a folder on the way
+    that cannot be searched means no settings (another user's home), a file that cannot be
+    read is an error.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="dossier-settings-"))
+    folder.chmod(0o711)
     path = folder / "settings.toml"
     path.write_text('theme = "nord"\n')
     os.chown(folder, NOBODY, NOBODY)
@@ -133,6 +140,7 @@ def test_an_unreadable_file_is_a_clear_message(tmp_path: Path) -> None:
     os.waitpid(child, 0)
     with os.fdopen(read, "rb") as said:
         assert said.read().decode() == f"{path}: cannot be read (Permission denied)"
+    shutil.rmtree(folder)
 
 
 def test_remembering_keeps_comments_and_layout(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ from typing import Any, TypeVar
 import click
 
 from store import Store
-from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, default_schema, default_store_path, schema_name, store_location
+from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, chosen_store, default_schema, schema_name
 from store.sanitize import neutralize
+from store.settings import Settings, chosen_author, load_settings
+from store.settings_file import SettingsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,26 +91,49 @@ def store_options(command: F) -> F:
 
 @dataclass(frozen=True)
 class Place:
-    """The store a command works on: its location, its schema on a server, and who is working."""
+    """The store a command works on: its location, its schema on a server, who is working, and how."""
 
     location: Path | str
     schema: str
-    author: str | None
+    author: str
+    settings: Settings
 
 
-def place() -> Place:
-    """The store chosen by ``--store`` (before or after the command), ``$DOSSIER_STORE``, or the default."""
+def settings(binding_ids: frozenset[str] | None = None) -> Settings:
+    """The user's settings file, read once per command (:mod:`store.settings`).
+
+    ``binding_ids`` checks the ``[keys]`` table against the app's bindings; only commands that
+    open the app pass them, since finding them loads the whole interface.
+    """
     meta = click.get_current_context().find_root().meta
-    chosen = meta.get("dossier.store")
-    location = store_location(chosen) if chosen else default_store_path()
+    if binding_ids is not None or "dossier.settings" not in meta:
+        try:
+            meta["dossier.settings"] = load_settings(binding_ids=binding_ids)
+        except SettingsError as exc:
+            raise CommandFailed(str(exc)) from None
+    return meta["dossier.settings"]
+
+
+def place(binding_ids: frozenset[str] | None = None) -> Place:
+    """The store and author chosen, the first given of each of these winning.
+
+    The command line (before or after the command), then the environment (``$DOSSIER_STORE``,
+    ``$DOSSIER_AUTHOR``), then the settings file, then the defaults.
+    """
+    meta = click.get_current_context().find_root().meta
+    chosen = settings(binding_ids)
+    location = chosen_store(meta.get("dossier.store"), chosen)
     schema_option = meta.get("dossier.schema")
     try:
         schema = schema_name(schema_option) if schema_option else default_schema()
     except ValueError as exc:
         where = "--schema" if schema_option else f"${SCHEMA_ENV}"
         raise CommandFailed(f"{where}: {exc}") from None
-    author = meta.get("dossier.author") or os.environ.get("DOSSIER_AUTHOR") or None
-    return Place(location, schema, author)
+    try:
+        author = chosen_author(meta.get("dossier.author"), chosen)
+    except ValueError as exc:
+        raise CommandFailed(f"--author: {exc}") from None
+    return Place(location, schema, author, chosen)
 
 
 @contextlib.contextmanager
@@ -120,9 +144,7 @@ def opened(where: Place) -> Iterator[Store]:
     compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
     When the command itself failed, that failure is the one message shown.
     """
-    store = Store.open(where.location, schema=where.schema)
-    if where.author:
-        store.user = neutralize(where.author)
+    store = Store.open(where.location, schema=where.schema, author=where.author)
     try:
         yield store
     except BaseException:

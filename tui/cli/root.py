@@ -28,7 +28,7 @@ from store import (
 )
 from store.locations import shown
 from store.sanitize import neutralize
-from tui.cli.context import FAILED, CommandFailed, InOrder, place, store_options
+from tui.cli.context import FAILED, CommandFailed, InOrder, place, settings, store_options
 
 
 def _version() -> str:
@@ -71,17 +71,20 @@ def run_app() -> int:
     """
     where = place()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-open") as opener:
-        opening = opener.submit(Store.open, where.location, defer_annotations=True, schema=where.schema)
+        opening = opener.submit(
+            Store.open, where.location, defer_annotations=True, schema=where.schema, author=where.author
+        )
         try:
             from tui.app import run_app as run
+            from tui.binding_ids import binding_ids
+
+            chosen = settings(binding_ids())  # now the keys can be checked against the app's bindings
         except BaseException:
             with contextlib.suppress(Exception):
                 opening.result().close()
             raise
         store = opening.result()
-    if where.author:
-        store.user = neutralize(where.author)
-    return run(where.location, schema=where.schema, store=store)
+    return run(where.location, schema=where.schema, store=store, settings=chosen)
 
 
 def _register() -> None:
@@ -89,6 +92,7 @@ def _register() -> None:
     from tui.cli.exchange import export_command, import_command
     from tui.cli.reading import entities_command, list_command, show_command, stats_command
     from tui.cli.search import search_command
+    from tui.cli.settings_command import settings_command
     from tui.cli.store_commands import store_group
 
     for command in (
@@ -100,6 +104,7 @@ def _register() -> None:
         export_command,
         stats_command,
         store_group,
+        settings_command,
     ):
         dossier.add_command(command)
 
