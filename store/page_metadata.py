@@ -60,7 +60,8 @@ PUBLISHED_NAMES = frozenset(
         "publication_date",
     }
 )
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+#: ``2023-04-12`` (ISO 8601) and ``2023/04/12`` (Highwire): year first, one separator throughout.
+_ISO_DATE = re.compile(r"^\s*(\d{4})(?P<separator>[-/])(\d{1,2})(?P=separator)(\d{1,2})(?!\d)")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:$|T)")
 #: Years outside these are template placeholders (``0001-01-01``), not publication dates.
 _FIRST_YEAR = 1900
@@ -86,9 +87,23 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(found.group(1).decode("ascii")).name
     except (LookupError, UnicodeDecodeError):
         return None
-    if name.startswith(("utf-16", "utf-32")):
+    if name.startswith(("utf-16", "utf-32", "utf-7")) or not _ascii_compatible(name):
         return None
     return _READ_AS.get(name.replace("-", "_"), name)
+
+
+def _ascii_compatible(codec: str) -> bool:
+    """True when ``codec`` reads ASCII as ASCII, as the declaration itself was just read.
+
+    A page whose tag could be found by reading its bytes as ASCII is not in EBCDIC (``cp037``)
+    or UTF-7 (whose ``+ADw-`` is ``<``: a way to smuggle markup past filters); such a
+    declaration is a mistake or an attack, and is ignored.
+    """
+    sample = bytes(range(0x20, 0x7F))
+    try:
+        return sample.decode(codec) == sample.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def saved_from(page: str) -> str | None:
@@ -168,7 +183,7 @@ def parse_stated_date(value: str) -> date | None:
     found = _ISO_DATE.match(value) or _COMPACT_DATE.match(value)
     if found is None:
         return parse_date_line(value) if len(value) <= 60 else None
-    year, month, day = (int(part) for part in found.groups())
+    year, month, day = (int(part) for part in found.groups() if part not in ("-", "/"))
     if not _FIRST_YEAR <= year <= date.today().year + 1:
         return None
     try:

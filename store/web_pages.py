@@ -21,8 +21,10 @@ parent folder passes them over as part of the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+
+from lxml.etree import _Element
 
 from store.cleaning import CleanedArticle, is_prose
 from store.decoding import NotText, decode_bytes
@@ -35,11 +37,13 @@ HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
 COMPANION_ENDING = "_files"
 #: The reason given for a page that holds no article.
 NO_ARTICLE = "no article text in the page (only links, forms or page furniture)"
+#: The reason given for a file that an HTML parser cannot make a page of.
+NOT_HTML = "not readable as HTML (no markup, or nested too deeply to parse); a text file can be renamed .txt"
 #: Characters an HTML parser (libxml2) refuses outright; they carry no text, and are dropped
 #: before parsing as :func:`store.sanitize.sanitize_text` would drop them afterwards.
 _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: A row of a table as trafilatura writes it: ``| cell | cell |``.
-_TABLE_ROW = re.compile(r"^\|.*\|$")
+#: The extractor's elements that hold blocks of their own (its other elements are inline).
+_BLOCK_TAGS = frozenset({"p", "head", "list", "item", "table", "row", "cell", "quote", "code", "div"})
 _WORD = re.compile(r"\w+")
 _URL = re.compile(r"^https?://\S+$", re.I)
 
@@ -84,10 +88,12 @@ def read_page(data: bytes) -> WebPage:
 
     tree = load_html(markup)
     if tree is None:
-        raise NotText("no HTML markup in the page (rename it .txt to import it as text)")
+        raise NotText(NOT_HTML)
     # Read before extracting: the extractor prunes the tree it is given.
     published = stated_published(tree)
     language = stated_language(tree)
+    for hidden in tree.xpath("//noscript|//template"):
+        hidden.drop_tree()  # never shown to a reader whose browser runs scripts (the one who saved it)
     extracted = trafilatura.bare_extraction(
         tree,
         with_metadata=True,
@@ -98,8 +104,7 @@ def read_page(data: bytes) -> WebPage:
         # Its date is not used (see the module's docstring): the cheapest search for it.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    text = extracted.text if extracted is not None else ""
-    paragraphs = _paragraphs(text or "")
+    paragraphs = _paragraphs(extracted.body if extracted is not None else None)
     title = _line(extracted.title) if extracted is not None else None
     if paragraphs and title and _words(paragraphs[0]) == _words(title):
         paragraphs = paragraphs[1:]  # the headline again, as the text's first line
@@ -118,25 +123,65 @@ def read_page(data: bytes) -> WebPage:
     return WebPage(article, decoded.encoding, _line(language))
 
 
-def _paragraphs(text: str) -> list[str]:
-    """The extractor's lines as paragraphs, sanitised; table rows made readable.
+def _paragraphs(body: _Element | None) -> list[str]:
+    """The extracted content's blocks as paragraphs, sanitised.
 
-    A table's row is one paragraph with its cells apart (``Party | Votes``), except that a
-    row any cell of which is running text is a layout table (old pages set their article in
-    one): then each cell is a paragraph of its own.
+    Read from the extractor's tree, not its text output, which decodes character references
+    a second time (a page that writes ``&amp;pound;`` means the six characters ``&pound;``,
+    not ``£``). Headings, paragraphs, quotations and list items are each a paragraph; a line
+    break inside one starts another.
     """
-    paragraphs: list[str] = []
-    for line in sanitize_text(text).split("\n"):
-        if _TABLE_ROW.match(line):
-            cells = [cell.strip() for cell in line[1:-1].split("|")]
-            cells = [cell for cell in cells if cell]
-            if any(is_prose(cell) for cell in cells):
-                paragraphs.extend(cells)
-            elif cells:
-                paragraphs.append(" | ".join(cells))
-        elif line:
-            paragraphs.append(line)
-    return paragraphs
+    if body is None:
+        return []
+    lines = sanitize_text("\n".join(_blocks(body))).split("\n")
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def _blocks(element: _Element) -> Iterator[str]:
+    """The text blocks under ``element``, in order; see :func:`_table` for tables."""
+    for child in element:
+        if child.tag == "table":
+            yield from _table(child)
+        elif child.tag == "list":
+            for item in child:
+                if any(inner.tag in _BLOCK_TAGS for inner in item):
+                    yield from _blocks(item)
+                else:
+                    yield "- " + _text(item)
+        elif any(inner.tag in _BLOCK_TAGS for inner in child):
+            yield from _blocks(child)
+        else:
+            yield _text(child)
+
+
+def _table(table: _Element) -> Iterator[str]:
+    """A table's rows: one paragraph a row (``Route | Crossings``), cells apart.
+
+    A row any cell of which holds running text is a layout table (old pages set their article
+    in one): then each block of each cell is a paragraph of its own.
+    """
+    for row in table:
+        cells = [[block for block in _blocks_of_cell(cell) if block.strip()] for cell in row]
+        blocks = [block for cell in cells for block in cell]
+        if any(len(cell) > 1 for cell in cells) or any(is_prose(block) for block in blocks):
+            yield from blocks
+        elif blocks:
+            yield " | ".join(" ".join(block.split()) for block in blocks)
+
+
+def _blocks_of_cell(cell: _Element) -> list[str]:
+    if any(inner.tag in _BLOCK_TAGS for inner in cell):
+        return list(_blocks(cell))
+    return [_text(cell)]
+
+
+def _text(element: _Element) -> str:
+    """An element's text with its inline markup dropped; a line break (``lb``) is a new line."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _line(value: str | None) -> str | None:
