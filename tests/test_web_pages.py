@@ -160,7 +160,8 @@ def test_a_windows_1251_page_with_a_meta_charset_is_read_in_cyrillic(tmp_path: P
         "Паромное сообщение с островами с июня станет ежедневным и двукратным, сообщил в понедельник "
         "оператор, после зимы, когда штормы отменили каждый третий рейс."
     )
-    html = f'<html lang="ru"><head><meta charset="windows-1251"><title>{title}</title></head><body><p>{story}</p></body></html>'
+    head = f'<meta charset="windows-1251"><title>{title}</title>'
+    html = f'<html lang="ru"><head>{head}</head><body><p>{story}</p></body></html>'
     (tmp_path / "page.html").write_bytes(html.encode("cp1251"))
     result = parsed(tmp_path / "page.html")
     assert result.encoding == "cp1251" and result.language == "ru"
@@ -169,7 +170,8 @@ def test_a_windows_1251_page_with_a_meta_charset_is_read_in_cyrillic(tmp_path: P
 
 def test_a_latin_1_declaration_is_read_as_windows_1252_as_browsers_do(tmp_path: Path) -> None:
     story = STORY.replace("Monday", "Monday (tickets \x80 12, caf\xe9 on board)")
-    html = f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body>{story}</body></html>'
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+    html = f"<html><head>{head}</head><body>{story}</body></html>"
     (tmp_path / "page.htm").write_bytes(html.encode("latin-1"))
     result = parsed(tmp_path / "page.htm")
     assert "tickets € 12, café on board" in result.article.text and result.encoding == "cp1252"
@@ -197,7 +199,8 @@ def test_a_utf16_page_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
 
 
 def test_html_entities_are_decoded_once_and_only_once(tmp_path: Path) -> None:
-    head = "<title>R&amp;D costs &#163;3m, &#x20AC;4m&hellip;</title><meta name='author' content='Zo&euml; O&#39;Brien'>"
+    head = "<title>R&amp;D costs &#163;3m, &#x20AC;4m&hellip;</title>"
+    head += "<meta name='author' content='Zo&euml; O&#39;Brien'>"
     body = STORY + (
         "<p>The council&rsquo;s R&amp;D budget rose to &#163;3m &ndash; &#x20ac;3.5m &ndash; this year, "
         "and the report wrote &amp;pound; where it meant &pound;, &amp;#163; for &#163;, said Zo&euml;.</p>"
@@ -216,7 +219,7 @@ def test_html_entities_are_decoded_once_and_only_once(tmp_path: Path) -> None:
 def test_script_style_and_noscript_text_never_become_article_text(tmp_path: Path) -> None:
     words = "The minister resigned in disgrace after the secret report was leaked to the press today. " * 30
     head = f"<script>var teaser = '{words}';</script><style>/* {words} */ p {{ color: red }}</style>"
-    body = f"<noscript><p>{words}</p></noscript><script type='application/json'>{{\"x\": \"{words}\"}}</script>"
+    body = f'<noscript><p>{words}</p></noscript><script type=\'application/json\'>{{"x": "{words}"}}</script>'
     (tmp_path / "page.html").write_bytes(page(head, body + STORY + f"<template><p>{words}</p></template>"))
     article = parsed(tmp_path / "page.html").article
     assert "minister" not in article.text and article.paragraphs[0].startswith("The ferry service")
@@ -244,7 +247,7 @@ def test_an_article_set_in_nested_layout_tables_comes_out_as_paragraphs(tmp_path
     [
         "<form><label>Email</label><input name=e><label>Password</label><input type=password>"
         "<button>Sign in</button></form><a href='/forgot'>Forgot your password?</a>",
-        "<ul>" + "".join(f"<li><a href='/story/{i}'>Ferry story number {i} of the week</a></li>" for i in range(60)) + "</ul>",
+        "<ul>" + "".join(f"<li><a href='/story/{i}'>Ferry story number {i} of the week</a></li>" for i in range(60)),
         "",
         "<div><div><div></div></div></div>",
         "<p>Short.</p>",
@@ -333,7 +336,9 @@ def test_the_address_a_browser_recorded_is_the_url_when_the_page_names_none(tmp_
     saved = b"<!-- saved from url=(0032)https://ferries.example/news/1 -->\n" + page()
     (tmp_path / "page.html").write_bytes(saved)
     assert parsed(tmp_path / "page.html").article.url == "https://ferries.example/news/1"
-    single_file = b"<!--\n Page saved with SingleFile \n url: https://ferries.example/news/2 \n saved date: Tue Jan 02 2024\n-->"
+    single_file = (
+        b"<!--\n Page saved with SingleFile \n url: https://ferries.example/news/2 \n saved date: Tue Jan 02\n-->"
+    )
     (tmp_path / "single.html").write_bytes(page().replace(b"<html>", b"<html>" + single_file))
     result = parsed(tmp_path / "single.html")
     assert result.article.url == "https://ferries.example/news/2" and result.article.published is None
