@@ -21,12 +21,14 @@ import codecs
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from lxml.html import HtmlElement
 
 from store.metadata import parse_date_line
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 #: How far into a page its encoding declaration is looked for (browsers look at the first 1,024
 #: bytes; saved pages put a comment and long style sheets first, so a little further).

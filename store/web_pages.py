@@ -23,13 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-
-from lxml.etree import _Element
+from typing import TYPE_CHECKING
 
 from store.cleaning import CleanedArticle, is_prose
 from store.decoding import NotText, decode_bytes
 from store.page_metadata import declared_charset, saved_from, stated_language, stated_published
 from store.sanitize import sanitize_line, sanitize_text
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 #: File name endings read as web pages.
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
