@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from store import Store  # noqa: E402
-from store.decoding import decode_bytes  # noqa: E402
+from store.decoding import character_references, decode_bytes  # noqa: E402
 from store.memory_backend import MemoryDatabase  # noqa: E402
 from store.web_pages import read_page  # noqa: E402
 
@@ -72,7 +72,8 @@ def sources(count: int) -> list[Path]:
 
 def as_page(source: Path, number: int) -> str:
     """The article of a BBC text file inside a saved news page."""
-    title, _, body = decode_bytes(source.read_bytes()).text.partition("\n")
+    # The corpus writes some characters as references (&#163;): the page holds the characters.
+    title, _, body = character_references(decode_bytes(source.read_bytes()).text).partition("\n")
     paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
 
     def links(prefix: str, n: int) -> str:
