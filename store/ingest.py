@@ -19,11 +19,14 @@ from pathlib import Path
 from store import decoding
 from store.cleaning import CleanedArticle, clean_article
 from store.decoding import NotText, character_references, decode_bytes
+from store.mhtml import MHTML_SUFFIXES, page_part
 from store.sanitize import sanitize_line, sanitize_text
-from store.web_pages import HTML_SUFFIXES, companion_folders, is_web_page, read_page
+from store.web_pages import HTML_SUFFIXES, WebPage, companion_folders, is_web_page, looks_like_page, read_page
 
+#: File name endings read as text.
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
 #: File name endings that are read as articles (web pages among them).
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
+ARTICLE_SUFFIXES: tuple[str, ...] = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *MHTML_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,10 @@ def discover(paths: Iterable[str | Path]) -> Iterator[FoundFile | SkippedFile]:
     """Expand folders (recursively, in name order) into article files.
 
     A path named explicitly is read whatever its ending; inside folders only ``.txt``, ``.md``
-    and web pages (``.html``, ``.htm``, ``.xhtml``) are taken, and hidden files and folders are
-    passed over, as is a saved page's folder of scripts, styles and images (``page_files``
-    beside ``page.html``): it is part of the page, not articles of its own. Anything in a folder
+    and web pages (``.html``, ``.htm``, ``.xhtml``; single-file ``.mhtml``, ``.mht``) are
+    taken, and hidden files and folders are passed over, as is a saved page's folder of
+    scripts, styles and images (``page_files`` beside ``page.html``): it is part of the page,
+    not articles of its own. Anything in a folder
     that is neither a folder nor a regular file (a named pipe, a socket, a device, a broken
     link) is reported whatever its name: it cannot be judged by its ending, and leaving it out
     silently would hide why a file the user expected is missing. Links are followed to files
@@ -217,15 +221,24 @@ def parse_file(path: Path, origin: str | None = None) -> ParsedFile | SkippedFil
             except OSError:
                 return SkippedFile(origin, "not a regular file")
         return SkippedFile(origin, f"cannot be read ({exc.strerror or exc})")
-    if is_web_page(path.name):
+    name = path.name.lower()
+    if name.endswith(MHTML_SUFFIXES):
+        return parse_page(data, origin, single_file=True)
+    # A page named explicitly with another ending (story.php) is known by how it starts.
+    if is_web_page(name) or (not name.endswith(TEXT_SUFFIXES) and looks_like_page(data)):
         return parse_page(data, origin)
-    return parse_bytes(data, origin, markdown=path.suffix.lower() in (".md", ".markdown"))
+    return parse_bytes(data, origin, markdown=name.endswith((".md", ".markdown")))
 
 
-def parse_page(data: bytes, origin: str) -> ParsedFile | SkippedFile:
-    """A web page's bytes: the article and metadata :func:`store.web_pages.read_page` finds."""
+def parse_page(data: bytes, origin: str, *, single_file: bool = False) -> ParsedFile | SkippedFile:
+    """A web page's bytes (an MHTML file's when ``single_file``): its article and what it states."""
     try:
-        page = read_page(data)
+        page: WebPage
+        if single_file:
+            part = page_part(data)
+            page = read_page(part.html, charset=part.charset, address=part.address)
+        else:
+            page = read_page(data)
     except NotText as exc:
         return SkippedFile(origin, str(exc))
     text_hash = hashlib.sha256(page.article.text.encode("utf-8")).hexdigest()[:16]

@@ -83,11 +83,17 @@ def declared_charset(data: bytes) -> str | None:
     """
     head = data[:CHARSET_SCAN_BYTES]
     found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
-    if found is None:
-        return None
+    return charset_named(found.group(1).decode("ascii", "replace")) if found else None
+
+
+def charset_named(label: str | None) -> str | None:
+    """The encoding a declared label names, as Python names it; None if unknown or not to be trusted.
+
+    See :func:`declared_charset` and :func:`_ascii_compatible` for the labels not trusted.
+    """
     try:
-        name = codecs.lookup(found.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        name = codecs.lookup((label or "").strip()).name
+    except LookupError:
         return None
     if name.startswith(("utf-16", "utf-32", "utf-7")) or not _ascii_compatible(name):
         return None

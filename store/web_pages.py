@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from store.cleaning import CleanedArticle, is_prose
 from store.decoding import NotText, decode_bytes
-from store.page_metadata import declared_charset, saved_from, stated_language, stated_published
+from store.page_metadata import charset_named, declared_charset, saved_from, stated_language, stated_published
 from store.sanitize import sanitize_line, sanitize_text
 
 if TYPE_CHECKING:
@@ -48,6 +48,11 @@ _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "table", "row", "cell", "quote", "code", "div"})
 _WORD = re.compile(r"\w+")
 _URL = re.compile(r"^https?://\S+$", re.I)
+#: How far into a file :func:`looks_like_page` looks.
+_SNIFF_BYTES = 4096
+_PAGE_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +82,27 @@ def companion_folders(names: Collection[str]) -> set[str]:
     return folders & set(names)
 
 
-def read_page(data: bytes) -> WebPage:
+def looks_like_page(data: bytes) -> bool:
+    """True for bytes that start as an HTML document does (``<!DOCTYPE html>``, ``<html>``).
+
+    A file named explicitly whatever its ending (``story.php``, ``article.aspx``, no ending at
+    all) is a page when it says so in its first characters, after a BOM, an XML declaration or
+    comments (a browser's "saved from" line).
+    """
+    return _PAGE_START.match(data[:_SNIFF_BYTES]) is not None
+
+
+def read_page(data: bytes, *, charset: str | None = None, address: str | None = None) -> WebPage:
     """The article in a web page's bytes, with the metadata the page states.
+
+    ``charset`` is an encoding named outside the page (a single-file page's MIME part), which
+    comes before the page's own declaration; ``address`` is where the page was saved from,
+    the url when the page names none itself.
 
     Raises:
         NotText: with the reason, for bytes that are not text, not HTML, or hold no article.
     """
-    decoded = decode_bytes(data, declared_charset(data))
+    decoded = decode_bytes(data, charset_named(charset) or declared_charset(data))
     markup = _UNPARSABLE.sub("", decoded.text)
     import trafilatura  # only imports of pages need it: the app opens without paying for it
     from trafilatura.utils import load_html
@@ -113,7 +132,7 @@ def read_page(data: bytes) -> WebPage:
     if not any(is_prose(paragraph) for paragraph in paragraphs):
         raise NotText(NO_ARTICLE)
     url = _line(extracted.url) if extracted is not None else None
-    url = url if url and _URL.match(url) else saved_from(markup)
+    url = next((u for u in (url, saved_from(markup), _line(address)) if u and _URL.match(u)), None)
     article = CleanedArticle(
         title=title,
         source=_line(extracted.sitename) if extracted is not None else None,
