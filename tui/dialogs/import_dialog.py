@@ -52,7 +52,7 @@ class ImportDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
-            title = "Import articles (.txt, .md, saved .html pages; folders are read recursively)"
+            title = "Import articles (.txt, .md, saved web pages; folders are read recursively)"
             yield Static(title, id="dialog-title")
             yield Input(placeholder="path to a file or folder", suggester=PathSuggester(), id="import-path")
             yield Static("", id="import-error", markup=False)
