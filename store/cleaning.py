@@ -101,7 +101,7 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _is_prose(line: str) -> bool:
+def is_prose(line: str) -> bool:
     """A paragraph of running text: enough words and ends like a sentence, or simply long."""
     # Words are counted only in a line under 160 characters, and only up to ten.
     return len(line) >= 160 or (len(line.split(maxsplit=9)) >= 10 and line.rstrip().endswith(_TERMINAL))
@@ -210,13 +210,13 @@ def clean_article(text: str, *, markdown: bool = False) -> CleanedArticle:
     url = front.get("url") or front.get("link") or None
     published = parse_date_line(front["date"]) if front.get("date") else None
 
-    first_prose = next((i for i, u in enumerate(units) if _is_prose(u)), len(units))
+    first_prose = next((i for i, u in enumerate(units) if is_prose(u)), len(units))
     header, rest = units[:first_prose], units[first_prose:]
 
     if title is None and header and len(header[0]) <= 250:
         title = header[0]
         header = header[1:]
-    elif title is None and not header and rest and not _is_prose(rest[0][:250]):
+    elif title is None and not header and rest and not is_prose(rest[0][:250]):
         title = rest.pop(0)
     # A paragraph that says the title again (in other case or punctuation) is dropped.
     title_words = _words(title) if title else []

@@ -63,13 +63,17 @@ def too_large(size: int | None, limit_bytes: int = MAX_FILE_BYTES) -> str:
     return f"too large ({size / 1e6:.0f} MB; the limit is {limit})"
 
 
-def decode_bytes(data: bytes) -> Decoded:
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     """Decode ``data`` as text.
 
     Order matters: a BOM is certain; strict UTF-8 almost never succeeds on text that is not
-    UTF-8; mostly-ASCII text with a few stray high bytes is cp1252 (statistical detectors
-    misread such files, e.g. a lone ``£`` as Japanese cp932); everything else goes to
-    charset-normalizer, whose answer is accepted only if it reads as clean text.
+    UTF-8; an encoding the file declares itself (``declared``: a web page's ``<meta
+    charset>``) comes next, when the bytes decode in it; mostly-ASCII text with a few stray
+    high bytes is cp1252 (statistical detectors misread such files, e.g. a lone ``£`` as
+    Japanese cp932); everything else goes to charset-normalizer, whose answer is accepted only
+    if it reads as clean text. A declaration comes after UTF-8 because pages copied or saved
+    by other tools are often re-encoded as UTF-8 with the old declaration left in; bytes in a
+    legacy code page are almost never valid UTF-8 by chance.
 
     Raises:
         NotText: with the reason, for empty, binary or undecodable input.
@@ -89,18 +93,23 @@ def decode_bytes(data: bytes) -> Decoded:
             raise NotText(f"binary file ({what})")
     if b"\x00" in data[:65536]:
         raise NotText("binary file (contains NUL bytes)")
-    decoded = _decode_unmarked(data)
+    decoded = _decode_unmarked(data, declared)
     if _looks_binary(decoded.text):
         raise NotText("binary file (mostly control characters)")
     return decoded
 
 
-def _decode_unmarked(data: bytes) -> Decoded:
+def _decode_unmarked(data: bytes, declared: str | None = None) -> Decoded:
     """Decode bytes that carry no byte-order mark."""
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if declared is not None:
+        try:
+            return Decoded(data.decode(declared), declared)
+        except (UnicodeDecodeError, LookupError):
+            pass  # the declaration is wrong: the bytes are judged as any file's
     mixed = _utf8_with_strays(data)
     if mixed is not None:
         return mixed

@@ -104,6 +104,7 @@ class ImportPlan:
                 "url": cleaned.url,
             },
             overrides=existing.get("overrides", {}) if existing else {},
+            language=parsed.language,
         )
         self.articles.append(Change(ARTICLES, key, existing, doc))
         self._planned.add(key)

@@ -19,10 +19,14 @@ from pathlib import Path
 from store import decoding
 from store.cleaning import CleanedArticle, clean_article
 from store.decoding import NotText, character_references, decode_bytes
+from store.mhtml import MHTML_SUFFIXES, page_part
 from store.sanitize import sanitize_line, sanitize_text
+from store.web_pages import HTML_SUFFIXES, WebPage, companion_folders, is_web_page, looks_like_page, read_page
 
-#: File name endings that are read as articles.
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
+#: File name endings read as text.
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
+#: File name endings that are read as articles (web pages among them).
+ARTICLE_SUFFIXES: tuple[str, ...] = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *MHTML_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class ParsedFile:
     #: Hash of the cleaned text: a new article's id, and how duplicates are recognised (made
     #: where the file is parsed, in a worker process during a large import).
     text_hash: str
+    #: The language the file states (a web page's ``lang``), or None.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +68,11 @@ class FoundFile:
 def discover(paths: Iterable[str | Path]) -> Iterator[FoundFile | SkippedFile]:
     """Expand folders (recursively, in name order) into article files.
 
-    A path named explicitly is read whatever its ending; inside folders only ``.txt`` and
-    ``.md`` files are taken, and hidden files and folders are passed over. Anything in a folder
+    A path named explicitly is read whatever its ending; inside folders only ``.txt``, ``.md``
+    and web pages (``.html``, ``.htm``, ``.xhtml``; single-file ``.mhtml``, ``.mht``) are
+    taken, and hidden files and folders are passed over, as is a saved page's folder of
+    scripts, styles and images (``page_files`` beside ``page.html``): it is part of the page,
+    not articles of its own. Anything in a folder
     that is neither a folder nor a regular file (a named pipe, a socket, a device, a broken
     link) is reported whatever its name: it cannot be judged by its ending, and leaving it out
     silently would hide why a file the user expected is missing. Links are followed to files
@@ -97,13 +106,15 @@ def _walk(folder: Path) -> Iterator[FoundFile | SkippedFile]:
     except OSError as exc:
         yield SkippedFile(str(folder), f"folder cannot be read ({exc.strerror or exc})")
         return
+    companions = companion_folders([entry.name for entry in entries])
     for entry in entries:
         if entry.name.startswith("."):
             continue
         child = folder / entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(child)
+                if entry.name not in companions:
+                    yield from _walk(child)
                 continue
             plain_file = entry.is_file(follow_symlinks=False)
         except OSError:
@@ -210,7 +221,29 @@ def parse_file(path: Path, origin: str | None = None) -> ParsedFile | SkippedFil
             except OSError:
                 return SkippedFile(origin, "not a regular file")
         return SkippedFile(origin, f"cannot be read ({exc.strerror or exc})")
-    return parse_bytes(data, origin, markdown=path.suffix.lower() in (".md", ".markdown"))
+    name = path.name.lower()
+    if name.endswith(MHTML_SUFFIXES):
+        return parse_page(data, origin, single_file=True)
+    # A page named explicitly with another ending (story.php) is known by how it starts.
+    if is_web_page(name) or (not name.endswith(TEXT_SUFFIXES) and looks_like_page(data)):
+        return parse_page(data, origin)
+    return parse_bytes(data, origin, markdown=name.endswith((".md", ".markdown")))
+
+
+def parse_page(data: bytes, origin: str, *, single_file: bool = False) -> ParsedFile | SkippedFile:
+    """A web page's bytes (an MHTML file's when ``single_file``): its article and what it states."""
+    try:
+        page: WebPage
+        if single_file:
+            part = page_part(data)
+            page = read_page(part.html, charset=part.charset, address=part.address)
+        else:
+            page = read_page(data)
+    except NotText as exc:
+        return SkippedFile(origin, str(exc))
+    text_hash = hashlib.sha256(page.article.text.encode("utf-8")).hexdigest()[:16]
+    raw_hash = hashlib.sha256(data).hexdigest()
+    return ParsedFile(origin, raw_hash, page.encoding, page.article, text_hash, page.language)
 
 
 def parse_bytes(data: bytes, origin: str, *, markdown: bool = False) -> ParsedFile | SkippedFile:

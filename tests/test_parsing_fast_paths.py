@@ -165,7 +165,7 @@ any_line = st.one_of(lines(), st.text(max_size=300), st.text(st.characters(max_c
 @example("ıf you find an error")
 def test_cleaning_predicates_are_the_references(line: str) -> None:
     assert cleaning._is_noise(line) == reference_is_noise(line)
-    assert cleaning._is_prose(line) == reference_is_prose(line)
+    assert cleaning.is_prose(line) == reference_is_prose(line)
     assert cleaning._footer_mark(line) == reference_footer_mark(line)
 
 

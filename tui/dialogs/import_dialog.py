@@ -52,7 +52,8 @@ class ImportDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
-            yield Static("Import articles (.txt, .md; folders are read recursively)", id="dialog-title")
+            title = "Import articles (.txt, .md, saved web pages; folders are read recursively)"
+            yield Static(title, id="dialog-title")
             yield Input(placeholder="path to a file or folder", suggester=PathSuggester(), id="import-path")
             yield Static("", id="import-error", markup=False)
             yield Static("→ completes · Enter import · Esc cancel", classes="dialog-help")
