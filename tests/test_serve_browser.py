@@ -28,7 +28,7 @@ import pytest
 
 from store import Store, seed_if_empty
 from tests.browser import CHROMIUM, Served, Tab, app_processes, free_port, missing_browser
-from tui.serve import app_command, author_name
+from tui.serve import QUIT_GRACE, app_command, author_name
 
 MISSING = missing_browser()
 needs_browser = pytest.mark.skipif(
@@ -134,6 +134,24 @@ def test_stopping_the_server_ends_the_open_tabs_apps(browser, served: Served, st
     assert app_processes(store) == []
     tab.page.wait_for_selector("body.-closed")
     assert "Traceback" not in served.out + served.err
+
+
+@needs_browser
+def test_a_tab_closed_without_quitting_ends_its_app_promptly(browser, served: Served, store: Path) -> None:
+    """A user closes the browser without quitting: the tab's app ends (asked to quit, killed
+    after the grace period if it would not): no app is left holding the store, and the server
+    serves the next tab."""
+    doomed = browser.browser_type.launch(executable_path=str(CHROMIUM))
+    tab = Tab(doomed.new_page(viewport={"width": 1200, "height": 800}), served.url)
+    tab.wait("Russia seizes strategic")
+    tab.press("Enter")  # some output in flight as the browser goes
+    doomed.close()
+    deadline = time.monotonic() + QUIT_GRACE + 5
+    while app_processes(store) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert app_processes(store) == []
+    again = Tab(browser.new_page(), served.url)
+    again.wait("Russia seizes strategic")
 
 
 @pytest.mark.parametrize(
