@@ -243,3 +243,36 @@ def test_the_command_keeps_a_hostile_path_one_argument(tmp_path: Path) -> None:
     assert argv == [sys.executable, "-m", "tui", "--store", str(path), "--schema", "dossier"]
     subprocess.run(["sh", "-c", f"true {app_command(path)}"], cwd=tmp_path, check=True)
     assert pwned(tmp_path) == []
+
+
+async def _app_environment(port: int, path: str, store: Path) -> dict[str, str]:
+    """Open a tab's websocket at ``path`` (no browser), and read its app process's environment."""
+    earlier = set(app_processes(store))  # a closed tab's app may still be on its way out
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"http://127.0.0.1:{port}{path}") as websocket:
+        deadline = time.monotonic() + 20
+        while not (pids := set(app_processes(store)) - earlier) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert pids, "no app started for the tab"
+        raw = Path(f"/proc/{min(pids)}/environ").read_bytes()
+        await websocket.close()
+    return dict(entry.decode().split("=", 1) for entry in raw.split(b"\0") if b"=" in entry)
+
+
+def test_a_tab_without_a_name_gets_the_servers_author(store: Path) -> None:
+    """``serve(author=...)``: the author of tabs that name none; a tab that names one gets its own."""
+    server = Served(store, free_port(), author="Default Ann")
+    server.wait_listening()
+    try:
+        assert asyncio.run(_app_environment(server.port, "/ws", store))["DOSSIER_AUTHOR"] == "Default Ann"
+        named = asyncio.run(_app_environment(server.port, f"/ws/as/{quote('Zoë/Ørsted', safe='')}", store))
+        assert named["DOSSIER_AUTHOR"] == "Zoë/Ørsted"
+    finally:
+        assert server.stop() == 0, server.err
+
+
+def test_a_hostile_name_in_the_websocket_path_is_refused_there_too(served: Served) -> None:
+    """A client that skips the page and names itself in the websocket's path is checked the same."""
+    for name in ("\x1b[2J", "a\nb", "x" * 200):
+        path = f"/ws/as/{quote(name, safe='')}"
+        host = f"127.0.0.1:{served.port}"
+        assert asyncio.run(_handshake(served.port, host=host, origin=None, path=path)) == 400

@@ -146,7 +146,7 @@ class DossierServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
-        app.router.add_get("/ws/as/{author:.+}", self.handle_websocket, name="authored_websocket")
+        app.router.add_get("/ws/as/{author:[\\s\\S]+}", self.handle_websocket, name="authored_websocket")
         return app
 
     def _host_allowed(self, request: web.Request) -> bool:
