@@ -240,8 +240,8 @@ def test_listening_beyond_this_machine_is_said_aloud(store: Path) -> None:
 def test_the_command_keeps_a_hostile_path_one_argument(tmp_path: Path) -> None:
     path = tmp_path / HOSTILE_FOLDER / "store"
     argv = shlex.split(app_command(path, schema="dossier"))
-    assert argv == [sys.executable, "-m", "tui", "--store", str(path), "--schema", "dossier"]
-    subprocess.run(["sh", "-c", f"true {app_command(path)}"], cwd=tmp_path, check=True)
+    assert argv == ["exec", sys.executable, "-m", "tui", "--store", str(path), "--schema", "dossier"]
+    subprocess.run(["sh", "-c", f"true {app_command(path)[len('exec ') :]}"], cwd=tmp_path, check=True)
     assert pwned(tmp_path) == []
 
 

@@ -75,7 +75,8 @@ def app_command(store_location: Path | str, *, schema: str = DEFAULT_SCHEMA) -> 
     the shell starts in.
     """
     location = str(store_location.resolve()) if isinstance(store_location, Path) else store_location
-    return shlex.join([sys.executable, "-m", "tui", "--store", location, "--schema", schema])
+    # exec: the shell becomes the app, so ending the tab's process ends the app, not only a shell.
+    return "exec " + shlex.join([sys.executable, "-m", "tui", "--store", location, "--schema", schema])
 
 
 def _host_name(netloc: str) -> str:
