@@ -1,37 +1,31 @@
 """End to end through a real SSH session: the installed ``dossier`` in tmux, keys typed as a user
-types them, the screen read back (``../shared/tools/ssh_tui.py``).
+types them, the screen read back (the rig: ``tests/ssh_tui.py``).
 
 Run alone with ``pytest -m e2e``. They need tmux and OpenSSH (``.ci/run`` installs them); without
-them they are skipped, except in CI, where that is a failure.
+them they are skipped with what is missing, except in CI, where that is a failure.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests import ssh_tui
 from tests.terminal import DOSSIER
 
-RIG = SHARED / "tools" / "ssh_tui.py"
-TOOLS = [
-    RIG.exists(),
-    shutil.which("tmux") is not None,
-    Path("/usr/sbin/sshd").exists(),
-    shutil.which("ssh") is not None,
-]
+RIG = Path(ssh_tui.__file__)
+MISSING = ssh_tui.missing_tools()
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(
-        not all(TOOLS) and os.environ.get("CI") != "true",
-        reason="needs tmux, openssh-server/client and ../shared/tools/ssh_tui.py (CI installs them)",
+        bool(MISSING) and os.environ.get("CI") != "true",
+        reason=f"end-to-end over ssh: {'; '.join(MISSING)} (.ci/run installs them)",
     ),
 ]
 

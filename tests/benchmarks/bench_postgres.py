@@ -18,7 +18,7 @@ that runs in a fresh process, so its memory is its own:
 * saves: the median durable ``annotate`` and ``update_annotation``;
 * another analyst's change: one process saves a tag, another already open polls
   ``store.refresh()`` every 10 ms (and, where the store offers ``watch(callback)``, is told);
-* the first screen over real ssh in tmux at 80x24 (``../shared/tools/ssh_tui.py``), until the
+* the first screen over real ssh in tmux at 80x24 (``tests/ssh_tui.py``), until the
   first row of the document list is drawn.
 
 A process that passes ``--rss-limit-gb`` (the folder store at 200,000 may) is stopped; the
@@ -55,7 +55,7 @@ from bench_store import _NAME, BBC, build_corpus, median_ms, tag_items, timed  #
 from store import Article, Store, codec  # noqa: E402
 from store.changes import ARTICLES  # noqa: E402
 
-SSH_TUI = ROOT.parent / "shared" / "tools" / "ssh_tui.py"
+SSH_TUI = ROOT / "tests" / "ssh_tui.py"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RESULT = "BENCH-RESULT "
 #: A child is stopped when the machine has less than this left (others work on it too).
