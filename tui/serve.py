@@ -94,10 +94,7 @@ class _AuthoredAppService(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
         if self.author is not None:
-            environment[AUTHOR_ENV] = self.author
-            # Until the app reads DOSSIER_AUTHOR, the login name is who it stamps on a record
-            # (getpass reads LOGNAME first): the tab's app is that user's session.
-            environment["LOGNAME"] = self.author
+            environment[AUTHOR_ENV] = self.author  # the app's author when no --author is given
         return environment
 
     async def stop(self) -> None:

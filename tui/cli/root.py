@@ -87,6 +87,25 @@ def run_app() -> int:
     return run(where.location, schema=where.schema, store=store, settings=chosen)
 
 
+@dossier.command("serve", short_help="Open the same app in a browser tab (localhost).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (others: a warning).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@store_options
+def serve_command(host: str, port: int) -> int:
+    """Run the app in the browser at http://HOST:PORT/ (textual-serve), on the chosen store.
+
+    Each tab is its own app on the same store. Open http://127.0.0.1:8000/?author=NAME to tag as
+    NAME in that tab (a claim, not a login); --author (or $DOSSIER_AUTHOR, the settings file)
+    names who tags in a tab opened without it. Bound to this machine only unless --host says
+    otherwise: whoever reaches the port can read and change the store. Ctrl+C stops it.
+    """
+    from tui.serve import serve
+
+    where = place()
+    meta = click.get_current_context().find_root().meta
+    return serve(where.location, schema=where.schema, host=host, port=port, author=meta.get("dossier.author"))
+
+
 def _register() -> None:
     """The subcommands, one module per kind of work."""
     from tui.cli.exchange import export_command, import_command
