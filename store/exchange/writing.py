@@ -110,7 +110,8 @@ def _write_brat(out: Path, files: dict[str, bytes], mode: int) -> None:
     try:
         os.chmod(fresh, folder_mode)
         for name, payload in files.items():
-            atomic_write(fresh / name, payload, mode)
+            _write_new(fresh / name, payload, mode)
+        fsync_directory(fresh)
         if os.path.lexists(out):
             _check_brat_target(out)  # again: it may have changed while the files were written
             old = parent / f".{out.name}.{secrets.token_hex(8)}.old"
@@ -123,6 +124,25 @@ def _write_brat(out: Path, files: dict[str, bytes], mode: int) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     fsync_directory(parent)
+
+
+def _write_new(path: Path, payload: bytes, mode: int) -> None:
+    """A new file in the export's own fresh folder: made exclusively, never through a link, fsynced.
+
+    No temporary file and rename per file (as :func:`atomic_write` does): nobody else can see
+    into the fresh folder until it is renamed into place whole, so each file only has to be on
+    disk by then. One fsync per file instead of two, and one of the folder at the end: a
+    thousand-article export is twice as fast.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    try:
+        os.fchmod(fd, mode)  # whatever the umask
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_brat_target(out: Path) -> None:
