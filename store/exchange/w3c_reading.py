@@ -31,16 +31,15 @@ import orjson
 
 from store import anchoring
 from store.codec import name_key
-from store.exchange.w3c import ALIASES, ARTICLE, DEFAULT_BASE_IRI, DOSSIER_VOCAB, ENTITY, STATUS, as_uri, stored_stamp
+from store.exchange.w3c import ARTICLE, DEFAULT_BASE_IRI, DOSSIER_VOCAB, as_uri, stored_stamp
+from store.exchange.w3c_bodies import Bodies, author_of, many, status_of, types_of
 from store.export import FORMAT, VERSION
-from store.models import STATUSES, Article
+from store.models import Article
 from store.sanitize import neutralize
 from store.store import Store
 
 #: How much of an id or address from the file a report line shows.
 _SHOWN = 120
-#: How deep a Choice within a Choice is followed (the model nests none; a hostile file might).
-_CHOICE_DEPTH = 4
 
 
 #: The reason given for an annotation that was read but whose words are gone: the merge keeps it
@@ -95,17 +94,6 @@ def export_from_w3c(doc: object, store: Store, *, base_iri: str = DEFAULT_BASE_I
 # ---------------------------------------------------------------------- the document's shape
 
 
-def _types(node: dict[str, Any]) -> list[str]:
-    return [t for t in _many(node.get("type")) if isinstance(t, str)]
-
-
-def _many(value: object) -> list[Any]:
-    """A JSON-LD value as a list: absent is none, one is one (the model allows either)."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _items(doc: object, problems: list[tuple[str, str]]) -> Iterator[tuple[int, Any]]:
     """Each annotation in the document, numbered; pages only referenced by IRI are reported."""
     if isinstance(doc, list):
@@ -113,7 +101,7 @@ def _items(doc: object, problems: list[tuple[str, str]]) -> Iterator[tuple[int, 
         return
     if not isinstance(doc, dict):
         raise W3CFormatError(f"expected a JSON object or list of annotations, found {type(doc).__name__}")
-    types = _types(doc)
+    types = types_of(doc)
     if "Annotation" in types:
         yield 0, doc
         return
@@ -231,7 +219,7 @@ class _Reader:
         if key in self.ids:
             self.not_anchored.append((label, "another annotation in the file has the same id: kept the first"))
             return
-        targets = _many(item.get("target"))
+        targets = many(item.get("target"))
         if not targets:
             self.not_anchored.append((label, "no target"))
             return
@@ -246,7 +234,7 @@ class _Reader:
         article_id, start, end, quote, prefix, suffix, found = record
         if not found:
             self.not_anchored.append((label, ORPHAN_REASON))
-        bodies = _Bodies(item)
+        bodies = Bodies(item)
         entity_id = self._entity(bodies)
         self.ids.add(key)
         self.annotations.append(
@@ -261,8 +249,8 @@ class _Reader:
                 "entity_id": entity_id,
                 "labels": bodies.labels,
                 "note": "\n\n".join(bodies.notes),
-                "status": _status(item),
-                "author": _author(item.get("creator")),
+                "status": status_of(item),
+                "author": author_of(item.get("creator")),
                 "created": stored_stamp(item.get("created")),
                 "updated": stored_stamp(item.get("modified")) or stored_stamp(item.get("created")),
             }
@@ -297,7 +285,7 @@ class _Reader:
             reasons.append(why)
             return None
         text = self.articles.texts[article_id]
-        selection = _selection(_many(target.get("selector")), text)
+        selection = _selection(many(target.get("selector")), text)
         if selection is None:
             reasons.append("no TextQuoteSelector or TextPositionSelector Dossier can use")
             return None
@@ -305,7 +293,7 @@ class _Reader:
         anchor = anchoring.reanchor(text, quote, prefix, suffix, hint)
         return article_id, anchor.start, anchor.end, quote, prefix, suffix, anchor.found
 
-    def _entity(self, bodies: _Bodies) -> str | None:
+    def _entity(self, bodies: Bodies) -> str | None:
         """The entity an identifying body names (recorded once per id), or None."""
         if not bodies.entity_name:
             return None
@@ -326,7 +314,7 @@ def _selection(selectors: list[Any], text: str) -> tuple[str, str, str, int] | N
     for selector in selectors:
         if not isinstance(selector, dict):
             continue
-        kinds = _types(selector)
+        kinds = types_of(selector)
         if "TextQuoteSelector" in kinds and quoted is None:
             exact = selector.get("exact")
             if isinstance(exact, str) and exact:
@@ -347,80 +335,3 @@ def _selection(selectors: list[Any], text: str) -> tuple[str, str, str, int] | N
 def _count(value: object) -> bool:
     """A JSON non-negative integer (``true`` is no number, though Python says it is)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-class _Bodies:
-    """What an annotation's bodies say in Dossier's terms: an entity, labels, a note."""
-
-    def __init__(self, item: dict[str, Any]) -> None:
-        self.entity_name = ""
-        self.entity_id = ""
-        self.entity_type = ""
-        self.aliases: list[str] = []
-        self.labels: list[str] = []
-        self.notes: list[str] = []
-        self.classes: list[str] = []
-        bodies = _many(item.get("body"))
-        if isinstance(item.get("bodyValue"), str):  # model §3.2.5: a plain-text comment
-            bodies.append({"type": "TextualBody", "value": item["bodyValue"]})
-        for body in bodies:
-            self._add(body, 0)
-        for tag in _many(item.get("tags")):  # Hypothesis' own JSON, outside the model
-            if isinstance(tag, str):
-                self.labels.append(tag)
-        if isinstance(item.get("text"), str) and item["text"] and not bodies:
-            self.notes.append(item["text"])
-        if self.entity_name and self.classes:
-            self.entity_type = self.classes.pop(0)
-        self.labels.extend(self.classes)  # a classification of a passage: a label
-
-    def _add(self, body: object, depth: int) -> None:
-        if isinstance(body, str):  # an IRI of a resource Dossier cannot hold: kept as words
-            self.notes.append(body)
-            return
-        if not isinstance(body, dict):
-            return
-        if "Choice" in _types(body):  # the first item is the default (model §3.2.7)
-            options = _many(body.get("items"))
-            if options and depth < _CHOICE_DEPTH:
-                self._add(options[0], depth + 1)
-            return
-        purposes = [p for p in _many(body.get("purpose")) if isinstance(p, str)]
-        value = body.get("value")
-        if not isinstance(value, str):
-            source = body.get("source", body.get("id"))
-            if isinstance(source, dict):
-                source = source.get("id")
-            if isinstance(source, str):
-                self.notes.append(f"{purposes[0]}: {source}" if purposes else source)
-            return
-        if "identifying" in purposes and not self.entity_name:
-            self.entity_name = value
-            entity = body.get(ENTITY, body.get(f"{DOSSIER_VOCAB}entity"))
-            self.entity_id = entity if isinstance(entity, str) else ""
-            self.aliases = [a for a in _many(body.get(ALIASES)) if isinstance(a, str)]
-        elif "classifying" in purposes:
-            self.classes.append(value)
-        elif "tagging" in purposes:
-            self.labels.append(value)
-        else:  # commenting, describing, no purpose: what a reader wrote about the words
-            self.notes.append(value)
-
-
-def _status(item: dict[str, Any]) -> str:
-    status = item.get(STATUS, item.get(f"{DOSSIER_VOCAB}status"))
-    return status if status in STATUSES else "accepted"
-
-
-def _author(creator: object) -> str:
-    """The creator's name (or nickname, or IRI: Hypothesis writes ``acct:user@hypothes.is``)."""
-    for agent in _many(creator):
-        if isinstance(agent, str):
-            return agent
-        if isinstance(agent, dict):
-            for field in ("name", "nickname", "id"):
-                value = agent.get(field)
-                value = value[0] if isinstance(value, list) and value else value
-                if isinstance(value, str) and value:
-                    return value
-    return ""
