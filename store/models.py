@@ -296,13 +296,21 @@ class ImportReport:
     #: (kept as they are here, each also listed in ``skipped`` with both kinds).
     links_added: int = 0
     links_kept: int = 0
+    #: Files of annotations (exports, JSON Lines, W3C, brat) read whole, whatever they added.
+    annotation_files_read: int = 0
     #: Each imported annotation that did not anchor on its article's text, and why.
     not_anchored: list[Unanchored] = field(default_factory=list)
 
     @property
     def read_count(self) -> int:
         """Files that were read successfully (added, updated, already present or duplicates)."""
-        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
+        return (
+            len(self.added)
+            + len(self.updated)
+            + len(self.unchanged)
+            + len(self.duplicates)
+            + self.annotation_files_read
+        )
 
     def summary(self) -> str:
         """One line for status bars and notifications."""

@@ -11,7 +11,7 @@ A new format is one entry in :data:`READERS` and one test in :func:`detect`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +148,51 @@ def import_annotations(store: Store, path: Path | str, fmt: str | None = None) -
     report.skipped.extend(problems)
     report.skipped.extend(bad_records)
     return store.merge_export(document, report=report, origin=str(path))
+
+
+def holds_annotations(path: Path) -> bool:
+    """Whether ``path`` is a file of annotations (an export, JSON Lines, W3C, brat), not of articles.
+
+    A folder is brat when it holds ``.ann`` files; any other folder is a folder of articles.
+    """
+    if path.is_dir():
+        return any(path.rglob("*.ann"))
+    return path.suffix.lower() in (".json", ".jsonl", ".jsonld", ".ann")
+
+
+def import_anything(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import what each path is: articles (files, folders, web pages) or annotations, in one report.
+
+    What the command line and the app's import both call, so a brat folder or a W3C file dropped
+    on either goes the same way. Articles come first, so annotations on them find them; a file
+    of annotations that cannot be read is a ``skipped`` line, like a file of text that cannot.
+    ``read_annotations`` on the report says whether an annotation file was read (importing one
+    again adds nothing and is no failure).
+    """
+    paths = [Path(p) for p in paths]
+    annotation_files = [p for p in paths if holds_annotations(p)]
+    articles = [p for p in paths if p not in annotation_files]
+    report = store.import_paths(articles, progress=progress, cancelled=cancelled) if articles else ImportReport()
+    for path in annotation_files:
+        if report.stopped or report.cancelled or (cancelled is not None and cancelled()):
+            break
+        try:
+            done = import_annotations(store, path)
+        except UnknownFormat as exc:
+            report.skipped.append((str(path), str(exc).removeprefix(f"{path}: ")))
+            continue
+        except OSError as exc:
+            report.skipped.append((str(path), exc.strerror or str(exc)))
+            continue
+        for field in ("added", "updated", "unchanged", "duplicates", "skipped", "not_anchored"):
+            getattr(report, field).extend(getattr(done, field))
+        for field in ("orphaned", "tags_added", "entities_added", "links_added", "links_kept"):
+            setattr(report, field, getattr(report, field) + getattr(done, field))
+        report.annotation_files_read += 1
+    return report

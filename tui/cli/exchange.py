@@ -76,10 +76,7 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     130 stopped.
     """
     missing = [path for path in paths if not Path(path).exists()]  # read the rest, then fail
-    annotation_files = [path for path in paths if _holds_annotations(Path(path))]
-    articles = [path for path in paths if path not in annotation_files]
-    report = _import_with_progress(articles) if articles else ImportReport()
-    read_annotations = bool(annotation_files) and not report.stopped and _import_annotations(annotation_files, report)
+    report = _import_with_progress(paths)
     if as_json:
         print_json(report_dict(report))
     elif report.stopped:  # what was saved on stdout; why it stopped, one line on stderr
@@ -92,51 +89,16 @@ def import_command(paths: tuple[str, ...], as_json: bool) -> int:
     if missing:
         click.echo(f"dossier: no such file or folder: {neutralize(', '.join(missing))}", err=True)
         return FAILED
-    done = report.read_count or read_annotations
-    return 130 if report.cancelled else (OK if done else NOTHING)
+    return 130 if report.cancelled else (OK if report.read_count else NOTHING)
 
 
-def _holds_annotations(path: Path) -> bool:
-    """Whether ``path`` is a file of annotations (an export, JSON Lines, W3C, brat) rather than articles.
-
-    A folder is brat when it holds ``.ann`` files; any other folder is a folder of articles.
-    """
-    if path.is_dir():
-        return any(path.rglob("*.ann"))
-    return path.suffix.lower() in (".json", ".jsonl", ".jsonld", ".ann")
-
-
-def _import_annotations(paths: list[str], report: ImportReport) -> bool:
-    """Merge each annotation file into the store, adding what it did to ``report``; whether one was read.
-
-    A file read again adds nothing and is still read: like an unchanged article, not a failure.
-    """
-    from store.exchange.reading import UnknownFormat, import_annotations
-
-    read = False
-    with opened(place()) as store:
-        for path in paths:
-            try:
-                done = import_annotations(store, path)
-            except UnknownFormat as exc:
-                report.skipped.append((path, str(exc).removeprefix(f"{path}: ")))
-                continue
-            except OSError as exc:
-                report.skipped.append((path, exc.strerror or str(exc)))
-                continue
-            for field in ("added", "updated", "unchanged", "duplicates", "skipped", "not_anchored"):
-                getattr(report, field).extend(getattr(done, field))
-            for field in ("orphaned", "tags_added", "entities_added", "links_added", "links_kept"):
-                setattr(report, field, getattr(report, field) + getattr(done, field))
-            read = True
-    return read
-
-
-def _import_with_progress(paths: list[str]) -> ImportReport:
+def _import_with_progress(paths: tuple[str, ...]) -> ImportReport:
     """Import with a progress bar on a terminal (files done of all, files per second)."""
     # Imported here: opening the app (the common case) need not pay for them.
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from store.exchange.reading import import_anything
 
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -160,7 +122,7 @@ def _import_with_progress(paths: list[str]) -> ImportReport:
                 elapsed = max(time.monotonic() - started, 1e-6)
                 bar.update(task, completed=done, total=total, rate=f"{done / elapsed:.0f} files/s")
 
-            return store.import_paths(paths, progress=progress, cancelled=stop.is_set)
+            return import_anything(store, paths, progress=progress, cancelled=stop.is_set)
     finally:
         signal.signal(signal.SIGINT, previous)
 

@@ -20,6 +20,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from store import ImportReport, Store
+from store.exchange.reading import import_anything
 from store.sanitize import neutralize
 from tui.dialogs.dialog import Dialog
 from tui.dialogs.field_keys import focus_first_field
@@ -52,7 +53,7 @@ class ImportDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
-            title = "Import articles (.txt, .md, saved web pages; folders are read recursively)"
+            title = "Import (.txt, .md, web pages, folders; exports, brat, W3C annotations)"
             yield Static(title, id="dialog-title")
             yield Input(placeholder="path to a file or folder", suggester=PathSuggester(), id="import-path")
             yield Static("", id="import-error", markup=False)
@@ -101,7 +102,9 @@ class ImportProgress(Dialog[ImportReport]):
     @work(thread=True, exclusive=True, name="import")
     def _run(self) -> None:
         worker = get_current_worker()
-        report = self.store.import_paths([self.path], progress=self._progress, cancelled=lambda: worker.is_cancelled)
+        report = import_anything(
+            self.store, [self.path], progress=self._progress, cancelled=lambda: worker.is_cancelled
+        )
         self.app.call_from_thread(self.dismiss, report)
 
     def _progress(self, done: int, total: int, name: str) -> None:
