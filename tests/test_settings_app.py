@@ -120,6 +120,20 @@ async def test_a_remapped_key_fires_and_the_old_one_does_not(tmp_path: Path) -> 
     store.close()
 
 
+async def test_the_first_run_message_names_the_remapped_help_key(tmp_path: Path) -> None:
+    from store import Store
+    from store.seeding import seed_if_empty
+
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text('[keys]\n"screen.help" = "f2,f3"\n')
+    store = Store.open(tmp_path / "store")
+    app = make_app(store, seeded=seed_if_empty(store), settings=load_settings(settings_file, binding_ids=binding_ids()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.main.welcome is not None and app.main.welcome.endswith(" f2 lists every key.")
+    store.close()
+
+
 async def test_a_remapped_reader_key_tags(tmp_path: Path) -> None:
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text('[keys]\nreader.tag_entity = "ctrl+e"\n')

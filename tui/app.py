@@ -118,10 +118,11 @@ class DossierApp(App[None]):
             loop.add_signal_handler(number, functools.partial(self.exit, return_code=128 + number))
         main = MainScreen(self.store)
         if self.seeded is not None:  # said where the article will be read, not over the panes
+            help_key = neutralize(self.key_overrides.get("screen.help", "?").split(",")[0])  # as remapped
             main.welcome = (
                 f"First run: the store was empty, so the {len(self.seeded.added)} seed articles were imported"
                 f" from {neutralize(str(seed_directory()))}. Choose one in the list (j, k, Enter) to read it here;"
-                " ? lists every key."
+                f" {help_key} lists every key."
             )
         self.push_screen(main)
         self.theme_memory.start()

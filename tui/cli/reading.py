@@ -181,5 +181,5 @@ def stats_command(as_json: bool) -> int:
             rows.append((key.replace("_", " "), shown))
         else:
             rows.append((key.replace("_", " "), "—" if value is None else value))
-    print_table(("", "figure"), rows)
+    print_table(("measure", "value"), rows)
     return OK
