@@ -82,6 +82,7 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
                 changes.append(Change(ENTITIES, found["id"], found, after))
             doc = found
         entity_ids[raw_id] = doc["id"]
+    merged_entities = set(entity_ids.values())
     for raw in data.get("annotations", []):
         key, article_id = _text(raw["id"]), _text(raw["article_id"])
         text = text_of(article_id)
@@ -99,6 +100,13 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))
         raw_entity = _text(raw.get("entity_id")) or None
         entity_id = entity_ids.get(raw_entity, raw_entity) if raw_entity else None
+        if entity_id and entity_id not in merged_entities and not view.has(ENTITIES, entity_id):
+            # A tag may not name an entity that is not there (the app and ``show`` look it up):
+            # its words, labels and note come in as a passage, and the report says so.
+            report.skipped.append(
+                (source, f"its entity {entity_id} is neither in the file nor here: kept as a passage")
+            )
+            entity_id = None
         status = raw.get("status") if raw.get("status") in ("accepted", "suggested", "rejected") else "accepted"
         doc = {
             "id": key,
