@@ -82,3 +82,96 @@ def test_dossier_show_after_importing_a_tag_of_a_missing_entity_prints_no_traceb
     shown = dossier("show", article.id, "--store", str(store_path))
     assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
     assert article.text[:5] in shown.stdout
+
+
+# ---------------------------------------------------------------------- Hypothesis
+
+
+def hypothesis_annotation(url: str, exact: str, prefix: str, **fields: object) -> dict:
+    """An annotation as the Hypothesis API returns it (``GET /api/annotations/<id>``), trimmed of nothing."""
+    return {
+        "id": "Zx3d9Q-hEe6bXw",
+        "created": "2024-01-05T12:00:00.123456+00:00",
+        "updated": "2024-01-06T08:30:00.000000+00:00",
+        "user": "acct:alice@hypothes.is",
+        "uri": url,
+        "text": "Important claim — see **this**",
+        "tags": ["treaty", "Россия"],
+        "group": "__world__",
+        "permissions": {"read": ["group:__world__"], "admin": ["acct:alice@hypothes.is"]},
+        "target": [
+            {
+                "source": url,
+                "selector": [
+                    {
+                        "type": "RangeSelector",
+                        "startContainer": "/main[1]/p[2]",
+                        "startOffset": 0,
+                        "endContainer": "/main[1]/p[2]",
+                        "endOffset": 13,
+                    },
+                    {"type": "TextPositionSelector", "start": 99999, "end": 100012},
+                    {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": ""},
+                ],
+            }
+        ],
+        "document": {"title": ["A page"]},
+        "links": {"html": "https://hypothes.is/a/Zx3d9Q-hEe6bXw"},
+        "user_info": {"display_name": "Alice Liddell"},
+        "flagged": False,
+        "hidden": False,
+        **fields,
+    }
+
+
+def test_hypothesis_api_json_in_all_its_shapes_is_read_and_anchored(any_seeded: Store, tmp_path: Path) -> None:
+    """One annotation, a search result (``rows``), the client's export (``annotations``): all read.
+
+    Before: "JSON that is neither a Dossier export nor W3C Web Annotations", though the W3C reader
+    was written to read Hypothesis. Its position (99999, counted on the live page) is wrong; the
+    quote decides. A page note (a target with no selector) is reported, not dropped unseen.
+    """
+    article = first_article(any_seeded)
+    url = "https://news.example.org/2021/shoigu-visit"
+    any_seeded.set_metadata(article.id, url=url)
+    words = article.text.split("\n")[0].split(" ")[2:4]
+    exact = " ".join(words)
+    start = article.text.index(exact)
+    one = hypothesis_annotation(url + "/#annotations:Zx3d9Q", exact, article.text[max(0, start - 10) : start])
+    page_note = {**one, "id": "page-note-1", "target": [{"source": url}], "tags": []}
+    shapes = {
+        "one.json": one,
+        "search.json": {"total": 2, "rows": [{**one, "id": "row-1"}, page_note]},
+        "client-export.json": {"export_date": "2024-02-01", "annotations": [{**one, "id": "exp-1"}]},
+    }
+    reports = {}
+    for name, document in shapes.items():
+        (tmp_path / name).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        reports[name] = import_annotations(any_seeded, tmp_path / name)
+        assert reports[name].tags_added == 1, (name, reports[name])
+    tags = [a for a in any_seeded.annotations() if a.article_id == article.id]
+    assert len(tags) == 3
+    for tag in tags:
+        assert (tag.start, tag.end, tag.quote) == (start, start + len(exact), exact)
+        assert tag.labels == ("treaty", "Россия")
+        assert tag.note == "Important claim — see **this**"
+        assert tag.author == "Alice Liddell"
+        assert tag.created == "2024-01-05T12:00:00.123456+00:00"
+    assert any("page-note-1" in where for where, _ in reports["search.json"].skipped)
+
+
+def test_hypothesis_json_through_the_command(tmp_path: Path) -> None:
+    store_path = tmp_path / "st"
+    assert dossier("import", str(ROOT / "seeds"), "--store", str(store_path)).returncode == 0
+    store = Store.open(store_path)
+    article = first_article(store)
+    store.set_metadata(article.id, url="https://example.org/a")
+    exact = article.text[20:40]
+    store.close()
+    path = tmp_path / "hypothesis.json"
+    path.write_text(json.dumps(hypothesis_annotation("https://example.org/a", exact, "", text="\x1b]0;owned\x07")))
+    done = dossier("import", str(path), "--store", str(store_path))
+    assert done.returncode == 0, done.stderr
+    assert "1 annotations added" in done.stdout
+    shown = dossier("show", article.id, "--store", str(store_path))
+    assert exact in shown.stdout and "\x1b" not in shown.stdout and "\x07" not in shown.stdout

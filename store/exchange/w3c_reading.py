@@ -262,9 +262,10 @@ class _Reader:
                 "labels": bodies.labels,
                 "note": "\n\n".join(bodies.notes),
                 "status": _status(item),
-                "author": _author(item.get("creator")),
+                "author": _author(item.get("creator")) or _hypothesis_user(item),
                 "created": stored_stamp(item.get("created")),
-                "updated": stored_stamp(item.get("modified")) or stored_stamp(item.get("created")),
+                "updated": stored_stamp(item.get("modified") or item.get("updated"))
+                or stored_stamp(item.get("created")),
             }
         )
 
@@ -424,3 +425,11 @@ def _author(creator: object) -> str:
                 if isinstance(value, str) and value:
                     return value
     return ""
+
+
+def _hypothesis_user(item: dict[str, Any]) -> str:
+    """Who wrote a Hypothesis annotation: the name they show, else their account (``acct:alice@hypothes.is``)."""
+    info = item.get("user_info")
+    name = info.get("display_name") if isinstance(info, dict) else None
+    user = item.get("user")
+    return name if isinstance(name, str) and name else user if isinstance(user, str) else ""
