@@ -175,3 +175,105 @@ def test_hypothesis_json_through_the_command(tmp_path: Path) -> None:
     assert "1 annotations added" in done.stdout
     shown = dossier("show", article.id, "--store", str(store_path))
     assert exact in shown.stdout and "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+
+
+# ---------------------------------------------------------------------- brat, as brat writes it
+
+#: A text as brat users have them: Windows line ends, a tab, RTL words, an emoji ZWJ sequence, a
+#: letter with a combining accent no precomposed form exists for, a flag (two code points).
+BRAT_TEXT = (
+    "Barack Obama met\tAngela Merkel in Berlin.\r\n"
+    "שלום עולם said 👩\u200d👩\u200d👧 today, q\u0307 and 🇩🇪 too.\r\n"
+    "The end"
+)
+
+
+def brat_words(text: str, words: str, nth: int = 0) -> tuple[int, int]:
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(words, at + 1)
+    return at, at + len(words)
+
+
+def brat_folder(folder: Path, stem: str = "news-0001") -> dict[str, str]:
+    """A folder as brat's annotation tool saves it: offsets in code points on the .txt as it is.
+
+    Returns T id → the words the T line marks (fragments joined by a line break, as the text has
+    them once its Windows line ends are read as line ends).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stem}.txt").write_bytes(BRAT_TEXT.encode("utf-8"))
+    t = BRAT_TEXT
+    spans = {
+        "T1": [brat_words(t, "Barack Obama")],
+        "T2": [brat_words(t, "Angela Merkel")],
+        "T3": [brat_words(t, "Berlin."), brat_words(t, "שלום")],  # across the line break: fragments
+        "T4": [brat_words(t, "👩\u200d👩\u200d👧")],
+        "T5": [brat_words(t, "שלום עולם")],
+        "T6": [brat_words(t, "The end")],  # at the very end
+        "T7": [(0, 6)],  # at offset 0, inside T1
+        "T8": [brat_words(t, "q\u0307 and 🇩🇪")],
+    }
+    kinds = {"T1": "Person", "T2": "Person", "T3": "Location", "T5": "Phrase", "T7": "Person"}
+    lines = []
+    for t_id, pieces in spans.items():
+        offsets = ";".join(f"{a} {b}" for a, b in pieces)
+        lines.append(f"{t_id}\t{kinds.get(t_id, 'Other')} {offsets}\t{' '.join(t[a:b] for a, b in pieces)}")
+    lines += [
+        "#1\tAnnotatorNotes T1\tUS president, 100% sure: see http://x.org/a%20b",
+        "A1\tNegation T2",
+        "A2\tConfidence T2 High",
+        "N1\tReference T1 Wikipedia:534366\tBarack Obama",
+        "R1\tOrigin Arg1:T1 Arg2:T2\t",
+        "E1\tMeet:T1 Agent:T2",
+        "*\tAlias T1 T7",
+    ]
+    (folder / f"{stem}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    marked = {}
+    for t_id, pieces in spans.items():
+        marked[t_id] = t[pieces[0][0] : pieces[-1][1]].replace("\r\n", "\n").replace("\t", " ")
+    return marked
+
+
+def test_a_brat_text_with_windows_line_ends_and_tabs_becomes_clean_text_with_every_span_on_its_words(
+    any_seeded: Store, tmp_path: Path
+) -> None:
+    """A .txt with ``\\r\\n`` and tabs is an article with line ends and spaces, not with U+FFFD.
+
+    Before: every ``\\r`` and tab became U+FFFD in the stored text ("met�Angela", "Berlin.�"),
+    and the quotes with them. Now the text is read as ingest reads text (line ends, spaces) and
+    each span moves with its words: at offset 0, at the very end, across the line break, on an
+    emoji ZWJ sequence, on RTL words, on a combining accent.
+    """
+    marked = brat_folder(tmp_path / "brat")
+    report = import_annotations(any_seeded, tmp_path / "brat")
+    assert report.tags_added == len(marked), report
+    assert not report.not_anchored
+    article = next(a for a in any_seeded.articles() if a.text.startswith("Barack"))
+    assert article.text == BRAT_TEXT.replace("\r\n", "\n").replace("\t", " ")
+    tags = {a.quote: a for a in any_seeded.annotations() if a.article_id == article.id}
+    assert set(tags) == set(marked.values())
+    for quote, tag in tags.items():
+        assert article.text[tag.start : tag.end] == quote
+    assert tags["The end"].end == len(article.text)
+    assert tags["Barack"].start == 0
+    assert tags["Angela Merkel"].labels == ("Negation", "Confidence: High")
+    again = import_annotations(any_seeded, tmp_path / "brat")
+    assert again.tags_added == 0 and not again.added
+    assert sum(a.text.startswith("Barack") for a in any_seeded.articles()) == 1
+
+
+def test_every_character_kept_by_without_controls_is_where_its_map_says() -> None:
+    from store.sanitize import neutralize, without_controls
+
+    for raw in ("a\r\nb\tc\x1b[31md\r", "\r\n\r\n", "x\u202ey\x85z\x00", "\x9b2J\x07end", "ok", "", "\t"):
+        clean, moved = without_controls(raw)
+        assert neutralize(clean) == clean and "\r" not in clean and "\t" not in clean
+        if moved is None:
+            assert clean == raw
+            continue
+        assert len(moved) == len(raw) + 1 and moved[-1] == len(clean)
+        assert moved == sorted(moved)
+        for index, char in enumerate(raw):
+            if neutralize(char) == char and char != "\r":
+                assert clean[moved[index]] == char, (raw, index)

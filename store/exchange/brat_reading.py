@@ -34,6 +34,7 @@ from store.decoding import NotText
 from store.exchange import brat
 from store.ingest import read_limited
 from store.models import STATUSES
+from store.sanitize import without_controls
 from store.store import Store
 
 _OFFSETS = re.compile(r"\d+ \d+(;\d+ \d+)*")
@@ -129,9 +130,12 @@ class BratReader:
             self.problems.append((str(txt_path), "a symbolic link: not followed"))
         parsed = parse_ann(content, origin)
         self.problems.extend(parsed.problems)
-        article_id = self._article_for(ann_path.stem, txt, str(txt_path))
+        # brat counts offsets on the .txt as it is; the article holds it without controls
+        # (Windows line ends, tabs), and each span is moved with its words.
+        text, moved = without_controls(txt) if txt is not None else (None, None)
+        article_id = self._article_for(ann_path.stem, text, str(txt_path))
         for t_id, span in parsed.spans.items():
-            tag = self._tag(parsed, t_id, span, article_id, txt, f"{origin}#{t_id}")
+            tag = self._tag(parsed, t_id, span, article_id, (txt, text, moved), f"{origin}#{t_id}")
             if tag is not None:
                 self.document["annotations"].append(tag)
 
@@ -166,10 +170,18 @@ class BratReader:
         return key
 
     def _tag(
-        self, parsed: ParsedAnn, t_id: str, span: _Span, article_id: str, txt: str | None, where: str
+        self,
+        parsed: ParsedAnn,
+        t_id: str,
+        span: _Span,
+        article_id: str,
+        texts: tuple[str | None, str | None, list[int] | None],
+        where: str,
     ) -> dict[str, Any] | None:
+        """The tag a ``T`` line makes; ``texts`` is the ``.txt`` as read, as the article holds it, and the map."""
+        txt, text, moved = texts
         start, end = span.pieces[0][0], span.pieces[-1][1]
-        if txt is not None:
+        if txt is not None and text is not None:
             if end > len(txt) or start > end:
                 self.problems.append(
                     (where, f"offsets {start}-{end} are outside the text ({len(txt)} characters): left out")
@@ -179,8 +191,10 @@ class BratReader:
             if brat.one_line(written) != span.text:
                 self.problems.append((where, "its text is not the .txt's at its offsets: left out"))
                 return None
-            quote = txt[start:end]
-            prefix, suffix = anchoring.context(txt, start, end)
+            if moved is not None:
+                start, end = moved[start], moved[end]
+            quote = text[start:end]
+            prefix, suffix = anchoring.context(text, start, end)
         else:
             quote, prefix, suffix = span.text, "", ""
         comments = parsed.comments.get(t_id, [])
