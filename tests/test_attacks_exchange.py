@@ -277,3 +277,25 @@ def test_every_character_kept_by_without_controls_is_where_its_map_says() -> Non
         for index, char in enumerate(raw):
             if neutralize(char) == char and char != "\r":
                 assert clean[moved[index]] == char, (raw, index)
+
+
+def test_a_note_typed_in_brats_own_tool_comes_in_as_written(any_seeded: Store, tmp_path: Path) -> None:
+    """brat writes notes as they were typed; only Dossier's own files are percent-escaped.
+
+    Before: "100% sure: see http://x.org/a%20b" came in as "... http://x.org/a b", and a note
+    holding "%0A" gained a line break. A Dossier export read back still decodes its escapes.
+    """
+    brat_folder(tmp_path / "brat")
+    import_annotations(any_seeded, tmp_path / "brat")
+    obama = next(a for a in any_seeded.annotations() if a.quote == "Barack Obama")
+    assert obama.note == "US president, 100% sure: see http://x.org/a%20b"
+    article = first_article(any_seeded)
+    start = article.text.index(" ") + 1
+    mine = any_seeded.annotate(article.id, start, start + 5, labels=["50% off"], note="a%20b\nline two 100%")
+    from store.exchange.writing import export_to
+
+    export_to(any_seeded, "brat", tmp_path / "out", None)
+    any_seeded.remove_annotation(mine.id)
+    import_annotations(any_seeded, tmp_path / "out")
+    back = next(a for a in any_seeded.annotations() if a.id == mine.id)
+    assert (back.labels, back.note) == (("50% off",), "a%20b\nline two 100%")

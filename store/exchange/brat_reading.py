@@ -199,15 +199,18 @@ class BratReader:
             quote, prefix, suffix = span.text, "", ""
         comments = parsed.comments.get(t_id, [])
         meta = dict(_fields(next((text for kind, text in comments if kind == brat.META), "")))
+        # Only Dossier percent-escapes its values (its T lines carry a ``Dossier`` line): a note
+        # typed in brat's own tool is as written, "100%" and "a%20b" in it included.
+        decoded = unquote if any(kind == brat.META for kind, _ in comments) else _as_written
         labels, status = [], "accepted"
         for name, value in parsed.attributes.get(t_id, []):
             if name == brat.STATUS and value in STATUSES:
                 status = value
             elif name == brat.LABEL:
-                labels.append(unquote(value))
+                labels.append(decoded(value))
             else:
-                labels.append(f"{unquote(name)}: {unquote(value)}" if value else unquote(name))
-        note = "\n".join(unquote(text) for kind, text in comments if kind == brat.NOTES)
+                labels.append(f"{decoded(name)}: {decoded(value)}" if value else decoded(name))
+        note = "\n".join(decoded(text) for kind, text in comments if kind == brat.NOTES)
         entity_id = None if span.kind == brat.PASSAGE else self._entity(parsed, t_id, span, quote)
         identity = f"{article_id}\0{start}\0{end}\0{span.kind}\0{entity_id}\0{labels}"
         return {
@@ -241,16 +244,21 @@ class BratReader:
             self._entities.add(entity_id)
             comments = parsed.comments.get(n_id, []) if n_id else []
             aliases = next((text for kind, text in comments if kind == brat.ALIASES), "")
+            decoded = unquote if database == brat.ENTITY_DB else _as_written  # as for a T line's notes
             self.document["entities"].append(
                 {
                     "id": entity_id,
                     "name": name,
                     "type": unquote(span.kind).upper(),
                     "aliases": [unquote(a) for a in aliases.split("|") if a],
-                    "note": "\n".join(unquote(text) for kind, text in comments if kind == brat.NOTES),
+                    "note": "\n".join(decoded(text) for kind, text in comments if kind == brat.NOTES),
                 }
             )
         return entity_id
+
+
+def _as_written(value: str) -> str:
+    return value
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
