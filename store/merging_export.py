@@ -133,6 +133,29 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
     return Changeset(f"import {origin}", tuple(changes))
 
 
+def settle_report(report: ImportReport, planned: Changeset, committed: Changeset, added_from: int) -> None:
+    """Make ``report`` say what ``committed`` wrote, not what ``planned`` meant to.
+
+    Another process merging the same file at the same moment (two imports of one export, two
+    analysts) plans the same records under the same ids; the one that saves second finds them
+    written and writes nothing for them (:func:`store.merging.rebase`). Its report must not
+    claim them: its articles are "unchanged", its tags and entities not "added".
+    ``added_from`` is where this merge's entries start in ``report.added``.
+    """
+    written = {(c.table, c.key) for c in committed.changes if c.before is None and c.after is not None}
+    for change in planned.changes:
+        if change.before is not None or change.after is None or (change.table, change.key) in written:
+            continue
+        if change.table == ANNOTATIONS:
+            report.tags_added -= 1
+            report.orphaned -= bool(change.after.get("orphaned"))
+        elif change.table == ENTITIES:
+            report.entities_added -= 1
+    mine = report.added[added_from:]
+    report.added[added_from:] = [entry for entry in mine if (ARTICLES, entry[1]) in written]
+    report.unchanged.extend(entry for entry in mine if (ARTICLES, entry[1]) not in written)
+
+
 def _with_links(
     view: View, changes: list[Change], raw_links: object, report: ImportReport, origin: str
 ) -> list[Change]:

@@ -299,3 +299,63 @@ def test_a_note_typed_in_brats_own_tool_comes_in_as_written(any_seeded: Store, t
     import_annotations(any_seeded, tmp_path / "out")
     back = next(a for a in any_seeded.annotations() if a.id == mine.id)
     assert (back.labels, back.note) == (("50% off",), "a%20b\nline two 100%")
+
+
+# ---------------------------------------------------------------------- two imports at once
+
+
+def test_two_analysts_importing_one_file_at_once_are_told_what_each_added(
+    analysts: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """Bob merges the file Alice has just merged, from his copy planned before hers was saved.
+
+    Before: both reports said "N annotations added" though the store holds N (Bob's save
+    rightly wrote nothing). Now the second says nothing was added, and nothing is doubled.
+    """
+    alice, bob = analysts
+    article = first_article(alice)
+    for offset in range(0, 200, 20):
+        alice.annotate(article.id, offset, offset + 5, labels=["l"], note="n")
+    export = tmp_path / "tags.jsonl"
+    from store.exchange.writing import export_to
+
+    export_to(alice, "jsonl", export)
+    for tag in list(alice.annotations()):
+        alice.remove_annotation(tag.id)
+    bob.refresh()
+    first = import_annotations(alice, export)
+    second = import_annotations(bob, export)
+    bob.refresh()
+    assert first.tags_added + second.tags_added == 10 == len(list(bob.annotations()))
+    assert len(first.added) + len(second.added) == 0
+
+
+def test_the_same_brat_folder_imported_by_two_processes_at_once(tmp_path: Path) -> None:
+    """Two real ``dossier import`` processes on one folder store: both succeed, nothing doubled or claimed twice."""
+    import re
+
+    store_path = tmp_path / "st"
+    assert dossier("import", str(ROOT / "seeds"), "--store", str(store_path)).returncode == 0
+    store = Store.open(store_path)
+    for article in store.articles():
+        words = list(re.finditer(r"\w{4,}", article.text))[:60]
+        store.annotate_many(
+            [{"article_id": article.id, "start": w.start(), "end": w.end(), "labels": ["w"]} for w in words]
+        )
+    from store.exchange.writing import export_to
+
+    export_to(store, "brat", tmp_path / "brat")
+    total = len(list(store.annotations()))
+    for tag in list(store.annotations()):
+        store.remove_annotation(tag.id)
+    store.close()
+    command = [sys.executable, "-m", "tui", "import", str(tmp_path / "brat"), "--store", str(store_path)]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in "ab"
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    claimed = sum(int(m.group(1)) for out, _ in outputs for m in re.finditer(r"(\d+) annotations added", out))
+    store = Store.open(store_path)
+    assert len({a.id for a in store.annotations()}) == len(list(store.annotations())) == total == claimed
+    store.close()
