@@ -16,6 +16,7 @@ import orjson
 
 from store import Store
 from store.exchange.reading import import_annotations
+from tests.test_full_disk import _fill, small_disk  # noqa: F401  (small_disk: the tmpfs fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -359,3 +360,30 @@ def test_the_same_brat_folder_imported_by_two_processes_at_once(tmp_path: Path) 
     store = Store.open(store_path)
     assert len({a.id for a in store.annotations()}) == len(list(store.annotations())) == total == claimed
     store.close()
+
+
+# ---------------------------------------------------------------------- a full disk
+
+
+def test_an_export_to_a_full_disk_names_the_export_not_the_store_and_leaves_nothing(
+    small_disk: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The disk the export goes to is full; the store's is not.
+
+    Before: "dossier: the store: No space left on device", which sends the user to look at a
+    store that is fine. Now the line names the file that could not be written, the earlier
+    export there is intact, and no temporary file or folder is left on the disk.
+    """
+    store_path = tmp_path / "st"
+    assert dossier("import", str(ROOT / "seeds"), "--store", str(store_path)).returncode == 0
+    earlier = small_disk / "tags.json"
+    earlier.write_text("earlier export\n")
+    _fill(small_disk)
+    for fmt, name in (("json", "tags.json"), ("w3c", "tags.jsonld"), ("brat", "brat-out")):
+        done = dossier("export", "--format", fmt, "--out", str(small_disk / name), "--store", str(store_path))
+        assert done.returncode == 2
+        assert done.stderr.startswith("dossier: ") and done.stderr.count("\n") == 1, done.stderr
+        assert "the store" not in done.stderr and name in done.stderr, done.stderr
+    assert earlier.read_text() == "earlier export\n"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "tags.json"]

@@ -89,14 +89,21 @@ def export_to(store: Store, fmt: str, out: Path | str, selection: Selection | No
     mode = file_mode_for(store.path) if store.path is not None else 0o600
     left_out: tuple[tuple[str, str], ...] = ()
     written = len(document["annotations"])
-    if fmt == "brat":
-        files = brat.to_files(document)
-        _write_brat(out, files.files, mode)
-        left_out, written = tuple(files.left_out), files.written
-    else:
-        if out.is_dir():
-            raise ExportRefused(f"{out} is a folder; give a file name")
-        atomic_write(out, FILE_WRITERS[fmt](document), mode)
+    try:
+        if fmt == "brat":
+            files = brat.to_files(document)
+            _write_brat(out, files.files, mode)
+            left_out, written = tuple(files.left_out), files.written
+        else:
+            if out.is_dir():
+                raise ExportRefused(f"{out} is a folder; give a file name")
+            atomic_write(out, FILE_WRITERS[fmt](document), mode)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A full disk names no file: the error must name the export's, not leave the reader
+        # to guess (the command line would otherwise blame the store).
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from exc
     return ExportSummary(fmt, out, len(document["articles"]), len(document["entities"]), written, left_out)
 
 
