@@ -387,3 +387,43 @@ def test_an_export_to_a_full_disk_names_the_export_not_the_store_and_leaves_noth
         assert "the store" not in done.stderr and name in done.stderr, done.stderr
     assert earlier.read_text() == "earlier export\n"
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "tags.json"]
+
+
+# ---------------------------------------------------------------------- a brat folder worked on since
+
+
+def test_a_brat_export_worked_on_in_brat_since_is_not_replaced_by_the_next_export(
+    any_seeded: Store, tmp_path: Path
+) -> None:
+    """Export, annotate in brat's own tool (it edits the .ann in place), export again to the folder.
+
+    Before: the second export replaced the folder, and the annotations made in brat, and a
+    ``notes.txt`` the user had put there, were deleted. Now either is refused, with nothing
+    touched; a folder unchanged since it was written is still replaced.
+    """
+    from store.exchange.writing import ExportRefused, export_to
+
+    article = first_article(any_seeded)
+    any_seeded.annotate(article.id, 0, 5, labels=["first"])
+    out = tmp_path / "brat"
+    export_to(any_seeded, "brat", out)
+    export_to(any_seeded, "brat", out)  # unchanged since: replaced
+    ann = out / f"{article.id}.ann"
+    worked_on = ann.read_text(encoding="utf-8") + "T99\tPerson 6 10\t" + article.text[6:10] + "\n"
+    ann.write_text(worked_on, encoding="utf-8")
+    try:
+        export_to(any_seeded, "brat", out)
+        raise AssertionError("an .ann changed in brat was replaced")
+    except ExportRefused as refused:
+        assert ann.name in str(refused)
+    assert ann.read_text(encoding="utf-8") == worked_on
+    ann.write_text(worked_on.removesuffix("T99\tPerson 6 10\t" + article.text[6:10] + "\n"), encoding="utf-8")
+    notes = out / "notes.txt"
+    notes.write_text("my reading notes", encoding="utf-8")
+    done = dossier("export", "--format", "brat", "--out", str(out), "--store", str(tmp_path / "unused"))
+    assert done.returncode == 2 and "notes.txt" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert notes.read_text(encoding="utf-8") == "my reading notes"
+    notes.unlink()
+    export_to(any_seeded, "brat", out)
+    names = {p.name for p in out.iterdir()}
+    assert "notes.txt" not in names and {"annotation.conf", f"{article.id}.ann", f"{article.id}.txt"} <= names
