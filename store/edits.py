@@ -18,7 +18,7 @@ from store.annotating import UNSET, plan_annotations, plan_removal, plan_update
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Changeset
 from store.details import plan_details
 from store.linking import plan_link, plan_unlink
-from store.merging_export import plan_merge
+from store.merging_export import plan_merge, settle_report
 from store.models import REJECTED, Annotation, Article, Entity, ImportReport, Link, Suggestion
 from store.queries import StoreQueries, needs_annotations
 from store.view import View
@@ -96,9 +96,11 @@ class StoreEdits(StoreQueries):
     ) -> ImportReport:
         """Merge a Dossier export (see :mod:`store.export`) into this store, as one undoable step."""
         report = report if report is not None else ImportReport()
+        added_before = len(report.added)
         with self.view.lock:
             changeset = plan_merge(self.view, data, report, origin, self.user)
-        self._commit(changeset)
+        committed = self._commit(changeset)
+        settle_report(report, changeset, committed, added_before)
         return report
 
     # ------------------------------------------------------------------ entities

@@ -82,6 +82,7 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
                 changes.append(Change(ENTITIES, found["id"], found, after))
             doc = found
         entity_ids[raw_id] = doc["id"]
+    merged_entities = set(entity_ids.values())
     for raw in data.get("annotations", []):
         key, article_id = _text(raw["id"]), _text(raw["article_id"])
         text = text_of(article_id)
@@ -99,6 +100,13 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         start, end = (anchor.start, anchor.end) if anchor.found else (int(raw["start"]), int(raw["end"]))
         raw_entity = _text(raw.get("entity_id")) or None
         entity_id = entity_ids.get(raw_entity, raw_entity) if raw_entity else None
+        if entity_id and entity_id not in merged_entities and not view.has(ENTITIES, entity_id):
+            # A tag may not name an entity that is not there (the app and ``show`` look it up):
+            # its words, labels and note come in as a passage, and the report says so.
+            report.skipped.append(
+                (source, f"its entity {entity_id} is neither in the file nor here: kept as a passage")
+            )
+            entity_id = None
         status = raw.get("status") if raw.get("status") in ("accepted", "suggested", "rejected") else "accepted"
         doc = {
             "id": key,
@@ -123,6 +131,29 @@ def plan_merge(view: View, data: dict[str, Any], report: ImportReport, origin: s
         report.orphaned += not anchor.found
     changes = _with_links(view, changes, data.get("links"), report, origin)
     return Changeset(f"import {origin}", tuple(changes))
+
+
+def settle_report(report: ImportReport, planned: Changeset, committed: Changeset, added_from: int) -> None:
+    """Make ``report`` say what ``committed`` wrote, not what ``planned`` meant to.
+
+    Another process merging the same file at the same moment (two imports of one export, two
+    analysts) plans the same records under the same ids; the one that saves second finds them
+    written and writes nothing for them (:func:`store.merging.rebase`). Its report must not
+    claim them: its articles are "unchanged", its tags and entities not "added".
+    ``added_from`` is where this merge's entries start in ``report.added``.
+    """
+    written = {(c.table, c.key) for c in committed.changes if c.before is None and c.after is not None}
+    for change in planned.changes:
+        if change.before is not None or change.after is None or (change.table, change.key) in written:
+            continue
+        if change.table == ANNOTATIONS:
+            report.tags_added -= 1
+            report.orphaned -= bool(change.after.get("orphaned"))
+        elif change.table == ENTITIES:
+            report.entities_added -= 1
+    mine = report.added[added_from:]
+    report.added[added_from:] = [entry for entry in mine if (ARTICLES, entry[1]) in written]
+    report.unchanged.extend(entry for entry in mine if (ARTICLES, entry[1]) not in written)
 
 
 def _with_links(

@@ -79,3 +79,40 @@ def neutralize(text: str) -> str:
     to a server, hence the fast test first: :class:`store.charclass.CharClass`.)
     """
     return _UNSAFE.sub("\ufffd", text) if _UNSAFE_CHARS.found_in(text) else text
+
+
+#: What :func:`without_controls` changes: line ends other than ``\n``, tabs and the characters
+#: :func:`neutralize` would turn into U+FFFD.
+_CONTROLS = re.compile(r"\r\n?|[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = CharClass(_CONTROLS)
+
+
+def without_controls(text: str) -> tuple[str, list[int] | None]:
+    r"""``text`` with no character a terminal obeys, and where each of its positions went.
+
+    For text whose offsets matter (a brat ``.txt`` that becomes an article): line ends
+    (``\r\n``, ``\r``, NEL) become ``\n``, tabs, vertical tabs and form feeds a space, and the
+    other controls and bidi overrides are dropped, where :func:`neutralize` would leave a
+    U+FFFD in their place in the text. Nothing else changes. The list maps each offset of
+    ``text`` (``len(text) + 1`` of them) to the same place in the result, so spans move with
+    their words; it is None when nothing changed (the offsets are the same).
+    """
+    if not _CONTROL_CHARS.found_in(text):
+        return text, None
+    parts: list[str] = []
+    moved: list[int] = []
+    at = done = 0  # where in ``text``; how long the result is so far
+    for match in _CONTROLS.finditer(text):
+        kept = text[at : match.start()]
+        moved.extend(range(done, done + len(kept)))
+        done += len(kept)
+        found = match.group()
+        new = "\n" if found[0] in "\r\x85" else " " if found in "\t\v\f" else ""
+        moved.extend([done] * len(found))
+        parts += (kept, new)
+        done += len(new)
+        at = match.end()
+    tail = text[at:]
+    moved.extend(range(done, done + len(tail) + 1))
+    parts.append(tail)
+    return "".join(parts), moved

@@ -128,7 +128,7 @@ def to_files(document: dict[str, Any]) -> BratFiles:
         labels |= lines.labels
         out.files[f"{stem}.txt"] = text.encode("utf-8")
         out.files[f"{stem}.ann"] = "".join(line + "\n" for line in lines.lines).encode("utf-8")
-    out.files[CONF_NAME] = _conf(types, labels).encode("utf-8")
+    out.files[CONF_NAME] = _conf(types, labels, manifest(out.files)).encode("utf-8")
     return out
 
 
@@ -195,12 +195,39 @@ class _ArticleLines:
             self.lines.append(f"{self._next('#')}\t{NOTES} {n_id}\t{escape_text(entity['note'])}")
 
 
-def _conf(types: set[str], labels: set[str]) -> str:
-    """``annotation.conf``: the entity types and attributes the folder uses."""
+#: How ``annotation.conf`` lists each file written beside it: ``# file <name> <sha256>``.
+MANIFEST_LINE = "# file "
+
+
+def manifest(files: dict[str, bytes]) -> list[str]:
+    """The conf's list of the folder's files and their SHA-256, so a later export can tell them unchanged.
+
+    A folder Dossier wrote is replaced by the next export to it; a file added to it since
+    (someone's notes) or changed since (annotations added in brat's own tool, which edits the
+    ``.ann`` in place) is someone's work, and an export that finds one refuses to replace the
+    folder (:func:`store.exchange.writing.export_to`).
+    """
+    return [f"{MANIFEST_LINE}{name} {hashlib.sha256(data).hexdigest()}" for name, data in sorted(files.items())]
+
+
+def listed_files(conf: str) -> dict[str, str] | None:
+    """Name → SHA-256 of the files an ``annotation.conf`` of ours lists; None if it lists none."""
+    listed = {}
+    for line in conf.splitlines():
+        if line.startswith(MANIFEST_LINE):
+            name, _, digest = line.removeprefix(MANIFEST_LINE).rpartition(" ")
+            listed[name] = digest
+    return listed or None
+
+
+def _conf(types: set[str], labels: set[str], files: list[str]) -> str:
+    """``annotation.conf``: the entity types and attributes the folder uses, and its files."""
     values = "|".join(sorted(labels)) or "none"
     return "\n".join(
         [
             CONF_MARKER,
+            "# The files Dossier wrote here (a later export replaces the folder only if they are unchanged):",
+            *files,
             "# Dossier also writes, beside brat's AnnotatorNotes, '#' lines of its own (brat shows",
             f"# only AnnotatorNotes): '{ALIASES}' on an N line (an entity's aliases) and '{META}' on a",
             "# T line (the annotation's id, author, dates). N lines refer to 'dossier:<entity id>'.",

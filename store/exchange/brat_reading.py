@@ -34,6 +34,7 @@ from store.decoding import NotText
 from store.exchange import brat
 from store.ingest import read_limited
 from store.models import STATUSES
+from store.sanitize import without_controls
 from store.store import Store
 
 _OFFSETS = re.compile(r"\d+ \d+(;\d+ \d+)*")
@@ -129,9 +130,12 @@ class BratReader:
             self.problems.append((str(txt_path), "a symbolic link: not followed"))
         parsed = parse_ann(content, origin)
         self.problems.extend(parsed.problems)
-        article_id = self._article_for(ann_path.stem, txt, str(txt_path))
+        # brat counts offsets on the .txt as it is; the article holds it without controls
+        # (Windows line ends, tabs), and each span is moved with its words.
+        text, moved = without_controls(txt) if txt is not None else (None, None)
+        article_id = self._article_for(ann_path.stem, text, str(txt_path))
         for t_id, span in parsed.spans.items():
-            tag = self._tag(parsed, t_id, span, article_id, txt, f"{origin}#{t_id}")
+            tag = self._tag(parsed, t_id, span, article_id, (txt, text, moved), f"{origin}#{t_id}")
             if tag is not None:
                 self.document["annotations"].append(tag)
 
@@ -166,10 +170,18 @@ class BratReader:
         return key
 
     def _tag(
-        self, parsed: ParsedAnn, t_id: str, span: _Span, article_id: str, txt: str | None, where: str
+        self,
+        parsed: ParsedAnn,
+        t_id: str,
+        span: _Span,
+        article_id: str,
+        texts: tuple[str | None, str | None, list[int] | None],
+        where: str,
     ) -> dict[str, Any] | None:
+        """The tag a ``T`` line makes; ``texts`` is the ``.txt`` as read, as the article holds it, and the map."""
+        txt, text, moved = texts
         start, end = span.pieces[0][0], span.pieces[-1][1]
-        if txt is not None:
+        if txt is not None and text is not None:
             if end > len(txt) or start > end:
                 self.problems.append(
                     (where, f"offsets {start}-{end} are outside the text ({len(txt)} characters): left out")
@@ -179,21 +191,26 @@ class BratReader:
             if brat.one_line(written) != span.text:
                 self.problems.append((where, "its text is not the .txt's at its offsets: left out"))
                 return None
-            quote = txt[start:end]
-            prefix, suffix = anchoring.context(txt, start, end)
+            if moved is not None:
+                start, end = moved[start], moved[end]
+            quote = text[start:end]
+            prefix, suffix = anchoring.context(text, start, end)
         else:
             quote, prefix, suffix = span.text, "", ""
         comments = parsed.comments.get(t_id, [])
         meta = dict(_fields(next((text for kind, text in comments if kind == brat.META), "")))
+        # Only Dossier percent-escapes its values (its T lines carry a ``Dossier`` line): a note
+        # typed in brat's own tool is as written, "100%" and "a%20b" in it included.
+        decoded = unquote if any(kind == brat.META for kind, _ in comments) else _as_written
         labels, status = [], "accepted"
         for name, value in parsed.attributes.get(t_id, []):
             if name == brat.STATUS and value in STATUSES:
                 status = value
             elif name == brat.LABEL:
-                labels.append(unquote(value))
+                labels.append(decoded(value))
             else:
-                labels.append(f"{unquote(name)}: {unquote(value)}" if value else unquote(name))
-        note = "\n".join(unquote(text) for kind, text in comments if kind == brat.NOTES)
+                labels.append(f"{decoded(name)}: {decoded(value)}" if value else decoded(name))
+        note = "\n".join(decoded(text) for kind, text in comments if kind == brat.NOTES)
         entity_id = None if span.kind == brat.PASSAGE else self._entity(parsed, t_id, span, quote)
         identity = f"{article_id}\0{start}\0{end}\0{span.kind}\0{entity_id}\0{labels}"
         return {
@@ -227,16 +244,21 @@ class BratReader:
             self._entities.add(entity_id)
             comments = parsed.comments.get(n_id, []) if n_id else []
             aliases = next((text for kind, text in comments if kind == brat.ALIASES), "")
+            decoded = unquote if database == brat.ENTITY_DB else _as_written  # as for a T line's notes
             self.document["entities"].append(
                 {
                     "id": entity_id,
                     "name": name,
                     "type": unquote(span.kind).upper(),
                     "aliases": [unquote(a) for a in aliases.split("|") if a],
-                    "note": "\n".join(unquote(text) for kind, text in comments if kind == brat.NOTES),
+                    "note": "\n".join(decoded(text) for kind, text in comments if kind == brat.NOTES),
                 }
             )
         return entity_id
+
+
+def _as_written(value: str) -> str:
+    return value
 
 
 def _fields(text: str) -> list[tuple[str, str]]:

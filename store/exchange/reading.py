@@ -19,6 +19,7 @@ import orjson
 
 from store.decoding import NotText
 from store.exchange import brat_reading, jsonl, w3c_reading
+from store.exchange.hypothesis import hypothesis_annotations
 from store.exchange.records import checked
 from store.export import is_export
 from store.importing import MAX_EXPORT_BYTES
@@ -42,7 +43,12 @@ def _read_json(store: Store, path: Path) -> tuple[dict[str, Any], list[tuple[str
         return data, []
     if is_w3c(data):
         return _w3c_of(store, data)
-    raise UnknownFormat(f"{path}: JSON that is neither a Dossier export nor W3C Web Annotations")
+    annotations = hypothesis_annotations(data)
+    if annotations is not None:
+        return _w3c_of(store, annotations)
+    raise UnknownFormat(
+        f"{path}: JSON that is neither a Dossier export nor W3C Web Annotations nor Hypothesis annotations"
+    )
 
 
 #: What marks a JSON document as W3C Web Annotations: the model's context, or one of its types.

@@ -65,6 +65,8 @@ def _problem(
         value = record.get(name)
         if value is not None and not isinstance(value, kind):
             return f"“{name}” is not {_describe(kind)}: left out"
+    if "name" in required and not record["name"].strip():
+        return "its “name” is blank: left out"
     if "start" in required and not 0 <= record["start"] <= record["end"]:
         return "its offsets are not 0 ≤ start ≤ end: left out"
     return ""

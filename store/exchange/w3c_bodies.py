@@ -104,3 +104,11 @@ def author_of(creator: object) -> str:
                 if isinstance(value, str) and value:
                     return value
     return ""
+
+
+def hypothesis_user(item: dict[str, Any]) -> str:
+    """Who wrote a Hypothesis annotation: the name they show, else their account (``acct:alice@hypothes.is``)."""
+    info = item.get("user_info")
+    name = info.get("display_name") if isinstance(info, dict) else None
+    user = item.get("user")
+    return name if isinstance(name, str) and name else user if isinstance(user, str) else ""

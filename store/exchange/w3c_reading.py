@@ -32,7 +32,7 @@ import orjson
 from store import anchoring
 from store.codec import name_key
 from store.exchange.w3c import ARTICLE, DEFAULT_BASE_IRI, DOSSIER_VOCAB, as_uri, stored_stamp
-from store.exchange.w3c_bodies import Bodies, author_of, many, status_of, types_of
+from store.exchange.w3c_bodies import Bodies, author_of, hypothesis_user, many, status_of, types_of
 from store.export import FORMAT, VERSION
 from store.models import Article
 from store.sanitize import neutralize
@@ -250,9 +250,10 @@ class _Reader:
                 "labels": bodies.labels,
                 "note": "\n\n".join(bodies.notes),
                 "status": status_of(item),
-                "author": author_of(item.get("creator")),
+                "author": author_of(item.get("creator")) or hypothesis_user(item),
                 "created": stored_stamp(item.get("created")),
-                "updated": stored_stamp(item.get("modified")) or stored_stamp(item.get("created")),
+                "updated": stored_stamp(item.get("modified") or item.get("updated"))
+                or stored_stamp(item.get("created")),
             }
         )
 

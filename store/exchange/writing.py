@@ -16,6 +16,7 @@ touched: an export never deletes what it did not write.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -89,14 +90,21 @@ def export_to(store: Store, fmt: str, out: Path | str, selection: Selection | No
     mode = file_mode_for(store.path) if store.path is not None else 0o600
     left_out: tuple[tuple[str, str], ...] = ()
     written = len(document["annotations"])
-    if fmt == "brat":
-        files = brat.to_files(document)
-        _write_brat(out, files.files, mode)
-        left_out, written = tuple(files.left_out), files.written
-    else:
-        if out.is_dir():
-            raise ExportRefused(f"{out} is a folder; give a file name")
-        atomic_write(out, FILE_WRITERS[fmt](document), mode)
+    try:
+        if fmt == "brat":
+            files = brat.to_files(document)
+            _write_brat(out, files.files, mode)
+            left_out, written = tuple(files.left_out), files.written
+        else:
+            if out.is_dir():
+                raise ExportRefused(f"{out} is a folder; give a file name")
+            atomic_write(out, FILE_WRITERS[fmt](document), mode)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A full disk names no file: the error must name the export's, not leave the reader
+        # to guess (the command line would otherwise blame the store).
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from exc
     return ExportSummary(fmt, out, len(document["articles"]), len(document["entities"]), written, left_out)
 
 
@@ -166,6 +174,28 @@ def _check_brat_target(out: Path) -> None:
     if not ours or foreign:
         what = f"holds {foreign[0]!r}" if foreign else "is not a brat export written by Dossier"
         raise ExportRefused(f"{out} {what}; choose an empty or new folder")
+    changed = _changed_since_written(out, [e.name for e in entries])
+    if changed:
+        raise ExportRefused(
+            f"{out} holds {changed!r}, which Dossier did not write or which was changed since"
+            " (import the folder first to keep that work); choose an empty or new folder"
+        )
+
+
+def _changed_since_written(out: Path, names: list[str]) -> str:
+    """The first file of a folder of ours that its conf does not list as it is now, or ``""``.
+
+    A conf written before the conf listed its files lists none: then only the names are checked.
+    """
+    listed = brat.listed_files((out / brat.CONF_NAME).read_text(encoding="utf-8", errors="replace"))
+    if listed is None:
+        return ""
+    for name in sorted(names):
+        if name == brat.CONF_NAME:
+            continue
+        if name not in listed or hashlib.sha256((out / name).read_bytes()).hexdigest() != listed[name]:
+            return name
+    return ""
 
 
 def _starts_with_marker(conf: Path) -> bool:
