@@ -128,3 +128,88 @@ def test_lines_printed_before_a_failure_still_reach_the_reader(tmp_path: Path, s
     one_line_failure(done, "no such file or folder")
     assert done.stdout.count(b"\n") == 7  # 5 unchanged, 1 skipped, the summary
     assert b"unchanged" in done.stdout and b"missing.txt" in done.stdout
+
+
+# ------------------------------------------------------------------ bytes that are not UTF-8
+
+#: A Latin-1 name on a UTF-8 disk (``café``), and a byte that is CSI to an 8-bit terminal.
+LATIN1_NAME = b"caf\xe9 \x9b2J.txt"
+
+
+@pytest.fixture
+def latin1_file(tmp_path: Path) -> Path:
+    """A folder holding one article whose file name is not UTF-8."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    name = os.fsdecode(LATIN1_NAME)
+    (folder / name).write_text("Sergey Shoigu visits Tashkent\n\nTalks on air defence went on all day.\n")
+    return folder / name
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+@pytest.mark.parametrize("encoding", ["", "utf-8:strict"], ids=["locale", "strict"])
+def test_a_file_name_that_is_not_utf8_imports(tmp_path: Path, latin1_file: Path, kind: str, encoding: str) -> None:
+    """Broke: the origin kept the name's lone surrogates, and the journal's JSON encoder raised
+    (a traceback, nothing saved). ``strict`` is a user's en_US.UTF-8 locale, where Python's
+    standard output refuses lone surrogates."""
+    store = tmp_path / "store"
+    target = latin1_file.parent if kind == "folder" else latin1_file
+    for outcome in (b"imported", b"unchanged"):  # a second import finds the same origin
+        done = dossier(tmp_path, "--store", str(store), "import", os.fsencode(target), PYTHONIOENCODING=encoding)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        assert outcome in done.stdout and b"Traceback" not in done.stderr
+        assert b"\x9b" not in done.stdout  # the CSI byte is written as text, never as itself
+    assert b"caf\\xe9" in done.stdout
+    listed = dossier(tmp_path, "--store", str(store), "export", "-f", "jsonl", PYTHONIOENCODING=encoding)
+    assert listed.returncode == 0 and b"caf\\\\xe9 \\\\x9b2J.txt" in listed.stdout, listed.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", b"Sho\xefgu"),
+        ("search", b"entity:\xff"),
+        ("list", b"x\xffy"),
+        ("entities", b"Sho\xff"),
+        ("entities", "--type", b"\xff"),
+        ("show", b"\xff\xfe\xfd\xfc"),
+        ("export", "--entity", b"\xff"),
+        ("settings",),
+    ],
+    ids=lambda args: " ".join(map(str, args)),
+)
+def test_an_argument_that_is_not_utf8_is_searched_as_text(tmp_path: Path, seeded_store: Path, args) -> None:
+    """Broke: ``dossier entities $'Sho\\xff'`` raised in the name matcher (a traceback); others
+    raised printing the query back on a strict locale. Now: nothing found, said in one line."""
+    store = Store.open(seeded_store)
+    article = store.articles()[0]
+    store.annotate(article.id, 0, 5, entity="Shoigu", entity_type="PERSON")
+    store.close()
+    done = dossier(tmp_path, "--store", str(seeded_store), *args, PYTHONIOENCODING="utf-8:strict")
+    err = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    assert done.returncode == (0 if args == ("settings",) else 1), err
+    assert b"\xff" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("where", ["--author", "$DOSSIER_AUTHOR"])
+def test_an_author_name_that_is_not_utf8_is_saved(tmp_path: Path, seeded_store: Path, where: str) -> None:
+    """Broke: ``--author $'Jos\\xe9'`` reached the journal as a lone surrogate: a traceback, the tags lost."""
+    export = tmp_path / "tags.json"
+    source = dossier(tmp_path, "--store", str(seeded_store), "export", "-o", str(export))
+    assert source.returncode == 0, source.stderr
+    other = tmp_path / "other"
+    name = b"Jos\xe9"
+    if where == "--author":
+        done = dossier(tmp_path, "--store", str(other), "--author", name, "import", str(export))
+    else:
+        done = dossier(tmp_path, "--store", str(other), "import", str(export), DOSSIER_AUTHOR=os.fsdecode(name))
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    store = Store.open(other)
+    try:
+        assert len(store.annotations()) == 1
+        assert len(store.articles()) == 5
+    finally:
+        store.close()
+    shown = dossier(tmp_path, "--store", str(other), "--author", name, "settings")
+    assert b"author: Jos\\xe9  (from --author)" in shown.stdout, shown.stdout

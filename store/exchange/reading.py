@@ -22,7 +22,7 @@ from store.exchange import brat_reading, jsonl, w3c_reading
 from store.exchange.records import checked
 from store.export import is_export
 from store.importing import MAX_EXPORT_BYTES
-from store.ingest import read_limited
+from store.ingest import origin_text, read_limited
 from store.models import ImportReport
 from store.store import Store
 
@@ -143,8 +143,8 @@ def import_annotations(store: Store, path: Path | str, fmt: str | None = None) -
         document, problems = READERS[fmt](store, path)
     except NotText as exc:
         raise UnknownFormat(f"{path}: {exc}") from None
-    document, bad_records = checked(document, str(path))
+    document, bad_records = checked(document, origin_text(path))
     report = ImportReport()
     report.skipped.extend(problems)
     report.skipped.extend(bad_records)
-    return store.merge_export(document, report=report, origin=str(path))
+    return store.merge_export(document, report=report, origin=origin_text(path))

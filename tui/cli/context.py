@@ -21,7 +21,7 @@ import click
 
 from store import Store
 from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, chosen_store, default_schema, schema_name
-from store.sanitize import neutralize
+from store.sanitize import escape_undecodable, neutralize
 from store.settings import Settings, chosen_author, load_settings
 from store.settings_file import SettingsError
 
@@ -185,6 +185,15 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     for row in cells:
         table.add_row(*(Text(cell) for cell in row))
     Console(highlight=False).print(table)
+
+
+def argument_text(words: Sequence[str]) -> str:
+    r"""Command-line words as one text to search or look up (a query, a name, an id).
+
+    A byte that is not UTF-8 (a query typed in a Latin-1 terminal) is written ``\xNN``: as a
+    lone surrogate it would fail deep in matching or saving, far from the argument that held it.
+    """
+    return " ".join(escape_undecodable(word) for word in words)
 
 
 def say(message: str) -> None:

@@ -85,7 +85,7 @@ def guarded_stdout() -> Iterator[None]:
     sys.stdout = io.TextIOWrapper(
         io.BufferedWriter(raw),
         encoding=original.encoding,
-        errors=original.errors,
+        errors="backslashreplace",  # a lone surrogate is shown as \\udcff: never a traceback, never a raw byte
         line_buffering=original.line_buffering or raw.isatty(),
     )
     try:
