@@ -10,6 +10,8 @@ on real stores on disk, and read the exit status and the raw bytes written.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from store import Store, seed_if_empty
+from tests.browser import free_port
 from tests.conftest import ROOT, SEEDS
 
 
@@ -213,3 +216,93 @@ def test_an_author_name_that_is_not_utf8_is_saved(tmp_path: Path, seeded_store: 
         store.close()
     shown = dossier(tmp_path, "--store", str(other), "--author", name, "settings")
     assert b"author: Jos\\xe9  (from --author)" in shown.stdout, shown.stdout
+
+
+# ------------------------------------------------------------------ dossier serve's own messages
+
+#: An OSC title change and a bell: what a planted folder name or a pasted host would carry.
+TITLE_ESCAPE = "\x1b]0;PWNED\x07"
+
+
+def test_a_taken_port_says_one_line_and_never_claims_to_serve(tmp_path: Path, seeded_store: Path) -> None:
+    """Broke: the banner ("dossier serve: ... on http://127.0.0.1:PORT/") was printed before the
+    port was bound (textual-serve's on_startup), then the failure: a lie, and more than one line."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = dossier(tmp_path, "--store", str(seeded_store), "serve", "--port", str(port), "--host", "0.0.0.0")
+    one_line_failure(done, f"port {port}", "already in use", "--port")
+    assert done.stdout == b"", done.stdout
+
+
+@pytest.mark.parametrize("host", [TITLE_ESCAPE, f"127.0.0.{TITLE_ESCAPE}"])
+def test_a_hostile_host_reaches_the_terminal_inert(tmp_path: Path, seeded_store: Path, host: str) -> None:
+    """Broke: ``--host`` was printed as given, in the warning and in the failure."""
+    done = dossier(tmp_path, "--store", str(seeded_store), "serve", "--host", host, "--port", str(free_port()))
+    one_line_failure(done, "cannot listen on")
+    assert b"\x1b" not in done.stderr + done.stdout and b"\x07" not in done.stderr + done.stdout
+
+
+def test_a_hostile_store_path_reaches_the_terminal_inert(tmp_path: Path) -> None:
+    """Broke: the banner printed the store's path as it is, escape sequence and all."""
+    folder = tmp_path / f"x{TITLE_ESCAPE}y"
+    folder.mkdir()
+    store = Store.open(folder / "store")
+    seed_if_empty(store)
+    store.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui", "serve", "--store", str(folder / "store"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=environment(tmp_path),
+    )
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()
+        assert f"127.0.0.1:{port}/".encode() in banner, banner
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    everything = banner + out + err
+    assert server.returncode == 0, err
+    assert b"\x1b" not in everything and b"\x07" not in everything, everything
+    assert b"\xef\xbf\xbd]0;PWNED" in banner  # shown, visibly, as U+FFFD
+
+
+@pytest.mark.parametrize(
+    "args,extra,message",
+    [
+        (("--author", ""), {}, "dossier: --author: an author's name cannot be empty\n"),
+        ((), {"DOSSIER_AUTHOR": "x" * 200}, "dossier: $DOSSIER_AUTHOR: an author's name is at most 100"),
+    ],
+    ids=["flag", "environment"],
+)
+def test_a_bad_author_is_blamed_on_where_it_came_from(
+    tmp_path: Path, seeded_store: Path, args: tuple[str, ...], extra: dict[str, str], message: str
+) -> None:
+    """Broke: every bad author was "--author: ...", "--author: --author: ..." or "--author: $DOSSIER_AUTHOR: ..."."""
+    for command in (("list",), ("serve", "--port", str(free_port()))):
+        done = dossier(tmp_path, "--store", str(seeded_store), *command, *args, **extra)
+        err = one_line_failure(done)
+        assert err.startswith(message), err
+
+
+# ------------------------------------------------------------------ an empty --store
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("import", str(SEEDS)), ("list",), ("store", "check"), ("settings",), ("export",)],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("empty", ["", " "], ids=["empty", "blank"])
+def test_an_empty_store_flag_is_refused_not_the_default(tmp_path: Path, args: tuple[str, ...], empty: str) -> None:
+    """Broke: ``dossier --store "$UNSET" import x`` imported into the default store, silently."""
+    default = tmp_path / "data" / "dossier"
+    for placed in ((*args, "--store", empty), ("--store", empty, *args)):
+        done = dossier(tmp_path, *placed)
+        one_line_failure(done, "--store", "is empty")
+    assert not default.exists(), list(default.rglob("*"))

@@ -52,7 +52,18 @@ class InOrder(click.Group):
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """Keep a store option's value where every command finds it (the one given last wins)."""
+    """Keep a store option's value where every command finds it (the one given last wins).
+
+    An empty ``--store`` is refused rather than taken as "not given": ``--store "$DIR"`` with
+    ``DIR`` unset would otherwise import into, or list, the default store without a word.
+    (An empty ``$DOSSIER_STORE`` still counts as unset, as empty environment variables do.)
+    """
+    if param.name == "store" and value is not None and not value.strip():
+        raise click.BadParameter(
+            "is empty: give a store folder or a postgresql:// URL (leave --store out for the default)",
+            ctx=ctx,
+            param_hint="--store",
+        )
     if value is not None:
         ctx.find_root().meta[f"dossier.{param.name}"] = value
     return value
@@ -131,8 +142,8 @@ def place(binding_ids: frozenset[str] | None = None) -> Place:
         raise CommandFailed(f"{where}: {exc}") from None
     try:
         author = chosen_author(meta.get("dossier.author"), chosen)
-    except ValueError as exc:
-        raise CommandFailed(f"--author: {exc}") from None
+    except ValueError as exc:  # the message names the source: --author or $DOSSIER_AUTHOR
+        raise CommandFailed(str(exc)) from None
     return Place(location, schema, author, chosen)
 
 
