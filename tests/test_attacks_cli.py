@@ -306,3 +306,22 @@ def test_an_empty_store_flag_is_refused_not_the_default(tmp_path: Path, args: tu
         done = dossier(tmp_path, *placed)
         one_line_failure(done, "--store", "is empty")
     assert not default.exists(), list(default.rglob("*"))
+
+
+# ------------------------------------------------------------------ settings that only the app can judge
+
+
+def test_serve_refuses_keys_its_apps_would_refuse(tmp_path: Path, seeded_store: Path) -> None:
+    """Broke: a [keys] id no binding has stopped ``dossier open`` with the line, but ``serve``
+    started and said where to browse, and every tab's app then ended as soon as it opened."""
+    settings = tmp_path / "settings.toml"
+    settings.write_text('theme = "nord"\n\n[keys]\n"reader.no_such_action" = "x"\n')
+    settings.chmod(0o600)
+    port = str(free_port())
+    for command in (("open",), ("serve", "--port", port)):
+        done = dossier(tmp_path, "--store", str(seeded_store), *command, DOSSIER_SETTINGS=str(settings))
+        one_line_failure(done, f"{settings}, line 4", "reader.no_such_action")
+        assert done.stdout == b"", done.stdout
+    # Commands that never open the app take the file: the id is the app's to judge.
+    listed = dossier(tmp_path, "--store", str(seeded_store), "list", DOSSIER_SETTINGS=str(settings))
+    assert listed.returncode == 0, listed.stderr

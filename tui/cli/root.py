@@ -101,9 +101,12 @@ def serve_command(host: str, port: int) -> int:
     names who tags in a tab opened without it. Bound to this machine only unless --host says
     otherwise: whoever reaches the port can read and change the store. Ctrl+C stops it.
     """
+    from tui.binding_ids import binding_ids
     from tui.serve import serve
 
-    where = place()
+    # Each tab's app reads the settings again and refuses a [keys] id it does not have: checked
+    # here, that is one message now instead of every browser tab ending as soon as it opens.
+    where = place(binding_ids())
     meta = click.get_current_context().find_root().meta
     return serve(where.location, schema=where.schema, host=host, port=port, author=meta.get("dossier.author"))
 
