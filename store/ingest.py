@@ -20,13 +20,25 @@ from store import decoding
 from store.cleaning import CleanedArticle, clean_article
 from store.decoding import NotText, character_references, decode_bytes
 from store.mhtml import MHTML_SUFFIXES, page_part
-from store.sanitize import sanitize_line, sanitize_text
+from store.sanitize import escape_undecodable, sanitize_line, sanitize_text
 from store.web_pages import HTML_SUFFIXES, WebPage, companion_folders, is_web_page, looks_like_page, read_page
 
 #: File name endings read as text.
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
 #: File name endings that are read as articles (web pages among them).
 ARTICLE_SUFFIXES: tuple[str, ...] = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *MHTML_SUFFIXES)
+
+
+def origin_text(path: Path | str) -> str:
+    r"""``path`` as text a store can keep: its own name, or, for bytes that are not UTF-8, ``\xNN``.
+
+    A file name from another system (Latin-1 ``caf\xe9.txt`` on a UTF-8 disk) reaches Python as
+    a string with lone surrogates (``surrogateescape``), which no JSON encoder, journal or
+    PostgreSQL column accepts. Each such byte is written ``\xe9`` instead: the same file always
+    gives the same origin (so importing it again finds it unchanged), and a person reading it
+    sees which bytes the name holds.
+    """
+    return escape_undecodable(str(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +100,14 @@ def discover(paths: Iterable[str | Path]) -> Iterator[FoundFile | SkippedFile]:
             # gives the reason at once. A Dossier export has its own, larger limit.
             size = path.stat().st_size
             too_big = size > decoding.MAX_FILE_BYTES and path.suffix.lower() != ".json"
-            origin = str(path.resolve())
+            origin = origin_text(path.resolve())
             yield SkippedFile(origin, decoding.too_large(size)) if too_big else FoundFile(path, origin)
         elif path.exists():
-            yield SkippedFile(str(path), _not_regular(path.stat().st_mode))
+            yield SkippedFile(origin_text(path), _not_regular(path.stat().st_mode))
         elif path.is_symlink():
-            yield SkippedFile(str(path), _kind(path))
+            yield SkippedFile(origin_text(path), _kind(path))
         else:
-            yield SkippedFile(str(path), "no such file or folder")
+            yield SkippedFile(origin_text(path), "no such file or folder")
 
 
 def _walk(folder: Path) -> Iterator[FoundFile | SkippedFile]:
@@ -104,7 +116,7 @@ def _walk(folder: Path) -> Iterator[FoundFile | SkippedFile]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
-        yield SkippedFile(str(folder), f"folder cannot be read ({exc.strerror or exc})")
+        yield SkippedFile(origin_text(folder), f"folder cannot be read ({exc.strerror or exc})")
         return
     companions = companion_folders([entry.name for entry in entries])
     for entry in entries:
@@ -122,9 +134,9 @@ def _walk(folder: Path) -> Iterator[FoundFile | SkippedFile]:
         kind = "file" if plain_file else _kind(child)
         if kind == "file":
             if child.suffix.lower() in ARTICLE_SUFFIXES:
-                yield FoundFile(child, str(child) if plain_file else str(child.resolve()))
+                yield FoundFile(child, origin_text(child if plain_file else child.resolve()))
         elif kind != "folder":
-            yield SkippedFile(str(child), kind)
+            yield SkippedFile(origin_text(child), kind)
 
 
 def _kind(path: Path) -> str:
@@ -209,7 +221,7 @@ def parse_file(path: Path, origin: str | None = None) -> ParsedFile | SkippedFil
 
     ``origin`` is the file's canonical path when the caller knows it (:class:`FoundFile`).
     """
-    origin = str(path.resolve()) if origin is None else origin
+    origin = origin_text(path.resolve()) if origin is None else origin
     try:
         data = read_limited(path)
     except NotText as exc:

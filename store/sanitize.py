@@ -64,8 +64,10 @@ def sanitize_line(text: str) -> str:
     return " ".join(INVISIBLE.sub("", sanitize_text(text)).split())
 
 
-#: Characters that must never reach a terminal: C0 (but newline), DEL, C1, bidi controls.
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Characters that must never reach a terminal: C0 (but newline), DEL, C1, bidi controls, and
+#: lone surrogates (a byte of a command-line argument or file name that is not UTF-8: written back
+#: as that byte, ``\udc9b`` is CSI to a terminal that is not in UTF-8 mode).
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _UNSAFE_CHARS = CharClass(_UNSAFE)
 
 
@@ -116,3 +118,18 @@ def without_controls(text: str) -> tuple[str, list[int] | None]:
     moved.extend(range(done, done + len(tail) + 1))
     parts.append(tail)
     return "".join(parts), moved
+
+
+def escape_undecodable(text: str) -> str:
+    r"""``text``, each byte of it that was not UTF-8 written ``\xNN`` (a name, an argument, a path).
+
+    Python hands a command-line argument, an environment variable or a file name that is not
+    UTF-8 over with each bad byte as a lone surrogate (``surrogateescape``). No JSON encoder,
+    journal or server column takes those, so text that is kept or compared is made plain here:
+    the same bytes always give the same text, and a reader sees which bytes they were.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text

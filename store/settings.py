@@ -36,7 +36,7 @@ from store.codec import current_user
 from store.keynames import KeyNameError, check_keys
 from store.locations import is_url
 from store.models import ENTITY_TYPES
-from store.sanitize import sanitize_line
+from store.sanitize import escape_undecodable, sanitize_line
 from store.settings_file import SettingsError, read_settings_text, settings_path, write_settings_text
 from store.toml_lines import key_line
 
@@ -271,7 +271,7 @@ def chosen_author(cli_value: str | None = None, settings: Settings | None = None
 
 
 def _author_name(value: str, source: str) -> str:
-    name = sanitize_line(value)
+    name = sanitize_line(escape_undecodable(value))  # bytes that are not UTF-8 cannot be saved as they are
     if not name:
         raise ValueError(f"{source}: an author's name cannot be empty")
     if len(name) > MAX_AUTHOR:

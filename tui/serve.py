@@ -19,9 +19,11 @@ to the loopback interface, unless the ``Host`` is a loopback name (DNS rebinding
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,7 +35,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from store.locations import DEFAULT_SCHEMA, shown
-from store.sanitize import sanitize_line
+from store.sanitize import neutralize, sanitize_line
 
 #: The environment variable the app reads its author from (``store``'s author resolution).
 AUTHOR_ENV = "DOSSIER_AUTHOR"
@@ -114,20 +116,60 @@ class _AuthoredAppService(AppService):
 class DossierServer(Server):
     """textual-serve's server with per-tab authors, an origin check and a one-line banner."""
 
-    def __init__(self, command: str, *, host: str, port: int, author: str | None, store_name: str, out: TextIO) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        author: str | None,
+        store_name: str,
+        out: TextIO,
+        err: TextIO | None = None,
+    ) -> None:
         super().__init__(command, host=host, port=port, title="Dossier")
         self.author = author
         self.store_name = store_name
         self.out = out
+        self.err = err or sys.stderr
         self.open_tabs: set[web.WebSocketResponse] = set()
 
     def initialize_logging(self) -> None:
         """Warnings and errors only: no line per request, no logo (textual-serve logs at INFO)."""
         logging.basicConfig(level="WARNING", format="dossier serve: %(message)s", stream=sys.stderr)
 
+    def serve(self, debug: bool = False) -> None:
+        """Serve until Ctrl+C or SIGTERM: textual-serve's loop, announced only once listening.
+
+        textual-serve says where it serves from ``on_startup``, which aiohttp runs before it
+        binds the port: a port already taken got a banner saying the app was there, then the
+        failure. aiohttp's ``print`` hook runs once every socket listens, so the banner (and the
+        warning about listening beyond this machine) is only ever said when true.
+        """
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signal.SIGINT, self.request_exit)
+            loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        web.run_app(
+            self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop, print=self.announce
+        )
+
     async def on_startup(self, app: web.Application) -> None:
+        """Nothing yet: the port may still turn out to be taken (see :meth:`serve`)."""
+
+    def announce(self, *_: object) -> None:
         """Say where the app is, which store it serves, and how to stop it: nothing else."""
-        print(f"dossier serve: {self.store_name} on {self.address()}/", file=self.out)
+        if self.host not in LOOPBACK_HOSTS:
+            print(
+                f"dossier: warning: listening on {neutralize(self.host)}, not only this machine: anyone who can"
+                f" reach port {self.port} can read and change the store, with no password.",
+                file=self.err,
+            )
+            self.err.flush()
+        print(f"dossier serve: {neutralize(self.store_name)} on {self.address()}/", file=self.out)
         print(f"  open {self.address()}/?{AUTHOR_PARAMETER}=NAME to tag as NAME; Ctrl+C stops", file=self.out)
         self.out.flush()
 
@@ -140,7 +182,7 @@ class DossierServer(Server):
     def address(self) -> str:
         """The address to open in a browser (an IPv6 host in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://{neutralize(host)}:{self.port}"
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -217,7 +259,8 @@ class DossierServer(Server):
 
 
 def _listen_error(error: OSError, host: str, port: int) -> str:
-    """What to tell the user when the server cannot listen."""
+    """What to tell the user when the server cannot listen (the host as given, shown inert)."""
+    host = neutralize(host)
     if error.errno == errno.EADDRINUSE:
         return (
             f"port {port} on {host} is already in use (another program, or another dossier serve);"
@@ -253,17 +296,11 @@ def serve(
         try:
             author = author_name(author)
         except ValueError as error:
-            print(f"dossier serve: --author: {error}", file=err)
+            print(f"dossier: serve --author: {error}", file=err)
             return 2
     if not 0 < port < 65536:
-        print(f"dossier serve: --port {port}: a port is a number from 1 to 65535", file=err)
+        print(f"dossier: serve --port {port}: a port is a number from 1 to 65535", file=err)
         return 2
-    if host not in LOOPBACK_HOSTS:
-        print(
-            f"dossier serve: warning: listening on {host}, not only this machine: anyone who can reach"
-            f" port {port} can read and change the store, with no password.",
-            file=err,
-        )
     server = DossierServer(
         app_command(store_location, schema=schema),
         host=host,
@@ -271,11 +308,12 @@ def serve(
         author=author,
         store_name=shown(store_location),
         out=out,
+        err=err,
     )
     try:
         server.serve()
     except OSError as error:
-        print(f"dossier serve: {_listen_error(error, host, port)}", file=err)
+        print(f"dossier: serve: {_listen_error(error, host, port)}", file=err)
         return 2
     except KeyboardInterrupt:
         pass

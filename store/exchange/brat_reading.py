@@ -32,7 +32,7 @@ from store import anchoring
 from store.codec import name_key
 from store.decoding import NotText
 from store.exchange import brat
-from store.ingest import read_limited
+from store.ingest import origin_text, read_limited
 from store.models import STATUSES
 from store.sanitize import without_controls
 from store.store import Store
@@ -117,7 +117,7 @@ class BratReader:
             self._read_one(path, named=True)
 
     def _read_one(self, ann_path: Path, *, named: bool = False) -> None:
-        origin = str(ann_path)
+        origin = origin_text(ann_path)
         if not named and ann_path.is_symlink():
             self.problems.append((origin, "a symbolic link: not followed"))
             return

@@ -23,8 +23,9 @@ from store.exchange.hypothesis import hypothesis_annotations
 from store.exchange.records import checked
 from store.export import is_export
 from store.importing import MAX_EXPORT_BYTES
-from store.ingest import read_limited
+from store.ingest import origin_text, read_limited
 from store.models import ImportReport
+from store.sanitize import escape_undecodable
 from store.store import Store
 
 Reader = Callable[[Store, Path], tuple[dict[str, Any], list[tuple[str, str]]]]
@@ -149,11 +150,11 @@ def import_annotations(store: Store, path: Path | str, fmt: str | None = None) -
         document, problems = READERS[fmt](store, path)
     except NotText as exc:
         raise UnknownFormat(f"{path}: {exc}") from None
-    document, bad_records = checked(document, str(path))
+    document, bad_records = checked(document, origin_text(path))
     report = ImportReport()
     report.skipped.extend(problems)
     report.skipped.extend(bad_records)
-    return store.merge_export(document, report=report, origin=str(path))
+    return store.merge_export(document, report=report, origin=origin_text(path))
 
 
 def holds_annotations(path: Path) -> bool:
@@ -191,10 +192,10 @@ def import_anything(
         try:
             done = import_annotations(store, path)
         except UnknownFormat as exc:
-            report.skipped.append((str(path), str(exc).removeprefix(f"{path}: ")))
+            report.skipped.append((origin_text(path), escape_undecodable(str(exc).removeprefix(f"{path}: "))))
             continue
         except OSError as exc:
-            report.skipped.append((str(path), exc.strerror or str(exc)))
+            report.skipped.append((origin_text(path), exc.strerror or escape_undecodable(str(exc))))
             continue
         for field in ("added", "updated", "unchanged", "duplicates", "skipped", "not_anchored"):
             getattr(report, field).extend(getattr(done, field))

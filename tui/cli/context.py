@@ -21,7 +21,7 @@ import click
 
 from store import Store
 from store.locations import DEFAULT_SCHEMA, SCHEMA_ENV, chosen_store, default_schema, schema_name
-from store.sanitize import neutralize
+from store.sanitize import escape_undecodable, neutralize
 from store.settings import Settings, chosen_author, load_settings
 from store.settings_file import SettingsError
 
@@ -52,7 +52,18 @@ class InOrder(click.Group):
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """Keep a store option's value where every command finds it (the one given last wins)."""
+    """Keep a store option's value where every command finds it (the one given last wins).
+
+    An empty ``--store`` is refused rather than taken as "not given": ``--store "$DIR"`` with
+    ``DIR`` unset would otherwise import into, or list, the default store without a word.
+    (An empty ``$DOSSIER_STORE`` still counts as unset, as empty environment variables do.)
+    """
+    if param.name == "store" and value is not None and not value.strip():
+        raise click.BadParameter(
+            "is empty: give a store folder or a postgresql:// URL (leave --store out for the default)",
+            ctx=ctx,
+            param_hint="--store",
+        )
     if value is not None:
         ctx.find_root().meta[f"dossier.{param.name}"] = value
     return value
@@ -131,8 +142,8 @@ def place(binding_ids: frozenset[str] | None = None) -> Place:
         raise CommandFailed(f"{where}: {exc}") from None
     try:
         author = chosen_author(meta.get("dossier.author"), chosen)
-    except ValueError as exc:
-        raise CommandFailed(f"--author: {exc}") from None
+    except ValueError as exc:  # the message names the source: --author or $DOSSIER_AUTHOR
+        raise CommandFailed(str(exc)) from None
     return Place(location, schema, author, chosen)
 
 
@@ -185,6 +196,15 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     for row in cells:
         table.add_row(*(Text(cell) for cell in row))
     Console(highlight=False).print(table)
+
+
+def argument_text(words: Sequence[str]) -> str:
+    r"""Command-line words as one text to search or look up (a query, a name, an id).
+
+    A byte that is not UTF-8 (a query typed in a Latin-1 terminal) is written ``\xNN``: as a
+    lone surrogate it would fail deep in matching or saving, far from the argument that held it.
+    """
+    return " ".join(escape_undecodable(word) for word in words)
 
 
 def say(message: str) -> None:

@@ -20,7 +20,18 @@ import click
 from store import ImportReport
 from store.models import STATUSES
 from store.sanitize import neutralize
-from tui.cli.context import FAILED, NOTHING, OK, CommandFailed, opened, place, print_json, say, store_options
+from tui.cli.context import (
+    FAILED,
+    NOTHING,
+    OK,
+    CommandFailed,
+    argument_text,
+    opened,
+    place,
+    print_json,
+    say,
+    store_options,
+)
 
 
 def print_report(report: ImportReport, out: TextIO | None = None, *, summary: bool = True) -> None:
@@ -166,7 +177,9 @@ def export_command(
     from store.exchange.selection import NothingNamed, Selection, selected
     from store.exchange.writing import FILE_WRITERS, ExportRefused, export_to
 
-    selection = Selection(articles, entities, labels, statuses)
+    selection = Selection(
+        *(tuple(argument_text([value]) for value in values) for values in (articles, entities, labels)), statuses
+    )
     with opened(place()) as store:
         try:
             if output is None:

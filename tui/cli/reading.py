@@ -13,7 +13,18 @@ import click
 
 from store import Article, QueryError, Store
 from store.sanitize import neutralize
-from tui.cli.context import NOTHING, OK, CommandFailed, opened, place, print_json, print_table, say, store_options
+from tui.cli.context import (
+    NOTHING,
+    OK,
+    CommandFailed,
+    argument_text,
+    opened,
+    place,
+    print_json,
+    print_table,
+    say,
+    store_options,
+)
 
 
 @click.command("list", short_help="List the articles (all, or those a query matches).")
@@ -27,7 +38,7 @@ def list_command(query: tuple[str, ...], limit: int | None, as_json: bool) -> in
     For example: dossier list 'entity:Shoigu after:2016', dossier list 'source:eurasianet -label:doubtful'.
     Exit status: 0 listed, 1 none, 2 a query that cannot be read.
     """
-    text = " ".join(query)
+    text = argument_text(query)
     with opened(place()) as store:
         store.finish_loading()
         try:
@@ -82,7 +93,7 @@ def _article(store: Store, key: str) -> Article:
 def show_command(article_id: str, as_json: bool, no_text: bool) -> int:
     """Show one article: its details, its text and its tags (ID, or the start of one)."""
     with opened(place()) as store:
-        article = _article(store, article_id)
+        article = _article(store, argument_text([article_id]))
         tags = store.annotations(article.id)
         entities = {e: store.entity(e) for e in {t.entity_id for t in tags if t.entity_id}}
     if as_json:
@@ -123,9 +134,9 @@ def show_command(article_id: str, as_json: bool, no_text: bool) -> int:
 @store_options
 def entities_command(name: tuple[str, ...], types: tuple[str, ...], limit: int | None, as_json: bool) -> int:
     """List the entities with their mentions, most mentioned first; NAME narrows to names like it."""
-    wanted = {t.upper() for t in types}
+    wanted = {argument_text([t]).upper() for t in types}
     with opened(place()) as store:
-        text = " ".join(name).strip()
+        text = argument_text(name).strip()
         found = [entity for entity, _ in store.match_entities(text, limit=10_000)] if text else store.entities()
         found = [e for e in found if not wanted or e.type in wanted]
         mentions = store.mention_counts(e.id for e in found)

@@ -4,7 +4,8 @@ The command line lives in ``tui/`` because its default action launches the app; 
 does besides that is a call into :mod:`store`. Subcommands import Textual only when they open
 the app, so ``dossier import`` starts fast and works without a terminal. Click parses; this
 module turns every failure a user can meet into one ``dossier: ...`` line and an exit code
-(0 done, 1 nothing found, 2 could not do it, 130 interrupted): never a traceback.
+(0 done, 1 nothing found, 2 could not do it, 130 interrupted, 141 the reader of the output
+stopped reading): never a traceback.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from store import (
 from store.locations import shown
 from store.sanitize import neutralize
 from tui.cli.context import FAILED, CommandFailed, InOrder, place, settings, store_options
+from tui.cli.output import OUTPUT_CLOSED, OutputClosed, OutputFailed, guarded_stdout
 
 
 def _version() -> str:
@@ -99,9 +101,12 @@ def serve_command(host: str, port: int) -> int:
     names who tags in a tab opened without it. Bound to this machine only unless --host says
     otherwise: whoever reaches the port can read and change the store. Ctrl+C stops it.
     """
+    from tui.binding_ids import binding_ids
     from tui.serve import serve
 
-    where = place()
+    # Each tab's app reads the settings again and refuses a [keys] id it does not have: checked
+    # here, that is one message now instead of every browser tab ending as soon as it opens.
+    where = place(binding_ids())
     meta = click.get_current_context().find_root().meta
     return serve(where.location, schema=where.schema, host=host, port=port, author=meta.get("dossier.author"))
 
@@ -134,7 +139,15 @@ _register()
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script and of ``python -m tui``; the exit code."""
     try:
-        result = dossier.main(args=list(argv) if argv is not None else None, prog_name="dossier", standalone_mode=False)
+        with guarded_stdout():
+            result = dossier.main(
+                args=list(argv) if argv is not None else None, prog_name="dossier", standalone_mode=False
+            )
+    except OutputClosed:  # the reader has what it wanted (`dossier list | head -1`): no message
+        return OUTPUT_CLOSED
+    except OutputFailed as exc:  # the output's disk or device, not the store's
+        click.echo(f"dossier: cannot write the output: {neutralize(exc.reason)}", err=True)
+        return FAILED
     except click.exceptions.Exit as done:  # --help, --version
         return done.exit_code
     except click.UsageError as exc:  # one line, like every other failure: scripts read stderr too

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from store import QueryError, SearchHit, Store
 from store.sanitize import neutralize
-from tui.cli.context import opened, place, store_options
+from tui.cli.context import argument_text, opened, place, store_options
 
 
 @click.command(
@@ -40,7 +40,7 @@ def search_command(query: tuple[str, ...], limit: int, as_json: bool) -> int:
     cannot be read.
     """
     with opened(place()) as store:
-        return run_search(store, " ".join(query), limit, as_json)
+        return run_search(store, argument_text(query), limit, as_json)
 
 
 def run_search(store: Store, query: str, limit: int, as_json: bool, out: TextIO | None = None) -> int:
