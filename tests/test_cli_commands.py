@@ -113,8 +113,21 @@ def test_options_before_or_after_the_command_and_the_later_wins(tagged: Path, tm
     after = dossier("stats", "--json", "--store", str(tagged))
     assert json.loads(before.stdout)["articles"] == json.loads(after.stdout)["articles"] == 5
     empty = tmp_path / "empty"
+    Store.open(empty).close()
     overridden = dossier("--store", str(tagged), "list", "--store", str(empty))
     assert overridden.returncode == 1 and "holds no articles" in overridden.stderr
+
+
+@pytest.mark.parametrize("command", [("list",), ("show", "x"), ("entities",), ("stats",), ("search", "x"), ("export",)])
+def test_a_command_that_reads_does_not_make_a_store_at_a_mistyped_path(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    typo = tmp_path / "stroe"
+    done = dossier(*command, "--store", str(typo))
+    assert (
+        done.returncode == 2 and done.stderr == f"dossier: no store at {typo} (`dossier import PATH` makes one there)\n"
+    )
+    assert not typo.exists()
 
 
 @pytest.mark.parametrize(

@@ -148,13 +148,19 @@ def place(binding_ids: frozenset[str] | None = None) -> Place:
 
 
 @contextlib.contextmanager
-def opened(where: Place) -> Iterator[Store]:
+def opened(where: Place, *, create: bool = False) -> Iterator[Store]:
     """The store, closed afterwards; a failure to tidy on close is a note, never the error.
+
+    Only commands that add to a store (``import``, the app) make one where there is none
+    (``create``): a command that reads, given a folder that does not exist, says so and exits 2
+    rather than leave an empty store at a mistyped path and report "no articles".
 
     Every save is durable in a journal before it is reported done, so a store that cannot be
     compacted on close (read-only, full disk) has lost nothing; the next session folds it in.
     When the command itself failed, that failure is the one message shown.
     """
+    if not create and isinstance(where.location, Path) and not where.location.exists():
+        raise CommandFailed(f"no store at {where.location} (`dossier import PATH` makes one there)")
     store = Store.open(where.location, schema=where.schema, author=where.author)
     try:
         yield store

@@ -115,7 +115,7 @@ def _import_with_progress(paths: tuple[str, ...]) -> ImportReport:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         with (
-            opened(place()) as store,
+            opened(place(), create=True) as store,
             Progress(
                 TextColumn("importing"),
                 BarColumn(),
