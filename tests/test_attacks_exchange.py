@@ -420,6 +420,7 @@ def test_a_brat_export_worked_on_in_brat_since_is_not_replaced_by_the_next_expor
     ann.write_text(worked_on.removesuffix("T99\tPerson 6 10\t" + article.text[6:10] + "\n"), encoding="utf-8")
     notes = out / "notes.txt"
     notes.write_text("my reading notes", encoding="utf-8")
+    Store.open(tmp_path / "unused").close()  # an empty store: reading commands make none
     done = dossier("export", "--format", "brat", "--out", str(out), "--store", str(tmp_path / "unused"))
     assert done.returncode == 2 and "notes.txt" in done.stderr and done.stderr.count("\n") == 1, done.stderr
     assert notes.read_text(encoding="utf-8") == "my reading notes"

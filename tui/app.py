@@ -146,6 +146,9 @@ class DossierApp(App[None]):
         yield SystemCommand(
             "Import files", "Import a file or folder of articles, with progress (I)", main.action_import_files
         )
+        yield SystemCommand(
+            "Export", "The store or the open article as JSON, JSON Lines, CSV, brat or W3C (W)", main.action_export
+        )
         yield SystemCommand("Passages", "Every passage by label, with its note (P)", main.action_passages)
         yield SystemCommand(
             "Concordance",

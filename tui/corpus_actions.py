@@ -1,4 +1,4 @@
-"""Questions across the corpus from the main screen: pane 4, ``K`` concordance, ``Y`` timeline, ``C`` compare, ``w``.
+"""The corpus from the main screen: pane 4, ``K`` concordance, ``Y`` timeline, ``C`` compare, ``w``, ``W`` export.
 
 Mixed into :class:`tui.main_screen.MainScreen`, whose bindings call these actions. Each asks
 about what the analyst is looking at: the entity pane 4 shows (the mention under the reader's
@@ -269,3 +269,32 @@ class CorpusActions:
             self.show_entity(other, focus=True)
 
         self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ export
+
+    @work(exclusive=False)
+    async def action_export(self) -> None:
+        """Export the store, or the open article, in a format the analyst picks (W)."""
+        from tui.dialogs.export_dialog import ExportDialog
+
+        request = await self.app.push_screen_wait(ExportDialog(self.article))  # type: ignore[attr-defined]
+        if request is not None:
+            self.notify(f"Exporting {request.format} to {request.path}…", markup=False, timeout=3)
+            self._export(request)
+
+    @work(thread=True, exclusive=False, name="export")
+    def _export(self, request: Any) -> None:
+        """Write the export in a thread (a large store takes seconds); say what was written."""
+        from store.exchange.selection import Selection
+        from store.exchange.writing import ExportRefused, export_to
+        from store.sanitize import neutralize
+
+        selection = Selection(article_ids=(request.article_id,)) if request.article_id else None
+        call = self.app.call_from_thread  # type: ignore[attr-defined]
+        try:
+            summary = export_to(self.store, request.format, request.path, selection)
+        except (ExportRefused, OSError, ValueError, StoreConnectionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            call(self.notify, f"Not exported: {neutralize(reason)}", title="Export", severity="error", markup=False)
+            return
+        call(self.notify, neutralize(summary.line()), title="Export", markup=False, timeout=10)

@@ -90,6 +90,7 @@ class MainScreen(
         Binding("z", "zoom", "Zoom pane", show=False, id="screen.zoom"),
         Binding("D", "edit_details", "Edit article details", show=False, id="screen.details"),
         Binding("I", "import_files", "Import files", show=False, id="screen.import"),
+        Binding("W", "export", "Export", show=False, id="screen.export"),
         Binding("P", "passages", "Passages", show=False, id="screen.passages"),
         Binding("K", "concordance", "Concordance", show=False, id="screen.concordance"),
         Binding("Y", "timeline", "Timeline", show=False, id="screen.timeline"),
