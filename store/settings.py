@@ -186,7 +186,7 @@ class _Checker:
         for parts, keys in _flatten(value, ("keys",)):
             binding_id = ".".join(parts[1:])
             if binding_ids is not None and binding_id not in binding_ids:
-                self.fail(parts, f"no key binding has the id {binding_id!r} (`dossier settings` lists them)")
+                self.fail(parts, f"no key binding has the id {binding_id!r} (`dossier settings --keys` lists them)")
             if not isinstance(keys, str):
                 self.fail(parts, f'the keys of {binding_id!r} must be text such as "ctrl+s", not {_kind(keys)}')
             try:

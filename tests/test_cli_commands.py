@@ -163,3 +163,17 @@ def test_author_option_names_who_made_a_tag(tagged: Path, tmp_path: Path) -> Non
         assert store.annotation("an_by_option").author == "Ada [31mLovelace"
     finally:
         store.close()
+
+
+def test_settings_names_an_unknown_binding_id_and_still_lists_the_keys(tmp_path: Path) -> None:
+    config = tmp_path / "config" / "dossier"
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text('theme = "nord"\n[keys]\n"no.such" = "x"\n')
+    (config / "settings.toml").chmod(0o600)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    shown = dossier("settings", env=env)
+    assert shown.returncode == 2 and shown.stderr.count("\n") == 1
+    assert "settings.toml, line 3: no key binding has the id 'no.such'" in shown.stderr
+    assert "dossier settings --keys" in shown.stderr
+    keys = dossier("settings", "--keys", env=env)
+    assert keys.returncode == 0 and "screen.help" in keys.stdout and "screen.export" in keys.stdout

@@ -46,11 +46,12 @@ def settings_command(keys: bool, example: bool, write_example: bool) -> int:
         for line in describe_bindings():
             click.echo(neutralize(line))
         return OK
+    from tui.binding_ids import binding_ids
+
     meta = click.get_current_context().find_root().meta
+    checked = settings(binding_ids())  # as the app will read it: an unknown binding id is named here too
     try:
-        lines = describe_settings(
-            settings(), store_flag=meta.get("dossier.store"), author_flag=meta.get("dossier.author")
-        )
+        lines = describe_settings(checked, store_flag=meta.get("dossier.store"), author_flag=meta.get("dossier.author"))
     except ValueError as exc:
         raise CommandFailed(str(exc)) from None
     for line in lines:
