@@ -67,6 +67,17 @@ def export_bytes(store: Store, article_ids: Iterable[str] | None = None) -> byte
     return orjson.dumps(export_data(store, article_ids), option=orjson.OPT_INDENT_2)
 
 
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of this format (``store/exchange/schemas/dossier-export.schema.json``).
+
+    Shipped with the package so a script can check a file before it merges one, and the tests
+    check every export against it: the schema is the format's documentation that cannot drift.
+    """
+    from importlib.resources import files
+
+    return orjson.loads((files("store.exchange") / "schemas" / "dossier-export.schema.json").read_bytes())
+
+
 def is_export(data: object) -> bool:
     """True for a parsed document in this format."""
     return isinstance(data, dict) and data.get("format") == FORMAT
