@@ -146,6 +146,25 @@ def version(conn: psycopg.Connection[Any], schema: str) -> int | None:
     return int(row[0])
 
 
+def holds_store(url: str, schema: str) -> bool:
+    """Whether ``schema`` on the server at ``url`` holds a Dossier store (asked without creating one).
+
+    For commands that only read: opening a store would create an empty one in a mistyped
+    schema. Raises :class:`~store.backend.StoreConnectionError` when the server does not answer.
+    """
+    from store.postgres_connection import connect
+
+    # The catalogs, not to_regclass: a role without rights in the schema may still ask whether
+    # it exists, and opening it then says what the role may not do.
+    with connect(url) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = 'meta'",
+            (schema,),
+        ).fetchone()
+        return found is not None
+
+
 def create(conn: psycopg.Connection[Any], schema: str) -> None:
     """Create the store's tables at the current version (in the caller's transaction)."""
     if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:

@@ -99,7 +99,12 @@ def test_store_open_and_every_command_use_the_chosen_schema(pg_schema: str) -> N
     other = f"{pg_schema}_b"
     try:
         by_option = dossier("--schema", other, "export", "--store", POSTGRES_URL, schema_env=pg_schema)
-        assert by_option.returncode == 0 and json.loads(by_option.stdout)["articles"] == []
+        assert by_option.returncode == 2 and f"no store in schema {other}" in by_option.stderr  # none made
+        assert tables_in(other) == 0
+        one = next(iter(sorted((ROOT / "seeds").glob("*.txt"))))
+        assert dossier("import", str(one), "--store", POSTGRES_URL, "--schema", other).returncode == 0
+        by_option = dossier("--schema", other, "export", "--store", POSTGRES_URL, schema_env=pg_schema)
+        assert by_option.returncode == 0 and len(json.loads(by_option.stdout)["articles"]) == 1
         assert dossier("store", "check", "--store", POSTGRES_URL, "--schema", other).returncode == 0
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:

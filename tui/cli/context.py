@@ -161,6 +161,15 @@ def opened(where: Place, *, create: bool = False) -> Iterator[Store]:
     """
     if not create and isinstance(where.location, Path) and not where.location.exists():
         raise CommandFailed(f"no store at {where.location} (`dossier import PATH` makes one there)")
+    if not create and isinstance(where.location, str):
+        from store.locations import display_url
+        from store.postgres_schema import holds_store
+
+        if not holds_store(where.location, where.schema):
+            raise CommandFailed(
+                f"no store in schema {where.schema} at {display_url(where.location)}"
+                " (`dossier import PATH` makes one there; --schema names another)"
+            )
     store = Store.open(where.location, schema=where.schema, author=where.author)
     try:
         yield store
