@@ -18,27 +18,26 @@ import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 from store import codec
-from store.backend import Backend, SaveError, Transaction
+from store.backend import Backend, Transaction
 from store.changes import ANNOTATIONS, ARTICLES, ENTITIES, Change, Changeset, ConflictError, Doc
 from store.edits import StoreEdits
 from store.integrity import entities_in_use, names_taken, spans_off_text, tags_of_deleted_entities
 from store.locations import DEFAULT_SCHEMA, is_url
 from store.memory_backend import MemoryBackend, MemoryDatabase
-from store.merging import follow_merges, merges_in, rebase, same_content, unify_entities
-from store.queries import needs_annotations
+from store.merging import follow_merges, merges_in, rebase, unify_entities
 from store.storage import RESTORE_HINT, StoreFileError
 from store.suggestions import KnownNames
+from store.undo import StoreUndo
 from store.view import View
 
 Listener = Callable[[Changeset, bool], None]
 
 
-class Store(StoreEdits):
+class Store(StoreUndo, StoreEdits):
     """A Dossier store. Open with :meth:`Store.open` (TinyDB files) or :meth:`Store.in_memory`."""
 
     def __init__(
@@ -347,68 +346,7 @@ class Store(StoreEdits):
         except KeyError:
             return None
 
-    def can_undo(self) -> bool:
-        """True when this session has a change to undo."""
-        return bool(self._undo)
-
-    def can_redo(self) -> bool:
-        """True when an undone change can be redone."""
-        return bool(self._redo)
-
-    @needs_annotations
-    def undo(self) -> str | None:
-        """Undo this session's last change; returns what was undone, or ``None``.
-
-        Only this session's own change is undone: where another analyst has since changed the
-        same fields or deleted the record, :class:`ConflictError` says so and nothing changes
-        (that step is dropped, as it can no longer apply).
-        """
-        return self._replay(self._undo, self._redo, invert=True)
-
-    @needs_annotations
-    def redo(self) -> str | None:
-        """Redo the last undone change; returns what was redone, or ``None``."""
-        return self._replay(self._redo, self._undo, invert=False)
-
-    def _replay(self, source: list[Changeset], target: list[Changeset], *, invert: bool) -> str | None:
-        if not source:
-            return None
-        changeset = source.pop()
-        try:
-            done = self._commit(changeset.inverted() if invert else changeset, record_undo=False)
-        except SaveError:
-            source.append(changeset)  # nothing happened: it can be tried again
-            raise
-        except ConflictError as exc:
-            action = f"Cannot {'undo' if invert else 'redo'} {changeset.label}"
-            raise ConflictError(changeset.label, list(exc.conflicts), action=action) from exc
-        target.append(done.inverted() if invert else done)
-        # The steps left expect each record as it now is: an undo step its ``after``, a redo step
-        # its ``before``.
-        source[:] = [_as_left(step, done, expected="after" if invert else "before") for step in source]
-        return changeset.label
-
     # ------------------------------------------------------------------ cross-references and search
-
-
-def _as_left(step: Changeset, done: Changeset, *, expected: str) -> Changeset:
-    """``step`` (still to undo or redo) expecting each record as ``done`` has just left it.
-
-    Undoing restores a record's earlier content with a new stamp (who, when). A step further
-    down the stack remembers that content with its old stamp (in its ``expected`` side); deleting
-    a record requires it to be exactly as remembered, so the stamp is brought up to date where
-    only the stamp differs. Otherwise undoing "tag, then edit" a second or more later refused to
-    undo the tag.
-    """
-    left = {(c.table, c.key): c.after for c in done.changes if c.after is not None}
-    changes = []
-    for change in step.changes:
-        now = left.get((change.table, change.key))
-        remembered = getattr(change, expected)
-        if now is not None and remembered is not None and now != remembered and same_content(now, remembered):
-            change = replace(change, **{expected: now})
-        changes.append(change)
-    return replace(step, changes=tuple(changes))
 
 
 def _prefetched(
