@@ -111,6 +111,25 @@ class _AuthoredAppService(AppService):
             if self._process is not None and self._process.returncode is None:
                 self._process.kill()
                 await self._process.wait()
+        await self.release()
+
+    async def release(self) -> None:
+        """Close the ended process's pipes now, while the event loop still runs.
+
+        Left to the garbage collector, a pipe may be closed after the server's loop has shut,
+        and asyncio then prints a traceback ("Event loop is closed") as the server exits.
+        """
+        process = self._process
+        if process is None:
+            return
+        if process.returncode is None:
+            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                await process.wait()
+        transport = getattr(process, "_transport", None)  # asyncio.subprocess.Process keeps it here
+        if transport is not None:
+            transport.close()
+        await asyncio.sleep(0)  # let the pipes' closing callbacks run in this loop
 
 
 class DossierServer(Server):
@@ -133,6 +152,8 @@ class DossierServer(Server):
         self.out = out
         self.err = err or sys.stderr
         self.open_tabs: set[web.WebSocketResponse] = set()
+        #: Every tab's app service until it is released (see :meth:`on_cleanup`).
+        self.services: set[_AuthoredAppService] = set()
 
     def initialize_logging(self) -> None:
         """Warnings and errors only: no line per request, no logo (textual-serve logs at INFO)."""
@@ -184,8 +205,14 @@ class DossierServer(Server):
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{neutralize(host)}:{self.port}"
 
+    async def on_cleanup(self, app: web.Application) -> None:
+        """Release what a tab's handler did not get to (cancelled as the server stopped)."""
+        for service in list(self.services):
+            await service.release()
+
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.on_cleanup.append(self.on_cleanup)
         app.router.add_get("/ws/as/{author:[\\s\\S]+}", self.handle_websocket, name="authored_websocket")
         return app
 
@@ -247,6 +274,7 @@ class DossierServer(Server):
                 download_manager=self.download_manager,
                 debug=self.debug,
             )
+            self.services.add(app_service)
             await app_service.start(width, height)
             await self._process_messages(websocket, app_service)
         except Exception as error:  # a browser that sent garbage: that tab ends, the server goes on
@@ -255,6 +283,7 @@ class DossierServer(Server):
             self.open_tabs.discard(websocket)
             if app_service is not None:
                 await app_service.stop()
+                self.services.discard(app_service)
         return websocket
 
 
