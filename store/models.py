@@ -301,6 +301,19 @@ class ImportReport:
     #: Each imported annotation that did not anchor on its article's text, and why.
     not_anchored: list[Unanchored] = field(default_factory=list)
 
+    def absorb(self, other: ImportReport) -> None:
+        """Add what ``other`` did to this report: its lists and its counts (one report for one run).
+
+        Derived from the fields, so a count added to the report later is carried too; whether
+        the run was cancelled or stopped is this report's own.
+        """
+        for item in dataclasses.fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            if isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, int) and not isinstance(mine, bool):
+                setattr(self, item.name, mine + theirs)
+
     @property
     def read_count(self) -> int:
         """Files that were read successfully (added, updated, already present or duplicates)."""

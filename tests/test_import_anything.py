@@ -69,3 +69,14 @@ async def test_the_apps_import_takes_a_w3c_file(tmp_path: Path) -> None:
             assert {a.quote for a in store.annotations() if a.entity_id} == {"Shoigu"}
     finally:
         store.close()
+
+
+def test_a_report_absorbs_every_list_and_count_but_not_how_the_other_run_ended() -> None:
+    from store import ImportReport
+
+    mine = ImportReport(added=[("a.txt", "1")], tags_added=2)
+    other = ImportReport(skipped=[("b.ann", "why")], tags_added=3, links_kept=1, cancelled=True, stopped="full")
+    mine.absorb(other)
+    assert mine.added == [("a.txt", "1")] and mine.skipped == [("b.ann", "why")]
+    assert (mine.tags_added, mine.links_kept) == (5, 1)
+    assert not mine.cancelled and mine.stopped == ""

@@ -197,9 +197,6 @@ def import_anything(
         except OSError as exc:
             report.skipped.append((origin_text(path), exc.strerror or escape_undecodable(str(exc))))
             continue
-        for field in ("added", "updated", "unchanged", "duplicates", "skipped", "not_anchored"):
-            getattr(report, field).extend(getattr(done, field))
-        for field in ("orphaned", "tags_added", "entities_added", "links_added", "links_kept"):
-            setattr(report, field, getattr(report, field) + getattr(done, field))
+        report.absorb(done)
         report.annotation_files_read += 1
     return report

@@ -22,7 +22,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,25 +31,16 @@ from store import Store
 from store.exchange.reading import import_annotations
 from store.exchange.writing import export_to
 from tests.benchmarks.bench_store import BBC, build_corpus, tag_items
+from tests.benchmarks.bench_xrefs import open_store as server_store
 
 FORMATS = {"json": "export.json", "jsonl": "export.jsonl", "csv": "export.csv", "brat": "brat", "w3c": "export.jsonld"}
 
 
 def open_store(backend: str, folder: Path, url: str | None) -> tuple[Store, Callable[[], None]]:
-    """A new store (a folder, or a fresh schema on the server) and what removes it."""
+    """A new store (a folder, or a fresh schema on the server, as ``bench_xrefs`` makes one) and what removes it."""
     if backend == "folder":
         return Store.open(folder), lambda: shutil.rmtree(folder, ignore_errors=True)
-    assert url is not None
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    store = Store.open(url, schema=schema)
-
-    def drop() -> None:
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-    return store, drop
+    return server_store(backend, folder, 0, url)
 
 
 def seconds(call: Callable[[], object]) -> tuple[float, object]:
